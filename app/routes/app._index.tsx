@@ -1,0 +1,180 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { translator } from "~/i18n";
+import { requireAdmin } from "~/server/admin/admin-context.server";
+import { loadOverview } from "~/server/admin/overview.server";
+import { runDemoAction } from "~/server/dev/demo-actions.server";
+
+const DEMO_BUTTONS = {
+  "advance-hour": "home.demo.advance",
+  "advance-day": "home.demo.advanceDay",
+  "test-email": "home.demo.testEmail",
+} as const;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const ctx = await requireAdmin(request);
+  return { ...(await loadOverview(ctx.shop)), demo: ctx.demo, locale: ctx.locale };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const ctx = await requireAdmin(request);
+  if (!ctx.demo) return Response.json({ ok: false, message: "Demo actions are off" }, { status: 404 });
+  const form = await request.formData();
+  return runDemoAction(ctx.shop, String(form.get("intent") ?? ""));
+};
+
+export default function Overview() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const t = translator(data.locale);
+  const money = new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+    style: "currency",
+    currency: data.shop.currency,
+  });
+  const int = new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US");
+  const date = new Intl.DateTimeFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: data.shop.timezone,
+  });
+  const q = data.locale === "en" ? "" : `?lang=${data.locale}`;
+  const kpis: [string, string][] = [
+    [t("home.kpi.customers"), int.format(data.kpis.customers)],
+    [t("home.kpi.emailSubscribers"), int.format(data.kpis.emailSubs)],
+    [t("home.kpi.smsSubscribers"), int.format(data.kpis.smsSubs)],
+    [t("home.kpi.orders30"), int.format(data.kpis.orders30)],
+    [t("home.kpi.revenue30"), money.format(Number(data.kpis.revenue30))],
+    [t("home.kpi.events24"), int.format(data.kpis.events24)],
+  ];
+  return (
+    <Page
+      title={t("home.title")}
+      subtitle={t("home.subtitle", { shop: data.shop.name, timezone: data.shop.timezone, currency: data.shop.currency })}
+    >
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
+            {kpis.map(([label, value]) => (
+              <Card key={label}>
+                <BlockStack gap="200">
+                  <Text as="h3" variant="bodyMd" tone="subdued">
+                    {label}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {value}
+                  </Text>
+                </BlockStack>
+              </Card>
+            ))}
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t("home.recentOrders.title")}
+              </Text>
+              {data.recentOrders.length === 0 ? (
+                <Text as="p">{t("home.recentOrders.empty")}</Text>
+              ) : (
+                <DataTable
+                  columnContentTypes={["text", "text", "text", "numeric"]}
+                  headings={[
+                    t("home.recentOrders.order"),
+                    t("home.recentOrders.date"),
+                    t("home.recentOrders.customer"),
+                    t("home.recentOrders.total"),
+                  ]}
+                  rows={data.recentOrders.map((o) => [
+                    o.name,
+                    date.format(new Date(o.processedAt)),
+                    o.customer,
+                    new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+                      style: "currency",
+                      currency: o.currency,
+                    }).format(Number(o.total)),
+                  ])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("home.health.title")}
+                </Text>
+                <InlineStack align="space-between">
+                  <Text as="span">{t("home.health.database")}</Text>
+                  <Badge tone={data.health.database.ok ? "success" : "critical"}>
+                    {data.health.database.ok ? `${data.health.database.kind} · ${data.health.database.latencyMs} ms` : "down"}
+                  </Badge>
+                </InlineStack>
+                <InlineStack align="space-between">
+                  <Text as="span">{t("home.health.webhooks")}</Text>
+                  <Text as="span">{int.format(data.health.webhooks)}</Text>
+                </InlineStack>
+                <InlineStack align="space-between">
+                  <Text as="span">{t("home.health.rejected")}</Text>
+                  <Text as="span">{int.format(data.health.rejected)}</Text>
+                </InlineStack>
+                <InlineStack align="space-between">
+                  <Text as="span">{t("home.health.clock")}</Text>
+                  <Text as="span">
+                    {data.health.clockOffsetHours
+                      ? t("home.health.clockOffset", { hours: data.health.clockOffsetHours })
+                      : t("home.health.clockReal")}
+                  </Text>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+            {data.demo && (
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {t("home.demo.title")}
+                  </Text>
+                  {result?.message === "test-email" && <Banner tone="success">{t("home.demo.testEmailSent")}</Banner>}
+                  <BlockStack gap="200">
+                    {(["advance-hour", "advance-day", "test-email"] as const).map((intent) => (
+                      <Form method="post" key={intent}>
+                        <input type="hidden" name="intent" value={intent} />
+                        <Button submit fullWidth disabled={busy} variant={intent === "test-email" ? "primary" : undefined}>
+                          {t(DEMO_BUTTONS[intent])}
+                        </Button>
+                      </Form>
+                    ))}
+                  </BlockStack>
+                  <InlineStack gap="300">
+                    <Button url={`/dev/mail${q}`} variant="plain">
+                      {t("home.demo.openMail")}
+                    </Button>
+                    <Button url={`/dev/storefront${q}`} variant="plain">
+                      {t("home.demo.openStorefront")}
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
+            )}
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

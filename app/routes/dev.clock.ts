@@ -1,0 +1,7 @@
+import { requireDemo } from "~/server/dev/demo-guard.server";
+import { clockOffsetMs, now } from "~/server/clock.server";
+
+export const loader = () => {
+  requireDemo();
+  return Response.json({ now: now().toISOString(), offsetMs: clockOffsetMs() });
+};

@@ -1,0 +1,98 @@
+import fs from "node:fs";
+import { PrismaClient } from "@prisma/client";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { log } from "../log.server";
+
+export type Db = PrismaClient;
+export type DbKind = "pglite" | "postgres";
+
+/** A connected database: the Prisma client plus raw script execution for migrations. */
+export interface Database {
+  kind: DbKind;
+  prisma: PrismaClient;
+  /** Runs a multi-statement SQL script outside Prisma (migrations, maintenance). */
+  execScript(sql: string): Promise<void>;
+  /** A parameterised query through the raw driver, for tools that sit below Prisma. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+  describe: string;
+}
+
+export interface OpenOptions {
+  /** postgres://... selects a real PostgreSQL server. */
+  url?: string;
+  /** Absolute directory for PGlite; "memory://" for an in-memory database. */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.url) return openPostgres(opts.url, opts.poolSize);
+  return openPglite(opts.pgliteDir ?? "memory://");
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  if (!dir.startsWith("memory://")) fs.mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  // pglite-prisma-adapter 0.6 is typed against an older driver-adapter-utils; the
+  // runtime contract is the same (checked by the whole suite running on it).
+  const adapter = new PrismaPGlite(pglite) as unknown as SqlDriverAdapterFactory;
+  const prisma = new PrismaClient({ adapter });
+  return {
+    kind: "pglite",
+    prisma,
+    describe: dir.startsWith("memory://") ? "PGlite (in memory)" : `PGlite (${dir})`,
+    execScript: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T,>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const pg = await import("pg");
+  const pool = new pg.default.Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover) must not crash the process.
+  pool.on("error", (err) => log.warn("idle database connection lost", { err: err.message }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const safeUrl = new URL(url);
+  safeUrl.password = safeUrl.password ? "***" : "";
+  return {
+    kind: "postgres",
+    prisma,
+    describe: `PostgreSQL (${safeUrl.host}${safeUrl.pathname})`,
+    execScript: async (sql) => {
+      await pool.query(sql);
+    },
+    query: async <T,>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch((err: unknown) => log.warn("pool end failed", { err: String(err) }));
+    },
+  };
+}
+
+// The process-wide database. Remix's server build and server.ts are separate module
+// graphs (tsx and Vite), so the handle lives on globalThis to stay one connection.
+const g = globalThis as unknown as { __flowmateDb?: Database };
+
+export function setDatabase(database: Database | undefined): void {
+  g.__flowmateDb = database;
+}
+
+export function database(): Database {
+  if (!g.__flowmateDb) throw new Error("Database not initialised: call initDatabase() at start-up");
+  return g.__flowmateDb;
+}
+
+export function db(): PrismaClient {
+  return database().prisma;
+}

@@ -1,0 +1,6 @@
+import { isDemoEnabled } from "../config.server";
+
+/** Demo-only routes answer 404 in production, exactly as if they did not exist. */
+export function requireDemo(): void {
+  if (!isDemoEnabled()) throw new Response("Not Found", { status: 404 });
+}

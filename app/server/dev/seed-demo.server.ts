@@ -1,0 +1,164 @@
+import { Prisma } from "@prisma/client";
+import { db } from "../db/client.server";
+import { now } from "../clock.server";
+import { log } from "../log.server";
+import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-store";
+
+const DAY = 86_400_000;
+
+/** Loads the demo shop once; later starts find it and leave it alone. */
+export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string }> {
+  const existing = await db().shop.findUnique({ where: { domain: DEMO_SHOP.domain } });
+  if (existing) return { seeded: false, shopId: existing.id };
+
+  const at = now();
+  const customers = demoCustomers();
+  const orders = demoOrders(customers);
+  const started = Date.now();
+
+  const shopId = await db().$transaction(
+    async (tx) => {
+      const shop = await tx.shop.create({
+        data: {
+          domain: DEMO_SHOP.domain,
+          name: DEMO_SHOP.name,
+          timezone: DEMO_SHOP.ianaTimezone,
+          currency: DEMO_SHOP.currencyCode,
+          locale: DEMO_SHOP.locale,
+          primaryDomain: DEMO_SHOP.primaryDomain,
+          senderName: DEMO_SHOP.name,
+          senderEmail: DEMO_SHOP.email,
+          postalAddress: DEMO_SHOP.billingAddress,
+          branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" },
+          installedAt: new Date(at.getTime() - 200 * DAY),
+        },
+      });
+      // An offline session, as OAuth would leave it; the token only opens the local stand-in.
+      await tx.session.create({
+        data: {
+          id: `offline_${DEMO_SHOP.domain}`,
+          shop: DEMO_SHOP.domain,
+          state: "demo",
+          isOnline: false,
+          scope: "read_customers,write_customers,read_orders,read_products,write_discounts",
+          accessToken: "shpat_demo_token",
+        },
+      });
+      await tx.product.createMany({
+        data: DEMO_PRODUCTS.map((p) => ({
+          shopId: shop.id,
+          shopifyProductId: BigInt(p.id),
+          title: p.title,
+          handle: p.handle,
+          productType: p.productType,
+          imageUrl: `/dev/storefront/image/${p.handle}.svg`,
+          priceMin: new Prisma.Decimal(p.price),
+          priceMax: new Prisma.Decimal(p.price),
+          variants: [{ id: p.variantId, title: "Default Title", price: p.price }],
+          shopifyUpdatedAt: at,
+        })),
+      });
+      await tx.customer.createMany({
+        data: customers.map((c) => {
+          const created = new Date(at.getTime() - c.createdDaysAgo * DAY);
+          return {
+            shopId: shop.id,
+            shopifyCustomerId: BigInt(c.id),
+            email: c.email,
+            phone: c.phone,
+            firstName: c.firstName,
+            lastName: c.lastName,
+            locale: c.locale,
+            countryCode: "PL",
+            emailConsentState: c.emailConsent,
+            emailOptInLevel: c.emailConsent === "not_subscribed" ? null : "single_opt_in",
+            emailConsentSource: "shopify",
+            emailConsentUpdatedAt: created,
+            smsConsentState: c.smsConsent,
+            smsOptInLevel: c.smsConsent === "subscribed" ? "single_opt_in" : null,
+            smsConsentSource: c.smsConsent === "subscribed" ? "shopify" : null,
+            smsConsentUpdatedAt: c.smsConsent === "subscribed" ? created : null,
+            createdAt: created,
+          };
+        }),
+      });
+      const ids = new Map(
+        (await tx.customer.findMany({ where: { shopId: shop.id }, select: { id: true, shopifyCustomerId: true } })).map(
+          (r) => [Number(r.shopifyCustomerId), r.id],
+        ),
+      );
+      await tx.consentRecord.createMany({
+        data: customers
+          .filter((c) => c.emailConsent !== "not_subscribed")
+          .map((c) => ({
+            shopId: shop.id,
+            customerId: ids.get(c.id)!,
+            channel: "email",
+            state: c.emailConsent,
+            optInLevel: "single_opt_in",
+            source: "shopify",
+            occurredAt: new Date(at.getTime() - c.createdDaysAgo * DAY),
+          })),
+      });
+      const orderRows = orders.map((o) => {
+        const c = customers.find((x) => x.id === o.customerId)!;
+        const total = orderTotal(o).toFixed(2);
+        return {
+          shopId: shop.id,
+          shopifyOrderId: BigInt(o.id),
+          name: o.name,
+          customerId: ids.get(o.customerId)!,
+          shopifyCustomerId: BigInt(o.customerId),
+          email: c.email,
+          currency: DEMO_SHOP.currencyCode,
+          totalPrice: new Prisma.Decimal(total),
+          subtotalPrice: new Prisma.Decimal(total),
+          financialStatus: "paid",
+          fulfillmentStatus: o.daysAgo > 3 ? "fulfilled" : null,
+          sourceName: "web",
+          // Spread over the day (order ids are sequential, the multiplier scatters them).
+          processedAt: new Date(at.getTime() - o.daysAgo * DAY - ((o.id * 7919) % 43_200) * 1000),
+          shopifyUpdatedAt: at,
+        };
+      });
+      await tx.order.createMany({ data: orderRows });
+      const orderIds = new Map(
+        (await tx.order.findMany({ where: { shopId: shop.id }, select: { id: true, shopifyOrderId: true } })).map((r) => [
+          Number(r.shopifyOrderId),
+          r.id,
+        ]),
+      );
+      await tx.orderLine.createMany({
+        data: orders.flatMap((o) =>
+          o.lines.map((l) => {
+            const p = DEMO_PRODUCTS[l.productIndex]!;
+            return {
+              shopId: shop.id,
+              orderId: orderIds.get(o.id)!,
+              shopifyProductId: BigInt(p.id),
+              shopifyVariantId: BigInt(p.variantId),
+              title: p.title,
+              quantity: l.quantity,
+              price: new Prisma.Decimal(p.price),
+            };
+          }),
+        ),
+      });
+      // The aggregates ingestion keeps current (RFM, win-back cadence), computed once here.
+      await tx.$executeRaw`
+        UPDATE "Customer" c SET
+          "ordersCount" = s.n, "totalSpent" = s.total, "firstOrderAt" = s.first, "lastOrderAt" = s.last
+        FROM (SELECT "customerId", count(*)::int AS n, sum("totalPrice") AS total,
+                     min("processedAt") AS first, max("processedAt") AS last
+              FROM "Order" WHERE "shopId" = ${shop.id} GROUP BY "customerId") s
+        WHERE c.id = s."customerId" AND c."shopId" = ${shop.id}`;
+      await tx.auditLog.create({
+        data: { shopId: shop.id, actor: "system", action: "demo.seeded", details: { customers: customers.length, orders: orders.length }, at },
+      });
+      return shop.id;
+    },
+    { timeout: 120_000 },
+  );
+  log.info("demo shop seeded", { customers: customers.length, orders: orders.length, ms: Date.now() - started });
+  return { seeded: true, shopId };
+}

@@ -1,0 +1,40 @@
+// Every webhook topic the app subscribes to. shopify.app.toml, the route files under
+// app/routes/webhooks.* and this list are kept equal by tests/webhooks/toml.test.ts.
+export const WEBHOOK_TOPICS = [
+  "app/uninstalled",
+  "app/scopes_update",
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "checkouts/create",
+  "checkouts/update",
+  "carts/create",
+  "carts/update",
+  "customers/create",
+  "customers/update",
+  "customers/delete",
+  "customers_email_marketing_consent/update",
+  "customers_marketing_consent/update",
+  "products/create",
+  "products/update",
+  "products/delete",
+  "fulfillments/create",
+  "fulfillments/update",
+] as const;
+
+// Mandatory privacy webhooks (declared as compliance_topics in the toml).
+export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
+
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number] | (typeof COMPLIANCE_TOPICS)[number];
+
+/** "ORDERS_CREATE" (header of some API versions) and "orders/create" name the same topic. */
+export function normalizeTopic(raw: string): string {
+  const t = raw.trim();
+  if (t.includes("/")) return t.toLowerCase();
+  const all: readonly string[] = [...WEBHOOK_TOPICS, ...COMPLIANCE_TOPICS];
+  return all.find((x) => x.replace("/", "_").toUpperCase() === t.toUpperCase()) ?? t.toLowerCase();
+}
+
+export function webhookPath(topic: string): string {
+  return `/webhooks/${topic}`;
+}

@@ -1,0 +1,71 @@
+// The HTTP entry point: `npm run demo` (embedded PGlite, demo shop, SMTP sink),
+// `npm run dev`, and `npm start` (production build). Web only: background work runs
+// in worker.ts, which may run on any number of machines.
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import { readEnv } from "./app/server/config.server";
+import { initDatabase } from "./app/server/db/init.server";
+import { log } from "./app/server/log.server";
+
+const demo = process.argv.includes("--demo");
+if (demo) {
+  process.env.SHOPIFY_ADMIN_API_ORIGIN ??= `http://127.0.0.1:${process.env.PORT ?? 3000}/dev/shopify`;
+}
+const env = readEnv();
+const production = env.NODE_ENV === "production";
+if (production && demo) throw new Error("--demo cannot run with NODE_ENV=production");
+
+const database = await initDatabase(env);
+
+if (demo) {
+  const { seedDemoShop } = await import("./app/server/dev/seed-demo.server");
+  const { seeded } = await seedDemoShop();
+  if (!env.SMTP_URL) {
+    const { startSmtpSink } = await import("./app/server/dev/smtp-sink.server");
+    await startSmtpSink(env.SMTP_SINK_PORT);
+  }
+  log.info(seeded ? "demo shop created" : "demo shop already present");
+}
+
+const app = express();
+app.disable("x-powered-by");
+
+let build: ServerBuild | (() => Promise<ServerBuild>);
+if (production) {
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+  // @ts-expect-error the server build exists only after `npm run build`
+  build = (await import("./build/server/index.js")) as ServerBuild;
+} else {
+  const vite = await import("vite");
+  const viteServer = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" });
+  app.use(viteServer.middlewares);
+  build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+}
+
+app.all("*", createRequestHandler({ build }));
+
+const server = app.listen(env.PORT, () => {
+  const base = `http://localhost:${env.PORT}`;
+  log.info("listening", { url: base, db: database.describe, mode: production ? "production" : demo ? "demo" : "development" });
+  if (demo) {
+    process.stdout.write(
+      `\n  Flowmate demo is running on ${database.describe}\n` +
+        `    Admin:                ${base}/app   (Polish: ${base}/app?lang=pl)\n` +
+        `    Storefront simulator: ${base}/dev/storefront\n` +
+        `    Mail outbox:          ${base}/dev/mail\n` +
+        `    Health:               ${base}/healthz\n` +
+        `    Advance the clock:    curl -X POST ${base}/dev/clock/advance -H 'content-type: application/json' -d '{"ms":3600000}'\n\n`,
+    );
+  }
+});
+
+async function shutdown(signal: string) {
+  log.info("shutting down", { signal });
+  server.close();
+  await database.close().catch(() => undefined);
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,7 @@
+// Runs once before the suite: says which database this run uses, so a CI log
+// shows plainly that the suite ran on PGlite and again on PostgreSQL.
+export default async function setup() {
+  const url = process.env.DATABASE_URL;
+  const target = url ? `PostgreSQL server (${new URL(url).host})` : "PGlite (embedded, in memory)";
+  process.stdout.write(`\n[tests] database under test: ${target}\n\n`);
+}
