@@ -4,11 +4,15 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import http from "node:http";
 import { readEnv } from "./app/server/config.server";
 import { initDatabase } from "./app/server/db/init.server";
 import { log } from "./app/server/log.server";
 
 const demo = process.argv.includes("--demo");
+// `npm run demo` serves the production build (fast first paint, no dev websocket);
+// `npm run dev` compiles on demand with hot reload.
+const serveBuild = process.env.NODE_ENV === "production" || process.argv.includes("--built");
 if (demo) {
   process.env.SHOPIFY_ADMIN_API_ORIGIN ??= `http://127.0.0.1:${process.env.PORT ?? 3000}/dev/shopify`;
 }
@@ -31,22 +35,23 @@ if (demo) {
 const app = express();
 app.disable("x-powered-by");
 
+const httpServer = http.createServer(app);
 let build: ServerBuild | (() => Promise<ServerBuild>);
-if (production) {
+if (serveBuild) {
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
   app.use(express.static("build/client", { maxAge: "1h" }));
   // @ts-expect-error the server build exists only after `npm run build`
   build = (await import("./build/server/index.js")) as ServerBuild;
 } else {
   const vite = await import("vite");
-  const viteServer = await vite.createServer({ server: { middlewareMode: true }, appType: "custom" });
+  const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server: httpServer } }, appType: "custom" });
   app.use(viteServer.middlewares);
   build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
 }
 
 app.all("*", createRequestHandler({ build }));
 
-const server = app.listen(env.PORT, () => {
+const server = httpServer.listen(env.PORT, () => {
   const base = `http://localhost:${env.PORT}`;
   log.info("listening", { url: base, db: database.describe, mode: production ? "production" : demo ? "demo" : "development" });
   if (demo) {

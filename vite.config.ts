@@ -11,7 +11,6 @@ declare module "@remix-run/node" {
 const isVitest = Boolean(process.env.VITEST);
 
 export default defineConfig({
-  server: { port: Number(process.env.PORT ?? 3000), hmr: false },
   plugins: [
     ...(isVitest
       ? []

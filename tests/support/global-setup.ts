@@ -1,7 +1,19 @@
-// Runs once before the suite: says which database this run uses, so a CI log
-// shows plainly that the suite ran on PGlite and again on PostgreSQL.
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+
+// Runs once before the suite.
 export default async function setup() {
+  // Say which database this run uses, so a CI log shows plainly that the suite ran
+  // on PGlite and again on PostgreSQL.
   const url = process.env.DATABASE_URL;
   const target = url ? `PostgreSQL server (${new URL(url).host})` : "PGlite (embedded, in memory)";
-  process.stdout.write(`\n[tests] database under test: ${target}\n\n`);
+  process.stdout.write(`\n[tests] database under test: ${target}\n`);
+
+  // The end-to-end tests start the app the way `npm run demo` and `npm start` do,
+  // from the production build; build it once here rather than in parallel per file.
+  process.stdout.write("[tests] building the app (remix vite:build)...\n\n");
+  execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], {
+    stdio: "pipe",
+    env: { ...process.env, VITEST: undefined, NODE_ENV: "production" },
+  });
 }

@@ -33,7 +33,7 @@ export function webhookRequest(o: WebhookOptions): Request {
       "x-shopify-hmac-sha256": o.hmac ?? shopifyHmac(o.body),
       "x-shopify-webhook-id": o.webhookId ?? crypto.randomUUID(),
       "x-shopify-event-id": o.eventId ?? crypto.randomUUID(),
-      "x-shopify-api-version": o.apiVersion ?? "2025-10",
+      "x-shopify-api-version": o.apiVersion ?? "2026-10",
       "x-shopify-triggered-at": new Date().toISOString(),
     },
   });

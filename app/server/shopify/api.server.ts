@@ -3,7 +3,7 @@ import "@shopify/shopify-api/adapters/web-api";
 import { ApiVersion, LogSeverity, shopifyApi, type Shopify } from "@shopify/shopify-api";
 import { readEnv, shopifyCredentials } from "../config.server";
 
-export const API_VERSION = ApiVersion.October25;
+export const API_VERSION = ApiVersion.October26;
 
 // The Remix package does not expose its underlying API object, and its
 // authenticate.webhook both crashes on malformed JSON and looks up (and may refresh)

@@ -1,0 +1,16 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { requireDemo } from "~/server/dev/demo-guard.server";
+import { executeAdminGraphql } from "~/server/dev/admin-api-standin.server";
+
+// The app's Admin GraphQL client is pointed here by SHOPIFY_ADMIN_API_ORIGIN in demo mode.
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  requireDemo();
+  let body: unknown = null;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json({ errors: "Invalid JSON in request body" }, { status: 400 });
+  }
+  const res = await executeAdminGraphql(params.shop ?? "", request.headers.get("x-shopify-access-token"), body);
+  return Response.json(res.body, { status: res.status });
+};

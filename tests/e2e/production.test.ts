@@ -1,0 +1,68 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppProcess } from "../support/app-process";
+
+// `npm run build && npm start`: the production server, no demo surfaces.
+const SECRET = "prod-test-secret";
+let app: AppProcess;
+beforeAll(async () => {
+  app = await startApp({
+    args: [],
+    env: {
+      NODE_ENV: "production",
+      SHOPIFY_API_KEY: "prod-test-key",
+      SHOPIFY_API_SECRET: SECRET,
+      SHOPIFY_APP_URL: "https://flowmate.example",
+    },
+  });
+}, 120_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("production server", () => {
+  it.each([
+    ["GET", "/dev/clock"],
+    ["POST", "/dev/clock/advance"],
+    ["GET", "/dev/mail"],
+    ["GET", "/dev/storefront"],
+    ["POST", "/dev/shopify/demo-shop.myshopify.com/admin/api/2026-10/graphql.json"],
+  ])("answers 404 to the demo-only %s %s", async (method, path) => {
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: method === "POST" ? JSON.stringify({ ms: 3_600_000, query: "{ shop { name } }" }) : undefined,
+    });
+    expect(res.status).toBe(404);
+  });
+
+  it("does not treat a plain browser visit to /app as the demo merchant", async () => {
+    const res = await fetch(`${app.url}/app`, { redirect: "manual" });
+    expect(res.status).not.toBe(200);
+    expect(await res.text()).not.toContain("Demo mode");
+  });
+
+  it("serves /healthz", async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(200);
+  });
+
+  it("accepts a webhook signed with the production secret and refuses the demo secret's signature", async () => {
+    const body = JSON.stringify({ id: 1, email: "x@example.com" });
+    const send = (secret: string) =>
+      fetch(`${app.url}/webhooks/customers/create`, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-topic": "customers/create",
+          "x-shopify-shop-domain": "prod.myshopify.com",
+          "x-shopify-hmac-sha256": crypto.createHmac("sha256", secret).update(body).digest("base64"),
+          "x-shopify-webhook-id": crypto.randomUUID(),
+          "x-shopify-api-version": "2026-10",
+        },
+      });
+    expect((await send(SECRET)).status).toBe(200);
+    expect((await send("demo-api-secret-do-not-use-in-production")).status).toBe(401);
+  });
+});

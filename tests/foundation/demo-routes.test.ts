@@ -1,0 +1,72 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import * as advance from "~/routes/dev.clock.advance";
+import * as clock from "~/routes/dev.clock";
+import { resetClock } from "~/server/clock.server";
+import { callRoute, type RouteModule } from "../support/http";
+
+const ROUTES_DIR = path.resolve("app/routes");
+// Demo-only routes by name: dev.* (clock, mail, storefront, Admin API stand-in) and
+// apps.flowmate.* (the app proxy emulation).
+const demoRouteFiles = fs.readdirSync(ROUTES_DIR).filter((f) => /^(dev|apps)\./.test(f) && /\.tsx?$/.test(f));
+
+afterEach(() => {
+  process.env.NODE_ENV = "test";
+  resetClock();
+});
+
+describe("demo-only routes", () => {
+  it("exist (the list is not empty)", () => {
+    expect(demoRouteFiles).toEqual(expect.arrayContaining(["dev.clock.advance.ts", "dev.mail.tsx"]));
+  });
+
+  it.each(demoRouteFiles)("%s answers 404 with NODE_ENV=production", async (file) => {
+    const mod = (await import(/* @vite-ignore */ path.join(ROUTES_DIR, file))) as RouteModule;
+    process.env.NODE_ENV = "production";
+    for (const [method, handler] of [["GET", mod.loader], ["POST", mod.action]] as const) {
+      if (!handler) continue;
+      const res = await callRoute(
+        handler,
+        new Request("http://localhost/dev/x", {
+          method,
+          body: method === "POST" ? JSON.stringify({ ms: 1000 }) : undefined,
+          headers: { "content-type": "application/json" },
+        }),
+        { shop: "demo-shop.myshopify.com", version: "2026-10", "*": "subscribe" },
+      );
+      expect(res.status, `${method} ${file}`).toBe(404);
+    }
+  });
+});
+
+describe("dev clock", () => {
+  const post = (body: string) =>
+    callRoute(advance.action, new Request("http://localhost/dev/clock/advance", { method: "POST", body, headers: { "content-type": "application/json" } }));
+
+  it("advances by the requested milliseconds", async () => {
+    const before = Date.parse(((await (await callRoute(clock.loader, new Request("http://localhost/dev/clock"))).json()) as { now: string }).now);
+    const res = await post(JSON.stringify({ ms: 3_600_000 }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { now: string; offsetMs: number };
+    expect(body.offsetMs).toBe(3_600_000);
+    expect(Date.parse(body.now) - before).toBeGreaterThanOrEqual(3_600_000);
+    expect(Date.parse(body.now) - before).toBeLessThan(3_600_000 + 5_000);
+  });
+
+  it.each([
+    ["not JSON", "ms=5", 400],
+    ["negative", JSON.stringify({ ms: -1 }), 400],
+    ["a string", JSON.stringify({ ms: "3600000" }), 400],
+    ["extra fields", JSON.stringify({ ms: 1, hours: 1 }), 400],
+    ["missing ms", JSON.stringify({}), 400],
+    ["over a year", JSON.stringify({ ms: 400 * 86_400_000 }), 400],
+    ["huge body", JSON.stringify({ ms: 1, pad: "x".repeat(5000) }), 413],
+  ])("rejects %s and leaves the clock alone", async (_name, body, status) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toBeTruthy();
+    const now = (await (await callRoute(clock.loader, new Request("http://localhost/dev/clock"))).json()) as { offsetMs: number };
+    expect(now.offsetMs).toBe(0);
+  });
+});
