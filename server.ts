@@ -30,6 +30,9 @@ if (demo) {
     await startSmtpSink(env.SMTP_SINK_PORT);
   }
   log.info(seeded ? "demo shop created" : "demo shop already present");
+  // One process does it all in the demo; production runs worker.ts separately.
+  const { startWorker } = await import("./app/server/worker/worker.server");
+  startWorker();
 }
 
 const app = express();

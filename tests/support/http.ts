@@ -1,7 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<Response> | Response;
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
+// Loaders and actions take the same arguments; tests call both through this type.
+type Handler = (args: LoaderFunctionArgs) => unknown;
 export interface RouteModule {
   loader?: Handler;
   action?: Handler;
@@ -47,7 +50,7 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
       }
       let response: Response;
       try {
-        response = await handler({ request, params, context: {} });
+        response = (await handler({ request, params, context: {} })) as Response;
       } catch (thrown) {
         if (thrown instanceof Response) response = thrown;
         else throw thrown;
@@ -70,7 +73,7 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
 export async function callRoute(handler: Handler | undefined, request: Request, params: Record<string, string> = {}): Promise<Response> {
   if (!handler) throw new Error("route has no handler for this method");
   try {
-    return await handler({ request, params, context: {} });
+    return (await handler({ request, params, context: {} })) as Response;
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;

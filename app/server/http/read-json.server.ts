@@ -2,7 +2,7 @@ import type { z } from "zod";
 
 export type JsonResult<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-function fail(status: number, error: string, details?: unknown): JsonResult<never> {
+export function fail(status: number, error: string, details?: unknown): JsonResult<never> {
   return { ok: false, response: Response.json({ error, ...(details ? { details } : {}) }, { status }) };
 }
 
@@ -14,6 +14,8 @@ export async function readJson<S extends z.ZodTypeAny>(
   request: Request,
   schema: S,
   maxBytes: number,
+  /** Checks on the raw JSON before the schema (e.g. a count limit that deserves a 413). */
+  precheck?: (json: unknown) => { status: number; error: string } | null,
 ): Promise<JsonResult<z.infer<S>>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return fail(413, `Body larger than ${maxBytes} bytes`);
@@ -25,6 +27,8 @@ export async function readJson<S extends z.ZodTypeAny>(
   } catch {
     return fail(400, "Body is not valid JSON");
   }
+  const pre = precheck?.(json);
+  if (pre) return fail(pre.status, pre.error);
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));

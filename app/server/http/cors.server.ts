@@ -1,0 +1,31 @@
+import { isDemoEnabled, readEnv, shopifyCredentials } from "../config.server";
+
+/**
+ * Storefront origins allowed to call the public ingestion endpoint: the shop's own
+ * domains and Shopify's pixel sandbox (a sandboxed iframe/worker has origin "null").
+ * Requests without an Origin header are not from a browser and are judged on their
+ * content alone.
+ */
+export function storefrontOriginAllowed(origin: string | null, shop: { domain: string; primaryDomain: string | null } | null): boolean {
+  if (origin === null || origin === "null") return true;
+  let host: string;
+  try {
+    host = new URL(origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (shop && (host === shop.domain || host === shop.primaryDomain || host === `www.${shop.primaryDomain}`)) return true;
+  if (host === new URL(shopifyCredentials(readEnv()).appUrl).host) return true;
+  if (isDemoEnabled() && /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host)) return true;
+  return false;
+}
+
+export function corsHeaders(origin: string | null): Record<string, string> {
+  return {
+    "access-control-allow-origin": origin ?? "*",
+    "access-control-allow-methods": "POST, OPTIONS",
+    "access-control-allow-headers": "content-type",
+    "access-control-max-age": "86400",
+    vary: "Origin",
+  };
+}

@@ -1,0 +1,53 @@
+import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
+import { now } from "../clock.server";
+import { corsHeaders, storefrontOriginAllowed } from "../http/cors.server";
+import { RateLimiter } from "../http/rate-limit.server";
+import { readJson } from "../http/read-json.server";
+import { log } from "../log.server";
+import { shopByDomain } from "../shops/shop-cache.server";
+import { ingestPixelBatch } from "./pixel-ingest.server";
+
+// Requests per second. A busy storefront sends a batch every few seconds per visitor;
+// one visitor above 10/s is a bug or an attack.
+const shopLimiter = new RateLimiter(Number(process.env.PIXEL_SHOP_BURST ?? 2000), Number(process.env.PIXEL_SHOP_RPS ?? 1000));
+const clientLimiter = new RateLimiter(Number(process.env.PIXEL_CLIENT_BURST ?? 30), Number(process.env.PIXEL_CLIENT_RPS ?? 10));
+
+function json(status: number, body: unknown, origin: string | null, extra: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...corsHeaders(origin), "cache-control": "no-store", ...extra } });
+}
+
+/** POST /api/pixel/events: public, so every check happens before anything is written. */
+export async function handlePixelRequest(request: Request): Promise<Response> {
+  const origin = request.headers.get("origin");
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
+  if (request.method !== "POST") return json(405, { error: "Use POST" }, origin, { allow: "POST, OPTIONS" });
+
+  const parsed = await readJson(request, PixelBatch, MAX_PIXEL_BODY_BYTES, (raw) => {
+    const events = (raw as { events?: unknown } | null)?.events;
+    return Array.isArray(events) && events.length > MAX_PIXEL_EVENTS
+      ? { status: 413, error: `Too many events: ${events.length} (at most ${MAX_PIXEL_EVENTS} per request)` }
+      : null;
+  });
+  if (!parsed.ok) {
+    const headers = new Headers(parsed.response.headers);
+    for (const [k, v] of Object.entries(corsHeaders(origin))) headers.set(k, v);
+    return new Response(parsed.response.body, { status: parsed.response.status, headers });
+  }
+  const batch = parsed.data;
+
+  const shop = await shopByDomain(batch.shop);
+  if (!shop) return json(404, { error: `Unknown shop: ${batch.shop}` }, origin);
+  if (shop.installState !== "installed") return json(403, { error: "The app is not installed on this shop" }, origin);
+  if (!storefrontOriginAllowed(origin, shop)) return json(403, { error: "Origin is not a storefront of this shop" }, null);
+
+  const wait = shopLimiter.take(shop.id) || clientLimiter.take(`${shop.id}:${batch.events[0]!.clientId}`);
+  if (wait) return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });
+
+  try {
+    const result = await ingestPixelBatch(shop.id, batch, now());
+    return json(202, result, origin);
+  } catch (err) {
+    log.error("pixel ingest failed", { shopId: shop.id, events: batch.events.length, err: String(err) });
+    return json(503, { error: "Temporarily unavailable, retry" }, origin, { "retry-after": "1" });
+  }
+}

@@ -1,0 +1,97 @@
+import type { WebhookTopic } from "./webhook-topics";
+import { db } from "../db/client.server";
+import { now } from "../clock.server";
+import { log } from "../log.server";
+import { forgetShop } from "../shops/shop-cache.server";
+import { TOPIC_HANDLERS } from "./topics/registry.server";
+import { RetryLater, UnusablePayload } from "./topics/types";
+
+const LEASE_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+
+interface Claimed {
+  id: string;
+  shopDomain: string;
+  topic: string;
+  webhookId: string;
+  attempts: number;
+}
+
+export interface ProcessResult {
+  claimed: number;
+  processed: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Claims due deliveries with a lease (FOR UPDATE SKIP LOCKED, so any number of
+ * workers share the queue) and processes each in its own transaction: the handler's
+ * writes and the delivery's "processed" mark commit together. A worker that dies
+ * leaves its lease to expire and another worker takes the delivery over.
+ */
+export async function processWebhookBatch(workerId: string, limit = 50): Promise<ProcessResult> {
+  const at = now();
+  const leaseUntil = new Date(at.getTime() + LEASE_MS);
+  const claimed = await db().$queryRaw<Claimed[]>`
+    WITH due AS (
+      SELECT id FROM "WebhookDelivery"
+      WHERE ((status = 'received' AND "nextAttemptAt" <= ${at})
+          OR (status = 'processing' AND "leaseExpiresAt" < ${at}))
+      ORDER BY "receivedAt"
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    UPDATE "WebhookDelivery" w
+    SET status = 'processing', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${leaseUntil}, attempts = w.attempts + 1
+    FROM due WHERE w.id = due.id
+    RETURNING w.id, w."shopDomain", w.topic, w."webhookId", w.attempts`;
+  const result: ProcessResult = { claimed: claimed.length, processed: 0, retried: 0, failed: 0 };
+  for (const d of claimed) {
+    const outcome = await processOne(workerId, d);
+    result[outcome]++;
+  }
+  return result;
+}
+
+async function processOne(workerId: string, d: Claimed): Promise<"processed" | "retried" | "failed"> {
+  const at = now();
+  const handler = TOPIC_HANDLERS[d.topic as WebhookTopic];
+  try {
+    if (!handler) throw new UnusablePayload(`no handler for topic ${d.topic}`);
+    await db().$transaction(
+      async (tx) => {
+        const delivery = await tx.webhookDelivery.findUnique({ where: { id: d.id }, select: { payload: true } });
+        const shop = await tx.shop.findUnique({ where: { domain: d.shopDomain } });
+        if (!shop) throw new UnusablePayload(`unknown shop ${d.shopDomain}`);
+        await handler({ tx, shop, payload: delivery?.payload, at, webhookId: d.webhookId, deliveryId: d.id });
+        const marked = await tx.webhookDelivery.updateMany({
+          where: { id: d.id, leaseOwner: workerId },
+          data: { status: "processed", processedAt: at, payload: undefined, leaseOwner: null, leaseExpiresAt: null, error: null },
+        });
+        if (marked.count !== 1) throw new Error("lease lost while processing");
+        // What is extracted is kept; the raw payload (personal data) is not.
+        await tx.$executeRaw`UPDATE "WebhookDelivery" SET payload = NULL WHERE id = ${d.id}`;
+      },
+      { timeout: 30_000 },
+    );
+    if (d.topic === "app/uninstalled" || d.topic === "shop/redact") forgetShop(d.shopDomain);
+    return "processed";
+  } catch (err) {
+    const unusable = err instanceof UnusablePayload;
+    const giveUp = unusable || d.attempts >= MAX_ATTEMPTS;
+    const backoffMs = Math.min(3_600_000, 1000 * 2 ** d.attempts);
+    await db().webhookDelivery.updateMany({
+      where: { id: d.id, leaseOwner: workerId },
+      data: {
+        status: giveUp ? "failed" : "received",
+        nextAttemptAt: new Date(at.getTime() + backoffMs),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        error: String(err instanceof Error ? err.message : err).slice(0, 1000),
+      },
+    });
+    const level = err instanceof RetryLater ? "info" : "warn";
+    log[level]("webhook processing did not complete", { topic: d.topic, webhookId: d.webhookId, attempts: d.attempts, giveUp, err: String(err) });
+    return giveUp ? "failed" : "retried";
+  }
+}

@@ -1,0 +1,47 @@
+import type { Customer } from "@prisma/client";
+import { consentUpdateApplies, type ConsentUpdate } from "~/domain/consent/consent";
+import type { Tx } from "./identity.server";
+
+/**
+ * Applies a consent change if it is not older than what the profile holds, and
+ * appends it to the consent history either way (the audit trail keeps stale
+ * updates too, marked as not applied).
+ */
+export async function applyConsent(
+  tx: Tx,
+  customer: Customer,
+  u: ConsentUpdate & { receivedAt: Date },
+  evidence?: Record<string, unknown>,
+): Promise<boolean> {
+  const current = {
+    state: customer[`${u.channel}ConsentState`],
+    at: customer[`${u.channel}ConsentUpdatedAt`],
+  };
+  const applies = consentUpdateApplies(current, u);
+  if (applies) {
+    await tx.customer.update({
+      where: { id: customer.id },
+      data: {
+        [`${u.channel}ConsentState`]: u.state,
+        [`${u.channel}OptInLevel`]: u.optInLevel,
+        [`${u.channel}ConsentSource`]: u.source,
+        [`${u.channel}ConsentUpdatedAt`]: u.at,
+      },
+    });
+  }
+  if (applies || current.state !== u.state) {
+    await tx.consentRecord.create({
+      data: {
+        shopId: customer.shopId,
+        customerId: customer.id,
+        channel: u.channel,
+        state: u.state,
+        optInLevel: u.optInLevel,
+        source: u.source,
+        occurredAt: u.at ?? u.receivedAt,
+        evidence: { ...evidence, applied: applies },
+      },
+    });
+  }
+  return applies;
+}

@@ -1,0 +1,189 @@
+import { Prisma, type Customer } from "@prisma/client";
+import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
+
+export type Tx = Prisma.TransactionClient;
+
+export interface Identifiers {
+  shopifyCustomerId?: bigint | null;
+  email?: string | null;
+  phone?: string | null;
+  clientId?: string | null;
+}
+
+export interface ResolveOptions {
+  /** Country for numbers written without a prefix (the shop's country). */
+  defaultCountry?: string | null;
+  /** Create a profile when nothing matches (false: only look up). */
+  create?: boolean;
+  at: Date;
+}
+
+function normalized(ids: Identifiers, country?: string | null) {
+  return {
+    shopifyCustomerId: ids.shopifyCustomerId ?? null,
+    email: normalizeEmail(ids.email),
+    phone: normalizePhone(ids.phone, country),
+    clientId: ids.clientId?.trim() || null,
+  };
+}
+
+/**
+ * Finds (or creates) the one profile these identifiers belong to, merging profiles
+ * that turn out to be the same person (the anonymous visitor who later checks out,
+ * the form subscriber who later places an order). Two profiles that Shopify itself
+ * knows as different customers are never merged.
+ */
+export async function resolveProfile(tx: Tx, shopId: string, raw: Identifiers, opts: ResolveOptions): Promise<Customer | null> {
+  const ids = normalized(raw, opts.defaultCountry);
+  const or: Prisma.CustomerWhereInput[] = [];
+  if (ids.shopifyCustomerId !== null) or.push({ shopifyCustomerId: ids.shopifyCustomerId });
+  if (ids.email) or.push({ email: ids.email });
+  if (ids.phone) or.push({ phone: ids.phone });
+  let linkedByClient: string | null = null;
+  if (ids.clientId) {
+    const ci = await tx.clientIdentity.findUnique({ where: { shopId_clientId: { shopId, clientId: ids.clientId } } });
+    linkedByClient = ci?.customerId ?? null;
+    if (linkedByClient) or.push({ id: linkedByClient });
+  }
+  const candidates = or.length
+    ? await tx.customer.findMany({ where: { shopId, mergedIntoId: null, OR: or }, orderBy: { createdAt: "asc" } })
+    : [];
+
+  let survivor: Customer | null =
+    (ids.shopifyCustomerId !== null && candidates.find((c) => c.shopifyCustomerId === ids.shopifyCustomerId)) ||
+    candidates.find((c) => c.shopifyCustomerId !== null) ||
+    candidates[0] ||
+    null;
+
+  if (!survivor) {
+    if (!opts.create || (!ids.email && !ids.phone && ids.shopifyCustomerId === null)) return null;
+    survivor = await createProfile(tx, shopId, ids, opts.at);
+  } else {
+    for (const other of candidates) {
+      if (other.id === survivor.id) continue;
+      // Shopify says these are two people: keep them apart, whatever else matches.
+      if (other.shopifyCustomerId !== null && survivor.shopifyCustomerId !== null) continue;
+      survivor = await mergeProfiles(tx, survivor, other, opts.at);
+    }
+    survivor = await attachIdentifiers(tx, survivor, ids);
+  }
+  if (ids.clientId) await linkClient(tx, shopId, ids.clientId, survivor.id, opts.at);
+  return survivor;
+}
+
+async function createProfile(tx: Tx, shopId: string, ids: ReturnType<typeof normalized>, at: Date): Promise<Customer> {
+  // ON CONFLICT DO NOTHING: a concurrent request may create the same person first.
+  const created = await tx.customer.createManyAndReturn({
+    data: [{ shopId, shopifyCustomerId: ids.shopifyCustomerId, email: ids.email, phone: ids.phone, createdAt: at, lastSeenAt: at }],
+    skipDuplicates: true,
+  });
+  if (created[0]) return created[0];
+  const or: Prisma.CustomerWhereInput[] = [];
+  if (ids.shopifyCustomerId !== null) or.push({ shopifyCustomerId: ids.shopifyCustomerId });
+  if (ids.email) or.push({ email: ids.email });
+  if (ids.phone) or.push({ phone: ids.phone });
+  const existing = await tx.customer.findFirst({ where: { shopId, OR: or }, orderBy: { createdAt: "asc" } });
+  if (!existing) throw new Error("profile insert conflicted but no profile was found");
+  return existing.mergedIntoId ? tx.customer.findUniqueOrThrow({ where: { id: existing.mergedIntoId } }) : existing;
+}
+
+/** Fills identifiers the survivor lacks; an identifier held by another Shopify customer stays there. */
+async function attachIdentifiers(tx: Tx, c: Customer, ids: ReturnType<typeof normalized>): Promise<Customer> {
+  const data: Prisma.CustomerUpdateInput = {};
+  if (ids.shopifyCustomerId !== null && c.shopifyCustomerId === null) data.shopifyCustomerId = ids.shopifyCustomerId;
+  if (ids.email && !c.email) data.email = ids.email;
+  if (ids.phone && !c.phone) data.phone = ids.phone;
+  if (Object.keys(data).length === 0) return c;
+  for (const [field, value] of Object.entries(data)) {
+    const taken = await tx.customer.findFirst({ where: { shopId: c.shopId, [field]: value, NOT: { id: c.id } }, select: { id: true } });
+    if (taken) delete (data as Record<string, unknown>)[field];
+  }
+  return Object.keys(data).length ? tx.customer.update({ where: { id: c.id }, data }) : c;
+}
+
+async function linkClient(tx: Tx, shopId: string, clientId: string, customerId: string, at: Date): Promise<void> {
+  await tx.clientIdentity.upsert({
+    where: { shopId_clientId: { shopId, clientId } },
+    create: { shopId, clientId, customerId, firstSeenAt: at, lastSeenAt: at },
+    update: { customerId, lastSeenAt: at },
+  });
+  // The visitor's anonymous history becomes the customer's history.
+  await tx.event.updateMany({ where: { shopId, clientId, customerId: null }, data: { customerId } });
+}
+
+const CONSENT_FIELDS = ["email", "sms"] as const;
+
+/**
+ * Folds `loser` into `survivor`: every row that pointed at the loser now points at the
+ * survivor, the newest consent per channel wins, and the loser stays as a tombstone
+ * (mergedIntoId) so an old id still resolves.
+ */
+export async function mergeProfiles(tx: Tx, survivor: Customer, loser: Customer, at: Date): Promise<Customer> {
+  const shopId = survivor.shopId;
+  const move = { where: { shopId, customerId: loser.id }, data: { customerId: survivor.id } };
+  await tx.event.updateMany(move);
+  await tx.clientIdentity.updateMany(move);
+  await tx.order.updateMany(move);
+  await tx.consentRecord.updateMany(move);
+  await tx.message.updateMany(move);
+  await tx.decision.updateMany(move);
+  await tx.discountCode.updateMany(move);
+  await tx.checkout.updateMany(move);
+  await tx.cart.updateMany(move);
+  // A journey cannot run twice for one person: the loser's active ones stop, logged.
+  await tx.enrollment.updateMany({
+    where: { shopId, customerId: loser.id, status: "active" },
+    data: { status: "exited", exitReason: "profile_merged", finishedAt: at, nextWakeAt: null },
+  });
+  await tx.customer.update({
+    where: { id: loser.id },
+    data: { mergedIntoId: survivor.id, email: null, phone: null, shopifyCustomerId: null },
+  });
+
+  const data: Prisma.CustomerUpdateInput = {
+    shopifyCustomerId: survivor.shopifyCustomerId ?? loser.shopifyCustomerId,
+    email: survivor.email ?? loser.email,
+    phone: survivor.phone ?? loser.phone,
+    firstName: survivor.firstName ?? loser.firstName,
+    lastName: survivor.lastName ?? loser.lastName,
+    locale: survivor.locale ?? loser.locale,
+    tags: [...new Set([...survivor.tags, ...loser.tags])],
+    lastSeenAt: maxDate(survivor.lastSeenAt, loser.lastSeenAt),
+    createdAt: survivor.createdAt < loser.createdAt ? survivor.createdAt : loser.createdAt,
+  };
+  for (const ch of CONSENT_FIELDS) {
+    const s = survivor[`${ch}ConsentUpdatedAt`];
+    const l = loser[`${ch}ConsentUpdatedAt`];
+    if (l && (!s || l > s)) {
+      Object.assign(data, {
+        [`${ch}ConsentState`]: loser[`${ch}ConsentState`],
+        [`${ch}OptInLevel`]: loser[`${ch}OptInLevel`],
+        [`${ch}ConsentSource`]: loser[`${ch}ConsentSource`],
+        [`${ch}ConsentUpdatedAt`]: l,
+      });
+    }
+  }
+  await tx.customer.update({ where: { id: survivor.id }, data });
+  await refreshOrderAggregates(tx, shopId, survivor.id);
+  await tx.auditLog.create({
+    data: { shopId, actor: "system", action: "customer.merged", subjectType: "customer", subjectId: survivor.id, details: { merged: loser.id }, at },
+  });
+  return tx.customer.findUniqueOrThrow({ where: { id: survivor.id } });
+}
+
+/** Order count, spend and first/last order dates: what RFM and win-back read. */
+export async function refreshOrderAggregates(tx: Tx, shopId: string, customerId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "Customer" c SET
+      "ordersCount" = COALESCE(s.n, 0), "totalSpent" = COALESCE(s.total, 0),
+      "firstOrderAt" = s.first, "lastOrderAt" = s.last
+    FROM (SELECT count(*)::int AS n, sum("totalPrice") AS total, min("processedAt") AS first, max("processedAt") AS last
+          FROM "Order" WHERE "shopId" = ${shopId} AND "customerId" = ${customerId} AND "cancelledAt" IS NULL) s
+    WHERE c.id = ${customerId} AND c."shopId" = ${shopId}`;
+}
+
+function maxDate(a: Date | null, b: Date | null): Date | null {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}

@@ -1,0 +1,26 @@
+import type { Shop } from "@prisma/client";
+import { db } from "../db/client.server";
+
+// Pixel and webhook intake look the shop up on every request; a short cache keeps
+// that off the database. 30 s bounds how long an uninstall takes to be noticed by
+// other processes (this process forgets at once, see forgetShop).
+const TTL_MS = 30_000;
+type Cached = { shop: Pick<Shop, "id" | "domain" | "installState" | "primaryDomain" | "timezone" | "locale"> | null; until: number };
+const g = globalThis as unknown as { __flowmateShopCache?: Map<string, Cached> };
+const cache = (g.__flowmateShopCache ??= new Map());
+
+export async function shopByDomain(domain: string): Promise<Cached["shop"]> {
+  const hit = cache.get(domain);
+  if (hit && hit.until > Date.now()) return hit.shop;
+  const shop = await db().shop.findUnique({
+    where: { domain },
+    select: { id: true, domain: true, installState: true, primaryDomain: true, timezone: true, locale: true },
+  });
+  cache.set(domain, { shop, until: Date.now() + TTL_MS });
+  return shop;
+}
+
+export function forgetShop(domain?: string): void {
+  if (domain) cache.delete(domain);
+  else cache.clear();
+}

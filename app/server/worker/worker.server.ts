@@ -1,0 +1,57 @@
+import crypto from "node:crypto";
+import os from "node:os";
+import { log } from "../log.server";
+import { processWebhookBatch } from "../ingestion/webhook-processor.server";
+
+export interface WorkerHandle {
+  id: string;
+  stop: () => Promise<void>;
+  /** Runs every queue until nothing is due (tests and the demo's "run now"). */
+  drain: () => Promise<number>;
+}
+
+/**
+ * The background loop: process stored webhooks (later: journey steps, the outbox).
+ * Runs in its own process in production (worker.ts), any number of them, or inside
+ * the web process for the demo.
+ */
+export function startWorker(opts: { idleMs?: number; id?: string } = {}): WorkerHandle {
+  const id = opts.id ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+  const idleMs = opts.idleMs ?? 250;
+  let running = true;
+  let wake: (() => void) | null = null;
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const r = await processWebhookBatch(id);
+      total += r.claimed;
+      if (r.claimed === 0) return total;
+    }
+  }
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        await drain();
+      } catch (err) {
+        log.error("worker iteration failed", { worker: id, err: String(err) });
+      }
+      if (!running) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, idleMs);
+      });
+    }
+  })();
+
+  return {
+    id,
+    drain,
+    stop: async () => {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Background worker: `npm run worker`. Run as many as you like, on as many machines
+// as you like, against one PostgreSQL; they share work through row leases.
+import { readEnv } from "./app/server/config.server";
+import { initDatabase } from "./app/server/db/init.server";
+import { log } from "./app/server/log.server";
+import { startWorker } from "./app/server/worker/worker.server";
+
+const env = readEnv();
+const database = await initDatabase(env);
+const worker = startWorker();
+log.info("worker started", { worker: worker.id, db: database.describe });
+
+async function shutdown(signal: string) {
+  log.info("worker stopping", { signal });
+  await worker.stop();
+  await database.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
