@@ -75,6 +75,7 @@ CREATE TABLE "Customer" (
     "smsOptInLevel" TEXT,
     "smsConsentSource" TEXT,
     "smsConsentUpdatedAt" TIMESTAMP(3),
+    "unsubscribedTopics" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "marketingPausedUntil" TIMESTAMP(3),
     "ordersCount" INTEGER NOT NULL DEFAULT 0,
     "totalSpent" DECIMAL(14,2) NOT NULL DEFAULT 0,

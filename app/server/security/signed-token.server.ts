@@ -1,0 +1,56 @@
+import crypto from "node:crypto";
+import { readEnv, shopifyCredentials } from "../config.server";
+
+// Compact signed tokens for links in messages (unsubscribe, preference center, click
+// tracking, double opt-in). HMAC-SHA256 with a key derived from the app secret and
+// the token's purpose, so a click-tracking token can never act as an unsubscribe one.
+// Format: base64url(JSON payload) "." base64url(mac).
+
+export type TokenPurpose = "unsubscribe" | "preferences" | "click" | "open" | "confirm_optin";
+
+export interface TokenClaims {
+  shopId: string;
+  customerId: string;
+  messageId?: string;
+  /** For click tokens: the destination URL (never taken from the query string). */
+  url?: string;
+  channel?: "email" | "sms";
+  /** Expiry, unix seconds. */
+  exp?: number;
+}
+
+function key(purpose: TokenPurpose, secret?: string): Buffer {
+  const base = secret ?? process.env.TOKEN_SECRET ?? shopifyCredentials(readEnv()).apiSecretKey;
+  return crypto.createHmac("sha256", base).update(`flowmate-token:${purpose}`).digest();
+}
+
+export function signToken(purpose: TokenPurpose, claims: TokenClaims, secret?: string): string {
+  const body = Buffer.from(JSON.stringify(claims)).toString("base64url");
+  const mac = crypto.createHmac("sha256", key(purpose, secret)).update(body).digest("base64url");
+  return `${body}.${mac}`;
+}
+
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: "malformed" | "bad_signature" | "expired" };
+
+export function verifyToken(purpose: TokenPurpose, token: string, nowMs = Date.now(), secret?: string): VerifyResult {
+  const parts = token.split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: "malformed" };
+  const [body, mac] = parts as [string, string];
+  const expected = crypto.createHmac("sha256", key(purpose, secret)).update(body).digest();
+  let given: Buffer;
+  try {
+    given = Buffer.from(mac, "base64url");
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
+  let claims: TokenClaims;
+  try {
+    claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenClaims;
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  if (typeof claims.shopId !== "string" || typeof claims.customerId !== "string") return { ok: false, reason: "malformed" };
+  if (claims.exp !== undefined && claims.exp * 1000 < nowMs) return { ok: false, reason: "expired" };
+  return { ok: true, claims };
+}
