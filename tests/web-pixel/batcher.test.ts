@@ -59,13 +59,13 @@ describe("flush rules", () => {
     expect(ids(bodies(send)[0]!)).toEqual(Array.from({ length: 20 }, (_, i) => `sh-test-${i}`));
   });
 
-  it("flushes 2 s after the first buffered event, not after the latest", async () => {
+  it("flushes 500 ms after the first buffered event, not after the latest", async () => {
     const send = okSend();
     const { batcher } = setup(send);
     batcher.add(wireEvent(1));
-    await vi.advanceTimersByTimeAsync(1_500);
+    await vi.advanceTimersByTimeAsync(300);
     batcher.add(wireEvent(2));
-    await vi.advanceTimersByTimeAsync(499);
+    await vi.advanceTimersByTimeAsync(199);
     expect(send).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(send).toHaveBeenCalledTimes(1);
@@ -76,11 +76,11 @@ describe("flush rules", () => {
     const send = okSend();
     const { batcher } = setup(send);
     batcher.add(wireEvent(1));
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(500);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(send).toHaveBeenCalledTimes(1);
     batcher.add(wireEvent(2));
-    await vi.advanceTimersByTimeAsync(1_999);
+    await vi.advanceTimersByTimeAsync(499);
     expect(send).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(send).toHaveBeenCalledTimes(2);
@@ -92,17 +92,19 @@ describe("flush rules", () => {
     // Timers that never fire, as in a heavily throttled background worker.
     const { batcher } = setup(send, { setTimer: () => 1, clearTimer: () => {} });
     batcher.add(wireEvent(1));
-    vi.setSystemTime(Date.now() + 2_500);
+    vi.setSystemTime(Date.now() + 700);
     batcher.add(wireEvent(2));
     await vi.advanceTimersByTimeAsync(0);
     expect(ids(bodies(send)[0]!)).toEqual(["sh-test-1", "sh-test-2"]);
   });
 
-  it("flushes checkout events immediately, together with what was buffered", async () => {
-    for (const name of ["checkout_started", "checkout_contact_info_submitted", "checkout_completed"]) {
+  it("flushes flow-driving events immediately, together with what was buffered", async () => {
+    for (const name of ["product_viewed", "product_added_to_cart", "product_removed_from_cart", "cart_viewed", "checkout_started", "checkout_contact_info_submitted", "checkout_completed"]) {
       expect(isImmediateEvent(name)).toBe(true);
     }
-    expect(isImmediateEvent("product_added_to_cart")).toBe(false);
+    for (const name of ["page_viewed", "collection_viewed", "search_submitted"]) {
+      expect(isImmediateEvent(name)).toBe(false);
+    }
 
     const send = okSend();
     const { batcher } = setup(send);

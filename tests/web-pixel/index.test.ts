@@ -78,7 +78,9 @@ describe("web pixel register callback", () => {
 
   it("sends checkout_completed immediately to settings.endpoint, batched with earlier events", () => {
     const { publish, sendBeacon } = boot();
-    publish(productViewedEvent);
+    // A batched event (page_viewed) rides along with the immediate one.
+    const pageViewed = { ...productViewedEvent, name: "page_viewed" } as unknown as typeof productViewedEvent;
+    publish(pageViewed);
     expect(fetchMock).not.toHaveBeenCalled();
     publish(checkoutCompletedEvent);
 
@@ -94,7 +96,7 @@ describe("web pixel register callback", () => {
     expect(body.shop).toBe(SHOP_DOMAIN);
     expect(body.v).toBe(1);
     expect(body.events.map((e) => [e.id, e.name, e.seq])).toEqual([
-      [productViewedEvent.id, "product_viewed", 3],
+      [productViewedEvent.id, "page_viewed", 3],
       [checkoutCompletedEvent.id, "checkout_completed", 11],
     ]);
     expect(body.events[1]!.context).toEqual({
@@ -107,10 +109,14 @@ describe("web pixel register callback", () => {
     expect(sendBeacon).not.toHaveBeenCalled();
   });
 
-  it("holds non-checkout events for the 2 s batch window", async () => {
+  it("sends product_viewed at once and holds a page_viewed for the 500 ms batch window", async () => {
     const { publish } = boot();
     publish(productViewedEvent);
-    await vi.advanceTimersByTimeAsync(1_999);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    fetchMock.mockClear();
+    publish({ ...productViewedEvent, id: "sh-page-1", name: "page_viewed", data: {} } as unknown as typeof productViewedEvent);
+    await vi.advanceTimersByTimeAsync(499);
     expect(fetchMock).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(fetchMock).toHaveBeenCalledTimes(1);

@@ -31,6 +31,7 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
           postalAddress: DEMO_SHOP.billingAddress,
           branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" },
           installedAt: new Date(at.getTime() - 200 * DAY),
+          catalogSyncedAt: at, // the products below are the catalogue
         },
       });
       // An offline session, as OAuth would leave it; the token only opens the local stand-in.

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import os from "node:os";
 import { log } from "../log.server";
 import { processWebhookBatch } from "../ingestion/webhook-processor.server";
+import { backfillNextCatalog } from "../shopify/catalog-backfill.server";
 
 export interface WorkerHandle {
   id: string;
@@ -25,8 +26,13 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
     let total = 0;
     for (;;) {
       const r = await processWebhookBatch(id);
-      total += r.claimed;
-      if (r.claimed === 0) return total;
+      const catalog = await backfillNextCatalog(id).catch((err: unknown) => {
+        log.warn("catalog backfill failed; retried after the lease", { worker: id, err: String(err) });
+        return null;
+      });
+      const work = r.claimed + (catalog ? 1 : 0);
+      total += work;
+      if (work === 0) return total;
     }
   }
 

@@ -15,7 +15,8 @@ export interface BatchLimits {
 
 export const DEFAULT_LIMITS: BatchLimits = {
   flushCount: 20,
-  flushDelayMs: 2_000,
+  // Short: a navigation within the window loses the buffer (see events.ts).
+  flushDelayMs: 500,
   maxBodyBytes: 60 * 1024,
   maxEventsPerBody: 100,
   retryDelaysMs: [1_000, 2_000, 4_000],

@@ -19,12 +19,16 @@ export const SUBSCRIBED_EVENTS = [
 export type SubscribedEventName = (typeof SUBSCRIBED_EVENTS)[number];
 
 /**
- * Checkout events are sent without waiting for the batch window: the shopper
- * often navigates (or closes the tab) right after them, which tears down the
- * sandbox and would lose anything still buffered. They also drive the
- * time-sensitive flows (abandoned checkout, order attribution).
+ * Sent without waiting for the batch window. A storefront navigation tears the
+ * sandbox down, so anything still buffered is lost; these events drive flows
+ * (browse, cart and checkout abandonment, attribution), so they cannot wait.
+ * Only page views, collection views and searches are batched.
  */
 const IMMEDIATE_EVENTS: ReadonlySet<string> = new Set<SubscribedEventName>([
+  "product_viewed",
+  "product_added_to_cart",
+  "product_removed_from_cart",
+  "cart_viewed",
   "checkout_started",
   "checkout_contact_info_submitted",
   "checkout_completed",

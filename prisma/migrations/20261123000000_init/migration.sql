@@ -48,6 +48,9 @@ CREATE TABLE "Shop" (
     "doubleOptIn" BOOLEAN NOT NULL DEFAULT false,
     "holdoutPercent" INTEGER NOT NULL DEFAULT 10,
     "settings" JSONB,
+    "catalogSyncedAt" TIMESTAMP(3),
+    "catalogSyncCursor" TEXT,
+    "catalogSyncLeaseUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
