@@ -38,7 +38,10 @@ if (demo) {
 const app = express();
 app.disable("x-powered-by");
 
-const httpServer = http.createServer(app);
+const { handleIngestionFastPath } = await import("./app/server/http/fast-ingest.server");
+const httpServer = http.createServer((req, res) => {
+  if (!handleIngestionFastPath(req, res)) app(req, res);
+});
 let build: ServerBuild | (() => Promise<ServerBuild>);
 if (serveBuild) {
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));

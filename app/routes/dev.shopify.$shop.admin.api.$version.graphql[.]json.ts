@@ -5,7 +5,7 @@ import { executeAdminGraphql } from "~/server/dev/admin-api-standin.server";
 // The app's Admin GraphQL client is pointed here by SHOPIFY_ADMIN_API_ORIGIN in demo mode.
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   requireDemo();
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await request.json();
   } catch {

@@ -73,6 +73,8 @@ describe("POST /api/pixel/events", () => {
     const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "ada@example.com" } });
     const e = await prisma().event.findFirstOrThrow({ where: { sourceId: later.id } });
     expect(e.customerId).toBe(customer.id);
+    const seen = await prisma().customer.findUniqueOrThrow({ where: { id: customer.id } });
+    expect(seen.lastSeenAt!.getTime()).toBeGreaterThanOrEqual(e.receivedAt.getTime() - 1);
   });
 
   it("answers a CORS preflight", async () => {
@@ -134,7 +136,7 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
     expect(await counts()).toEqual(before);
   });
 
-  it("GET is not allowed", async () => {
+  it("other methods are not allowed", async () => {
     const res = await action({ request: new Request("http://localhost/api/pixel/events", { method: "PUT", body: "{}" }), params: {}, context: {} });
     expect(res.status).toBe(405);
   });

@@ -1,7 +1,8 @@
 import { Prisma } from "@prisma/client";
 import { IDENTIFYING_EVENTS, identityFromEvent, type PixelBatch } from "~/domain/capture/pixel-wire";
 import { shopifyNumericId } from "~/domain/identity/normalize";
-import { db } from "../db/client.server";
+import { database, db } from "../db/client.server";
+import { GroupCommitter } from "../db/group-commit.server";
 import { resolveProfile } from "../profiles/identity.server";
 
 // A timestamp from the shopper's device is believed within these bounds; outside
@@ -36,6 +37,7 @@ export async function ingestPixelBatch(shopId: string, batch: PixelBatch, receiv
   });
   const clientIds = [...new Set(batch.events.map((e) => e.clientId))];
   const identifying = batch.events.filter((e) => IDENTIFYING_EVENTS.has(e.name));
+  if (identifying.length === 0) return insertAnonymousBatch(shopId, rows, clientIds, receivedAt);
 
   return db().$transaction(async (tx) => {
     const inserted = await tx.event.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } });
@@ -68,5 +70,76 @@ export async function ingestPixelBatch(shopId: string, batch: PixelBatch, receiv
           AND (c."lastSeenAt" IS NULL OR c."lastSeenAt" < ${receivedAt})`;
     }
     return { accepted: inserted.length, duplicates: rows.length - inserted.length };
+  });
+}
+
+interface AnonymousBatch {
+  shopId: string;
+  rows: Prisma.EventCreateManyInput[];
+  receivedAt: Date;
+}
+
+/**
+ * The hot path (no checkout event, so no identity to resolve): batches from
+ * concurrent requests are written together in one SQL statement, i.e. one
+ * transaction; each request still learns its own accepted count. Events of visitors
+ * already stitched to a profile get their customer at insert time.
+ */
+const anonymousWriter = new GroupCommitter<AnonymousBatch, IngestResult>(writeAnonymousBatches, 200, Number(process.env.PIXEL_WRITERS ?? 4));
+
+function insertAnonymousBatch(shopId: string, rows: Prisma.EventCreateManyInput[], _clientIds: string[], receivedAt: Date) {
+  return anonymousWriter.submit({ shopId, rows, receivedAt });
+}
+
+async function writeAnonymousBatches(batches: AnonymousBatch[]): Promise<IngestResult[]> {
+  const rows = batches.flatMap((b) => b.rows.map((r) => ({ ...r, shopId: b.shopId, receivedAt: b.receivedAt })));
+  // One upsert per (shop, client) even when several requests carry the same visitor.
+  const clients = new Map<string, { shopId: string; clientId: string; at: Date }>();
+  for (const r of rows) {
+    const key = `${r.shopId}\u0000${r.clientId}`;
+    const prev = clients.get(key);
+    if (!prev || prev.at < (r.receivedAt as Date)) clients.set(key, { shopId: r.shopId, clientId: r.clientId!, at: r.receivedAt as Date });
+  }
+  const c = [...clients.values()];
+  const inserted = await database().query<{ shopId: string; sourceId: string }>(
+    `WITH seen AS (
+       INSERT INTO "ClientIdentity" (id, "shopId", "clientId", "firstSeenAt", "lastSeenAt")
+       SELECT gen_random_uuid()::text, s, cl, t, t FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(s, cl, t)
+       ON CONFLICT ("shopId", "clientId") DO UPDATE SET "lastSeenAt" = GREATEST("ClientIdentity"."lastSeenAt", EXCLUDED."lastSeenAt")
+       RETURNING "shopId", "clientId", "customerId", "lastSeenAt"),
+     touched AS (
+       UPDATE "Customer" cu SET "lastSeenAt" = seen."lastSeenAt"
+       FROM seen WHERE cu.id = seen."customerId" AND cu."shopId" = seen."shopId"
+         AND (cu."lastSeenAt" IS NULL OR cu."lastSeenAt" < seen."lastSeenAt")
+       RETURNING 1)
+     INSERT INTO "Event" ("shopId", name, source, "sourceId", "clientId", "customerId", "occurredAt", "receivedAt", data)
+     SELECT e.shop_id, e.name, 'pixel', e.source_id, e.client_id, seen."customerId", e.occurred_at, e.received_at, e.data
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[])
+          AS e(shop_id, name, source_id, client_id, occurred_at, received_at, data)
+     LEFT JOIN seen ON seen."shopId" = e.shop_id AND seen."clientId" = e.client_id
+     ON CONFLICT ("shopId", source, "sourceId") DO NOTHING
+     RETURNING "shopId", "sourceId"`,
+    [
+      c.map((x) => x.shopId),
+      c.map((x) => x.clientId),
+      c.map((x) => x.at.toISOString()),
+      rows.map((r) => r.shopId),
+      rows.map((r) => r.name),
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.clientId),
+      rows.map((r) => (r.occurredAt as Date).toISOString()),
+      rows.map((r) => (r.receivedAt as Date).toISOString()),
+      rows.map((r) => JSON.stringify(r.data)),
+    ],
+  );
+  // A row inserted by this statement belongs to the first batch that carried its id.
+  const fresh = new Set(inserted.map((r) => `${r.shopId}\u0000${r.sourceId}`));
+  return batches.map((b) => {
+    let accepted = 0;
+    for (const r of b.rows) {
+      const key = `${b.shopId}\u0000${r.sourceId}`;
+      if (fresh.delete(key)) accepted++;
+    }
+    return { accepted, duplicates: b.rows.length - accepted };
   });
 }

@@ -1,8 +1,9 @@
-import { Prisma } from "@prisma/client";
 import { shopifyApiClient } from "../shopify/api.server";
-import { db } from "../db/client.server";
+import { database } from "../db/client.server";
+import { GroupCommitter } from "../db/group-commit.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
+import { shopByDomain } from "../shops/shop-cache.server";
 import { normalizeTopic } from "./webhook-topics";
 
 // Shopify's largest payloads (orders with hundreds of lines) stay well below this.
@@ -36,38 +37,31 @@ export async function receiveWebhook(request: Request, expectedTopic: string): P
   const topic = normalizeTopic(check.topic);
   const shopDomain = check.domain.toLowerCase();
   const eventId = "eventId" in check ? (check.eventId ?? null) : null;
-  let payload: Prisma.InputJsonValue | undefined;
   let rejectReason: string | null = null;
   try {
-    payload = JSON.parse(rawBody) as Prisma.InputJsonValue;
-    if (payload === null || typeof payload !== "object") rejectReason = "payload_not_an_object";
+    const parsed: unknown = JSON.parse(rawBody);
+    if (parsed === null || typeof parsed !== "object") rejectReason = "payload_not_an_object";
   } catch {
     rejectReason = "malformed_json";
   }
   if (!rejectReason && topic !== expectedTopic) rejectReason = `topic_mismatch:${topic}`;
 
-  const shop = await db().shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  const inserted = await db().webhookDelivery.createManyAndReturn({
-    data: [
-      {
-        shopId: shop?.id ?? null,
-        shopDomain,
-        topic,
-        webhookId: check.webhookId,
-        eventId,
-        apiVersion: check.apiVersion,
-        triggeredAt: check.triggeredAt ? safeDate(check.triggeredAt) : null,
-        receivedAt: now(),
-        status: rejectReason ? "rejected" : "received",
-        rejectReason,
-        payload: rejectReason ? Prisma.DbNull : payload,
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true },
+  const shop = await shopByDomain(shopDomain);
+  const inserted = await deliveryWriter.submit({
+    shopId: shop?.id ?? null,
+    shopDomain,
+    topic,
+    webhookId: check.webhookId,
+    eventId,
+    apiVersion: check.apiVersion,
+    triggeredAt: check.triggeredAt ? safeDate(check.triggeredAt) : null,
+    receivedAt: now(),
+    status: rejectReason ? "rejected" : "received",
+    rejectReason,
+    payload: rejectReason ? null : rawBody,
   });
 
-  if (inserted.length === 0) {
+  if (!inserted) {
     log.debug("webhook duplicate", { topic, webhookId: check.webhookId });
     return { status: 200, result: "duplicate" };
   }
@@ -77,8 +71,60 @@ export async function receiveWebhook(request: Request, expectedTopic: string): P
     log.warn("webhook rejected", { topic, webhookId: check.webhookId, reason: rejectReason });
     return { status: 400, result: "rejected", reason: rejectReason };
   }
-  return { status: 200, result: "accepted", deliveryId: inserted[0]?.id };
+  return { status: 200, result: "accepted", deliveryId: inserted };
 }
+
+interface DeliveryRow {
+  shopId: string | null;
+  shopDomain: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+  status: string;
+  rejectReason: string | null;
+  /** The raw body, stored as jsonb as it came (already checked to be JSON). */
+  payload: string | null;
+}
+
+// Concurrent deliveries are stored together (one statement, one commit); each
+// request learns whether its row was new (its id) or a duplicate (undefined).
+// ON CONFLICT without a target covers both dedupe keys: the webhook id and the event id.
+const deliveryWriter = new GroupCommitter<DeliveryRow, string | undefined>(async (rows) => {
+  const inserted = await database().query<{ id: string; webhookId: string }>(
+    `INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", topic, "webhookId", "eventId", "apiVersion",
+                                    "triggeredAt", "receivedAt", "nextAttemptAt", status, "rejectReason", payload)
+     SELECT gen_random_uuid()::text, shop_id, shop_domain, topic, webhook_id, event_id, api_version,
+            triggered_at, received_at, received_at, status, reject_reason, payload
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
+                 $8::timestamptz[], $9::text[], $10::text[], $11::jsonb[])
+          AS r(shop_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, received_at, status, reject_reason, payload)
+     ON CONFLICT DO NOTHING
+     RETURNING id, "webhookId"`,
+    [
+      rows.map((r) => r.shopId),
+      rows.map((r) => r.shopDomain),
+      rows.map((r) => r.topic),
+      rows.map((r) => r.webhookId),
+      rows.map((r) => r.eventId),
+      rows.map((r) => r.apiVersion),
+      rows.map((r) => r.triggeredAt?.toISOString() ?? null),
+      rows.map((r) => r.receivedAt.toISOString()),
+      rows.map((r) => r.status),
+      rows.map((r) => r.rejectReason),
+      rows.map((r) => r.payload),
+    ],
+  );
+  const ids = new Map(inserted.map((r) => [r.webhookId, r.id]));
+  // Two copies of one delivery in the same group: only the first learns the id.
+  return rows.map((r) => {
+    const id = ids.get(r.webhookId);
+    ids.delete(r.webhookId);
+    return id;
+  });
+}, 500, 2);
 
 function safeDate(value: string): Date | null {
   const d = new Date(value);

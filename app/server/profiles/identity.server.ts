@@ -39,11 +39,9 @@ export async function resolveProfile(tx: Tx, shopId: string, raw: Identifiers, o
   if (ids.shopifyCustomerId !== null) or.push({ shopifyCustomerId: ids.shopifyCustomerId });
   if (ids.email) or.push({ email: ids.email });
   if (ids.phone) or.push({ phone: ids.phone });
-  let linkedByClient: string | null = null;
   if (ids.clientId) {
     const ci = await tx.clientIdentity.findUnique({ where: { shopId_clientId: { shopId, clientId: ids.clientId } } });
-    linkedByClient = ci?.customerId ?? null;
-    if (linkedByClient) or.push({ id: linkedByClient });
+    if (ci?.customerId) or.push({ id: ci.customerId });
   }
   const candidates = or.length
     ? await tx.customer.findMany({ where: { shopId, mergedIntoId: null, OR: or }, orderBy: { createdAt: "asc" } })

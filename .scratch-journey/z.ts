@@ -1,0 +1,12 @@
+import { z } from "zod";
+const A = z.strictObject({ type: z.literal("a"), x: z.string() });
+const B = z.strictObject({ type: z.literal("b"), y: z.number() });
+const U = z.discriminatedUnion("type", [A, B]);
+const R = z.discriminatedUnion("mode", [z.strictObject({mode: z.literal("never")}), z.strictObject({mode: z.literal("window"), hours: z.number()})]);
+console.log(JSON.stringify(U.safeParse({ type: "c" }).error!.issues));
+console.log(JSON.stringify(U.safeParse({ }).error!.issues));
+console.log(JSON.stringify(R.safeParse({ mode: "x" }).error!.issues));
+console.log(JSON.stringify(U.safeParse({ type: "a", x: 1, z: 2 }).error!.issues));
+const D = z.union([z.strictObject({hours: z.number()}).refine(d => d.hours > 0, "pos"), z.strictObject({fromPath: z.string()})]);
+console.log(JSON.stringify(D.safeParse({ hours: 0 }).error!.issues));
+console.log(JSON.stringify(z.strictObject({t: z.string({error: "needs t"}).min(1, "needs t")}).safeParse({}).error!.issues));

@@ -1,0 +1,108 @@
+import { consentBlock } from "./consent";
+import { formatHHMM } from "./local-time";
+import { capsAndPriority } from "./priority";
+import { quietHoursCheck } from "./quiet-hours";
+import type { BlockPolicy, Channel, CustomerFacts, EpochMs, OtherEnrollment, Purpose, RecentSend, ShopSettings } from "./types";
+
+const HOUR = 3_600_000;
+const MAX_SLOT_SEARCH = 64;
+
+/** One message a flow wants to send now. */
+export interface SendRequest {
+  channel: Channel;
+  purpose: Purpose;
+  /** Preference-center topic (newsletter, offers, product_news), or null. */
+  topic: string | null;
+  /** Priority of the sending flow (Flow.priority). */
+  priority: number;
+  /** What to do when caps block the send (default defer). */
+  onCap: BlockPolicy;
+  /** What to do when a higher-priority flow holds the slot (default defer). */
+  onConflict: BlockPolicy;
+  /** When this send first became due (its first arbitration); defaults to now. */
+  dueSince?: EpochMs;
+  /** Give up (skip `deferral_expired`) rather than send later than dueSince + this. */
+  maxDeferHours?: number | null;
+}
+
+/** The customer's situation at this moment, as the runner read it. */
+export interface ArbitrationContext {
+  customer: CustomerFacts;
+  shop: ShopSettings;
+  recentSends: readonly RecentSend[];
+  otherEnrollments: readonly OtherEnrollment[];
+  /** The customer is in the shop's global holdout (see isInHoldout). */
+  holdout: boolean;
+  /** The enrollment asking, so it never conflicts with itself. */
+  enrollmentId?: string;
+}
+
+export type SkipReason = "no_address" | "no_consent" | "suppressed" | "frequency_cap" | "lost_priority" | "quiet_hours" | "deferral_expired";
+export type DeferReason = "quiet_hours" | "frequency_cap" | "lost_priority";
+
+export type Arbitration =
+  | { outcome: "send"; reason: "allowed"; details: Record<string, unknown> }
+  | { outcome: "holdout"; reason: "holdout"; details: Record<string, unknown> }
+  | { outcome: "skip"; reason: SkipReason; details: Record<string, unknown> }
+  | { outcome: "defer"; reason: DeferReason; until: EpochMs; details: Record<string, unknown> };
+
+type Block = { reason: DeferReason; until: EpochMs | null; details: Record<string, unknown> };
+
+/**
+ * Arbitration before every send, in this order:
+ * 1. consent for the channel and purpose (and an address, no suppression) -> skip;
+ * 2. quiet hours on the recipient's wall clock (marketing), the 08:00-21:00 SMS
+ *    window (every SMS) -> defer to the next allowed local time;
+ * 3. marketing only: frequency caps and flow priorities -> defer to the next allowed
+ *    slot, or skip as the step's onCap / onConflict say;
+ * 4. marketing only: the global holdout -> `holdout` (nothing is sent, the flow walks
+ *    on, so lift can be measured against exactly what would have been sent).
+ * A deferral goes to the earliest instant that passes every rule at once, so one
+ * decision is logged per postponement, not one per rule. Its reason is the rule that
+ * blocked at `now`.
+ */
+export function arbitrateSend(req: SendRequest, ctx: ArbitrationContext, now: EpochMs): Arbitration {
+  const base = { channel: req.channel, purpose: req.purpose, ...(req.topic ? { topic: req.topic } : {}) };
+  const consent = consentBlock(ctx.customer, req.channel, req.purpose, req.topic, now);
+  if (consent) return { outcome: "skip", reason: consent.reason, details: { ...base, cause: consent.cause } };
+
+  const blockAt = (t: EpochMs): Block | null => {
+    const q = quietHoursCheck(t, req.channel, req.purpose, ctx.customer, ctx.shop);
+    if (q.allowedAt === null || q.allowedAt > t) {
+      return {
+        reason: "quiet_hours",
+        until: q.allowedAt,
+        details: { timeZone: q.timeZone, allowed: q.windows.map((w) => `${formatHHMM(w.start)}-${formatHHMM(w.end)}`) },
+      };
+    }
+    if (req.purpose !== "marketing") return null;
+    return capsAndPriority(req.channel, req.priority, t, ctx.recentSends, ctx.otherEnrollments, ctx.shop.frequencyCaps, ctx.enrollmentId);
+  };
+
+  const first = blockAt(now);
+  if (!first) {
+    if (req.purpose === "marketing" && ctx.holdout) return { outcome: "holdout", reason: "holdout", details: base };
+    return { outcome: "send", reason: "allowed", details: base };
+  }
+  if (first.until === null) return { outcome: "skip", reason: first.reason, details: { ...base, ...first.details, cause: "no_allowed_window" } };
+  const policy: BlockPolicy = first.reason === "frequency_cap" ? req.onCap : first.reason === "lost_priority" ? req.onConflict : "defer";
+  if (policy === "skip") return { outcome: "skip", reason: first.reason, details: { ...base, ...first.details } };
+
+  // The next allowed slot: keep moving to each rule's free time until none blocks.
+  let until = first.until;
+  for (let i = 0; i < MAX_SLOT_SEARCH; i++) {
+    const b = blockAt(until);
+    if (!b) break;
+    if (b.until === null) return { outcome: "skip", reason: b.reason, details: { ...base, ...b.details, cause: "no_allowed_window" } };
+    until = Math.max(b.until, until + 60_000);
+  }
+  const dueSince = req.dueSince ?? now;
+  if (req.maxDeferHours != null && until > dueSince + req.maxDeferHours * HOUR) {
+    return {
+      outcome: "skip",
+      reason: "deferral_expired",
+      details: { ...base, blockedBy: first.reason, ...first.details, dueSince, wouldSendAt: until, maxDeferHours: req.maxDeferHours },
+    };
+  }
+  return { outcome: "defer", reason: first.reason, until, details: { ...base, ...first.details, until } };
+}

@@ -1,0 +1,10 @@
+// The journey engine: flow definition schema, validation, entry, and the pure step function.
+export * from "./schema";
+export * from "./types";
+export * from "./conditions";
+export * from "./validate";
+export * from "./enroll";
+export * from "./engine";
+export * from "./rollout";
+export { isInHoldout } from "../arbitration/holdout";
+export { seededRandom } from "../arbitration/hash";

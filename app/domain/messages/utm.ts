@@ -1,0 +1,24 @@
+// UTM parameters on every tracked link: Shopify stores the landing URL on the order
+// (landing_site), which is how a purchase is tied back to the email that caused it.
+
+export interface UtmTags {
+  /** The flow key (welcome, abandoned_checkout...) or, for one-off sends, the template key. */
+  campaign: string;
+  /** The template key, so variants and steps of one flow can be told apart. */
+  content: string;
+}
+
+export function withUtm(destination: string, tags: UtmTags, medium: "email" | "sms" = "email"): string {
+  let url: URL;
+  try {
+    url = new URL(destination);
+  } catch {
+    return destination;
+  }
+  // Ours replace any existing utm_* values: attribution must see this message, not an older campaign.
+  url.searchParams.set("utm_source", "flowmate");
+  url.searchParams.set("utm_medium", medium);
+  url.searchParams.set("utm_campaign", tags.campaign);
+  url.searchParams.set("utm_content", tags.content);
+  return url.toString();
+}

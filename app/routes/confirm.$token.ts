@@ -1,0 +1,26 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { now } from "~/server/clock.server";
+import { confirmOptIn } from "~/server/compliance/double-optin.server";
+import { readSmallForm } from "~/server/compliance/form.server";
+import { loadLinkSubject } from "~/server/compliance/link-subject.server";
+import { confirmedPage, confirmOptInPage } from "~/server/compliance/pages/confirm-views.server";
+import { linkErrorPage } from "~/server/compliance/pages/error-view.server";
+
+// /confirm/:token: double opt-in. GET shows a button (scanners open links, and
+// they must not subscribe anyone); POST, echoing the token, confirms.
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const r = await loadLinkSubject("confirm_optin", params.token, now().getTime());
+  if (!r.ok) return linkErrorPage(request, r.reason);
+  return confirmOptInPage(r.subject, params.token!);
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const at = now();
+  const r = await loadLinkSubject("confirm_optin", params.token, at.getTime());
+  if (!r.ok) return linkErrorPage(request, r.reason);
+  const form = await readSmallForm(request);
+  if (!form || form.get("token") !== params.token) return linkErrorPage(request, "token_mismatch", 403);
+  const customer = await confirmOptIn(r.subject.shop.id, r.subject.customer.id, at);
+  return confirmedPage({ ...r.subject, customer });
+};

@@ -1,0 +1,89 @@
+import type { Customer, Message, Shop } from "@prisma/client";
+import { EmailComplianceError } from "~/domain/messages/compliance";
+import { outboxSkipReason } from "~/domain/messages/send-eligibility";
+import { now } from "../clock.server";
+import { messageEligibility } from "../compliance/eligibility.server";
+import { log } from "../log.server";
+import { composeEmail, type ComposedEmail } from "./email/compose-email.server";
+import { sendEmail } from "./email/send-email.server";
+import { errorText, retryOrFail, settle } from "./outbox.server";
+
+export type LoadedMessage = Message & { shop: Shop; customer: Customer | null };
+export type Outcome = "sent" | "retried" | "failed" | "suppressed" | "unknown";
+
+/** Compliance's reasons, named for the Decision log. */
+const SKIP_REASONS: Record<string, string> = { suppressed: "suppressed_address" };
+
+/**
+ * Everything before the point of no return: the send-time re-check (consent may have
+ * been withdrawn since enqueueing) and rendering. Returns the composed email, or the
+ * outcome already recorded for a message that will not be sent.
+ */
+export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: string | null, at: Date): Promise<ComposedEmail | Outcome> {
+  const blocked = outboxSkipReason({ channel: m.channel, purpose: m.purpose, toAddress: m.toAddress, shop: m.shop, customer: m.customer });
+  const eligibility = blocked ? null : await messageEligibility(m, at);
+  const reason = blocked ?? (eligibility && !eligibility.allowed ? (SKIP_REASONS[eligibility.reason] ?? eligibility.reason) : null);
+  if (reason) {
+    await settle(workerId, m, "pending", { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } }, at);
+    return "suppressed";
+  }
+  try {
+    return await composeEmail(m, m.shop, m.customer, flowKey);
+  } catch (err) {
+    // Rendering fails the same way every time (no postal address, unknown template,
+    // bad payload): no retry, and the Decision says why.
+    const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
+    await settle(workerId, m, "pending", { status: "failed", data: { error: errorText(err) }, decision: { reason: "render_failed", details: { error: errorText(err), ...compliance } } }, at);
+    log.warn("email not rendered", { messageId: m.id, templateKey: m.templateKey, err: errorText(err) });
+    return "failed";
+  }
+}
+
+/** Sends a message already marked "sending" and records what happened. */
+export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, email: ComposedEmail): Promise<Outcome> {
+  const result = await sendEmail(email.mail);
+  const at = now();
+  if (result.ok) {
+    const recorded = await settle(workerId, m, "sending", { status: "sent", data: { sentAt: at, providerId: result.providerId, error: null } }, at);
+    // Delivered but the lease was lost (a send slower than the lease): the row says
+    // "unknown" and is not sent again; worth a look, not a retry.
+    if (!recorded) log.warn("email sent after its lease expired", { messageId: m.id });
+    return "sent";
+  }
+  const { failure } = result;
+  switch (failure.kind) {
+    case "transient": {
+      const s = retryOrFail(m.attempts, failure.reason, at);
+      await settle(workerId, m, "sending", s, at);
+      return s.status === "pending" ? "retried" : "failed";
+    }
+    case "hard_bounce":
+      await settle(
+        workerId,
+        m,
+        "sending",
+        {
+          status: "failed",
+          data: { error: failure.reason },
+          decision: { reason: "hard_bounce", details: { response: failure.reason } },
+          suppress: { address: m.toAddress.trim().toLowerCase(), reason: "hard_bounce" },
+          bounced: failure.reason,
+        },
+        at,
+      );
+      return "failed";
+    case "permanent":
+      await settle(workerId, m, "sending", { status: "failed", data: { error: failure.reason }, decision: { reason: "send_failed", details: { response: failure.reason } } }, at);
+      return "failed";
+    case "unknown":
+      await settle(
+        workerId,
+        m,
+        "sending",
+        { status: "unknown", data: { error: failure.reason }, decision: { reason: "outcome_unknown", details: { stage: "connection_lost_after_data", error: failure.reason } } },
+        at,
+      );
+      log.warn("email outcome unknown: not re-sent", { messageId: m.id, err: failure.reason });
+      return "unknown";
+  }
+}

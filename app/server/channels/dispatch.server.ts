@@ -1,0 +1,73 @@
+import { now } from "../clock.server";
+import { db } from "../db/client.server";
+import type { ComposedEmail } from "./email/compose-email.server";
+import { prepareEmail, sendAndSettleEmail, type LoadedMessage, type Outcome } from "./dispatch-email.server";
+import { dispatchSms } from "./dispatch-sms.server";
+import { claimDueMessages, loadClaimedMessages, markSending, markStaleSendsUnknown, settle } from "./outbox.server";
+
+export interface DispatchResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  suppressed: number;
+  /** Includes rows found stuck in "sending" from a worker that died: never re-sent. */
+  unknown: number;
+}
+
+/**
+ * One pass over the outbox (the worker calls it until nothing is claimed):
+ *  1. rows stuck in "sending" past their lease become "unknown" (+ Decision), never re-sent;
+ *  2. due pending rows are claimed with a lease (FOR UPDATE SKIP LOCKED);
+ *  3. each is re-checked (consent, suppression, shop) and rendered;
+ *  4. the batch is marked "sending" in one committed statement, before SMTP;
+ *  5. sends run in parallel over the pooled transport, each outcome recorded as it lands.
+ * Any number of workers can run this concurrently; each row is sent at most once.
+ */
+export async function dispatchDueMessages(workerId: string, limit = 50): Promise<DispatchResult> {
+  const at = now();
+  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0, suppressed: 0, unknown: 0 };
+  const count = (o: Outcome | null) => {
+    if (o) result[o]++;
+  };
+  result.unknown += await markStaleSendsUnknown(at, limit);
+  const claimed = await claimDueMessages(workerId, limit, at);
+  result.claimed = claimed.length;
+  if (claimed.length === 0) return result;
+
+  const messages = await loadClaimedMessages(claimed.map((c) => c.id));
+  const flowKeys = await flowKeysById(messages);
+  const emails: { message: LoadedMessage; email: ComposedEmail }[] = [];
+  const sms: LoadedMessage[] = [];
+  for (const m of messages) {
+    if (m.channel === "sms") sms.push(m);
+    else if (m.channel !== "email") {
+      await settle(workerId, m, "pending", { status: "failed", data: { error: `unknown channel ${m.channel}` } }, at);
+      count("failed");
+    } else {
+      const prepared = await prepareEmail(workerId, m, m.flowId ? (flowKeys.get(m.flowId) ?? null) : null, at);
+      if (typeof prepared === "string") count(prepared);
+      else emails.push({ message: m, email: prepared });
+    }
+  }
+
+  const sendable = await markSending(
+    workerId,
+    emails.map(({ message, email }) => ({ id: message.id, subject: email.rendered.subject, locale: email.rendered.locale, messageIdHeader: email.mail.messageId })),
+    at,
+  );
+  await Promise.all([
+    ...emails.filter(({ message }) => sendable.has(message.id)).map(async ({ message, email }) => count(await sendAndSettleEmail(workerId, message, email))),
+    (async () => {
+      for (const m of sms) count(await dispatchSms(workerId, m, at));
+    })(),
+  ]);
+  return result;
+}
+
+async function flowKeysById(messages: LoadedMessage[]): Promise<Map<string, string>> {
+  const ids = [...new Set(messages.map((m) => m.flowId).filter((id): id is string => Boolean(id)))];
+  if (ids.length === 0) return new Map();
+  const flows = await db().flow.findMany({ where: { id: { in: ids } }, select: { id: true, key: true } });
+  return new Map(flows.map((f) => [f.id, f.key]));
+}

@@ -1,0 +1,102 @@
+import type { Template } from "liquidjs";
+import mjml2html from "mjml";
+import { EMAIL_CATALOGUE, type EmailTemplateKey } from "~/domain/messages/catalogue";
+import type { Locale } from "~/i18n";
+import { htmlLiquid, textLiquid } from "./liquid-engines.server";
+import { readStringTable, readTemplateFile, type StringTable } from "./template-files.server";
+
+/**
+ * Compiles one catalogue message in one locale, once per process:
+ *   layout + the message's blocks + the locale's strings  ->  MJML
+ *   MJML -> responsive HTML (the slow step, ~15 ms), Liquid tags left untouched
+ *   HTML, plain text and subject -> parsed Liquid templates.
+ * Sending then only renders Liquid on the parsed templates (well under a millisecond),
+ * which is why MJML never runs per message.
+ */
+export interface CompiledEmail {
+  subject: Template[];
+  html: Template[];
+  text: Template[];
+}
+
+// MJML validates colour attributes, so brand colours go through MJML as unlikely
+// literal colours and become Liquid outputs afterwards.
+const BRAND_SENTINELS = { primary: "#010203", accent: "#040506", accentSoft: "#070809", onPrimary: "#0a0b0c" } as const;
+type BrandSlot = keyof typeof BRAND_SENTINELS;
+
+const compiled = new Map<string, Promise<CompiledEmail>>();
+const stringTables = new Map<Locale, StringTable>();
+
+export function compiledEmail(templateKey: EmailTemplateKey, locale: Locale): Promise<CompiledEmail> {
+  const cacheKey = `${templateKey}:${locale}`;
+  let entry = compiled.get(cacheKey);
+  if (!entry) {
+    entry = compile(templateKey, locale);
+    // A failed compile (a template being edited) is retried next time, not cached.
+    entry.catch(() => compiled.delete(cacheKey));
+    compiled.set(cacheKey, entry);
+  }
+  return entry;
+}
+
+/** Drops compiled templates, e.g. after editing template files in development. */
+export function clearEmailTemplateCache(): void {
+  compiled.clear();
+  stringTables.clear();
+}
+
+async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<CompiledEmail> {
+  const strings = messageStrings(templateKey, locale);
+  const mjmlSource = assemble("layout.mjml", "mjml", templateKey, locale, strings);
+  const { html, errors } = await mjml2html(mjmlSource, { validationLevel: "strict", keepComments: false });
+  if (errors.length) throw new Error(`MJML errors in ${templateKey}: ${errors.map((e) => e.formattedMessage).join("; ")}`);
+  const withBrand = (Object.entries(BRAND_SENTINELS) as [BrandSlot, string][]).reduce(
+    (out, [slot, sentinel]) => out.replaceAll(sentinel, `{{ brand.${slot} }}`),
+    html,
+  );
+  return {
+    subject: textLiquid.parse(strings("subject")),
+    html: htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n")),
+    text: textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings)),
+  };
+}
+
+type Strings = (name: string) => string;
+
+function messageStrings(templateKey: EmailTemplateKey, locale: Locale): Strings {
+  let table = stringTables.get(locale);
+  if (!table) stringTables.set(locale, (table = readStringTable(locale)));
+  const own = table.messages[templateKey];
+  if (!own) throw new Error(`No ${locale} strings for email "${templateKey}" (strings/${locale}.json)`);
+  const common = table.common;
+  const lookup = (name: string, depth = 0): string => {
+    const value = own[name] ?? common[name];
+    if (value === undefined) throw new Error(`Missing string "${name}" for email "${templateKey}" in strings/${locale}.json`);
+    // Strings may use other strings ([[t.hi]]), one level deep.
+    return depth > 0 ? value : value.replace(/\[\[t\.(\w+)\]\]/g, (_, inner: string) => lookup(inner, depth + 1));
+  };
+  return (name) => lookup(name);
+}
+
+function assemble(layoutFile: string, ext: "mjml" | "txt", templateKey: EmailTemplateKey, locale: Locale, strings: Strings): string {
+  const entry = EMAIL_CATALOGUE[templateKey];
+  const withoutComments = (s: string) => s.replace(/<!--[\s\S]*?-->/g, "");
+  const content = entry.blocks.map((block) => withoutComments(readTemplateFile(`blocks/${block}.${ext}`))).join("\n");
+  const ctaHref = `{{ links.${entry.cta} | default: shop.url }}`;
+  return withoutComments(readTemplateFile(layoutFile))
+    .replace("[[content]]", () => content)
+    .replace(/\[\[([\w.]+)\]\]/g, (whole, name: string) => {
+      if (name === "locale") return locale;
+      if (name === "cta_href") return ctaHref;
+      if (name.startsWith("brand.") && ext === "mjml") {
+        const sentinel = BRAND_SENTINELS[name.slice(6) as BrandSlot];
+        if (sentinel) return sentinel;
+      }
+      if (name.startsWith("t.")) {
+        const value = strings(name.slice(2));
+        // Strings are ours (trusted); a line break in one is a <br> in HTML.
+        return ext === "mjml" ? value.replace(/\n/g, "<br />") : value;
+      }
+      throw new Error(`Unknown placeholder ${whole} in email template ${templateKey}`);
+    });
+}

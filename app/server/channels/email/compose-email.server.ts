@@ -1,0 +1,94 @@
+import type { Customer, Message, Shop } from "@prisma/client";
+import type { SendMailOptions } from "nodemailer";
+import { catalogueEntry } from "~/domain/messages/catalogue";
+import type { EmailRenderContext } from "~/domain/messages/email-context";
+import { parseEmailPayload } from "~/domain/messages/email-payload";
+import { resolveLocale } from "~/i18n";
+import { now } from "../../clock.server";
+import { appUrl, confirmOptInUrl, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
+import { appendOpenPixel, trackHtmlLinks, trackTextLinks } from "./link-tracking.server";
+import { renderEmail, type RenderedEmail } from "./render-email.server";
+
+export interface ComposedEmail {
+  mail: SendMailOptions & { messageId: string; envelope: { from: string; to: string[] } };
+  rendered: RenderedEmail;
+}
+
+/** Deterministic: a resend of the same row carries the same Message-ID, so it is recognisably one message. */
+export function messageIdHeader(messageId: string, shopDomain: string): string {
+  return `<${messageId}@flowmate.${shopDomain}>`;
+}
+
+/** Language: the customer's, else the shop's, else English. */
+export function emailLocale(customer: Pick<Customer, "locale"> | null, shop: Pick<Shop, "locale">) {
+  return resolveLocale(customer?.locale, shop.locale);
+}
+
+/**
+ * Everything that goes on the wire for one outbox row: rendered parts, tracked links,
+ * open pixel, sender identity and the headers bulk-sender rules ask for.
+ */
+export async function composeEmail(message: Message, shop: Shop, customer: Customer | null, flowKey: string | null): Promise<ComposedEmail> {
+  const payload = parseEmailPayload(message.payload);
+  const entry = catalogueEntry(message.templateKey);
+  const marketing = message.purpose === "marketing" || entry.purpose === "marketing";
+  const ref: RecipientRef = { shopId: shop.id, customerId: customer?.id ?? "", messageId: message.id, channel: "email" };
+  const base = appUrl();
+  const unsubscribe = marketing ? unsubscribeUrl(ref) : undefined;
+  const context: EmailRenderContext = {
+    shop: {
+      name: shop.name,
+      url: `https://${shop.primaryDomain ?? shop.domain}`,
+      currency: shop.currency,
+      postalAddress: asObject(shop.postalAddress),
+      branding: asObject(shop.branding),
+    },
+    customer: {
+      firstName: customer?.firstName ?? payload.customer?.firstName,
+      lastName: customer?.lastName ?? payload.customer?.lastName,
+      email: message.toAddress,
+      properties: asObject(customer?.properties) as Record<string, unknown> | null,
+    },
+    links: {
+      unsubscribeUrl: unsubscribe,
+      preferencesUrl: marketing ? preferencesUrl(ref) : undefined,
+      viewInBrowser: payload.viewInBrowser,
+      recoveryUrl: payload.recoveryUrl,
+      reviewUrl: payload.reviewUrl,
+      confirmUrl: payload.confirmUrl ?? (entry.cta === "confirmUrl" ? confirmOptInUrl(ref, now().getTime()) : undefined),
+    },
+    items: payload.items ?? [],
+    discount: payload.discount ?? null,
+    recommendations: payload.recommendations ?? [],
+    currency: payload.currency ?? shop.currency,
+    assetBaseUrl: base,
+  };
+  const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
+  const tracking = { ref, appUrl: base, utm: { campaign: payload.flowKey ?? flowKey ?? message.templateKey, content: message.templateKey } };
+  const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;
+  const messageId = messageIdHeader(message.id, shop.domain);
+  return {
+    rendered,
+    mail: {
+      from: { name: shop.senderName ?? shop.name, address: from },
+      to: message.toAddress,
+      replyTo: shop.replyTo ?? undefined,
+      subject: rendered.subject,
+      text: trackTextLinks(rendered.text, tracking),
+      html: appendOpenPixel(trackHtmlLinks(rendered.html, tracking), ref),
+      messageId,
+      envelope: { from, to: [message.toAddress] },
+      headers: unsubscribe
+        ? {
+            // RFC 8058 one-click: mailbox providers POST "List-Unsubscribe=One-Click" to the URL.
+            "List-Unsubscribe": `<${unsubscribe}>`,
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+          }
+        : {},
+    },
+  };
+}
+
+function asObject(value: unknown): Record<string, string | null | undefined> | null {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, string | null | undefined>) : null;
+}

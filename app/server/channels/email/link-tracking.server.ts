@@ -1,0 +1,55 @@
+import { withUtm, type UtmTags } from "~/domain/messages/utm";
+import { clickTrackingUrl, openPixelUrl, type RecipientRef } from "../links.server";
+
+// Click tracking: each http(s) link becomes a signed redirect through the app, with
+// UTM tags added to the destination before signing. Links into the app itself
+// (unsubscribe, preferences, opt-in confirmation) are left alone: wrapping them would
+// only add a hop, and a scanner "clicking" them must not count as engagement.
+
+export interface TrackingOptions {
+  ref: RecipientRef;
+  utm: UtmTags;
+  appUrl: string;
+}
+
+const ANCHOR_HREF = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")/gi;
+const TEXT_URL = /https?:\/\/[^\s<>"]+/g;
+
+export function trackHtmlLinks(html: string, opts: TrackingOptions): string {
+  const wrap = wrapper(opts);
+  return html.replace(ANCHOR_HREF, (_, before: string, href: string, after: string) => `${before}${escapeAttr(wrap(unescapeAttr(href)))}${after}`);
+}
+
+export function trackTextLinks(text: string, opts: TrackingOptions): string {
+  const wrap = wrapper(opts);
+  return text.replace(TEXT_URL, (url) => wrap(url));
+}
+
+/** The open pixel, last in the body so a clipped (Gmail > 102 KB) email shows no broken image. */
+export function appendOpenPixel(html: string, ref: RecipientRef): string {
+  const pixel = `<img src="${openPixelUrl(ref)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;" />`;
+  const at = html.lastIndexOf("</body>");
+  return at === -1 ? html + pixel : html.slice(0, at) + pixel + html.slice(at);
+}
+
+function wrapper(opts: TrackingOptions): (url: string) => string {
+  const own = opts.appUrl.replace(/\/+$/, "") + "/";
+  // The same destination (a checkout link in the item list and the button) is signed once.
+  const memo = new Map<string, string>();
+  return (url) => {
+    if (url.startsWith(own)) return url;
+    let tracked = memo.get(url);
+    if (!tracked) memo.set(url, (tracked = clickTrackingUrl(opts.ref, withUtm(url, opts.utm))));
+    return tracked;
+  };
+}
+
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
+
+function unescapeAttr(value: string): string {
+  return value.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e] ?? e);
+}
+
+function escapeAttr(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { catalogueEntry, type EmailTemplateKey, type MessagePurpose } from "~/domain/messages/catalogue";
+import { assertCompliant } from "~/domain/messages/compliance";
+import type { EmailRenderContext } from "~/domain/messages/email-context";
+import { buildEmailView, parseRenderContext } from "~/domain/messages/email-view";
+import { resolveLocale, type Locale } from "~/i18n";
+import { compiledEmail } from "./compile-template.server";
+import { htmlLiquid, textLiquid } from "./liquid-engines.server";
+
+export interface RenderEmailInput {
+  templateKey: string;
+  /** Any of "pl", "pl-PL", null...: unsupported or missing means English. */
+  locale?: string | null;
+  context: EmailRenderContext;
+}
+
+export interface RenderedEmail {
+  templateKey: EmailTemplateKey;
+  locale: Locale;
+  purpose: MessagePurpose;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export class InvalidRenderContextError extends Error {
+  constructor(templateKey: string, cause: z.ZodError) {
+    super(`Invalid render context for email "${templateKey}": ${z.prettifyError(cause)}`);
+    this.name = "InvalidRenderContextError";
+  }
+}
+
+/**
+ * Renders a catalogue email. Throws EmailComplianceError for a marketing email whose
+ * shop has no postal address or which has no unsubscribe link: such an email must
+ * not be sent at all.
+ */
+export async function renderEmail({ templateKey, locale, context }: RenderEmailInput): Promise<RenderedEmail> {
+  const entry = catalogueEntry(templateKey);
+  const key = templateKey as EmailTemplateKey;
+  const lang = resolveLocale(locale);
+  let parsed;
+  try {
+    parsed = parseRenderContext(context);
+  } catch (err) {
+    if (err instanceof z.ZodError) throw new InvalidRenderContextError(templateKey, err);
+    throw err;
+  }
+  const view = buildEmailView(parsed, lang);
+  assertCompliant(templateKey, entry.purpose, view);
+  const template = await compiledEmail(key, lang);
+  const scope = view as unknown as Record<string, unknown>;
+  return {
+    templateKey: key,
+    locale: lang,
+    purpose: entry.purpose,
+    // Header text: one line, no control characters.
+    subject: textLiquid.renderSync(template.subject, scope).replace(/\s+/g, " ").trim(),
+    html: htmlLiquid.renderSync(template.html, scope),
+    text: tidyText(textLiquid.renderSync(template.text, scope)),
+  };
+}
+
+function tidyText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()
+    .concat("\n");
+}

@@ -1,0 +1,54 @@
+import * as compliance from "../compliance/links.server";
+import { readEnv, shopifyCredentials } from "../config.server";
+import { signToken } from "../security/signed-token.server";
+
+// Every link a message carries back into the app, signed (security/signed-token.server.ts);
+// each token purpose has its own key, so a click token can never unsubscribe anyone.
+// Unsubscribe, preferences and opt-in links come from the compliance feature, which
+// owns the routes that read them; tracking links are ours (routes t.c/t.o).
+
+export interface RecipientRef {
+  shopId: string;
+  /** "" for a message without a profile (a merchant's test email). */
+  customerId: string;
+  messageId?: string;
+  channel?: "email" | "sms";
+}
+
+let cachedAppUrl: { key: string; url: string } | undefined;
+
+export function appUrl(): string {
+  // Called for every link of every message: parse the environment only when it changed.
+  const key = `${process.env.SHOPIFY_APP_URL}|${process.env.PORT}|${process.env.NODE_ENV}`;
+  if (cachedAppUrl?.key !== key) cachedAppUrl = { key, url: shopifyCredentials(readEnv()).appUrl.replace(/\/+$/, "") };
+  return cachedAppUrl.url;
+}
+
+/** `${appUrl}/u/${token}`: the List-Unsubscribe (RFC 8058 one-click) target and the footer link. */
+export function unsubscribeUrl(ref: RecipientRef): string {
+  return compliance.unsubscribeUrl(ref);
+}
+
+/** `${appUrl}/preferences/${token}`. */
+export function preferencesUrl(ref: RecipientRef): string {
+  return compliance.preferencesUrl(ref);
+}
+
+/** `${appUrl}/confirm/${token}`, valid for 14 days. */
+export function confirmOptInUrl(ref: RecipientRef, nowMs: number): string {
+  return compliance.confirmOptInUrl(ref, nowMs);
+}
+
+/** `${appUrl}/t/c/${token}`: the destination (UTM included) is signed into the token, never read from the query. */
+export function clickTrackingUrl(ref: RecipientRef, destination: string): string {
+  return `${appUrl()}/t/c/${signToken("click", { ...claims(ref), url: destination })}`;
+}
+
+/** `${appUrl}/t/o/${token}`: the open pixel. */
+export function openPixelUrl(ref: RecipientRef): string {
+  return `${appUrl()}/t/o/${signToken("open", claims(ref))}`;
+}
+
+function claims(ref: RecipientRef) {
+  return { shopId: ref.shopId, customerId: ref.customerId, ...(ref.messageId ? { messageId: ref.messageId } : {}) };
+}

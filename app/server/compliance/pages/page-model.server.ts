@@ -1,0 +1,28 @@
+import type { Locale } from "~/i18n";
+import { complianceTranslator, type ComplianceTranslate } from "~/i18n/compliance";
+import type { LinkSubjectContext } from "../link-subject.server";
+import { pageBrand, type PageBrand } from "./branding";
+import { maskEmail, maskPhone } from "./mask";
+
+/** Everything a shopper page needs to render, derived from the link's subject. */
+export interface PageModel {
+  brand: PageBrand;
+  locale: Locale;
+  t: ComplianceTranslate;
+  /** The masked address the link acts on. */
+  address: string;
+  formatDate: (d: Date) => string;
+}
+
+export function pageModel(s: LinkSubjectContext): PageModel {
+  const address = s.channel === "sms" ? maskPhone(s.customer.phone) : maskEmail(s.customer.email);
+  const timeZone = s.customer.timezone ?? s.shop.timezone;
+  const formatDate = (d: Date) => {
+    try {
+      return new Intl.DateTimeFormat(s.locale === "pl" ? "pl-PL" : "en-US", { dateStyle: "long", timeZone }).format(d);
+    } catch {
+      return d.toISOString().slice(0, 10);
+    }
+  };
+  return { brand: pageBrand(s.shop), locale: s.locale, t: complianceTranslator(s.locale), address, formatDate };
+}

@@ -1,0 +1,184 @@
+// Ingestion under load: the app's POST /api/pixel/events (validation, dedupe, durable
+// write on PostgreSQL, 202 after commit) against a plain node:http endpoint that only
+// parses and answers, both driven by the same autocannon settings in the same run.
+// Then webhook acknowledgement p99 under a burst of 10x the steady rate.
+// Run: npm run bench -- ingestion [--quick]
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import autocannon from "autocannon";
+import { openDatabase } from "../app/server/db/client.server";
+import { migrate } from "../app/server/db/migrate.server";
+import { startPostgres } from "./support/postgres";
+import { isQuick, note, report } from "./support/report";
+
+const BENCH = "ingestion";
+const quick = isQuick();
+const SHOP = "bench-shop.myshopify.com";
+const SECRET = "bench-secret";
+const EVENTS_PER_REQUEST = 10;
+const CONNECTIONS = quick ? 16 : 32;
+const DURATION_S = quick ? 3 : 10;
+const STEADY_RPS = 50;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${log()}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`server did not start: ${log()}`);
+}
+
+function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  return { child, log: () => out.slice(-4000) };
+}
+
+let seq = 0;
+const runId = crypto.randomBytes(4).toString("hex");
+function pixelBody(): string {
+  const clientId = `client-${Math.floor(Math.random() * 2000)}`;
+  const events = Array.from({ length: EVENTS_PER_REQUEST }, () => {
+    const n = seq++;
+    return {
+      id: `sh-${runId}-${n}`,
+      name: n % 3 === 0 ? "page_viewed" : "product_viewed",
+      timestamp: new Date().toISOString(),
+      clientId,
+      seq: n,
+      context: { url: `https://${SHOP}/products/p-${n % 50}`, referrer: "", title: "Product", language: "pl-PL" },
+      data: { productVariant: { id: String(45_000_000_000 + (n % 50)), price: { amount: 54, currencyCode: "PLN" }, product: { id: String(8_000_000_000 + (n % 50)), title: "Coffee" } } },
+    };
+  });
+  return JSON.stringify({ shop: SHOP, v: 1, events });
+}
+
+function webhookRequest(): { body: string; headers: Record<string, string> } {
+  const n = seq++;
+  const body = JSON.stringify({ id: 5_000_000 + n, title: `Product ${n}`, handle: `p-${n}`, status: "active", updated_at: new Date().toISOString(), variants: [] });
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": "products/update",
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-hmac-sha256": crypto.createHmac("sha256", SECRET).update(body).digest("base64"),
+      "x-shopify-webhook-id": `wh-${runId}-${n}`,
+      "x-shopify-event-id": `ev-${runId}-${n}`,
+      "x-shopify-api-version": "2026-10",
+    },
+  };
+}
+
+async function pixelLoad(url: string) {
+  return autocannon({
+    url: `${url}/api/pixel/events`,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: pixelBody() }) }],
+  });
+}
+
+async function webhookLoad(url: string, rate: number, seconds: number) {
+  return autocannon({
+    url: `${url}/webhooks/products/update`,
+    connections: Math.min(100, rate),
+    duration: seconds,
+    overallRate: rate,
+    method: "POST",
+    requests: [
+      {
+        setupRequest: (req: autocannon.Request) => {
+          const w = webhookRequest();
+          return { ...req, body: w.body, headers: { ...req.headers, ...w.headers } };
+        },
+      },
+    ],
+  });
+}
+
+const pgServer = await startPostgres();
+const children: ChildProcess[] = [];
+try {
+  const target = await pgServer.createDatabase("ingest");
+  const database = await openDatabase({ url: target.url, poolSize: 2 });
+  await migrate(database);
+  await database.prisma.shop.create({ data: { domain: SHOP, name: "Bench shop", catalogSyncedAt: new Date() } });
+
+  if (!fs.existsSync("build/server/index.js")) {
+    note("building the app (remix vite:build)...");
+    execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], { stdio: "ignore" });
+  }
+  const appPort = await freePort();
+  const plainPort = await freePort();
+  const limits = { PIXEL_SHOP_RPS: "1e9", PIXEL_SHOP_BURST: "1e9", PIXEL_CLIENT_RPS: "1e9", PIXEL_CLIENT_BURST: "1e9" };
+  const app = startProcess(["server.ts"], {
+    NODE_ENV: "production",
+    PORT: String(appPort),
+    DATABASE_URL: target.url,
+    SHOPIFY_API_KEY: "bench",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
+    LOG_LEVEL: "error",
+    ...limits,
+  });
+  const plain = startProcess(["bench/support/plain-endpoint.ts"], { PORT: String(plainPort), SHOPIFY_API_SECRET: SECRET });
+  children.push(app.child, plain.child);
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const plainUrl = `http://127.0.0.1:${plainPort}`;
+  await waitUp(`${appUrl}/healthz`, app.child, app.log);
+  await waitUp(plainUrl, plain.child, plain.log);
+
+  // Warm both (JIT, connection pools, caches) before measuring.
+  note("warming up...");
+  await autocannon({ url: `${appUrl}/api/pixel/events`, connections: 4, duration: 2, method: "POST", requests: [{ setupRequest: (r: autocannon.Request) => ({ ...r, body: pixelBody() }) }] });
+  await autocannon({ url: `${plainUrl}/api/pixel/events`, connections: 4, duration: 2, method: "POST", requests: [{ setupRequest: (r: autocannon.Request) => ({ ...r, body: pixelBody() }) }] });
+
+  note(`pixel load: ${CONNECTIONS} connections, ${DURATION_S} s, ${EVENTS_PER_REQUEST} events per request`);
+  const before = Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM "Event"`))[0]!.n);
+  const ours = await pixelLoad(appUrl);
+  const stored = Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM "Event"`))[0]!.n) - before;
+  const base = await pixelLoad(plainUrl);
+  if (ours.non2xx > 0 || ours.errors > 0) throw new Error(`app answered ${ours.non2xx} non-2xx and ${ours.errors} errors`);
+  const ourEventsPerS = (ours["2xx"] * EVENTS_PER_REQUEST) / DURATION_S;
+  if (stored < ours["2xx"] * EVENTS_PER_REQUEST) throw new Error(`only ${stored} events stored for ${ours["2xx"]} accepted requests`);
+  note(`stored ${stored} events durably for ${ours["2xx"]} answered requests`);
+  report({ bench: BENCH, metric: "pixel_events_per_s", value: ourEventsPerS, unit: "events/s", baseline: "node:http parse-and-answer", baseline_value: (base["2xx"] * EVENTS_PER_REQUEST) / DURATION_S, higherIsBetter: true });
+  report({ bench: BENCH, metric: "pixel_p99_ms", value: ours.latency.p99, unit: "ms", baseline: "node:http parse-and-answer", baseline_value: base.latency.p99, higherIsBetter: false });
+
+  const burstSeconds = quick ? 3 : 5;
+  note(`webhooks: steady ${STEADY_RPS}/s for ${burstSeconds} s, then a burst of ${STEADY_RPS * 10}/s for ${burstSeconds} s`);
+  await webhookLoad(appUrl, STEADY_RPS, burstSeconds);
+  const burst = await webhookLoad(appUrl, STEADY_RPS * 10, burstSeconds);
+  await webhookLoad(plainUrl, STEADY_RPS, burstSeconds);
+  const plainBurst = await webhookLoad(plainUrl, STEADY_RPS * 10, burstSeconds);
+  if (burst.non2xx > 0 || burst.errors > 0) throw new Error(`webhooks: ${burst.non2xx} non-2xx, ${burst.errors} errors`);
+  report({ bench: BENCH, metric: "webhook_ack_p99_ms_at_10x_burst", value: burst.latency.p99, unit: "ms", baseline: "node:http HMAC-check-and-answer", baseline_value: plainBurst.latency.p99, higherIsBetter: false });
+  report({ bench: BENCH, metric: "webhook_acks_per_s_at_10x_burst", value: burst["2xx"] / burstSeconds, unit: "req/s", baseline: "node:http HMAC-check-and-answer", baseline_value: plainBurst["2xx"] / burstSeconds, higherIsBetter: true });
+  await database.close();
+  await target.drop().catch(() => undefined);
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await pgServer.stop();
+}
