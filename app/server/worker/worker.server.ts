@@ -3,6 +3,7 @@ import os from "node:os";
 import { log } from "../log.server";
 import { processWebhookBatch } from "../ingestion/webhook-processor.server";
 import { backfillNextCatalog } from "../shopify/catalog-backfill.server";
+import { dispatchDueMessages } from "../channels/dispatch.server";
 
 export interface WorkerHandle {
   id: string;
@@ -30,7 +31,8 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
         log.warn("catalog backfill failed; retried after the lease", { worker: id, err: String(err) });
         return null;
       });
-      const work = r.claimed + (catalog ? 1 : 0);
+      const outbox = await dispatchDueMessages(id);
+      const work = r.claimed + (catalog ? 1 : 0) + outbox.claimed + outbox.unknown;
       total += work;
       if (work === 0) return total;
     }

@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { now } from "~/server/clock.server";
+import { recordEngagement } from "~/server/channels/email/tracking-events.server";
+import { verifyToken } from "~/server/security/signed-token.server";
+
+// Click tracking: /t/c/:token -> 302 to the destination signed into the token. The
+// destination comes only from the token, never from the query string, so this can
+// never be used as an open redirect; a tampered token gets a 400 and no redirect.
+
+function badLink(): Response {
+  return new Response("This link is invalid or has been altered.\n", {
+    status: 400,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const at = now();
+  const verified = verifyToken("click", params.token ?? "", at.getTime());
+  if (!verified.ok || !verified.claims.url) return badLink();
+  let destination: URL;
+  try {
+    destination = new URL(verified.claims.url);
+  } catch {
+    return badLink();
+  }
+  if (destination.protocol !== "https:" && destination.protocol !== "http:") return badLink();
+  await recordEngagement("clicked", verified.claims, { userAgent: request.headers.get("user-agent"), method: request.method, at });
+  return new Response(null, {
+    status: 302,
+    headers: { location: destination.toString(), "cache-control": "no-store", "referrer-policy": "no-referrer" },
+  });
+};

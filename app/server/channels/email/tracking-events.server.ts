@@ -1,0 +1,52 @@
+import type { TokenClaims } from "../../security/signed-token.server";
+import { machineClickSignal, machineOpenSignal, type MachineSignal } from "~/domain/messages/engagement";
+import { db } from "../../db/client.server";
+import { log } from "../../log.server";
+
+export interface TrackedRequest {
+  userAgent: string | null;
+  method: string;
+  at: Date;
+}
+
+/**
+ * Stores a click or open for the message named in a verified token. The message must
+ * belong to the token's shop (a token is only as good as its claims). Recording never
+ * throws: the shopper still gets the redirect or the pixel if the database is down.
+ */
+export async function recordEngagement(type: "clicked" | "opened", claims: TokenClaims, req: TrackedRequest): Promise<{ reliable: boolean } | null> {
+  if (!claims.messageId) return null;
+  try {
+    const message = await db().message.findFirst({
+      where: { id: claims.messageId, shopId: claims.shopId },
+      select: { id: true, customerId: true, sentAt: true },
+    });
+    if (!message) return null;
+    const probe = { userAgent: req.userAgent, method: req.method, sentAt: message.sentAt, at: req.at };
+    const signal: MachineSignal | null = type === "clicked" ? machineClickSignal(probe) : machineOpenSignal(probe);
+    const reliable = signal === null;
+    await db().messageEvent.create({
+      data: {
+        shopId: claims.shopId,
+        messageId: message.id,
+        type,
+        reliable,
+        url: type === "clicked" ? (claims.url ?? null) : null,
+        occurredAt: req.at,
+        data: signal ? { machine: signal } : {},
+      },
+    });
+    // lastEngagedAt drives sunsetting: only a person counts. An open is engagement, a click too.
+    const customerId = message.customerId ?? (claims.customerId || null);
+    if (reliable && customerId) {
+      await db().customer.updateMany({
+        where: { id: customerId, shopId: claims.shopId, OR: [{ lastEngagedAt: null }, { lastEngagedAt: { lt: req.at } }] },
+        data: { lastEngagedAt: req.at },
+      });
+    }
+    return { reliable };
+  } catch (err) {
+    log.warn("tracking event not recorded", { type, messageId: claims.messageId, err: String(err) });
+    return null;
+  }
+}
