@@ -187,6 +187,39 @@ describe("payloads that cannot be used", () => {
   });
 });
 
+describe("the remaining topics", () => {
+  it("checkouts/update moves the checkout forward; carts/create stores a cart", async () => {
+    await send("checkouts/create", checkoutPayload({ token: "chk-upd", total_price: "100.00" }));
+    await send("checkouts/update", checkoutPayload({ token: "chk-upd", total_price: "150.00", updated_at: "2026-11-20T12:30:00+01:00" }));
+    const ch = await prisma().checkout.findFirstOrThrow({ where: { shopId, token: "chk-upd" } });
+    expect(ch.totalPrice?.toString()).toBe("150");
+    await send("carts/create", { id: "cart-new", token: "cart-new", line_items: [], created_at: "2026-11-20T09:00:00Z", updated_at: "2026-11-20T09:00:00Z" });
+    expect(await prisma().cart.count({ where: { shopId, token: "cart-new" } })).toBe(1);
+  });
+
+  it("fulfillments/update records the new status once", async () => {
+    await send("orders/create", orderPayload({ id: 888001, name: "#1888" }));
+    const f = { id: 3131, order_id: 888001, status: "success", created_at: "2026-11-21T10:00:00Z", updated_at: "2026-11-22T10:00:00Z" };
+    await send("fulfillments/update", { ...f, status: "cancelled" });
+    await send("fulfillments/update", { ...f, status: "cancelled" }, { webhookId: "wh-ful-dup-a" });
+    expect(await prisma().event.count({ where: { shopId, name: "fulfillment_cancelled" } })).toBe(1);
+  });
+
+  it("customers/delete erases the deleted customer's personal data", async () => {
+    await send("customers/create", customerPayload({ id: 5550001, email: "gone@example.com", phone: null }));
+    await send("customers/delete", { id: 5550001, phone: null, addresses: [], tax_exemptions: [], email_marketing_consent: null, sms_marketing_consent: null });
+    const c = await prisma().customer.findFirstOrThrow({ where: { shopId, redactedAt: { not: null }, email: null, emailConsentState: "redacted" }, orderBy: { updatedAt: "desc" } });
+    expect(c.firstName).toBeNull();
+    expect(await prisma().customer.count({ where: { shopId, email: "gone@example.com" } })).toBe(0);
+  });
+
+  it("app/scopes_update stores the granted scopes", async () => {
+    await send("app/scopes_update", { id: 1, previous: ["read_orders"], current: ["read_orders", "write_discounts"], updated_at: "2026-11-22T10:00:00Z" });
+    const s = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
+    expect(s.scopes).toBe("read_orders,write_discounts");
+  });
+});
+
 describe("app and privacy", () => {
   it("customers/data_request records what is held about the customer", async () => {
     await send("customers/data_request", {
