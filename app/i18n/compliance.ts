@@ -147,7 +147,12 @@ export function complianceTranslator(locale: Locale): ComplianceTranslate {
   const dict = dictionaries[locale];
   return (key, vars) => {
     const template = dict[key] ?? complianceEn[key];
-    return vars ? template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : template;
+    if (!vars) return template;
+    // "... from {shop}." with a shop named "Kawa & Co." must not end in "Co..".
+    return template.replace(/\{(\w+)\}(\.?)/g, (_, name: string, dot: string) => {
+      const value = String(vars[name] ?? `{${name}}`);
+      return dot && value.endsWith(".") ? value : value + dot;
+    });
   };
 }
 

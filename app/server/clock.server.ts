@@ -19,6 +19,13 @@ export function advanceClock(ms: number): Date {
   return now();
 }
 
+/** Moves the clock to an absolute instant (demo and tests: "it is Tuesday 10:00 in Warsaw"). */
+export function setClock(at: Date): Date {
+  if (!isDemoEnabled()) throw new Error("The clock can only be set in demo mode");
+  state.offsetMs = at.getTime() - Date.now();
+  return now();
+}
+
 export function clockOffsetMs(): number {
   return state.offsetMs;
 }

@@ -36,6 +36,9 @@ export const PixelBatch = z.object({
 });
 export type PixelBatch = z.infer<typeof PixelBatch>;
 
+/** Storefront events no flow reacts to: stored already routed (see Event.routedAt). */
+export const UNROUTED_EVENTS = new Set<string>(["page_viewed", "collection_viewed", "search_submitted"]);
+
 /** Events that carry who the shopper is (checkout contact details, a completed order). */
 export const IDENTIFYING_EVENTS = new Set<string>(["checkout_contact_info_submitted", "checkout_completed"]);
 

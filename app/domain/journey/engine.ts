@@ -142,15 +142,43 @@ export function plannedSend(definition: FlowDefinition, state: EnrollmentState):
 }
 
 function plannedSendFor(definition: FlowDefinition, w: WaitState): { channel: Channel; at: EpochMs } | null {
-  const find = (id: string | undefined) => (id === undefined ? undefined : definition.steps.find((s) => s.id === id));
-  let target: Step | undefined;
-  if (w.kind === "defer") target = find(w.stepId);
-  else if (w.kind === "timer") target = find(w.next);
+  const byId = new Map(definition.steps.map((s) => [s.id, s]));
+  let starts: (string | undefined)[];
+  if (w.kind === "defer") starts = [w.stepId];
+  else if (w.kind === "timer") starts = [w.next];
   else if (w.kind === "window") {
-    const st = find(w.stepId);
-    target = st && "next" in st && typeof st.next === "string" ? find(st.next) : undefined;
+    const st = byId.get(w.stepId);
+    starts = [st && st.type === "wait_window" ? st.next : undefined];
+  } else return null;
+  // The first send reachable without waiting (through conditions, splits, tags, discounts).
+  const queue = starts.filter((id): id is string => id !== undefined);
+  const seen = new Set<string>();
+  while (queue.length) {
+    const st = byId.get(queue.shift()!);
+    if (!st || seen.has(st.id)) continue;
+    seen.add(st.id);
+    switch (st.type) {
+      case "send":
+        return { channel: st.channel, at: w.until };
+      case "condition":
+        queue.push(...[st.then, st.else].filter((x): x is string => x !== undefined));
+        break;
+      case "split":
+        queue.push(...[...st.branches.map((b) => b.next), st.otherwise].filter((x): x is string => x !== undefined));
+        break;
+      case "ab_split":
+        queue.push(...st.variants.map((v) => v.next).filter((x): x is string => x !== undefined));
+        break;
+      case "create_discount":
+      case "add_tag":
+      case "suppress_marketing":
+        if (st.next !== undefined) queue.push(st.next);
+        break;
+      default:
+        break;
+    }
   }
-  return target?.type === "send" ? { channel: target.channel, at: w.until } : null;
+  return null;
 }
 
 /** Every event name the definition reacts to while enrolled (goal, exits, wait_for_event): the runner may deliver only these. */

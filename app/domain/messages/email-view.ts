@@ -21,7 +21,16 @@ export interface EmailView {
   items: { title: string; variantTitle: string; quantity: number; priceLabel: string; imageUrl: string; url: string }[];
   itemsTotalLabel: string;
   discount: { code: string; kind: string; valueLabel: string; expiresLabel: string } | null;
-  recommendations: { title: string; priceLabel: string; imageUrl: string; url: string }[];
+  recommendations: RecommendationCard[];
+  /** Pairs, so a phone shows two cards side by side rather than one huge card per row. */
+  recommendationRows: RecommendationCard[][];
+}
+
+interface RecommendationCard {
+  title: string;
+  priceLabel: string;
+  imageUrl: string;
+  url: string;
 }
 
 export function parseRenderContext(input: unknown): ParsedContext {
@@ -41,6 +50,12 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
   const recommendations = ctx.recommendations.slice(0, MAX_RECOMMENDATIONS);
   // Two columns per row: an odd count would leave a lonely card on the last row.
   if (recommendations.length > 2 && recommendations.length % 2 === 1) recommendations.pop();
+  const cards = recommendations.map((r) => ({
+    title: r.title,
+    priceLabel: price(r.price),
+    imageUrl: safeUrl(r.imageUrl, base),
+    url: safeUrl(r.url, base) || shopUrl,
+  }));
   const total = ctx.items.reduce((sum, i) => (sum === null || i.price == null ? null : sum + Number(i.price) * i.quantity), 0 as number | null);
   const addressLines = postalAddressLines(ctx.shop.postalAddress, ctx.shop.name, locale);
   const firstName = ctx.customer?.firstName?.trim() ?? "";
@@ -69,7 +84,8 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
       title: i.title,
       variantTitle: i.variantTitle && i.variantTitle !== "Default Title" ? i.variantTitle : "",
       quantity: i.quantity,
-      priceLabel: price(i.price),
+      // The line total, as a cart shows it.
+      priceLabel: price(i.price == null ? null : Number(i.price) * i.quantity),
       imageUrl: safeUrl(i.imageUrl, base),
       url: safeUrl(i.url, base) || links.recoveryUrl || shopUrl,
     })),
@@ -83,12 +99,8 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
           expiresLabel: formatDate(ctx.discount.expiresAt, locale),
         }
       : null,
-    recommendations: recommendations.map((r) => ({
-      title: r.title,
-      priceLabel: price(r.price),
-      imageUrl: safeUrl(r.imageUrl, base),
-      url: safeUrl(r.url, base) || shopUrl,
-    })),
+    recommendations: cards,
+    recommendationRows: cards.flatMap((_, i) => (i % 2 === 0 ? [cards.slice(i, i + 2)] : [])),
   };
 }
 

@@ -27,8 +27,9 @@ const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOS
 const BEFORE_ENVELOPE = new Set(["EAUTH", "ETLS", "EDNS", "EPROXY", "EREQUIRETLS", "ENOAUTH", "EOAUTH2"]);
 
 /**
- * @param bodyStarted whether any byte of the message body was handed to the socket;
- *        before that the server cannot have accepted the message.
+ * @param bodyStarted whether the server had started receiving the body (it answered
+ *        DATA with 354 and the body stream was read). Before that it cannot have
+ *        accepted the message, so a broken connection is safe to retry.
  */
 export function classifySmtpFailure(err: SmtpErrorLike, bodyStarted: boolean): SmtpFailure {
   const reason = (err.response ?? err.message ?? String(err.code ?? "SMTP error")).slice(0, 500);

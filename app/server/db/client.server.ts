@@ -14,9 +14,13 @@ export interface Database {
   execScript(sql: string): Promise<void>;
   /** A parameterised query through the raw driver, for tools that sit below Prisma. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** A transaction on one connection through the raw driver (set-based hot paths). */
+  transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   describe: string;
 }
+
+export type RawQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
 
 export interface OpenOptions {
   /** postgres://... selects a real PostgreSQL server. */
@@ -49,6 +53,8 @@ async function openPglite(dir: string): Promise<Database> {
       await pglite.exec(sql);
     },
     query: async <T,>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    transaction: (fn) =>
+      pglite.transaction((tx) => fn(async <T,>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows)),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -73,6 +79,20 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
       await pool.query(sql);
     },
     query: async <T,>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn(async <T,>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
     close: async () => {
       await prisma.$disconnect();
       await pool.end().catch((err: unknown) => log.warn("pool end failed", { err: String(err) }));

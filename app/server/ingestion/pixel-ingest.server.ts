@@ -1,5 +1,5 @@
 import { Prisma } from "@prisma/client";
-import { IDENTIFYING_EVENTS, identityFromEvent, type PixelBatch } from "~/domain/capture/pixel-wire";
+import { IDENTIFYING_EVENTS, identityFromEvent, UNROUTED_EVENTS, type PixelBatch } from "~/domain/capture/pixel-wire";
 import { shopifyNumericId } from "~/domain/identity/normalize";
 import { database, db } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
@@ -33,6 +33,7 @@ export async function ingestPixelBatch(shopId: string, batch: PixelBatch, receiv
       occurredAt: plausible ? new Date(claimed) : receivedAt,
       receivedAt,
       data: { context: e.context ?? {}, data: (e.data ?? null) as Prisma.InputJsonValue, seq: e.seq ?? null } as Prisma.InputJsonValue,
+      routedAt: UNROUTED_EVENTS.has(e.name) ? receivedAt : null,
     };
   });
   const clientIds = [...new Set(batch.events.map((e) => e.clientId))];
@@ -112,10 +113,10 @@ async function writeAnonymousBatches(batches: AnonymousBatch[]): Promise<IngestR
        FROM seen WHERE cu.id = seen."customerId" AND cu."shopId" = seen."shopId"
          AND (cu."lastSeenAt" IS NULL OR cu."lastSeenAt" < seen."lastSeenAt")
        RETURNING 1)
-     INSERT INTO "Event" ("shopId", name, source, "sourceId", "clientId", "customerId", "occurredAt", "receivedAt", data)
-     SELECT e.shop_id, e.name, 'pixel', e.source_id, e.client_id, seen."customerId", e.occurred_at, e.received_at, e.data
-     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[])
-          AS e(shop_id, name, source_id, client_id, occurred_at, received_at, data)
+     INSERT INTO "Event" ("shopId", name, source, "sourceId", "clientId", "customerId", "occurredAt", "receivedAt", data, "routedAt")
+     SELECT e.shop_id, e.name, 'pixel', e.source_id, e.client_id, seen."customerId", e.occurred_at, e.received_at, e.data, e.routed_at
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[], $10::jsonb[], $11::timestamptz[])
+          AS e(shop_id, name, source_id, client_id, occurred_at, received_at, data, routed_at)
      LEFT JOIN seen ON seen."shopId" = e.shop_id AND seen."clientId" = e.client_id
      ON CONFLICT ("shopId", source, "sourceId") DO NOTHING
      RETURNING "shopId", "sourceId"`,
@@ -130,6 +131,7 @@ async function writeAnonymousBatches(batches: AnonymousBatch[]): Promise<IngestR
       rows.map((r) => (r.occurredAt as Date).toISOString()),
       rows.map((r) => (r.receivedAt as Date).toISOString()),
       rows.map((r) => JSON.stringify(r.data)),
+      rows.map((r) => (r.routedAt ? (r.routedAt as Date).toISOString() : null)),
     ],
   );
   // A row inserted by this statement belongs to the first batch that carried its id.

@@ -29,6 +29,24 @@ export async function applyConsent(
       },
     });
   }
+  if (applies && current.state !== u.state && (u.state === "subscribed" || u.state === "unsubscribed")) {
+    // Flows start on subscription (welcome) and stop on withdrawal.
+    const at = u.at ?? u.receivedAt;
+    await tx.event.createMany({
+      data: [
+        {
+          shopId: customer.shopId,
+          customerId: customer.id,
+          name: `${u.channel}_${u.state}`,
+          source: "consent",
+          sourceId: `consent:${customer.id}:${u.channel}:${u.state}:${at.toISOString()}`,
+          occurredAt: at,
+          data: { source: u.source, optInLevel: u.optInLevel },
+        },
+      ],
+      skipDuplicates: true,
+    });
+  }
   if (applies || current.state !== u.state) {
     await tx.consentRecord.create({
       data: {

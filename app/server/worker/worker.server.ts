@@ -4,6 +4,8 @@ import { log } from "../log.server";
 import { processWebhookBatch } from "../ingestion/webhook-processor.server";
 import { backfillNextCatalog } from "../shopify/catalog-backfill.server";
 import { dispatchDueMessages } from "../channels/dispatch.server";
+import { routeEvents } from "../journeys/router.server";
+import { runDueEnrollments } from "../journeys/runner.server";
 
 export interface WorkerHandle {
   id: string;
@@ -13,7 +15,8 @@ export interface WorkerHandle {
 }
 
 /**
- * The background loop: process stored webhooks (later: journey steps, the outbox).
+ * The background loop: stored webhooks, catalogue backfills, event routing into
+ * flows, due journey steps, then the outbox.
  * Runs in its own process in production (worker.ts), any number of them, or inside
  * the web process for the demo.
  */
@@ -31,8 +34,10 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
         log.warn("catalog backfill failed; retried after the lease", { worker: id, err: String(err) });
         return null;
       });
+      const routed = await routeEvents();
+      const steps = await runDueEnrollments();
       const outbox = await dispatchDueMessages(id);
-      const work = r.claimed + (catalog ? 1 : 0) + outbox.claimed + outbox.unknown;
+      const work = r.claimed + (catalog ? 1 : 0) + routed.claimed + steps.claimed + outbox.claimed + outbox.unknown;
       total += work;
       if (work === 0) return total;
     }

@@ -135,6 +135,7 @@ CREATE TABLE "Event" (
     "occurredAt" TIMESTAMP(3) NOT NULL,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "data" JSONB,
+    "routedAt" TIMESTAMP(3),
 
     CONSTRAINT "Event_pkey" PRIMARY KEY ("id")
 );
@@ -283,6 +284,9 @@ CREATE TABLE "Enrollment" (
     "state" JSONB NOT NULL,
     "contextKey" TEXT,
     "nextWakeAt" TIMESTAMP(3),
+    "plannedSendAt" TIMESTAMP(3),
+    "plannedSendChannel" TEXT,
+    "interestedIn" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "leaseOwner" TEXT,
     "leaseExpiresAt" TIMESTAMP(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
@@ -535,6 +539,9 @@ CREATE UNIQUE INDEX "ClientIdentity_shopId_clientId_key" ON "ClientIdentity"("sh
 
 -- CreateIndex
 CREATE INDEX "ConsentRecord_shopId_customerId_channel_occurredAt_idx" ON "ConsentRecord"("shopId", "customerId", "channel", "occurredAt");
+
+-- CreateIndex
+CREATE INDEX "Event_routedAt_id_idx" ON "Event"("routedAt", "id");
 
 -- CreateIndex
 CREATE INDEX "Event_shopId_customerId_occurredAt_idx" ON "Event"("shopId", "customerId", "occurredAt");

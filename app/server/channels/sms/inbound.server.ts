@@ -47,7 +47,7 @@ export async function handleInboundSms(request: Request): Promise<Response> {
 
   const at = clockNow();
   const evidence = { messageSid: form.get("MessageSid"), keyword: normalizeKeyword(form.get("Body") ?? "") };
-  let customerLocale: string | null = null;
+  let customerLocale: string | null;
   if (keyword === "help") {
     const c = await db().customer.findFirst({ where: { shopId: shop.id, phone: from, mergedIntoId: null }, select: { locale: true } });
     customerLocale = c?.locale ?? null;

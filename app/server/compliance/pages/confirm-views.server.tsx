@@ -39,9 +39,7 @@ export function confirmedPage(s: LinkSubjectContext): Response {
     children: (
       <section className="card" aria-labelledby="confirmed-title">
         <CheckIcon />
-        <h1 id="confirmed-title" role="status">
-          {t("confirm.done.title")}
-        </h1>
+        <h1 id="confirmed-title">{t("confirm.done.title")}</h1>
         <p className="lead">{t("confirm.done.lead", { address: m.address })}</p>
         <p className="small" style={{ marginBottom: 0 }}>
           {t("confirm.note")}

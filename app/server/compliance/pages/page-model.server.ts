@@ -24,5 +24,8 @@ export function pageModel(s: LinkSubjectContext): PageModel {
       return d.toISOString().slice(0, 10);
     }
   };
-  return { brand: pageBrand(s.shop), locale: s.locale, t: complianceTranslator(s.locale), address, formatDate };
+  const translate = complianceTranslator(s.locale);
+  // "e-maili", "SMS-ów": a line break after the hyphen reads badly, so it is a non-breaking one on the page.
+  const t: ComplianceTranslate = (key, vars) => translate(key, vars).replace(/\b(e|SMS)-(?=\p{L})/gu, "$1\u2011");
+  return { brand: pageBrand(s.shop), locale: s.locale, t, address, formatDate };
 }

@@ -76,9 +76,7 @@ export function unsubscribeDonePage(s: LinkSubjectContext): Response {
     children: (
       <section className="card" aria-labelledby="done-title">
         <CheckIcon />
-        <h1 id="done-title" role="status">
-          {t("unsubscribe.done.title")}
-        </h1>
+        <h1 id="done-title">{t("unsubscribe.done.title")}</h1>
         <p className="lead">{t(s.channel === "sms" ? "unsubscribe.done.sms" : "unsubscribe.done.email", { shop: m.brand.name, address: m.address })}</p>
         {s.channel === "email" && s.customer.emailConsentState !== "redacted" ? (
           <PreferenceForm action={prefAction} token={prefToken} intent="resubscribe">

@@ -45,7 +45,14 @@ export async function handleCheckout({ tx, shop, payload, at }: TopicContext): P
     sourceId: `checkout:${c.token}:${updatedAt.toISOString()}`,
     customerId: customer?.id ?? null,
     occurredAt: updatedAt,
-    data: { token: c.token, total: c.total_price ?? null, lines: lines.length, completed: Boolean(data.completedAt) },
+    data: {
+      token: c.token,
+      value: c.total_price != null ? Number(c.total_price) : null,
+      currency: data.currency,
+      completed: Boolean(data.completedAt),
+      recoveryUrl: data.recoveryUrl,
+      lines: lines.map((l) => ({ ...l, price: Number(l.price) })),
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import { Prisma } from "@prisma/client";
 import { OrderPayload } from "~/domain/capture/shopify-payloads";
-import { refreshOrderAggregates } from "../../profiles/identity.server";
+import { refreshOrderAggregates, resolveProfile } from "../../profiles/identity.server";
 import { syncShopifyCustomer, recordWebhookEvent } from "./customer-sync.server";
 import { parsePayload } from "./parse";
 import type { TopicContext } from "./types";
@@ -15,9 +15,12 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
   });
   if (existing?.shopifyUpdatedAt && existing.shopifyUpdatedAt > updatedAt) return; // a stale delivery
 
+  // A guest checkout has no Shopify customer: the order's email or phone still names a person.
   const customer = o.customer?.id
     ? await syncShopifyCustomer(tx, shop, { ...o.customer, id: o.customer.id, email: o.customer.email ?? o.email }, at, "shopify")
-    : null;
+    : o.email || o.phone
+      ? await resolveProfile(tx, shop.id, { email: o.email, phone: o.phone }, { create: true, at, defaultCountry: o.billing_address?.country_code })
+      : null;
   const data = {
     name: o.name,
     customerId: customer?.id ?? null,
@@ -67,7 +70,22 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
     sourceId: `order:${o.id}`,
     customerId: customer?.id ?? null,
     occurredAt: data.processedAt,
-    data: { orderId: order.id, shopifyOrderId: String(o.id), total: o.total_price, currency: o.currency, checkoutToken: o.checkout_token ?? null },
+    // What flows read from an order (trigger.orderId, trigger.value, trigger.lines, ...).
+    data: {
+      orderId: order.id,
+      shopifyOrderId: String(o.id),
+      value: Number(o.total_price),
+      currency: o.currency,
+      checkoutToken: o.checkout_token ?? null,
+      discountCodes: data.discountCodes,
+      lines: o.line_items.map((l) => ({
+        productId: l.product_id?.toString() ?? null,
+        variantId: l.variant_id?.toString() ?? null,
+        title: l.title,
+        quantity: l.quantity,
+        price: Number(l.price),
+      })),
+    },
   });
   if (o.cancelled_at) {
     await recordWebhookEvent(tx, shop.id, {

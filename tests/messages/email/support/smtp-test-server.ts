@@ -14,8 +14,8 @@ type Reply = { code: number; message: string } | null;
 export interface SmtpTestServer {
   port: number;
   received: ReceivedMail[];
-  /** Answer RCPT TO for an address (550 user unknown, 451 try later...); null accepts. */
-  onRecipient: (fn: (address: string) => Reply) => void;
+  /** Answer RCPT TO for an address (550 user unknown, 451 try later...); null accepts, "drop" hangs up. */
+  onRecipient: (fn: (address: string) => Reply | "drop") => void;
   /** Answer the end of DATA; "drop" closes the connection without a reply (outcome unknown). */
   onData: (fn: (to: string[]) => Reply | "drop") => void;
   close: () => Promise<void>;
@@ -27,15 +27,16 @@ export interface SmtpTestServer {
  */
 export async function startSmtpTestServer(): Promise<SmtpTestServer> {
   const received: ReceivedMail[] = [];
-  let recipientRule: (address: string) => Reply = () => null;
+  let recipientRule: (address: string) => Reply | "drop" = () => null;
   let dataRule: (to: string[]) => Reply | "drop" = () => null;
   const smtpError = (r: { code: number; message: string }) => Object.assign(new Error(r.message), { responseCode: r.code });
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
-    onRcptTo(address: SMTPServerAddress, _session, callback) {
+    onRcptTo(address: SMTPServerAddress, session, callback) {
       const reply = recipientRule(address.address);
+      if (reply === "drop") return dropConnection(session.id);
       callback(reply ? smtpError(reply) : undefined);
     },
     onData(stream, session, callback) {

@@ -1,0 +1,50 @@
+// The prebuilt flow catalogue: each flow is data (a FlowDefinition built from settings) + its defaults.
+import type { FlowDefinition } from "../journey/schema";
+import { abandonedCart } from "./abandoned-cart";
+import { abandonedCheckout } from "./abandoned-checkout";
+import { browseAbandonment } from "./browse-abandonment";
+import type { CatalogueEntry, CatalogueEnv } from "./common";
+import { postPurchase } from "./post-purchase";
+import { reEngagement } from "./re-engagement";
+import { replenishment } from "./replenishment";
+import { welcome } from "./welcome";
+import { winBack } from "./win-back";
+
+export * from "./common";
+export * from "./welcome";
+export * from "./abandoned-checkout";
+export * from "./abandoned-cart";
+export * from "./browse-abandonment";
+export * from "./post-purchase";
+export * from "./replenishment";
+export * from "./win-back";
+export * from "./re-engagement";
+
+/** In the admin's display order. */
+export const CATALOGUE = {
+  welcome,
+  abandoned_checkout: abandonedCheckout,
+  abandoned_cart: abandonedCart,
+  browse_abandonment: browseAbandonment,
+  post_purchase: postPurchase,
+  replenishment,
+  win_back: winBack,
+  re_engagement: reEngagement,
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type CatalogueKey = keyof typeof CATALOGUE;
+export const CATALOGUE_KEYS = Object.keys(CATALOGUE) as CatalogueKey[];
+
+export function isCatalogueKey(key: string): key is CatalogueKey {
+  return Object.hasOwn(CATALOGUE, key);
+}
+
+/** Any catalogue entry, loosely typed (settings as unknown JSON, e.g. from FlowVersion.definition.source.settings). */
+export function catalogueEntry(key: CatalogueKey): CatalogueEntry {
+  return CATALOGUE[key] as unknown as CatalogueEntry;
+}
+
+/** Builds a catalogue flow from stored (possibly partial) settings; throws a ZodError on invalid settings. */
+export function buildCatalogueFlow(key: CatalogueKey, settings: unknown = {}, env: CatalogueEnv = {}): FlowDefinition {
+  return catalogueEntry(key).buildFlow(settings as never, env);
+}

@@ -1,0 +1,81 @@
+import { Prisma } from "@prisma/client";
+import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueKey } from "~/domain/flows";
+import { validateFlowDefinition, formatValidationErrors } from "~/domain/journey";
+import { db } from "../db/client.server";
+import { now } from "../clock.server";
+
+/** Creates the prebuilt catalogue for a shop (every flow off, version 1 with defaults). Idempotent. */
+export async function installCatalogue(shopId: string): Promise<void> {
+  for (const key of CATALOGUE_KEYS) {
+    const entry = CATALOGUE[key];
+    const existing = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
+    if (existing) continue;
+    await db().$transaction(async (tx) => {
+      const flow = await tx.flow.create({
+        data: { shopId, key, name: entry.meta.name.en, status: "off", priority: entry.defaultPriority },
+      });
+      const version = await tx.flowVersion.create({
+        data: {
+          shopId,
+          flowId: flow.id,
+          version: 1,
+          definition: entry.buildFlow() as unknown as Prisma.InputJsonValue,
+          changeNote: "Catalogue defaults",
+          createdBy: "system",
+        },
+      });
+      await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
+    });
+  }
+}
+
+/**
+ * A new version from edited settings (validated before it is stored); running
+ * enrollments keep the version they started with. Returns the version number.
+ */
+export async function saveFlowSettings(shopId: string, key: CatalogueKey, settings: unknown, actor: string, note?: string): Promise<number> {
+  const entry = CATALOGUE[key];
+  const definition = entry.buildFlow(settings as never);
+  const check = validateFlowDefinition(definition);
+  if (!check.ok) throw new Error(formatValidationErrors(check.errors));
+  return db().$transaction(async (tx) => {
+    const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
+    const last = await tx.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
+    const version = await tx.flowVersion.create({
+      data: { shopId, flowId: flow.id, version: (last?.version ?? 0) + 1, definition: check.definition as unknown as Prisma.InputJsonValue, changeNote: note ?? null, createdBy: actor },
+    });
+    await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id, priority: check.definition.priority } });
+    await tx.auditLog.create({
+      data: { shopId, actor, action: "flow.version_created", subjectType: "flow", subjectId: flow.id, details: { key, version: version.version, note: note ?? null }, at: now() },
+    });
+    return version.version;
+  });
+}
+
+/** Rollback: make an earlier version active again (as a new version, so history stays linear). */
+export async function rollbackFlow(shopId: string, key: string, toVersion: number, actor: string): Promise<number> {
+  return db().$transaction(async (tx) => {
+    const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
+    const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: flow.id, version: toVersion } } });
+    const last = await tx.flowVersion.findFirstOrThrow({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
+    const version = await tx.flowVersion.create({
+      data: { shopId, flowId: flow.id, version: last.version + 1, definition: target.definition as Prisma.InputJsonValue, changeNote: `Rollback to version ${toVersion}`, createdBy: actor },
+    });
+    await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
+    await tx.auditLog.create({ data: { shopId, actor, action: "flow.rolled_back", subjectType: "flow", subjectId: flow.id, details: { key, toVersion, newVersion: version.version }, at: now() } });
+    return version.version;
+  });
+}
+
+/** Switch a flow on, off or pause it; `rolloutPercent` stages it (10 -> 50 -> 100). */
+export async function setFlowStatus(shopId: string, key: string, status: "on" | "off" | "paused", actor: string, rolloutPercent?: number): Promise<void> {
+  if (!isCatalogueKey(key) && !key.startsWith("custom-")) throw new Error(`Unknown flow ${key}`);
+  if (rolloutPercent !== undefined && (rolloutPercent < 0 || rolloutPercent > 100)) throw new Error("rolloutPercent must be 0-100");
+  const flow = await db().flow.update({
+    where: { shopId_key: { shopId, key } },
+    data: { status, ...(rolloutPercent !== undefined ? { rolloutPercent } : {}) },
+  });
+  await db().auditLog.create({
+    data: { shopId, actor, action: `flow.${status}`, subjectType: "flow", subjectId: flow.id, details: { key, rolloutPercent: flow.rolloutPercent }, at: now() },
+  });
+}
