@@ -20,7 +20,6 @@ export const complianceEn = {
   "unsubscribe.done.email": "{address} will no longer receive marketing emails from {shop}.",
   "unsubscribe.done.sms": "{address} will no longer receive marketing text messages from {shop}.",
   "unsubscribe.done.again": "Unsubscribed by mistake?",
-  "unsubscribe.oneClickDone": "You have been unsubscribed.",
 
   "preferences.title": "Your message preferences",
   "preferences.lead": "Choose what {shop} sends to {address}.",
@@ -88,7 +87,6 @@ export const compliancePl: Record<ComplianceKey, string> = {
   "unsubscribe.done.email": "Adres {address} nie będzie już otrzymywać e-maili marketingowych od {shop}.",
   "unsubscribe.done.sms": "Numer {address} nie będzie już otrzymywać SMS-ów marketingowych od {shop}.",
   "unsubscribe.done.again": "Wypisanie było pomyłką?",
-  "unsubscribe.oneClickDone": "Wypisano z listy.",
 
   "preferences.title": "Ustawienia wiadomości",
   "preferences.lead": "Wybierz, co {shop} ma wysyłać na {address}.",

@@ -21,6 +21,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!r.ok) return linkErrorPage(request, r.reason);
   const form = await readSmallForm(request);
   if (!form || form.get("token") !== params.token) return linkErrorPage(request, "token_mismatch", 403);
+  // An erased profile is not brought back by an old confirmation link.
+  if (r.subject.customer.emailConsentState === "redacted") return linkErrorPage(request, "unknown_customer");
   const customer = await confirmOptIn(r.subject.shop.id, r.subject.customer.id, at);
   return confirmedPage({ ...r.subject, customer });
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildReplenishment, learnReorderIntervalDays, replenishment, ReplenishmentSettings, replenishmentIntervalDays } from "~/domain/flows";
+import { buildReplenishment, buildWelcome, learnReorderIntervalDays, prepareTrigger, replenishment, ReplenishmentSettings, replenishmentIntervalDays } from "~/domain/flows";
 import type { TriggerPayload } from "~/domain/journey";
 import { D, H, Sim, T0, campaignEmail, competitor, enroll } from "./driver";
 
@@ -24,6 +24,13 @@ describe("replenishment: intervals", () => {
     expect(learnReorderIntervalDays([T0 - 90 * D, T0 - 45 * D, T0])).toBe(45);
     expect(learnReorderIntervalDays([T0 - 45 * D, T0])).toBeNull(); // one gap is not a habit
     expect(learnReorderIntervalDays([T0 - 60 * D, T0 - 30 * D, T0 - 30 * D + H, T0])).toBe(30); // same-day repeats ignored
+  });
+
+  it("prepareTrigger uses the settings stored in the definition", () => {
+    const raw: TriggerPayload = { type: "event", event: "order_placed", at: T0, data: { orderId: "o-1", lines: [{ productId: 1 }, { productId: "p-1" }] } };
+    expect(prepareTrigger(def, raw).data.reorderIntervalDays).toBe(30);
+    expect(prepareTrigger(buildReplenishment(), raw, { learnedIntervalDays: { "1": 21 } }).data.reorderIntervalDays).toBe(21);
+    expect(prepareTrigger(buildWelcome(), raw)).toBe(raw);
   });
 
   it("an order without a replenishable product does not match the trigger", () => {

@@ -45,12 +45,12 @@ function signedQuery(shop: string, secret = SECRET): URLSearchParams {
   return q;
 }
 
-function subscribe(body: unknown, query: URLSearchParams | string = signedQuery(DOI_SHOP)) {
+function subscribe(body: unknown, query: URLSearchParams | string = signedQuery(DOI_SHOP), headers: Record<string, string> = {}) {
   return callRoute(
     subscribeRoute.action,
     new Request(`http://localhost:3000/proxy/subscribe?${query}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     }),
   );
@@ -219,9 +219,21 @@ describe("POST /proxy/subscribe: bad input and bad callers", () => {
   });
 
   it("refuses a correctly signed request from a shop with no stored session", async () => {
-    const res = await subscribe(form({ email: "ghost@example.com" }), signedQuery(NO_SESSION_SHOP));
+    const res = await subscribe(form({ email: "ghost@example.com" }), signedQuery(NO_SESSION_SHOP), { "accept-language": "pl-PL,pl;q=0.9" });
     expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: "Zapis jest teraz niedostępny." });
     expect(await prisma().customer.count({ where: { email: "ghost@example.com" } })).toBe(0);
+  });
+
+  it("slows down one visitor signing up address after address (429 with Retry-After)", async () => {
+    const visitor = { "x-forwarded-for": "203.0.113.7, 10.0.0.1" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await subscribe(form({ email: `bot${i}@example.com` }), signedQuery(SOI_SHOP), visitor)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+    const limited = await subscribe(form({ email: "bot9@example.com" }), signedQuery(SOI_SHOP), visitor);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Another visitor is not affected.
+    expect((await subscribe(form({ email: "human@example.com" }), signedQuery(SOI_SHOP), { "x-forwarded-for": "198.51.100.4" })).status).toBe(201);
   });
 
   it("answers GET with 405", async () => {

@@ -64,7 +64,8 @@ export function capsAndPriority(
   for (const other of others) {
     if (other.enrollmentId === selfEnrollmentId) continue;
     if (other.priority <= priority || other.nextSendAt === null || other.nextSendChannel !== channel) continue;
-    if (other.nextSendAt >= at + horizon || other.nextSendAt < at - conflictWindow) continue;
+    // A planned send a whole channel window in the past is stale (it went out, or was rescheduled).
+    if (other.nextSendAt >= at + horizon || other.nextSendAt <= at - conflictWindow) continue;
     const plannedAt = Math.max(other.nextSendAt, at);
     const without = checkFrequencyCap(recent, channel, plannedAt, caps);
     const withMe = checkFrequencyCap([...recent, { channel, purpose: "marketing", at, flowKey: null, priority }], channel, plannedAt, caps);

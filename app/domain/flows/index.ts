@@ -1,9 +1,10 @@
 // The prebuilt flow catalogue: each flow is data (a FlowDefinition built from settings) + its defaults.
 import type { FlowDefinition } from "../journey/schema";
+import type { TriggerPayload } from "../journey/types";
 import { abandonedCart } from "./abandoned-cart";
 import { abandonedCheckout } from "./abandoned-checkout";
 import { browseAbandonment } from "./browse-abandonment";
-import type { CatalogueEntry, CatalogueEnv } from "./common";
+import type { CatalogueEntry, CatalogueEnv, TriggerEnrichment } from "./common";
 import { postPurchase } from "./post-purchase";
 import { reEngagement } from "./re-engagement";
 import { replenishment } from "./replenishment";
@@ -47,4 +48,18 @@ export function catalogueEntry(key: CatalogueKey): CatalogueEntry {
 /** Builds a catalogue flow from stored (possibly partial) settings; throws a ZodError on invalid settings. */
 export function buildCatalogueFlow(key: CatalogueKey, settings: unknown = {}, env: CatalogueEnv = {}): FlowDefinition {
   return catalogueEntry(key).buildFlow(settings as never, env);
+}
+
+/**
+ * Completes a trigger payload before shouldEnroll, for catalogue flows that need it
+ * (replenishment: the order's reorder interval), using the settings the definition
+ * was built from (definition.source.settings). Other definitions: unchanged.
+ */
+export function prepareTrigger(definition: FlowDefinition, trigger: TriggerPayload, extra: TriggerEnrichment = {}): TriggerPayload {
+  const key = definition.source?.catalogueKey;
+  if (!key || !isCatalogueKey(key)) return trigger;
+  const entry = catalogueEntry(key);
+  if (!entry.enrichTrigger) return trigger;
+  const parsed = entry.settingsSchema.safeParse(definition.source?.settings ?? {});
+  return entry.enrichTrigger(parsed.success ? parsed.data : entry.defaultSettings, trigger, extra);
 }

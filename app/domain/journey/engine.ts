@@ -3,6 +3,7 @@ import { dailyWindows, nextInstantInWindows, parseHHMM, resolveTimeZone } from "
 import type { Channel, EpochMs } from "../arbitration/types";
 import { evaluate, readPath, type Scope } from "./conditions";
 import type { Duration, FlowDefinition, SendStep, Step } from "./schema";
+import { triggerSummary } from "./types";
 import type {
   Command,
   CustomerEvent,
@@ -52,10 +53,7 @@ export function step(
   if (input.kind === "start") {
     if (state) return { state, commands: [] }; // already started: a replayed start does nothing
     const run = new Run(definition, initialState(input.trigger, now), now, random, context);
-    run.decide("enter", "trigger", null, {
-      trigger: { type: input.trigger.type, event: input.trigger.event, segmentKey: input.trigger.segmentKey, sourceId: input.trigger.sourceId },
-      holdout: context.holdout,
-    });
+    run.decide("enter", "trigger", null, { trigger: triggerSummary(input.trigger), holdout: context.holdout });
     run.advance(definition.startStepId);
     return run.result();
   }

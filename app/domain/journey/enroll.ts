@@ -4,7 +4,7 @@ import type { CustomerFacts, EpochMs } from "../arbitration/types";
 import { evaluate, readPath, type Scope } from "./conditions";
 import { inRollout } from "./rollout";
 import type { FlowDefinition, Trigger } from "./schema";
-import type { DecisionCommand, EnrollDecision, NotEnrolledReason, PastEnrollment, TriggerPayload } from "./types";
+import { triggerSummary, type DecisionCommand, type EnrollDecision, type NotEnrolledReason, type PastEnrollment, type TriggerPayload } from "./types";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -69,7 +69,7 @@ export function shouldEnroll(
       reason,
       stepId: null,
       at: now,
-      details: { flowKey: definition.key, trigger: { type: trigger.type, event: trigger.event, segmentKey: trigger.segmentKey, sourceId: trigger.sourceId }, ...details },
+      details: { flowKey: definition.key, trigger: triggerSummary(trigger), ...details },
     };
     return { enroll: false, reason, decision };
   };

@@ -217,6 +217,15 @@ export interface EnrollmentState {
   seq: number;
 }
 
+/** The trigger as decision details show it (no data: that may hold personal details). */
+export function triggerSummary(t: TriggerPayload): Record<string, string> {
+  const out: Record<string, string> = { type: t.type };
+  if (t.event !== undefined) out.event = t.event;
+  if (t.segmentKey !== undefined) out.segmentKey = t.segmentKey;
+  if (t.sourceId !== undefined) out.sourceId = t.sourceId;
+  return out;
+}
+
 export interface StepResult {
   state: EnrollmentState;
   commands: Command[];

@@ -115,10 +115,14 @@ export function postalAddressLines(a: ParsedContext["shop"]["postalAddress"], sh
     .filter((s): s is string => Boolean(s));
 }
 
+const countryNames = new Map<Locale, Intl.DisplayNames>();
+
 function countryName(code: string | null | undefined, locale: Locale): string {
   if (!code) return "";
+  let names = countryNames.get(locale);
+  if (!names) countryNames.set(locale, (names = new Intl.DisplayNames([locale], { type: "region" })));
   try {
-    return new Intl.DisplayNames([locale], { type: "region" }).of(code.toUpperCase()) ?? code;
+    return names.of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
@@ -141,11 +145,18 @@ export function formatMoney(value: number | string | null | undefined, currency:
   return format.format(Number(value));
 }
 
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 function formatDate(value: Date | string | null | undefined, locale: Locale): string {
   if (!value) return "";
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleDateString(locale === "pl" ? "pl-PL" : "en-US", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === "pl" ? "pl-PL" : "en-US", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    dateFormats.set(locale, format);
+  }
+  return format.format(date);
 }
 
 /** Only absolute http(s) URLs reach a template: no javascript:, data: or mailto: from data. */

@@ -4,6 +4,7 @@ import { complianceTranslator } from "~/i18n/compliance";
 import { shopify } from "~/shopify.server";
 import { now as clockNow } from "../clock.server";
 import { db } from "../db/client.server";
+import { RateLimiter } from "../http/rate-limit.server";
 import { readJson } from "../http/read-json.server";
 import { log } from "../log.server";
 import { subscribeFromForm } from "./signup.server";
@@ -25,6 +26,17 @@ const SignupBody = z.object({
 
 const FIELDS = new Set(["email", "phone", "emailConsent", "smsConsent"]);
 
+// The endpoint is public (any storefront visitor), so a script could sign up
+// thousands of strangers' addresses. Per visitor IP (Shopify's proxy forwards it in
+// X-Forwarded-For): a burst of 5, then one every 10 s; per shop: a ceiling that a
+// real campaign does not reach.
+const perVisitor = new RateLimiter(5, 0.1);
+const perShop = new RateLimiter(300, 20);
+
+function visitorIp(request: Request): string | null {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
+}
+
 function error(status: number, message: string, field?: string): Response {
   return Response.json(field ? { error: message, field } : { error: message }, { status, headers: { "cache-control": "no-store" } });
 }
@@ -41,9 +53,13 @@ export async function handleSignup(request: Request): Promise<Response> {
   }
   // A correctly signed request from a shop that never installed the app (or removed
   // it): the library lets it through with no session, we do not.
-  if (!session) return error(403, "This shop is not connected to the app");
+  const unavailable = () => complianceTranslator(resolveLocale(request.headers.get("accept-language")?.split(",")[0]))("signup.error.unavailable");
+  if (!session) return error(403, unavailable());
   const shop = await db().shop.findUnique({ where: { domain: session.shop } });
-  if (!shop || shop.installState !== "installed") return error(403, "This shop is not connected to the app");
+  if (!shop || shop.installState !== "installed") return error(403, unavailable());
+  const ip = visitorIp(request);
+  const wait = Math.max(perShop.take(shop.id), ip ? perVisitor.take(`${shop.id}:${ip}`) : 0);
+  if (wait > 0) return Response.json({ error: unavailable() }, { status: 429, headers: { "retry-after": String(wait), "cache-control": "no-store" } });
 
   const read = await readJson(request, z.unknown(), 4096);
   if (!read.ok) return read.response;

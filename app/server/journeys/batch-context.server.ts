@@ -18,13 +18,14 @@ export class BatchContext {
   ) {}
 
   static async load(q: RawQuery, shopIds: string[], customerIds: string[], now: number): Promise<BatchContext> {
-    const shops = await loadShops(q, [...new Set(shopIds)]);
+    const shopList = [...new Set(shopIds)];
+    const shops = await loadShops(q, shopList);
     const ids = [...new Set(customerIds)];
-    const [customers, recent, active] = await Promise.all([
-      loadCustomers(q, ids),
-      loadRecentSends(q, ids, capWindowStart(shops.values(), now)),
-      loadActiveEnrollments(q, ids),
-    ]);
+    const since = capWindowStart(shops.values(), now);
+    // Sequential: on one connection (a transaction) queries cannot overlap anyway.
+    const customers = await loadCustomers(q, shopList, ids);
+    const recent = await loadRecentSends(q, shopList, ids, since);
+    const active = await loadActiveEnrollments(q, shopList, ids, new Date(now + (now - since.getTime())));
     return new BatchContext(customers, shops, recent, active);
   }
 

@@ -17,7 +17,7 @@ export interface CustomerRecord extends CustomerFacts {
 
 const ms = (d: Date | string | null | undefined) => (d ? new Date(d).getTime() : null);
 
-export async function loadCustomers(q: RawQuery, ids: string[]): Promise<Map<string, CustomerRecord>> {
+export async function loadCustomers(q: RawQuery, shopIds: string[], ids: string[]): Promise<Map<string, CustomerRecord>> {
   if (ids.length === 0) return new Map();
   const rows = await q<Record<string, unknown>>(
     `SELECT c.id, c."shopId", c.email, c.phone, c."firstName", c."lastName", c.locale, c.timezone, c."countryCode", c.tags,
@@ -26,8 +26,8 @@ export async function loadCustomers(q: RawQuery, ids: string[]): Promise<Map<str
             c."createdAt", c.properties, c."redactedAt",
             (SELECT s.reason FROM "Suppression" s WHERE s."shopId" = c."shopId" AND s.channel = 'email' AND s.address = c.email LIMIT 1) AS "emailSuppressed",
             (SELECT s.reason FROM "Suppression" s WHERE s."shopId" = c."shopId" AND s.channel = 'sms' AND s.address = c.phone LIMIT 1) AS "smsSuppressed"
-     FROM "Customer" c WHERE c.id = ANY($1::text[])`,
-    [ids],
+     FROM "Customer" c WHERE c."shopId" = ANY($2::text[]) AND c.id = ANY($1::text[])`,
+    [ids, shopIds],
   );
   return new Map(
     rows.map((r) => [
@@ -88,15 +88,15 @@ export async function loadShops(q: RawQuery, ids: string[]): Promise<Map<string,
 }
 
 /** Messages of these customers since `since` that count against caps (queued ones included). */
-export async function loadRecentSends(q: RawQuery, customerIds: string[], since: Date): Promise<Map<string, RecentSend[]>> {
+export async function loadRecentSends(q: RawQuery, shopIds: string[], customerIds: string[], since: Date): Promise<Map<string, RecentSend[]>> {
   const out = new Map<string, RecentSend[]>();
   if (customerIds.length === 0) return out;
   const rows = await q<Record<string, unknown>>(
     `SELECT m."customerId", m.channel, m.purpose, COALESCE(m."sentAt", m."createdAt") AS at, f.key, f.priority
      FROM "Message" m LEFT JOIN "Flow" f ON f.id = m."flowId"
-     WHERE m."customerId" = ANY($1::text[]) AND m.status IN ('pending', 'sending', 'sent', 'unknown')
+     WHERE m."shopId" = ANY($3::text[]) AND m."customerId" = ANY($1::text[]) AND m.status IN ('pending', 'sending', 'sent', 'unknown')
        AND COALESCE(m."sentAt", m."createdAt") >= $2`,
-    [customerIds, since.toISOString()],
+    [customerIds, since.toISOString(), shopIds],
   );
   for (const r of rows) {
     const list = out.get(r.customerId as string) ?? [];
@@ -112,14 +112,19 @@ export async function loadRecentSends(q: RawQuery, customerIds: string[], since:
   return out;
 }
 
-export async function loadActiveEnrollments(q: RawQuery, customerIds: string[]): Promise<Map<string, OtherEnrollment[]>> {
+/**
+ * Other running enrollments that plan a send soon enough to compete for the same
+ * slot (the priority check); one that only waits far ahead cannot collide yet.
+ */
+export async function loadActiveEnrollments(q: RawQuery, shopIds: string[], customerIds: string[], horizon: Date): Promise<Map<string, OtherEnrollment[]>> {
   const out = new Map<string, OtherEnrollment[]>();
   if (customerIds.length === 0) return out;
   const rows = await q<Record<string, unknown>>(
     `SELECT e.id, e."customerId", f.key, f.priority, e."plannedSendAt", e."plannedSendChannel"
      FROM "Enrollment" e JOIN "Flow" f ON f.id = e."flowId"
-     WHERE e."customerId" = ANY($1::text[]) AND e.status = 'active'`,
-    [customerIds],
+     WHERE e."shopId" = ANY($2::text[]) AND e."customerId" = ANY($1::text[]) AND e.status = 'active'
+       AND e."plannedSendAt" IS NOT NULL AND e."plannedSendAt" <= $3`,
+    [customerIds, shopIds, horizon.toISOString()],
   );
   for (const r of rows) {
     const list = out.get(r.customerId as string) ?? [];

@@ -46,12 +46,13 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
   const customerIds = [...new Set(events.map((e) => e.customerId!))];
   const flows = await loadActiveFlows(q, shopIds);
   const ctx = await BatchContext.load(q, shopIds, customerIds, at.getTime());
-  const history = await loadHistory(q, customerIds);
+  const history = await loadHistory(q, shopIds, customerIds);
   // Active enrollments that may receive these events, locked for this transaction.
   const active = await q<DueRow & { interestedIn: string[] }>(
     `SELECT id, "shopId", "flowId", "flowVersionId", "customerId", state, holdout, "nextWakeAt", "interestedIn"
-     FROM "Enrollment" WHERE "customerId" = ANY($1::text[]) AND status = 'active' ORDER BY id FOR UPDATE`,
-    [customerIds],
+     FROM "Enrollment" WHERE "shopId" = ANY($2::text[]) AND "customerId" = ANY($1::text[]) AND status = 'active'
+       AND cardinality("interestedIn") > 0 ORDER BY id FOR UPDATE`,
+    [customerIds, shopIds],
   );
   let enrolled = 0;
   let delivered = 0;
@@ -105,10 +106,10 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
   return { enrolled, delivered };
 }
 
-async function loadHistory(q: RawQuery, customerIds: string[]): Promise<Map<string, PastEnrollment[]>> {
+async function loadHistory(q: RawQuery, shopIds: string[], customerIds: string[]): Promise<Map<string, PastEnrollment[]>> {
   const rows = await q<{ flowId: string; customerId: string; enteredAt: Date; status: PastEnrollment["status"]; contextKey: string | null }>(
-    `SELECT "flowId", "customerId", "enteredAt", status, "contextKey" FROM "Enrollment" WHERE "customerId" = ANY($1::text[])`,
-    [customerIds],
+    `SELECT "flowId", "customerId", "enteredAt", status, "contextKey" FROM "Enrollment" WHERE "shopId" = ANY($2::text[]) AND "customerId" = ANY($1::text[])`,
+    [customerIds, shopIds],
   );
   const out = new Map<string, PastEnrollment[]>();
   for (const r of rows) {

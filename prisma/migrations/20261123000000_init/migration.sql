@@ -607,6 +607,9 @@ CREATE INDEX "Enrollment_nextWakeAt_idx" ON "Enrollment"("nextWakeAt");
 CREATE INDEX "Enrollment_shopId_customerId_status_idx" ON "Enrollment"("shopId", "customerId", "status");
 
 -- CreateIndex
+CREATE INDEX "Enrollment_shopId_customerId_plannedSendAt_idx" ON "Enrollment"("shopId", "customerId", "plannedSendAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Enrollment_shopId_flowId_customerId_contextKey_key" ON "Enrollment"("shopId", "flowId", "customerId", "contextKey");
 
 -- CreateIndex

@@ -6,7 +6,7 @@ import { parseEmailPayload } from "~/domain/messages/email-payload";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
 import { appUrl, confirmOptInUrl, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
-import { appendOpenPixel, trackHtmlLinks, trackTextLinks } from "./link-tracking.server";
+import { appendOpenPixel, linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
 
 export interface ComposedEmail {
@@ -64,7 +64,7 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
     assetBaseUrl: base,
   };
   const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
-  const tracking = { ref, appUrl: base, utm: { campaign: payload.flowKey ?? flowKey ?? message.templateKey, content: message.templateKey } };
+  const track = linkTracker({ ref, appUrl: base, utm: { campaign: payload.flowKey ?? flowKey ?? message.templateKey, content: message.templateKey } });
   const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;
   const messageId = messageIdHeader(message.id, shop.domain);
   return {
@@ -74,8 +74,8 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
       to: message.toAddress,
       replyTo: shop.replyTo ?? undefined,
       subject: rendered.subject,
-      text: trackTextLinks(rendered.text, tracking),
-      html: appendOpenPixel(trackHtmlLinks(rendered.html, tracking), ref),
+      text: track.text(rendered.text),
+      html: appendOpenPixel(track.html(rendered.html), ref),
       messageId,
       envelope: { from, to: [message.toAddress] },
       headers: unsubscribe

@@ -15,14 +15,17 @@ export interface TrackingOptions {
 const ANCHOR_HREF = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")/gi;
 const TEXT_URL = /https?:\/\/[^\s<>"]+/g;
 
-export function trackHtmlLinks(html: string, opts: TrackingOptions): string {
+/**
+ * Rewrites the links of one message's parts. One tracker per message: a destination
+ * that appears several times (an item and the button, the HTML and the text part) is
+ * signed once.
+ */
+export function linkTracker(opts: TrackingOptions) {
   const wrap = wrapper(opts);
-  return html.replace(ANCHOR_HREF, (_, before: string, href: string, after: string) => `${before}${escapeAttr(wrap(unescapeAttr(href)))}${after}`);
-}
-
-export function trackTextLinks(text: string, opts: TrackingOptions): string {
-  const wrap = wrapper(opts);
-  return text.replace(TEXT_URL, (url) => wrap(url));
+  return {
+    html: (html: string) => html.replace(ANCHOR_HREF, (_, before: string, href: string, after: string) => `${before}${escapeAttr(wrap(unescapeAttr(href)))}${after}`),
+    text: (text: string) => text.replace(TEXT_URL, (url) => wrap(url)),
+  };
 }
 
 /** The open pixel, last in the body so a clipped (Gmail > 102 KB) email shows no broken image. */
@@ -34,7 +37,6 @@ export function appendOpenPixel(html: string, ref: RecipientRef): string {
 
 function wrapper(opts: TrackingOptions): (url: string) => string {
   const own = opts.appUrl.replace(/\/+$/, "") + "/";
-  // The same destination (a checkout link in the item list and the button) is signed once.
   const memo = new Map<string, string>();
   return (url) => {
     if (url.startsWith(own)) return url;

@@ -27,5 +27,6 @@ export function pageModel(s: LinkSubjectContext): PageModel {
   const translate = complianceTranslator(s.locale);
   // "e-maili", "SMS-ów": a line break after the hyphen reads badly, so it is a non-breaking one on the page.
   const t: ComplianceTranslate = (key, vars) => translate(key, vars).replace(/\b(e|SMS)-(?=\p{L})/gu, "$1\u2011");
-  return { brand: pageBrand(s.shop), locale: s.locale, t, address, formatDate };
+  // A redacted profile has no address left to show.
+  return { brand: pageBrand(s.shop), locale: s.locale, t, address: address || "•••", formatDate };
 }
