@@ -94,6 +94,8 @@ export class Sim {
   now: number;
   readonly ctx: EngineContext;
   readonly log: LogEntry[] = [];
+  /** The commands of each step() call, in order. */
+  readonly calls: Command[][] = [];
   /** The customer's recent sends (the engine's sends are appended as the runner would). */
   readonly recent: RecentSend[];
   /** The customer's other active enrollments. */
@@ -122,6 +124,7 @@ export class Sim {
   private apply(input: StepInput): Command[] {
     const r = step(this.def, this.state, input, this.now, this.random, this.ctx);
     this.state = r.state;
+    this.calls.push(r.commands);
     for (const cmd of r.commands) {
       this.log.push({ at: this.now, cmd });
       if (cmd.type === "send") this.recent.push({ channel: cmd.channel, purpose: cmd.purpose, at: this.now, flowKey: this.ctx.flow.key, priority: this.ctx.flow.priority });

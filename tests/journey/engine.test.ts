@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildAbandonedCheckout, buildPostPurchase, buildReEngagement } from "~/domain/flows";
+import { buildAbandonedCheckout, buildCatalogueFlow, buildPostPurchase, buildReEngagement, CATALOGUE_KEYS } from "~/domain/flows";
 import {
   enrollmentColumns,
   eventsOfInterest,
@@ -348,5 +348,37 @@ describe("entry", () => {
     const high = new Sim(flow, { otherEnrollments: [ctxOther], priority: 60, shop: shop() });
     high.start({ event: "thing_happened" });
     expect(high.decisions()[1]).toMatchObject({ outcome: "send" });
+  });
+});
+
+describe("result invariants over every catalogue flow", () => {
+  it("each call ends with at most one timer or end command, last; every send has its decision; the columns follow", () => {
+    for (const key of CATALOGUE_KEYS) {
+      for (const holdout of [false, true]) {
+        const flow = buildCatalogueFlow(key);
+        const sim = new Sim(flow, { holdout, customer: customer({ ordersCount: 1, lastOrderAt: T0 - 200 * D, lastEngagedAt: T0 - 200 * D }) });
+        sim.start({
+          type: flow.trigger.type,
+          event: flow.trigger.type === "event" ? flow.trigger.events[0] : undefined,
+          data: { token: "t", orderId: "o-1", value: 99, reorderIntervalDays: 20, occurrence: "x" },
+        });
+        sim.event("fulfillment_created", { orderId: "o-1" }, { at: T0 + 2 * D });
+        sim.runToEnd();
+        expect(sim.state!.status, key).toBe("completed");
+        for (const cmds of sim.calls) {
+          const timers = cmds.filter((c) => ["schedule", "wait_for_event", "exit", "complete"].includes(c.type));
+          expect(timers.length, key).toBeLessThanOrEqual(1);
+          if (timers.length) expect(cmds.at(-1), key).toBe(timers[0]);
+          const sends = cmds.filter((c) => c.type === "send");
+          for (const s of sends) {
+            expect(cmds.some((c) => c.type === "decision" && c.outcome === "send" && c.messageKey === (s.type === "send" ? s.idempotencyKey : "")), key).toBe(true);
+          }
+        }
+        const outcomes = sim.commands("decision").map((c) => (c.type === "decision" ? c.outcome : ""));
+        expect(outcomes.filter((o) => o === (holdout ? "holdout" : "send")).length, key).toBeGreaterThan(0);
+        if (holdout) expect(sim.commands("send"), key).toEqual([]);
+        expect(enrollmentColumns(sim.state!), key).toMatchObject({ status: "completed", nextWakeAt: null });
+      }
+    }
   });
 });

@@ -107,11 +107,9 @@ function readAt(input: unknown, path: readonly PropertyKey[]): unknown {
 function refsOf(st: Step): { field: string; id: string | undefined }[] {
   switch (st.type) {
     case "send":
-      return [{ field: "next", id: st.next }];
     case "wait":
     case "wait_window":
     case "create_discount":
-      return [{ field: "next", id: st.next }];
     case "add_tag":
     case "suppress_marketing":
       return [{ field: "next", id: st.next }];

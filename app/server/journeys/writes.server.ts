@@ -108,7 +108,7 @@ export class JourneyWrites {
             templateKey: c.templateKey,
             locale: c.locale,
             variant: c.variant ?? null,
-            payload: { flowKey: ref.flowKey, topic: c.topic, trigger: state.trigger.data, ...(discount ? { discount } : {}) },
+            payload: { flowKey: ref.flowKey, ...(c.topic ? { topic: c.topic } : {}), trigger: state.trigger.data, ...(discount ? { discount } : {}) },
             at,
           });
           recentSends.push({ channel: c.channel, purpose: c.purpose, at: at.getTime(), flowKey: ref.flowKey, priority: ref.priority });
