@@ -153,13 +153,13 @@ async function main(): Promise<void> {
 
   const ours: SendOne = async (i) => {
     const { customer, message } = customerAndMessage(i);
-    const email = await composeEmail(message, shop, customer, null);
+    const email = await composeEmail(message, shop, customer);
     const result = await sendEmail(email.mail);
     if (!result.ok) throw new Error(`send failed: ${result.failure.reason}`);
   };
 
   // The baseline sends one message rendered ahead of time, changing only the recipient.
-  const template = (await composeEmail(customerAndMessage(0).message, shop, customerAndMessage(0).customer, null)).mail;
+  const template = (await composeEmail(customerAndMessage(0).message, shop, customerAndMessage(0).customer)).mail;
   const plain: Transporter = nodemailer.createTransport({ url, ...POOL_OPTIONS, ignoreTLS: true } as Parameters<typeof nodemailer.createTransport>[0]);
   const baseline: SendOne = async (i) => {
     const to = `shopper${i}@example.com`;

@@ -1,10 +1,16 @@
 import type { Customer, Message, Shop } from "@prisma/client";
+import { z } from "zod";
+import { UnknownTemplateError } from "~/domain/messages/catalogue";
 import { EmailComplianceError } from "~/domain/messages/compliance";
+import { parseEmailPayload } from "~/domain/messages/email-payload";
 import { outboxSkipReason } from "~/domain/messages/send-eligibility";
 import { now } from "../clock.server";
 import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import { composeEmail, type ComposedEmail } from "./email/compose-email.server";
+import { emailContent } from "./email/email-content.server";
+import { InvalidRenderContextError } from "./email/render-email.server";
+import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
 import { sendEmail } from "./email/send-email.server";
 import { errorText, retryOrFail, settle } from "./outbox.server";
 
@@ -28,15 +34,28 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
     return "suppressed";
   }
   try {
-    return await composeEmail(m, m.shop, m.customer, flowKey);
+    const payload = parseEmailPayload(m.payload);
+    const discount = await resolveDiscount(m, payload, at);
+    const content = await emailContent(m.shop, m.templateKey, payload, discount);
+    return await composeEmail(m, m.shop, m.customer, { flowKey, content });
   } catch (err) {
-    // Rendering fails the same way every time (no postal address, unknown template,
-    // bad payload): no retry, and the Decision says why.
-    const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
-    await settle(workerId, m, "pending", { status: "failed", data: { error: errorText(err) }, decision: { reason: "render_failed", details: { error: errorText(err), ...compliance } } }, at);
-    log.warn("email not rendered", { messageId: m.id, templateKey: m.templateKey, err: errorText(err) });
-    return "failed";
+    const error = errorText(err);
+    log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: error });
+    if (isPermanentRenderError(err)) {
+      // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
+      const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
+      await settle(workerId, m, "pending", { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error, ...compliance } } }, at);
+      return "failed";
+    }
+    // The discount could not be created at Shopify, the database hiccuped...: later.
+    const s = retryOrFail(m.attempts, error, at, { reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed" });
+    await settle(workerId, m, "pending", s, at);
+    return s.status === "pending" ? "retried" : "failed";
   }
+}
+
+function isPermanentRenderError(err: unknown): boolean {
+  return err instanceof z.ZodError || err instanceof EmailComplianceError || err instanceof UnknownTemplateError || err instanceof InvalidRenderContextError;
 }
 
 /** Sends a message already marked "sending" and records what happened. */

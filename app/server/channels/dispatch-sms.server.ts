@@ -75,7 +75,7 @@ async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown):
   }
   // Quiet hours are a wait, not a failed attempt.
   const attempts = e.code === "quiet_hours" ? m.attempts - 1 : m.attempts;
-  const s = retryOrFail(attempts, error, at, e.retryAt);
+  const s = retryOrFail(attempts, error, at, { retryAt: e.retryAt });
   await settle(workerId, m, "sending", { ...s, data: { ...s.data, attempts } }, at);
   return s.status === "pending" ? "retried" : "failed";
 }

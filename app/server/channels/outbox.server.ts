@@ -145,10 +145,11 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
 }
 
 /** Transient failure: back to pending with exponential backoff, or failed after the last attempt. */
-export function retryOrFail(attempts: number, error: string, at: Date, retryAt?: Date | null): Settlement {
+export function retryOrFail(attempts: number, error: string, at: Date, opts: { retryAt?: Date | null; reason?: string } = {}): Settlement {
   if (attempts >= MAX_SEND_ATTEMPTS) {
-    return { status: "failed", data: { error }, decision: { reason: "send_failed", details: { attempts, error } } };
+    return { status: "failed", data: { error }, decision: { reason: opts.reason ?? "send_failed", details: { attempts, error } } };
   }
+  const retryAt = opts.retryAt;
   const next = retryAt ?? new Date(at.getTime() + retryDelayMs(attempts));
   return { status: "pending", data: { error, nextAttemptAt: next } };
 }

@@ -2,6 +2,7 @@ import { Prisma } from "@prisma/client";
 import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
+import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-store";
 
 const DAY = 86_400_000;
@@ -160,6 +161,11 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
     },
     { timeout: 120_000 },
   );
+  // The catalogue, with the flows a new merchant would switch on first.
+  await installCatalogue(shopId);
+  for (const key of ["welcome", "abandoned_checkout", "abandoned_cart", "browse_abandonment", "post_purchase"]) {
+    await setFlowStatus(shopId, key, "on", "demo");
+  }
   log.info("demo shop seeded", { customers: customers.length, orders: orders.length, ms: Date.now() - started });
   return { seeded: true, shopId };
 }

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { eventsOfInterest, isInHoldout, shouldEnroll, type EnrollmentState, type PastEnrollment } from "~/domain/journey";
-import { CATALOGUE, isCatalogueKey } from "~/domain/flows";
+import { prepareTrigger } from "~/domain/flows";
 import { database, type RawQuery } from "../db/client.server";
 import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
@@ -70,9 +70,7 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     for (const flow of flows.get(e.shopId) ?? []) {
       const def = flow.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
-      let trigger = triggerOf(e);
-      const entry = isCatalogueKey(flow.key) ? CATALOGUE[flow.key] : null;
-      if (entry?.enrichTrigger) trigger = entry.enrichTrigger(entry.settingsSchema.parse({}) as never, trigger, {});
+      const trigger = prepareTrigger(def, triggerOf(e));
       const past = history.get(`${flow.id}:${customer.id}`) ?? [];
       const decision = shouldEnroll(def, trigger, customer, past, at.getTime(), { flowId: flow.id, percent: flow.rolloutPercent });
       if (!decision.enroll) {

@@ -1,4 +1,5 @@
 import { Prisma, type Customer } from "@prisma/client";
+import { UNROUTED_EVENTS } from "~/domain/capture/pixel-wire";
 import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
 
 export type Tx = Prisma.TransactionClient;
@@ -105,8 +106,13 @@ async function linkClient(tx: Tx, shopId: string, clientId: string, customerId: 
     create: { shopId, clientId, customerId, firstSeenAt: at, lastSeenAt: at },
     update: { customerId, lastSeenAt: at },
   });
-  // The visitor's anonymous history becomes the customer's history.
-  await tx.event.updateMany({ where: { shopId, clientId, customerId: null }, data: { customerId } });
+  // The visitor's anonymous history becomes the customer's history, and its last day
+  // is offered to the flows again now that someone can be messaged (a checkout started
+  // before the email was typed, products browsed before signing up).
+  await tx.$executeRaw`
+    UPDATE "Event" SET "customerId" = ${customerId},
+      "routedAt" = CASE WHEN name <> ALL(${[...UNROUTED_EVENTS]}::text[]) AND "occurredAt" > ${new Date(at.getTime() - 86_400_000)} THEN NULL ELSE "routedAt" END
+    WHERE "shopId" = ${shopId} AND "clientId" = ${clientId} AND "customerId" IS NULL`;
 }
 
 const CONSENT_FIELDS = ["email", "sms"] as const;

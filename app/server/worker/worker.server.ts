@@ -5,6 +5,7 @@ import { processWebhookBatch } from "../ingestion/webhook-processor.server";
 import { backfillNextCatalog } from "../shopify/catalog-backfill.server";
 import { dispatchDueMessages } from "../channels/dispatch.server";
 import { routeEvents } from "../journeys/router.server";
+import { syncPendingConsentToShopify } from "../compliance/consent-sync.server";
 import { runDueEnrollments } from "../journeys/runner.server";
 
 export interface WorkerHandle {
@@ -37,6 +38,8 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
       const routed = await routeEvents();
       const steps = await runDueEnrollments();
       const outbox = await dispatchDueMessages(id);
+      // Unsubscribes written back to Shopify's marketing consent (retried with backoff).
+      await syncPendingConsentToShopify().catch((err: unknown) => log.warn("consent write-back failed", { worker: id, err: String(err) }));
       const work = r.claimed + (catalog ? 1 : 0) + routed.claimed + steps.claimed + outbox.claimed + outbox.unknown;
       total += work;
       if (work === 0) return total;

@@ -2,10 +2,11 @@ import type { Customer, Message, Shop } from "@prisma/client";
 import type { SendMailOptions } from "nodemailer";
 import { catalogueEntry } from "~/domain/messages/catalogue";
 import type { EmailRenderContext } from "~/domain/messages/email-context";
-import { parseEmailPayload } from "~/domain/messages/email-payload";
+import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
 import { appUrl, confirmOptInUrl, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
+import type { EmailContent } from "./email-content.server";
 import { appendOpenPixel, linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
 
@@ -24,12 +25,26 @@ export function emailLocale(customer: Pick<Customer, "locale"> | null, shop: Pic
   return resolveLocale(customer?.locale, shop.locale);
 }
 
+export interface ComposeOptions {
+  /** The Flow row's key, for utm_campaign when the payload does not name one. */
+  flowKey?: string | null;
+  /** Lines, links, recommendations and discount resolved at send time; else taken from the payload as is. */
+  content?: EmailContent;
+}
+
 /**
  * Everything that goes on the wire for one outbox row: rendered parts, tracked links,
  * open pixel, sender identity and the headers bulk-sender rules ask for.
  */
-export async function composeEmail(message: Message, shop: Shop, customer: Customer | null, flowKey: string | null): Promise<ComposedEmail> {
+export async function composeEmail(message: Message, shop: Shop, customer: Customer | null, opts: ComposeOptions = {}): Promise<ComposedEmail> {
   const payload = parseEmailPayload(message.payload);
+  const content = opts.content ?? {
+    items: payload.items ?? [],
+    recoveryUrl: payload.recoveryUrl ?? null,
+    recommendations: payload.recommendations ?? [],
+    currency: payload.currency ?? null,
+    discount: payload.discount && !isDiscountRequest(payload.discount) ? payload.discount : null,
+  };
   const entry = catalogueEntry(message.templateKey);
   const marketing = message.purpose === "marketing" || entry.purpose === "marketing";
   const ref: RecipientRef = { shopId: shop.id, customerId: customer?.id ?? "", messageId: message.id, channel: "email" };
@@ -53,18 +68,18 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
       unsubscribeUrl: unsubscribe,
       preferencesUrl: marketing ? preferencesUrl(ref) : undefined,
       viewInBrowser: payload.viewInBrowser,
-      recoveryUrl: payload.recoveryUrl,
+      recoveryUrl: content.recoveryUrl,
       reviewUrl: payload.reviewUrl,
       confirmUrl: payload.confirmUrl ?? (entry.cta === "confirmUrl" ? confirmOptInUrl(ref, now().getTime()) : undefined),
     },
-    items: payload.items ?? [],
-    discount: payload.discount ?? null,
-    recommendations: payload.recommendations ?? [],
-    currency: payload.currency ?? shop.currency,
+    items: content.items,
+    discount: content.discount,
+    recommendations: content.recommendations,
+    currency: content.currency ?? shop.currency,
     assetBaseUrl: base,
   };
   const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
-  const track = linkTracker({ ref, appUrl: base, utm: { campaign: payload.flowKey ?? flowKey ?? message.templateKey, content: message.templateKey } });
+  const track = linkTracker({ ref, appUrl: base, utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey } });
   const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;
   const messageId = messageIdHeader(message.id, shop.domain);
   return {
