@@ -7,6 +7,7 @@ import { dispatchDueMessages } from "../channels/dispatch.server";
 import { routeEvents } from "../journeys/router.server";
 import { syncPendingConsentToShopify } from "../compliance/consent-sync.server";
 import { runDueEnrollments } from "../journeys/runner.server";
+import { sweepTimeTriggers } from "../journeys/sweep.server";
 
 export interface WorkerHandle {
   id: string;
@@ -27,8 +28,16 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
   let running = true;
   let wake: (() => void) | null = null;
 
+  // Inactivity and date triggers have no event: sweep for them every few minutes.
+  let lastSweep = 0;
+  const SWEEP_EVERY_MS = 5 * 60_000;
+
   async function drain(): Promise<number> {
     let total = 0;
+    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
+      lastSweep = Date.now();
+      total += (await sweepTimeTriggers()).enrolled;
+    }
     for (;;) {
       const r = await processWebhookBatch(id);
       const catalog = await backfillNextCatalog(id).catch((err: unknown) => {
