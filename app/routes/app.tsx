@@ -34,6 +34,7 @@ export default function AppLayout() {
           <Link to="/app" rel="home">
             {t("nav.home")}
           </Link>
+          <Link to="/app/flows">{t("nav.flows")}</Link>
         </NavMenu>
         <Outlet />
       </ShopifyAppProvider>
@@ -49,6 +50,7 @@ export default function AppLayout() {
             {t("app.name")} · {shopName}
           </Text>
           <Link to={`/app${q}`}>{t("nav.home")}</Link>
+          <Link to={`/app/flows${q}`}>{t("nav.flows")}</Link>
           <a href={`/dev/mail${q}`}>{t("nav.mail")}</a>
           <a href={`/dev/storefront${q}`}>{t("nav.storefront")}</a>
           <span style={{ marginLeft: "auto" }}>

@@ -77,4 +77,25 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await close();
     }
   });
+
+  it("lists the flow catalogue and switches a flow on and off", async () => {
+    const { context, close } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+      const body = await page.textContent("body");
+      for (const name of ["Welcome series", "Abandoned checkout", "Win-back"]) expect(body).toContain(name);
+      await page.screenshot({ path: screenshotPath("admin-flows-en.png"), fullPage: true });
+      const winBack = page.locator("form").filter({ has: page.locator('input[name="key"][value="win_back"]') });
+      await winBack.getByRole("button", { name: "Turn on" }).click();
+      await winBack.getByRole("button", { name: "Turn off" }).waitFor();
+      await winBack.getByRole("button", { name: "Turn off" }).click();
+      await winBack.getByRole("button", { name: "Turn on" }).waitFor();
+      await page.goto(`${app.url}/app/flows?lang=pl`, { waitUntil: "networkidle" });
+      expect(await page.textContent("body")).toContain("Przepływy");
+      await page.screenshot({ path: screenshotPath("admin-flows-pl.png"), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
 });

@@ -1,0 +1,41 @@
+import type { Shop } from "@prisma/client";
+import { CATALOGUE, CATALOGUE_KEYS } from "~/domain/flows";
+import type { Locale } from "~/i18n";
+import { db } from "../db/client.server";
+import { now } from "../clock.server";
+import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
+
+const DAY = 86_400_000;
+
+/** The flows page: the catalogue with each flow's state and what it did in 30 days. */
+export async function loadFlows(shop: Shop, locale: Locale) {
+  await installCatalogue(shop.id);
+  const since = new Date(now().getTime() - 30 * DAY);
+  const [flows, active, sent, skipped] = await Promise.all([
+    db().flow.findMany({ where: { shopId: shop.id }, include: { versions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 } } }),
+    db().enrollment.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "active" }, _count: true }),
+    db().message.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "sent", sentAt: { gte: since } }, _count: true }),
+    db().decision.groupBy({ by: ["flowId"], where: { shopId: shop.id, outcome: { in: ["skip", "defer", "holdout"] }, at: { gte: since } }, _count: true }),
+  ]);
+  const count = (rows: { flowId: string | null; _count: number }[], id: string) => rows.find((r) => r.flowId === id)?._count ?? 0;
+  return CATALOGUE_KEYS.map((key) => {
+    const f = flows.find((x) => x.key === key);
+    const meta = CATALOGUE[key].meta;
+    return {
+      key,
+      name: meta.name[locale],
+      description: meta.description[locale],
+      status: f?.status ?? "off",
+      priority: f?.priority ?? CATALOGUE[key].defaultPriority,
+      rolloutPercent: f?.rolloutPercent ?? 100,
+      version: f?.versions[0]?.version ?? 1,
+      active: f ? count(active, f.id) : 0,
+      sent30: f ? count(sent, f.id) : 0,
+      held30: f ? count(skipped, f.id) : 0,
+    };
+  });
+}
+
+export async function toggleFlow(shop: Shop, key: string, on: boolean, actor: string): Promise<void> {
+  await setFlowStatus(shop.id, key, on ? "on" : "off", actor);
+}
