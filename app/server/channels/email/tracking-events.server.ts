@@ -43,6 +43,21 @@ export async function recordEngagement(type: "clicked" | "opened", claims: Token
         where: { id: customerId, shopId: claims.shopId, OR: [{ lastEngagedAt: null }, { lastEngagedAt: { lt: req.at } }] },
         data: { lastEngagedAt: req.at },
       });
+      // Flows react to engagement (re-engagement ends when the subscriber comes back).
+      await db().event.createMany({
+        data: [
+          {
+            shopId: claims.shopId,
+            customerId,
+            name: type === "clicked" ? "message_clicked" : "message_opened",
+            source: "tracking",
+            sourceId: `${type}:${message.id}:${req.at.getTime()}`,
+            occurredAt: req.at,
+            data: { messageId: message.id, reliable, ...(type === "clicked" ? { url: claims.url ?? null } : {}) },
+          },
+        ],
+        skipDuplicates: true,
+      });
     }
     return { reliable };
   } catch (err) {
