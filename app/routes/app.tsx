@@ -35,6 +35,7 @@ export default function AppLayout() {
             {t("nav.home")}
           </Link>
           <Link to="/app/flows">{t("nav.flows")}</Link>
+          <Link to="/app/preview">{t("nav.preview")}</Link>
         </NavMenu>
         <Outlet />
       </ShopifyAppProvider>
@@ -51,6 +52,7 @@ export default function AppLayout() {
           </Text>
           <Link to={`/app${q}`}>{t("nav.home")}</Link>
           <Link to={`/app/flows${q}`}>{t("nav.flows")}</Link>
+          <Link to={`/app/preview${q}`}>{t("nav.preview")}</Link>
           <a href={`/dev/mail${q}`}>{t("nav.mail")}</a>
           <a href={`/dev/storefront${q}`}>{t("nav.storefront")}</a>
           <span style={{ marginLeft: "auto" }}>

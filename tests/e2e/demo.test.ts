@@ -98,4 +98,17 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await close();
     }
   });
+
+  it("previews a catalogue message with the shop's branding", async () => {
+    const { context, close } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/app/preview?template=abandoned_checkout_3&language=pl`, { waitUntil: "networkidle" });
+      const frame = page.frameLocator("iframe");
+      await frame.getByText("ul. Prosta 12").first().waitFor();
+      await page.screenshot({ path: screenshotPath("admin-preview-pl.png"), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
 });

@@ -1,0 +1,90 @@
+import crypto from "node:crypto";
+import type { Customer, Message, Shop } from "@prisma/client";
+import { z } from "zod";
+import { catalogueEntry } from "~/domain/messages/catalogue";
+import type { Locale } from "~/i18n";
+import { db } from "../db/client.server";
+import { now } from "../clock.server";
+import { composeEmail } from "../channels/email/compose-email.server";
+import { mailTransport } from "../channels/email/transport.server";
+
+/**
+ * Preview and test send for the admin: the real composer (templates, branding,
+ * tracked links, headers) on sample content from the shop's own catalogue. Test
+ * sends go only to the shop's internal addresses (sender, reply-to and the
+ * addresses listed in settings.testRecipients), never to a customer, and never
+ * through the outbox, so they touch no caps, consent or reports.
+ */
+async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to: string): Promise<Message> {
+  catalogueEntry(templateKey); // throws on an unknown template
+  const products = await db().product.findMany({ where: { shopId: shop.id, deletedAt: null }, take: 3, orderBy: { title: "asc" } });
+  const url = `https://${shop.primaryDomain ?? shop.domain}`;
+  const items = products.slice(0, 2).map((p) => ({ title: p.title, quantity: 1, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: `${url}/products/${p.handle}` }));
+  const at = now();
+  return {
+    id: `preview-${crypto.randomUUID()}`,
+    shopId: shop.id,
+    customerId: null,
+    enrollmentId: null,
+    flowId: null,
+    stepId: null,
+    channel: "email",
+    purpose: catalogueEntry(templateKey).purpose,
+    idempotencyKey: `preview:${crypto.randomUUID()}`,
+    status: "pending",
+    toAddress: to,
+    templateKey,
+    locale,
+    variant: null,
+    subject: null,
+    payload: {
+      customer: { firstName: locale === "pl" ? "Anna" : "Alex" },
+      items,
+      recoveryUrl: `${url}/cart`,
+      reviewUrl: `${url}/products/${products[0]?.handle ?? ""}#reviews`,
+      currency: shop.currency,
+      recommendations: products.slice(2).map((p) => ({ title: p.title, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: `${url}/products/${p.handle}` })),
+      discount: { code: "PREVIEW-10OFF", kind: "percentage", value: "10", expiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString() },
+    },
+    messageIdHeader: null,
+    providerId: null,
+    attempts: 0,
+    nextAttemptAt: at,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    sentAt: null,
+    error: null,
+    createdAt: at,
+    updatedAt: at,
+  } as Message;
+}
+
+export async function previewEmail(shop: Shop, templateKey: string, locale: Locale) {
+  const message = await sampleMessage(shop, templateKey, locale, shop.senderEmail ?? `preview@${shop.domain}`);
+  const composed = await composeEmail(message, shop, previewRecipient(locale));
+  return { subject: composed.rendered.subject, html: composed.rendered.html, text: composed.rendered.text };
+}
+
+export function internalAddresses(shop: Shop): string[] {
+  const listed = z.object({ testRecipients: z.array(z.string().email()).default([]) }).safeParse(shop.settings ?? {});
+  return [...new Set([shop.senderEmail, shop.replyTo, ...(listed.success ? listed.data.testRecipients : [])].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()))];
+}
+
+export async function sendTestEmail(shop: Shop, templateKey: string, locale: Locale, to: string, actor: string): Promise<{ messageId: string }> {
+  const address = to.trim().toLowerCase();
+  if (!internalAddresses(shop).includes(address)) {
+    throw new TestSendRefused(`Test sends go only to the shop's internal addresses: ${internalAddresses(shop).join(", ") || "(none configured)"}`);
+  }
+  const message = await sampleMessage(shop, templateKey, locale, address);
+  const composed = await composeEmail(message, shop, previewRecipient(locale));
+  const info = await mailTransport().sendMail({ ...composed.mail, subject: `[TEST] ${composed.mail.subject}` });
+  await db().auditLog.create({ data: { shopId: shop.id, actor, action: "message.test_sent", details: { templateKey, locale, to: "internal" }, at: now() } });
+  return { messageId: String(info.messageId ?? composed.mail.messageId) };
+}
+
+export class TestSendRefused extends Error {}
+
+/** The composer reads only the language from a preview's recipient; there is no real customer. */
+function previewRecipient(locale: Locale): Customer {
+  return { locale } as Customer;
+}
