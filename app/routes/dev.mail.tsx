@@ -93,7 +93,7 @@ export default function MailOutbox() {
                           title={selected.subject}
                           sandbox=""
                           srcDoc={selected.html}
-                          style={{ width: "100%", minHeight: 480, border: "1px solid #e3e3e3", borderRadius: 8 }}
+                          style={{ width: "100%", minHeight: 900, border: "1px solid #e3e3e3", borderRadius: 8 }}
                         />
                       ) : (
                         <pre style={{ whiteSpace: "pre-wrap" }}>{selected.text}</pre>

@@ -54,7 +54,7 @@ export async function startApp(opts: { args?: string[]; env?: Record<string, str
     PORT: String(port),
     SMTP_SINK_PORT: String(smtpPort),
     DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn",
     ...opts.env,
   };
   delete env.VITEST;

@@ -33,6 +33,8 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
           branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" },
           installedAt: new Date(at.getTime() - 200 * DAY),
           catalogSyncedAt: at, // the products below are the catalogue
+          // The demo shows every message it would send; real shops keep a holdout (default 10%).
+          holdoutPercent: 0,
         },
       });
       // An offline session, as OAuth would leave it; the token only opens the local stand-in.
