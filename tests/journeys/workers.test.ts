@@ -163,7 +163,7 @@ describe.skipIf(!pgUrl)("worker processes on one PostgreSQL", () => {
       expect(kills).toBeGreaterThanOrEqual(20);
       // Finish: expire every lease, bring every wait due, and let a worker run to the end.
       for (let i = 0; i < 3; i++) {
-        await ctx.db.query(`UPDATE "Message" SET "leaseExpiresAt" = now() - interval '1 second' WHERE "shopId" = $1 AND status = 'sending'`, [shopId]);
+        await ctx.db.query(`UPDATE "Message" SET "leaseExpiresAt" = now() - interval '1 second' WHERE "shopId" = $1 AND status IN ('pending', 'sending')`, [shopId]);
         await ctx.db.query(
           `UPDATE "Enrollment" SET "nextWakeAt" = now() - interval '1 second', state = jsonb_set(state, '{wait,until}', to_jsonb((extract(epoch from now()) * 1000)::bigint - 1000))
            WHERE "shopId" = $1 AND status = 'active' AND state->'wait'->>'kind' = 'timer'`,

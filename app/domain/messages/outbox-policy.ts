@@ -1,11 +1,11 @@
 // How long a worker owns a message, and how often a transient failure is retried.
 
 export const MAX_SEND_ATTEMPTS = 5;
-/** From claim until the row is marked "sending": checks and rendering only. */
-export const CLAIM_LEASE_MS = 2 * 60_000;
+/** From claim until the row is marked "sending": checks, discount creation at Shopify, rendering. */
+export const CLAIM_LEASE_MS = 5 * 60_000;
 /**
- * From "sending" until the outcome is recorded. Longer than any SMTP timeout of the
- * transport, so a live send is never declared "unknown" under a worker's feet.
+ * From "sending" until the outcome is recorded: far longer than a send takes. A send
+ * that outlives it (a hung server) only turns its row "unknown", never into a resend.
  */
 export const SEND_LEASE_MS = 15 * 60_000;
 

@@ -12,7 +12,7 @@ import { emailContent } from "./email/email-content.server";
 import { InvalidRenderContextError } from "./email/render-email.server";
 import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
 import { sendEmail } from "./email/send-email.server";
-import { errorText, retryOrFail, settle } from "./outbox.server";
+import { errorText, forLog, retryOrFail, settle } from "./outbox.server";
 
 export type LoadedMessage = Message & { shop: Shop; customer: Customer | null };
 export type Outcome = "sent" | "retried" | "failed" | "suppressed" | "unknown";
@@ -40,7 +40,7 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
     return await composeEmail(m, m.shop, m.customer, { flowKey, content });
   } catch (err) {
     const error = errorText(err);
-    log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: error });
+    log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: forLog(error) });
     if (isPermanentRenderError(err)) {
       // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
       const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
@@ -102,7 +102,7 @@ export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, ema
         { status: "unknown", data: { error: failure.reason }, decision: { reason: "outcome_unknown", details: { stage: "connection_lost_after_data", error: failure.reason } } },
         at,
       );
-      log.warn("email outcome unknown: not re-sent", { messageId: m.id, err: failure.reason });
+      log.warn("email outcome unknown: not re-sent", { messageId: m.id, err: forLog(failure.reason) });
       return "unknown";
   }
 }

@@ -3,7 +3,7 @@ import { outboxSkipReason } from "~/domain/messages/send-eligibility";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import type { LoadedMessage, Outcome } from "./dispatch-email.server";
-import { errorText, markSending, retryOrFail, settle } from "./outbox.server";
+import { errorText, forLog, markSending, retryOrFail, settle } from "./outbox.server";
 
 // SMS goes through the SMS feature's sendSmsMessage(message) -> { providerId }, which
 // re-checks consent and quiet hours itself and throws SmsSendError
@@ -28,7 +28,7 @@ function smsSender(): Promise<SendSms | null> {
   loaded ??= import(/* @vite-ignore */ SMS_MODULE).then(
     (mod: { sendSmsMessage?: SendSms }) => mod.sendSmsMessage ?? null,
     (err: unknown) => {
-      log.warn("sms channel unavailable", { err: errorText(err) });
+      log.warn("sms channel unavailable", { err: forLog(errorText(err)) });
       return null;
     },
   );

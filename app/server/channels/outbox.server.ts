@@ -157,3 +157,8 @@ export function retryOrFail(attempts: number, error: string, at: Date, opts: { r
 export function errorText(err: unknown): string {
   return String(err instanceof Error ? err.message : err).slice(0, 1000);
 }
+
+/** SMTP replies quote the recipient ("550 <anna@...>: unknown"); logs carry no personal data. */
+export function forLog(text: string): string {
+  return text.replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, "<address>");
+}

@@ -12,7 +12,7 @@ import { capWindowStart, loadActiveEnrollments, loadCustomers, loadRecentSends, 
 export class BatchContext {
   private constructor(
     readonly customers: Map<string, CustomerRecord>,
-    readonly shops: Map<string, ShopSettings & { installed: boolean }>,
+    readonly shops: Map<string, ShopSettings & { installed: boolean; name: string; url: string }>,
     private readonly recent: Map<string, RecentSend[]>,
     private readonly active: Map<string, OtherEnrollment[]>,
   ) {}

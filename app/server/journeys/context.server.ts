@@ -61,10 +61,10 @@ export async function loadCustomers(q: RawQuery, shopIds: string[], ids: string[
   );
 }
 
-export async function loadShops(q: RawQuery, ids: string[]): Promise<Map<string, ShopSettings & { installed: boolean }>> {
+export async function loadShops(q: RawQuery, ids: string[]): Promise<Map<string, ShopSettings & { installed: boolean; name: string; url: string }>> {
   if (ids.length === 0) return new Map();
   const rows = await q<Record<string, unknown>>(
-    `SELECT id, timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"
+    `SELECT id, name, domain, "primaryDomain", timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"
      FROM "Shop" WHERE id = ANY($1::text[])`,
     [ids],
   );
@@ -82,6 +82,8 @@ export async function loadShops(q: RawQuery, ids: string[]): Promise<Map<string,
         frequencyCaps: { ...DEFAULT_FREQUENCY_CAPS, ...((r.frequencyCaps as Partial<FrequencyCaps> | null) ?? {}) },
         holdoutPercent: Number(r.holdoutPercent ?? 0),
         installed: r.installState === "installed",
+        name: r.name as string,
+        url: `https://${(r.primaryDomain as string | null) ?? (r.domain as string)}`,
       },
     ]),
   );

@@ -87,6 +87,7 @@ export async function stepEnrollments(
       customer,
       batch.recentSends(row.customerId),
       at,
+      shop,
     );
     row.state = result.state;
   }

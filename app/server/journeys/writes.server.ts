@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { enrollmentColumns, eventsOfInterest, plannedSend, type Command, type EnrollmentState, type FlowDefinition } from "~/domain/journey";
 import type { RecentSend } from "~/domain/arbitration/types";
+import { renderSms } from "~/domain/messages/sms-catalogue";
 import type { RawQuery } from "../db/client.server";
 import type { CustomerRecord } from "./context.server";
 
@@ -66,6 +67,7 @@ export class JourneyWrites {
     customer: CustomerRecord,
     recentSends: RecentSend[],
     at: Date,
+    shop?: { name: string; url: string },
   ): void {
     this.enrollments.set(ref.id, { state, definition });
     const discounts = new Map<string, Record<string, unknown>>();
@@ -108,7 +110,16 @@ export class JourneyWrites {
             templateKey: c.templateKey,
             locale: c.locale,
             variant: c.variant ?? null,
-            payload: { flowKey: ref.flowKey, ...(c.topic ? { topic: c.topic } : {}), trigger: state.trigger.data, ...(discount ? { discount } : {}) },
+            payload: {
+              flowKey: ref.flowKey,
+              ...(c.topic ? { topic: c.topic } : {}),
+              trigger: state.trigger.data,
+              ...(discount ? { discount } : {}),
+              // An SMS is plain text: rendered now, sent as is (the opt-out line is added at send time).
+              ...(c.channel === "sms"
+                ? { body: renderSms(c.templateKey, c.locale, { shop: shop?.name ?? "", url: recoveryUrl(state.trigger.data) ?? shop?.url ?? null }) }
+                : {}),
+            },
             at,
           });
           recentSends.push({ channel: c.channel, purpose: c.purpose, at: at.getTime(), flowKey: ref.flowKey, priority: ref.priority });
@@ -205,6 +216,10 @@ export class JourneyWrites {
     }
     return { messages: messageIds.size, decisions: this.decisions.length };
   }
+}
+
+function recoveryUrl(data: Record<string, unknown>): string | null {
+  return typeof data.recoveryUrl === "string" ? data.recoveryUrl : null;
 }
 
 function findDiscount(commands: readonly Command[], key: string): Record<string, unknown> | null {

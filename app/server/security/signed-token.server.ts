@@ -19,9 +19,20 @@ export interface TokenClaims {
   exp?: number;
 }
 
+// Derived keys are cached: every email signs several links, and deriving the key
+// each time was most of the signing cost.
+const derived = new Map<string, Buffer>();
+
 function key(purpose: TokenPurpose, secret?: string): Buffer {
   const base = secret ?? process.env.TOKEN_SECRET ?? shopifyCredentials(readEnv()).apiSecretKey;
-  return crypto.createHmac("sha256", base).update(`flowmate-token:${purpose}`).digest();
+  const cacheKey = `${purpose}\u0000${base}`;
+  let k = derived.get(cacheKey);
+  if (!k) {
+    k = crypto.createHmac("sha256", base).update(`flowmate-token:${purpose}`).digest();
+    if (derived.size > 64) derived.clear();
+    derived.set(cacheKey, k);
+  }
+  return k;
 }
 
 export function signToken(purpose: TokenPurpose, claims: TokenClaims, secret?: string): string {
