@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules", "build", "data", ".cache", ".scratch", "extensions/*/dist", "extensions/theme-widgets/assets", "screenshots"],
+    ignores: ["node_modules", "build", "data", ".cache", ".scratch", ".scratch-*", "extensions/*/dist", "extensions/theme-widgets/assets", "screenshots"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
