@@ -1,31 +1,12 @@
-// Small form bodies (links, webhooks), read with a hard size cap while streaming:
-// a lying Content-Length cannot make us buffer more.
-
-async function readCapped(request: Request, maxBytes: number): Promise<Buffer | null> {
-  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
+// Small form bodies (links, webhooks), read with a hard size cap while streaming.
+import { readCappedBody } from "../http/read-json.server";
 
 /**
  * application/x-www-form-urlencoded or multipart/form-data (RFC 8058 allows both for
  * one-click unsubscribe), as URLSearchParams. Null when too large or unreadable.
  */
 export async function readSmallForm(request: Request, maxBytes = 16_384): Promise<URLSearchParams | null> {
-  const bytes = await readCapped(request, maxBytes);
+  const bytes = await readCappedBody(request, maxBytes);
   if (!bytes) return null;
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {

@@ -37,8 +37,13 @@ export async function readJson<S extends z.ZodTypeAny>(
   return { ok: true, data: parsed.data };
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
-  if (!request.body) return "";
+/**
+ * The body, read with a hard cap while streaming (a lying Content-Length cannot make
+ * us buffer more); null when it is larger than maxBytes.
+ */
+export async function readCappedBody(request: Request, maxBytes: number): Promise<Buffer | null> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return null;
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -52,5 +57,10 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
+  const body = await readCappedBody(request, maxBytes);
+  return body === null ? null : body.toString("utf8");
 }
