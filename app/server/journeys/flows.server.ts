@@ -1,15 +1,18 @@
 import { Prisma } from "@prisma/client";
-import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueKey } from "~/domain/flows";
+import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueEnv, type CatalogueKey } from "~/domain/flows";
 import { validateFlowDefinition, formatValidationErrors } from "~/domain/journey";
-import { db } from "../db/client.server";
+import { database, db } from "../db/client.server";
+import { shopCycleDays } from "./learned.server";
 import { now } from "../clock.server";
 
 /** Creates the prebuilt catalogue for a shop (every flow off, version 1 with defaults). Idempotent. */
 export async function installCatalogue(shopId: string): Promise<void> {
+  let env: CatalogueEnv | null = null;
   for (const key of CATALOGUE_KEYS) {
     const entry = CATALOGUE[key];
     const existing = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
     if (existing) continue;
+    env ??= await catalogueEnv(shopId);
     await db().$transaction(async (tx) => {
       const flow = await tx.flow.create({
         data: { shopId, key, name: entry.meta.name.en, status: "off", priority: entry.defaultPriority },
@@ -19,7 +22,7 @@ export async function installCatalogue(shopId: string): Promise<void> {
           shopId,
           flowId: flow.id,
           version: 1,
-          definition: entry.buildFlow() as unknown as Prisma.InputJsonValue,
+          definition: entry.buildFlow(undefined, env ?? undefined) as unknown as Prisma.InputJsonValue,
           changeNote: "Catalogue defaults",
           createdBy: "system",
         },
@@ -35,7 +38,7 @@ export async function installCatalogue(shopId: string): Promise<void> {
  */
 export async function saveFlowSettings(shopId: string, key: CatalogueKey, settings: unknown, actor: string, note?: string): Promise<number> {
   const entry = CATALOGUE[key];
-  const definition = entry.buildFlow(settings as never);
+  const definition = entry.buildFlow(settings as never, await catalogueEnv(shopId));
   const check = validateFlowDefinition(definition);
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
@@ -67,10 +70,32 @@ export async function rollbackFlow(shopId: string, key: string, toVersion: numbe
   });
 }
 
+/** What the catalogue learns from the shop's orders (win-back's purchase cycle). */
+export async function catalogueEnv(shopId: string): Promise<CatalogueEnv> {
+  return { shopPurchaseCycleDays: await shopCycleDays(database().query, shopId) };
+}
+
+/**
+ * Rebuilds a catalogue flow from its stored settings with what the shop's orders
+ * teach now (the purchase cycle moves as the shop grows); appends a version only
+ * when the definition changes.
+ */
+export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, actor: string): Promise<boolean> {
+  const flow = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
+  const active = flow?.activeVersionId ? await db().flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
+  if (!flow || !active) return false;
+  const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
+  const next = CATALOGUE[key].buildFlow(settings as never, await catalogueEnv(shopId));
+  if (JSON.stringify(next) === JSON.stringify(active.definition)) return false;
+  await saveFlowSettings(shopId, key, settings, actor, "Defaults learned from the shop's orders refreshed");
+  return true;
+}
+
 /** Switch a flow on, off or pause it; `rolloutPercent` stages it (10 -> 50 -> 100). */
 export async function setFlowStatus(shopId: string, key: string, status: "on" | "off" | "paused", actor: string, rolloutPercent?: number): Promise<void> {
   if (!isCatalogueKey(key) && !key.startsWith("custom-")) throw new Error(`Unknown flow ${key}`);
   if (rolloutPercent !== undefined && (rolloutPercent < 0 || rolloutPercent > 100)) throw new Error("rolloutPercent must be 0-100");
+  if (status === "on" && isCatalogueKey(key)) await refreshLearnedDefaults(shopId, key, actor);
   const flow = await db().flow.update({
     where: { shopId_key: { shopId, key } },
     data: { status, ...(rolloutPercent !== undefined ? { rolloutPercent } : {}) },

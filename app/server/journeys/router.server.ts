@@ -4,6 +4,7 @@ import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
+import { learnedIntervals } from "./learned.server";
 import { stepEnrollments, type DueRow } from "./runner.server";
 import { triggerOf, type EventRow } from "./trigger-data.server";
 
@@ -65,11 +66,18 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     for (const flow of flows.get(e.shopId) ?? []) {
       const def = flow.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
-      const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, triggerOf(e)), at);
+      const raw = triggerOf(e);
+      const extra = def.source?.catalogueKey === "replenishment" ? { learnedIntervalDays: await learnedIntervals(q, e.shopId, customer.id, productIdsOf(raw.data)) } : {};
+      const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, raw, extra), at);
       if (!started) continue;
       enrolled++;
       active.push(started);
     }
   }
   return { enrolled, delivered };
+}
+
+function productIdsOf(data: Record<string, unknown>): string[] {
+  const lines = Array.isArray(data.lines) ? (data.lines as { productId?: unknown }[]) : [];
+  return lines.map((l) => (l?.productId != null ? String(l.productId) : null)).filter((x): x is string => x !== null);
 }
