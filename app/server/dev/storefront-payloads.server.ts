@@ -14,20 +14,10 @@ import type {
   ProductVariant,
   SearchResult,
 } from "@shopify/web-pixels-extension";
+import type { StorefrontProduct } from "./storefront-catalog.server";
 
-/** A product as the page knows it (the subset of StorefrontProduct the payloads need). */
-export interface PayloadProduct {
-  id: string;
-  variantId: string;
-  variantTitle: string;
-  sku: string | null;
-  title: string;
-  handle: string;
-  type: string;
-  vendor: string;
-  price: string;
-  imageUrl: string | null;
-}
+/** A product as the page knows it: the catalogue's shape. */
+export type PayloadProduct = StorefrontProduct;
 
 export interface PayloadContext {
   currency: string;
