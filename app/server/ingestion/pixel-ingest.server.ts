@@ -38,7 +38,7 @@ export async function ingestPixelBatch(shopId: string, batch: PixelBatch, receiv
   });
   const clientIds = [...new Set(batch.events.map((e) => e.clientId))];
   const identifying = batch.events.filter((e) => IDENTIFYING_EVENTS.has(e.name));
-  if (identifying.length === 0) return insertAnonymousBatch(shopId, rows, clientIds, receivedAt);
+  if (identifying.length === 0) return anonymousWriter.submit({ shopId, rows, receivedAt });
 
   return db().$transaction(async (tx) => {
     const inserted = await tx.event.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } });
@@ -87,10 +87,6 @@ interface AnonymousBatch {
  * already stitched to a profile get their customer at insert time.
  */
 const anonymousWriter = new GroupCommitter<AnonymousBatch, IngestResult>(writeAnonymousBatches, 200, Number(process.env.PIXEL_WRITERS ?? 4));
-
-function insertAnonymousBatch(shopId: string, rows: Prisma.EventCreateManyInput[], _clientIds: string[], receivedAt: Date) {
-  return anonymousWriter.submit({ shopId, rows, receivedAt });
-}
 
 async function writeAnonymousBatches(batches: AnonymousBatch[]): Promise<IngestResult[]> {
   const rows = batches.flatMap((b) => b.rows.map((r) => ({ ...r, shopId: b.shopId, receivedAt: b.receivedAt })));

@@ -56,9 +56,10 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     const customer = ctx.customers.get(e.customerId!);
     if (!customer || customer.redacted) continue;
     // 1. Deliver to the enrollments already running (an order exits abandoned checkout...).
+    const asTrigger = triggerOf(e);
     const targets = active.filter((a) => a.customerId === e.customerId && a.interestedIn.includes(e.name));
     if (targets.length) {
-      const data = triggerOf(e).data;
+      const data = asTrigger.data;
       await stepEnrollments(q, targets, () => ({ kind: "event", event: { id: `${e.source}:${e.sourceId}`, name: e.name, at: e.occurredAt.getTime(), data } }), at, ctx);
       delivered += targets.length;
     }
@@ -66,9 +67,8 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     for (const flow of flows.get(e.shopId) ?? []) {
       const def = flow.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
-      const raw = triggerOf(e);
-      const extra = def.source?.catalogueKey === "replenishment" ? { learnedIntervalDays: await learnedIntervals(q, e.shopId, customer.id, productIdsOf(raw.data)) } : {};
-      const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, raw, extra), at);
+      const extra = def.source?.catalogueKey === "replenishment" ? { learnedIntervalDays: await learnedIntervals(q, e.shopId, customer.id, productIdsOf(asTrigger.data)) } : {};
+      const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, asTrigger, extra), at);
       if (!started) continue;
       enrolled++;
       active.push(started);
