@@ -1,87 +1,223 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { isCatalogueKey } from "~/domain/flows";
-import { translator } from "~/i18n";
+import type { FlowSmsEstimate } from "~/domain/sms/estimate";
+import { translator, type Locale, type MessageKey, type Translate } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadFlows, toggleFlow } from "~/server/admin/flows.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
-  return { flows: await loadFlows(ctx.shop, ctx.locale), locale: ctx.locale };
+  const flows = await loadFlows(ctx.shop, ctx.locale);
+  // "Turn on" of a flow that sends SMS lands here first: the estimate, then a confirmed submit.
+  const confirm = new URL(request.url).searchParams.get("confirm");
+  const confirming = flows.find((f) => f.key === confirm && f.status !== "on" && f.smsEstimate);
+  return { flows, locale: ctx.locale, confirmKey: confirming?.key ?? null };
 };
 
-const Toggle = z.object({ key: z.string().refine(isCatalogueKey, "unknown flow"), on: z.enum(["true", "false"]) });
+const Toggle = z.object({
+  key: z.string().refine(isCatalogueKey, "unknown flow"),
+  on: z.enum(["true", "false"]),
+  confirmSmsCost: z.enum(["true", "false"]).optional(),
+});
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await requireAdmin(request);
   const parsed = Toggle.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
-  await toggleFlow(ctx.shop, parsed.data.key, parsed.data.on === "true", ctx.demo ? "demo-merchant" : "merchant");
+  const result = await toggleFlow(ctx.shop, parsed.data.key, parsed.data.on === "true", ctx.demo ? "demo-merchant" : "merchant", {
+    confirmSmsCost: parsed.data.confirmSmsCost === "true",
+  });
+  if (!result.ok)
+    return Response.json(
+      { error: "This flow sends SMS: turn it on with confirmSmsCost=true after its cost estimate was shown.", reason: result.reason },
+      { status: 400 },
+    );
+  // Leave the confirmation view (the rest of the query, e.g. the language, stays).
+  const url = new URL(request.url);
+  if (url.searchParams.has("confirm")) {
+    url.searchParams.delete("confirm");
+    return redirect(`${url.pathname}${url.search}`);
+  }
   return { ok: true };
 };
 
 export default function Flows() {
-  const { flows, locale } = useLoaderData<typeof loader>();
+  const { flows, locale, confirmKey } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>() as { error?: string; reason?: string } | undefined;
+  const location = useLocation();
   const busy = useNavigation().state !== "idle";
   const t = translator(locale);
   const int = new Intl.NumberFormat(locale === "pl" ? "pl-PL" : "en-US");
+  const withConfirm = (key: string | null) => {
+    const q = new URLSearchParams(location.search);
+    if (key) q.set("confirm", key);
+    else q.delete("confirm");
+    const s = q.toString();
+    return `${location.pathname}${s ? `?${s}` : ""}`;
+  };
+  const confirming = flows.find((f) => f.key === confirmKey);
   return (
     <Page title={t("flows.title")} subtitle={t("flows.subtitle")}>
       <Layout>
+        {failed?.error && (
+          <Layout.Section>
+            <Banner tone="critical">{failed.reason === "sms_cost_unconfirmed" ? t("flows.sms.confirmRequired") : failed.error}</Banner>
+          </Layout.Section>
+        )}
+        {confirming?.smsEstimate && (
+          <Layout.Section>
+            <div data-testid="sms-confirmation">
+              <Banner tone="warning" title={t("flows.sms.confirm.title", { flow: confirming.name })}>
+                <BlockStack gap="300">
+                  <Text as="p">{t("flows.sms.confirm.body")}</Text>
+                  <SmsEstimate estimate={confirming.smsEstimate} locale={locale} t={t} />
+                  <InlineStack gap="200" blockAlign="center">
+                    <Form method="post">
+                      <input type="hidden" name="key" value={confirming.key} />
+                      <input type="hidden" name="on" value="true" />
+                      <input type="hidden" name="confirmSmsCost" value="true" />
+                      <Button submit variant="primary" disabled={busy}>
+                        {t("flows.sms.confirm.accept")}
+                      </Button>
+                    </Form>
+                    <Button url={withConfirm(null)}>{t("flows.sms.confirm.cancel")}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Banner>
+            </div>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <BlockStack gap="300">
             {flows.map((f) => (
-              <Card key={f.key}>
-                <InlineGrid columns={{ xs: 1, md: "2fr 1fr auto" }} gap="400" alignItems="center">
-                  <BlockStack gap="100">
-                    <InlineStack gap="200" blockAlign="center">
-                      <Text as="h2" variant="headingMd">
-                        {f.name}
-                      </Text>
-                      <Badge tone={f.status === "on" ? "success" : f.status === "paused" ? "attention" : undefined}>
-                        {t(f.status === "on" ? "flows.on" : f.status === "paused" ? "flows.paused" : "flows.off")}
-                      </Badge>
-                    </InlineStack>
-                    <Text as="p" tone="subdued">
-                      {f.description}
-                    </Text>
-                    <Text as="p" variant="bodySm" tone="subdued">
-                      {t("flows.priority")} {f.priority} · {t("flows.version")} {f.version} · {t("flows.rollout")} {f.rolloutPercent}%
-                    </Text>
-                  </BlockStack>
-                  <InlineStack gap="400">
-                    {(
-                      [
-                        ["flows.active", f.active],
-                        ["flows.sent30", f.sent30],
-                        ["flows.held30", f.held30],
-                      ] as const
-                    ).map(([label, value]) => (
-                      <Box key={label}>
+              <div key={f.key} data-flow={f.key}>
+                <Card>
+                  <BlockStack gap="300">
+                    <InlineGrid columns={{ xs: 1, md: "minmax(0, 2fr) auto auto" }} gap="400" alignItems="center">
+                      <BlockStack gap="100">
+                        <InlineStack gap="200" blockAlign="center">
+                          <Text as="h2" variant="headingMd">
+                            {f.name}
+                          </Text>
+                          <Badge tone={f.status === "on" ? "success" : f.status === "paused" ? "attention" : undefined}>
+                            {t(f.status === "on" ? "flows.on" : f.status === "paused" ? "flows.paused" : "flows.off")}
+                          </Badge>
+                        </InlineStack>
+                        <Text as="p" tone="subdued">
+                          {f.description}
+                        </Text>
                         <Text as="p" variant="bodySm" tone="subdued">
-                          {t(label)}
+                          {t("flows.priority")} {f.priority} · {t("flows.version")} {f.version} · {t("flows.rollout")} {f.rolloutPercent}%
                         </Text>
-                        <Text as="p" variant="headingMd">
-                          {int.format(value)}
-                        </Text>
+                      </BlockStack>
+                      <InlineStack gap="400">
+                        {(
+                          [
+                            ["flows.active", f.active],
+                            ["flows.sent30", f.sent30],
+                            ["flows.held30", f.held30],
+                          ] as const
+                        ).map(([label, value]) => (
+                          <Box key={label}>
+                            <Text as="p" variant="bodySm" tone="subdued">
+                              {t(label)}
+                            </Text>
+                            <Text as="p" variant="headingMd">
+                              {int.format(value)}
+                            </Text>
+                          </Box>
+                        ))}
+                      </InlineStack>
+                      {/* A steady width, so the statistics line up whatever the button says. */}
+                      <Box minWidth="96px">
+                        <InlineStack align="end">
+                          {f.status !== "on" && f.smsEstimate ? (
+                            // A flow that sends SMS goes live only after its cost estimate was shown and confirmed.
+                            <Button url={withConfirm(f.key)} variant="primary" disabled={busy}>
+                              {t("flows.turnOn")}
+                            </Button>
+                          ) : (
+                            <Form method="post">
+                              <input type="hidden" name="key" value={f.key} />
+                              <input type="hidden" name="on" value={f.status === "on" ? "false" : "true"} />
+                              <Button submit disabled={busy} variant={f.status === "on" ? "secondary" : "primary"}>
+                                {t(f.status === "on" ? "flows.turnOff" : "flows.turnOn")}
+                              </Button>
+                            </Form>
+                          )}
+                        </InlineStack>
                       </Box>
-                    ))}
-                  </InlineStack>
-                  <Form method="post">
-                    <input type="hidden" name="key" value={f.key} />
-                    <input type="hidden" name="on" value={f.status === "on" ? "false" : "true"} />
-                    <Button submit disabled={busy} variant={f.status === "on" ? "secondary" : "primary"}>
-                      {t(f.status === "on" ? "flows.turnOff" : "flows.turnOn")}
-                    </Button>
-                  </Form>
-                </InlineGrid>
-              </Card>
+                    </InlineGrid>
+                    {f.smsEstimate && (
+                      <Box background="bg-surface-secondary" borderRadius="200" padding="300">
+                        <SmsEstimate estimate={f.smsEstimate} locale={locale} t={t} />
+                      </Box>
+                    )}
+                  </BlockStack>
+                </Card>
+              </div>
             ))}
           </BlockStack>
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** "4 segments (UCS-2, 236 characters)" per language, then the cost, then what the numbers are. */
+function SmsEstimate({ estimate, locale, t }: { estimate: FlowSmsEstimate; locale: Locale; t: Translate }) {
+  const tag = locale === "pl" ? "pl-PL" : "en-US";
+  const plural = new Intl.PluralRules(tag);
+  const int = new Intl.NumberFormat(tag);
+  const count = (base: "flows.sms.segments" | "flows.sms.characters" | "flows.sms.subscribers", n: number) =>
+    t(`${base}.${plural.select(n)}` as MessageKey, { count: int.format(n) });
+  // Cents, or four decimals below a dollar: one GSM-7 segment to the US is $0.0083.
+  const money = (usd: number) =>
+    new Intl.NumberFormat(tag, { style: "currency", currency: estimate.currency, minimumFractionDigits: 2, maximumFractionDigits: usd < 1 ? 4 : 2 }).format(usd);
+  const ucs2 = estimate.steps.some((s) => s.texts.some((x) => x.encoding === "UCS-2"));
+  return (
+    <BlockStack gap="100">
+      <Text as="h3" variant="headingSm">
+        {t("flows.sms.title")}
+      </Text>
+      {estimate.steps.map((s, i) => (
+        <BlockStack gap="050" key={s.stepId}>
+          {estimate.steps.length > 1 && (
+            <Text as="p" variant="bodySm" fontWeight="semibold">
+              {t("flows.sms.step", { n: i + 1, count: estimate.steps.length })}
+            </Text>
+          )}
+          {s.texts.map((x) => (
+            <Text as="p" key={x.language}>
+              {t("flows.sms.textLine", {
+                text: t(`flows.sms.text.${x.language}`),
+                segments: count("flows.sms.segments", x.segments),
+                encoding: x.encoding,
+                characters: count("flows.sms.characters", x.characters),
+              })}
+            </Text>
+          ))}
+          <Text as="p" fontWeight="semibold">
+            {s.recipients > 0 && s.perMessage !== null && s.per1000 !== null
+              ? t("flows.sms.cost", {
+                  subscribers: count("flows.sms.subscribers", s.recipients),
+                  total: money(s.total),
+                  perMessage: money(s.perMessage),
+                  per1000: money(s.per1000),
+                  thousand: int.format(1000),
+                })
+              : t("flows.sms.noSubscribers")}
+          </Text>
+        </BlockStack>
+      ))}
+      <Text as="p" variant="bodySm" tone="subdued">
+        {t("flows.sms.note")}
+        {ucs2 ? ` ${t("flows.sms.ucs2")}` : ""}
+      </Text>
+    </BlockStack>
   );
 }

@@ -78,22 +78,53 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
     }
   });
 
-  it("lists the flow catalogue and switches a flow on and off", async () => {
+  it("lists the flow catalogue and switches a flow on and off", { timeout: 60_000 }, async () => {
     const { context, close } = await launchBrowser();
     try {
       const page = await context.newPage();
       await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
       const body = await page.textContent("body");
       for (const name of ["Welcome series", "Abandoned checkout", "Win-back"]) expect(body).toContain(name);
+      // The demo's abandoned checkout flow has its SMS reminder on: its card carries the cost estimate.
+      const checkout = page.locator('[data-flow="abandoned_checkout"]');
+      await checkout.getByText("SMS cost estimate").waitFor();
+      expect(await checkout.textContent()).toMatch(/Polish text: 4 segments \(UCS-2, \d+ characters\)/);
+      expect(await checkout.textContent()).toMatch(/\d+ SMS subscribers → ~\$\d+\.\d\d if each receives it once/);
+      expect(await checkout.textContent()).toContain("list prices, in USD");
+      expect(await page.locator('[data-flow="welcome"]').textContent()).not.toContain("SMS cost estimate");
       await page.screenshot({ path: screenshotPath("admin-flows-en.png"), fullPage: true });
       const winBack = page.locator("form").filter({ has: page.locator('input[name="key"][value="win_back"]') });
       await winBack.getByRole("button", { name: "Turn on" }).click();
       await winBack.getByRole("button", { name: "Turn off" }).waitFor();
       await winBack.getByRole("button", { name: "Turn off" }).click();
       await winBack.getByRole("button", { name: "Turn on" }).waitFor();
+
+      // An SMS flow goes live only after its estimate was shown and confirmed.
+      await checkout.getByRole("button", { name: "Turn off" }).click();
+      await checkout.getByRole("link", { name: "Turn on" }).click();
+      const confirmation = page.getByTestId("sms-confirmation");
+      await confirmation.getByText("Turn on “Abandoned checkout”? It sends SMS.").waitFor();
+      expect(await confirmation.textContent()).toMatch(/SMS subscribers → ~\$/);
+      expect(await checkout.getByText("Off", { exact: true }).count()).toBe(1);
+      await page.screenshot({ path: screenshotPath("admin-flows-sms-confirm-en.png"), fullPage: true });
+      await confirmation.getByRole("button", { name: "Turn on and accept the SMS cost" }).click();
+      await checkout.getByRole("button", { name: "Turn off" }).waitFor();
+      expect(await page.getByTestId("sms-confirmation").count()).toBe(0);
+      expect(new URL(page.url()).searchParams.has("confirm")).toBe(false);
+
       await page.goto(`${app.url}/app/flows?lang=pl`, { waitUntil: "networkidle" });
       expect(await page.textContent("body")).toContain("Przepływy");
+      expect(await checkout.textContent()).toMatch(/Tekst po polsku: 4 segmenty \(UCS-2, \d+ znak(i|ów)\)/);
+      expect(await checkout.textContent()).toMatch(/Subskrybenci SMS: \d+ → ok\. \d+,\d\d\s*USD/);
       await page.screenshot({ path: screenshotPath("admin-flows-pl.png"), fullPage: true });
+      await checkout.getByRole("button", { name: "Wyłącz" }).click();
+      await checkout.getByRole("link", { name: "Włącz" }).click();
+      await page.getByTestId("sms-confirmation").getByText("Włączyć „Porzucony checkout”? Ten przepływ wysyła SMS-y.").waitFor();
+      await page.screenshot({ path: screenshotPath("admin-flows-sms-confirm-pl.png"), fullPage: true });
+      await page.getByTestId("sms-confirmation").getByRole("link", { name: "Anuluj" }).click();
+      await checkout.getByRole("link", { name: "Włącz" }).waitFor();
+      expect(await page.getByTestId("sms-confirmation").count()).toBe(0);
+      expect(await checkout.getByText("Wyłączony", { exact: true }).count()).toBe(1);
     } finally {
       await close();
     }

@@ -4,6 +4,7 @@ import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
+import { estimateAuditDetails, flowSmsEstimate, flowSmsEstimates } from "./sms-estimate.server";
 
 const DAY = 86_400_000;
 
@@ -11,11 +12,12 @@ const DAY = 86_400_000;
 export async function loadFlows(shop: Shop, locale: Locale) {
   await installCatalogue(shop.id);
   const since = new Date(now().getTime() - 30 * DAY);
-  const [flows, active, sent, skipped] = await Promise.all([
+  const [flows, active, sent, skipped, sms] = await Promise.all([
     db().flow.findMany({ where: { shopId: shop.id }, include: { versions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 } } }),
     db().enrollment.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "active" }, _count: true }),
     db().message.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "sent", sentAt: { gte: since } }, _count: true }),
     db().decision.groupBy({ by: ["flowId"], where: { shopId: shop.id, outcome: { in: ["skip", "defer", "holdout"] }, at: { gte: since } }, _count: true }),
+    flowSmsEstimates(shop),
   ]);
   const count = (rows: { flowId: string | null; _count: number }[], id: string) => rows.find((r) => r.flowId === id)?._count ?? 0;
   return CATALOGUE_KEYS.map((key) => {
@@ -32,10 +34,26 @@ export async function loadFlows(shop: Shop, locale: Locale) {
       active: f ? count(active, f.id) : 0,
       sent30: f ? count(sent, f.id) : 0,
       held30: f ? count(skipped, f.id) : 0,
+      /** Null when the flow sends no SMS. */
+      smsEstimate: sms.get(key) ?? null,
     };
   });
 }
 
-export async function toggleFlow(shop: Shop, key: string, on: boolean, actor: string): Promise<void> {
-  await setFlowStatus(shop.id, key, on ? "on" : "off", actor);
+export type ToggleResult = { ok: true } | { ok: false; reason: "sms_cost_unconfirmed" };
+
+/**
+ * Turning on a flow that sends SMS needs the merchant's confirmation of its cost
+ * estimate (`confirmSmsCost`), checked here so no client can skip it; the estimate
+ * confirmed goes into the audit log with the status change.
+ */
+export async function toggleFlow(shop: Shop, key: string, on: boolean, actor: string, opts: { confirmSmsCost?: boolean } = {}): Promise<ToggleResult> {
+  if (!on) {
+    await setFlowStatus(shop.id, key, "off", actor);
+    return { ok: true };
+  }
+  const estimate = await flowSmsEstimate(shop, key);
+  if (estimate && !opts.confirmSmsCost) return { ok: false, reason: "sms_cost_unconfirmed" };
+  await setFlowStatus(shop.id, key, "on", actor, undefined, estimate ? { smsCostEstimateConfirmed: estimateAuditDetails(estimate) } : undefined);
+  return { ok: true };
 }

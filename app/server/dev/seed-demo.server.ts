@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
-import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
+import { installCatalogue, saveFlowSettings, setFlowStatus } from "../journeys/flows.server";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-store";
 
 const DAY = 86_400_000;
@@ -163,8 +163,10 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
     },
     { timeout: 120_000 },
   );
-  // The catalogue, with the flows a new merchant would switch on first.
+  // The catalogue, with the flows a new merchant would switch on first; the abandoned
+  // checkout flow with its SMS reminder, so the flows page shows an SMS cost estimate.
   await installCatalogue(shopId);
+  await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true } }, "demo", "SMS reminder on");
   for (const key of ["welcome", "abandoned_checkout", "abandoned_cart", "browse_abandonment", "post_purchase"]) {
     await setFlowStatus(shopId, key, "on", "demo");
   }

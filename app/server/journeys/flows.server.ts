@@ -91,8 +91,18 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   return true;
 }
 
-/** Switch a flow on, off or pause it; `rolloutPercent` stages it (10 -> 50 -> 100). */
-export async function setFlowStatus(shopId: string, key: string, status: "on" | "off" | "paused", actor: string, rolloutPercent?: number): Promise<void> {
+/**
+ * Switch a flow on, off or pause it; `rolloutPercent` stages it (10 -> 50 -> 100).
+ * `audit`: more for the audit row (e.g. the SMS cost estimate the merchant confirmed).
+ */
+export async function setFlowStatus(
+  shopId: string,
+  key: string,
+  status: "on" | "off" | "paused",
+  actor: string,
+  rolloutPercent?: number,
+  audit?: Record<string, Prisma.InputJsonValue>,
+): Promise<void> {
   if (!isCatalogueKey(key) && !key.startsWith("custom-")) throw new Error(`Unknown flow ${key}`);
   if (rolloutPercent !== undefined && (rolloutPercent < 0 || rolloutPercent > 100)) throw new Error("rolloutPercent must be 0-100");
   if (status === "on" && isCatalogueKey(key)) await refreshLearnedDefaults(shopId, key, actor);
@@ -101,6 +111,6 @@ export async function setFlowStatus(shopId: string, key: string, status: "on" | 
     data: { status, ...(rolloutPercent !== undefined ? { rolloutPercent } : {}) },
   });
   await db().auditLog.create({
-    data: { shopId, actor, action: `flow.${status}`, subjectType: "flow", subjectId: flow.id, details: { key, rolloutPercent: flow.rolloutPercent }, at: now() },
+    data: { shopId, actor, action: `flow.${status}`, subjectType: "flow", subjectId: flow.id, details: { key, rolloutPercent: flow.rolloutPercent, ...audit }, at: now() },
   });
 }
