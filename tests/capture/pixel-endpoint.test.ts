@@ -1,7 +1,11 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleIngestionFastPath } from "~/server/http/fast-ingest.server";
 import { action } from "~/routes/api.pixel.events";
 import { toWireEvent, type WireEvent } from "../../extensions/web-pixel/src/wire";
 import { checkoutCompletedEvent, CLIENT_ID, productViewedEvent, SHOP_DOMAIN, wireEvent } from "../web-pixel/fixtures";
+import { drainPixelInbox } from "~/server/ingestion/pixel-inbox.server";
 import { useTestDatabase } from "../support/db";
 
 const getDb = useTestDatabase();
@@ -12,6 +16,8 @@ beforeAll(async () => {
   shopId = (await prisma().shop.create({ data: { domain: SHOP_DOMAIN, name: "Pixel test" } })).id;
   await prisma().shop.create({ data: { domain: "gone.myshopify.com", name: "Gone", installState: "uninstalled" } });
 });
+
+type Post = (body: string | object, headers?: Record<string, string>) => Promise<Response>;
 
 function post(body: string | object, headers: Record<string, string> = {}): Promise<Response> {
   const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -27,17 +33,24 @@ function post(body: string | object, headers: Record<string, string> = {}): Prom
 }
 const batch = (events: WireEvent[], shop = SHOP_DOMAIN) => ({ shop, v: 1, events });
 const counts = async () => ({
+  inbox: await prisma().pixelInbox.count(),
   events: await prisma().event.count(),
   clients: await prisma().clientIdentity.count(),
   customers: await prisma().customer.count(),
 });
 
 describe("POST /api/pixel/events", () => {
-  it("stores a Shopify product_viewed event and the visitor's client id, answering 202", async () => {
+  it("commits the batch before answering 202; the worker turns it into an event and a known visitor", async () => {
     const res = await post(batch([toWireEvent(productViewedEvent)]));
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await res.json()).toEqual({ received: 1 });
     expect(res.headers.get("access-control-allow-origin")).toBe("null");
+    const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
+    expect(JSON.parse(stored.body).events[0].id).toBe(productViewedEvent.id);
+    expect(await prisma().event.count()).toBe(0);
+
+    expect(await drainPixelInbox()).toEqual({ claimed: 1, inserted: 1, duplicates: 0 });
+    expect(await prisma().pixelInbox.count()).toBe(0);
     const e = await prisma().event.findFirstOrThrow({ where: { shopId, sourceId: productViewedEvent.id } });
     expect(e).toMatchObject({ name: "product_viewed", source: "pixel", clientId: CLIENT_ID, customerId: null });
     expect((e.data as { data: { productVariant: { product: { title: string } } } }).data.productVariant.product.title).toBe(
@@ -46,16 +59,23 @@ describe("POST /api/pixel/events", () => {
     expect(await prisma().clientIdentity.count({ where: { shopId, clientId: CLIENT_ID } })).toBe(1);
   });
 
-  it("stores one row when the same event id is sent twice", async () => {
+  it("stores one row when the same event id is sent twice, also twice within one expansion", async () => {
     const body = batch([toWireEvent(productViewedEvent)]);
-    const res = await post(body);
-    expect(await res.json()).toEqual({ accepted: 0, duplicates: 1 });
+    expect((await post(body)).status).toBe(202);
+    expect((await post(body)).status).toBe(202);
+    expect(await drainPixelInbox()).toEqual({ claimed: 2, inserted: 0, duplicates: 2 });
     expect(await prisma().event.count({ where: { sourceId: productViewedEvent.id } })).toBe(1);
+    const fresh = { ...wireEvent(77), clientId: "twice" };
+    await post(batch([fresh]));
+    await post(batch([fresh]));
+    expect(await drainPixelInbox()).toEqual({ claimed: 2, inserted: 1, duplicates: 1 });
+    expect(await prisma().event.count({ where: { sourceId: fresh.id } })).toBe(1);
   });
 
   it("stitches the anonymous visitor to a customer when checkout completes, history included", async () => {
     const res = await post(batch([toWireEvent(checkoutCompletedEvent)]));
     expect(res.status).toBe(202);
+    await drainPixelInbox();
     const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "ada@example.com" } });
     expect(customer.shopifyCustomerId).toBe(7012345678901n);
     const ci = await prisma().clientIdentity.findFirstOrThrow({ where: { shopId, clientId: CLIENT_ID } });
@@ -70,6 +90,7 @@ describe("POST /api/pixel/events", () => {
   it("attributes later events of a known visitor to the customer at once", async () => {
     const later = { ...wireEvent(500), clientId: CLIENT_ID };
     await post(batch([later]));
+    await drainPixelInbox();
     const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "ada@example.com" } });
     const e = await prisma().event.findFirstOrThrow({ where: { sourceId: later.id } });
     expect(e.customerId).toBe(customer.id);
@@ -102,26 +123,26 @@ describe("POST /api/pixel/events", () => {
 describe("bad input is refused with a 4xx and a reason, and writes nothing", () => {
   const good = toWireEvent(productViewedEvent);
   const many = (n: number) => Array.from({ length: n }, (_, i) => wireEvent(10_000 + i));
-  const cases: [string, () => Promise<Response>, number, RegExp][] = [
-    ["non-JSON body", () => post("shop=x&events=1"), 400, /not valid JSON/],
-    ["events is a string", () => post({ shop: SHOP_DOMAIN, v: 1, events: "page_viewed" }), 400, /events/],
-    ["event id is a number", () => post(batch([{ ...good, id: 42 as unknown as string }])), 400, /events\.0\.id/],
-    ["timestamp is not a date", () => post(batch([{ ...good, id: "ts-bad", timestamp: "yesterday" }])), 400, /timestamp/],
-    ["missing clientId", () => post(batch([{ ...good, id: "no-client", clientId: undefined as unknown as string }])), 400, /clientId/],
-    ["missing shop", () => post({ v: 1, events: [good] }), 400, /shop/],
-    ["shop is not a myshopify domain", () => post(batch([good], "evil.example.com")), 400, /myshopify/],
-    ["missing version", () => post({ shop: SHOP_DOMAIN, events: [good] }), 400, /\bv\b/],
-    ["unknown event name", () => post(batch([{ ...good, id: "bad-name", name: "purchase_made" }])), 400, /name/],
-    ["empty events", () => post(batch([])), 400, /events/],
-    ["1 MB body", () => post(batch([{ ...good, id: "huge", data: { pad: "x".repeat(1024 * 1024) } }])), 413, /larger than/],
-    ["1,000 events", () => post(batch(many(1000).map((e) => ({ ...e, data: null })))), 413, /.+/],
-    ["101 small events", () => post(batch(many(101).map((e) => ({ ...e, context: { url: "", referrer: "", title: "", language: "" }, data: null })))), 413, /Too many events: 101/],
-    ["unknown shop", () => post(batch([{ ...good, id: "unknown-shop" }], "nobody.myshopify.com")), 404, /Unknown shop/],
-    ["uninstalled shop", () => post(batch([{ ...good, id: "gone-shop" }], "gone.myshopify.com")), 403, /not installed/],
-    ["a foreign website's origin", () => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }), 403, /Origin/],
+  const cases: [string, (post: Post) => Promise<Response>, number, RegExp][] = [
+    ["non-JSON body", (post) => post("shop=x&events=1"), 400, /not valid JSON/],
+    ["events is a string", (post) => post({ shop: SHOP_DOMAIN, v: 1, events: "page_viewed" }), 400, /events/],
+    ["event id is a number", (post) => post(batch([{ ...good, id: 42 as unknown as string }])), 400, /events\.0\.id/],
+    ["timestamp is not a date", (post) => post(batch([{ ...good, id: "ts-bad", timestamp: "yesterday" }])), 400, /timestamp/],
+    ["missing clientId", (post) => post(batch([{ ...good, id: "no-client", clientId: undefined as unknown as string }])), 400, /clientId/],
+    ["missing shop", (post) => post({ v: 1, events: [good] }), 400, /shop/],
+    ["shop is not a myshopify domain", (post) => post(batch([good], "evil.example.com")), 400, /myshopify/],
+    ["missing version", (post) => post({ shop: SHOP_DOMAIN, events: [good] }), 400, /\bv\b/],
+    ["unknown event name", (post) => post(batch([{ ...good, id: "bad-name", name: "purchase_made" }])), 400, /name/],
+    ["empty events", (post) => post(batch([])), 400, /events/],
+    ["1 MB body", (post) => post(batch([{ ...good, id: "huge", data: { pad: "x".repeat(1024 * 1024) } }])), 413, /larger than/],
+    ["1,000 events", (post) => post(batch(many(1000).map((e) => ({ ...e, data: null })))), 413, /.+/],
+    ["101 small events", (post) => post(batch(many(101).map((e) => ({ ...e, context: { url: "", referrer: "", title: "", language: "" }, data: null })))), 413, /Too many events: 101/],
+    ["unknown shop", (post) => post(batch([{ ...good, id: "unknown-shop" }], "nobody.myshopify.com")), 404, /Unknown shop/],
+    ["uninstalled shop", (post) => post(batch([{ ...good, id: "gone-shop" }], "gone.myshopify.com")), 403, /not installed/],
+    ["a foreign website's origin", (post) => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }), 403, /Origin/],
     [
       "one good event beside one bad one (nothing half-written)",
-      () => post(batch([{ ...good, id: "half-good" }, { ...good, id: "half-bad", timestamp: "nope" }])),
+      (post) => post(batch([{ ...good, id: "half-good" }, { ...good, id: "half-bad", timestamp: "nope" }])),
       400,
       /timestamp/,
     ],
@@ -129,11 +150,47 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
 
   it.each(cases)("%s", async (_name, send, status, reason) => {
     const before = await counts();
-    const res = await send();
+    const res = await send(post);
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: string };
     expect(body.error).toMatch(reason);
     expect(await counts()).toEqual(before);
+  });
+
+  // The production server answers this endpoint from a fast path on node:http
+  // (app/server/http/fast-ingest.server.ts): the same cases over a real socket.
+  describe("over HTTP through the fast path", () => {
+    let server: http.Server;
+    let url: string;
+    beforeAll(async () => {
+      server = http.createServer((req, res) => {
+        if (!handleIngestionFastPath(req, res)) res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/pixel/events`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const overHttp: Post = (body, headers = {}) =>
+      fetch(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers } });
+
+    it.each(cases)("%s", async (_name, send, status, reason) => {
+      const before = await counts();
+      const res = await send(overHttp);
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as { error: string }).error).toMatch(reason);
+      expect(await counts()).toEqual(before);
+    });
+
+    it("accepts a good batch with 202 and CORS headers, and stores it", async () => {
+      const before = await prisma().pixelInbox.count();
+      const res = await overHttp(batch([{ ...good, id: "over-http" }]), { origin: `https://${SHOP_DOMAIN}` });
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ received: 1 });
+      expect(res.headers.get("access-control-allow-origin")).toBe(`https://${SHOP_DOMAIN}`);
+      expect(await prisma().pixelInbox.count()).toBe(before + 1);
+      await drainPixelInbox();
+      expect(await prisma().event.count({ where: { sourceId: "over-http" } })).toBe(1);
+    });
   });
 
   it("other methods are not allowed", async () => {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { action as pixel } from "~/routes/api.pixel.events";
 import { setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
+import { drainPixelInbox } from "~/server/ingestion/pixel-inbox.server";
 import { routeEvents } from "~/server/journeys/router.server";
 import { useTestDatabase } from "../support/db";
 
@@ -21,6 +22,7 @@ async function post(events: unknown[]) {
     context: {},
   });
   expect(res.status).toBe(202);
+  await drainPixelInbox();
 }
 
 beforeAll(async () => {

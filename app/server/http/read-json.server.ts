@@ -1,9 +1,34 @@
 import type { z } from "zod";
 
-export type JsonResult<T> = { ok: true; data: T } | { ok: false; response: Response };
+export type JsonResult<T> = { ok: true; data: T; text: string } | { ok: false; response: Response };
 
 export function fail(status: number, error: string, details?: unknown): JsonResult<never> {
   return { ok: false, response: Response.json({ error, ...(details ? { details } : {}) }, { status }) };
+}
+
+export type Decoded<T> = { ok: true; data: T; text: string } | { ok: false; status: number; error: string; details?: unknown };
+
+/** Parses and validates a JSON text: 400 with the reason, or the precheck's status. */
+export function decodeJson<S extends z.ZodTypeAny>(
+  text: string,
+  schema: S,
+  /** Checks on the raw JSON before the schema (e.g. a count limit that deserves a 413). */
+  precheck?: (json: unknown) => { status: number; error: string } | null,
+): Decoded<z.infer<S>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, status: 400, error: "Body is not valid JSON" };
+  }
+  const pre = precheck?.(json);
+  if (pre) return { ok: false, ...pre };
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
+    return { ok: false, status: 400, error: `Invalid body: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`, details: issues };
+  }
+  return { ok: true, data: parsed.data, text };
 }
 
 /**
@@ -14,27 +39,12 @@ export async function readJson<S extends z.ZodTypeAny>(
   request: Request,
   schema: S,
   maxBytes: number,
-  /** Checks on the raw JSON before the schema (e.g. a count limit that deserves a 413). */
   precheck?: (json: unknown) => { status: number; error: string } | null,
 ): Promise<JsonResult<z.infer<S>>> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return fail(413, `Body larger than ${maxBytes} bytes`);
-  const text = await readLimited(request, maxBytes);
-  if (text === null) return fail(413, `Body larger than ${maxBytes} bytes`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return fail(400, "Body is not valid JSON");
-  }
-  const pre = precheck?.(json);
-  if (pre) return fail(pre.status, pre.error);
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
-    return fail(400, `Invalid body: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`, issues);
-  }
-  return { ok: true, data: parsed.data };
+  const body = await readCappedBody(request, maxBytes);
+  if (body === null) return fail(413, `Body larger than ${maxBytes} bytes`);
+  const decoded = decodeJson(body.toString("utf8"), schema, precheck);
+  return decoded.ok ? decoded : fail(decoded.status, decoded.error, decoded.details);
 }
 
 /**
@@ -58,9 +68,4 @@ export async function readCappedBody(request: Request, maxBytes: number): Promis
     chunks.push(value);
   }
   return Buffer.concat(chunks);
-}
-
-async function readLimited(request: Request, maxBytes: number): Promise<string | null> {
-  const body = await readCappedBody(request, maxBytes);
-  return body === null ? null : body.toString("utf8");
 }

@@ -1,38 +1,39 @@
 import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
 import { corsHeaders, storefrontOriginAllowed } from "../http/cors.server";
+import { fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, type PlainResponse } from "../http/plain-http.server";
 import { RateLimiter } from "../http/rate-limit.server";
-import { readJson } from "../http/read-json.server";
+import { decodeJson } from "../http/read-json.server";
 import { log } from "../log.server";
 import { shopByDomain } from "../shops/shop-cache.server";
-import { ingestPixelBatch } from "./pixel-ingest.server";
+import { acceptPixelBatch } from "./pixel-inbox.server";
 
 // Requests per second. A busy storefront sends a batch every few seconds per visitor;
 // one visitor above 10/s is a bug or an attack.
 const shopLimiter = new RateLimiter(Number(process.env.PIXEL_SHOP_BURST ?? 2000), Number(process.env.PIXEL_SHOP_RPS ?? 1000));
 const clientLimiter = new RateLimiter(Number(process.env.PIXEL_CLIENT_BURST ?? 30), Number(process.env.PIXEL_CLIENT_RPS ?? 10));
 
-function json(status: number, body: unknown, origin: string | null, extra: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...corsHeaders(origin), "cache-control": "no-store", ...extra } });
+function json(status: number, body: unknown, origin: string | null, extra: Record<string, string> = {}): PlainResponse {
+  return jsonResponse(status, body, { ...corsHeaders(origin), "cache-control": "no-store", ...extra });
+}
+
+function tooMany(raw: unknown) {
+  const events = (raw as { events?: unknown } | null)?.events;
+  return Array.isArray(events) && events.length > MAX_PIXEL_EVENTS
+    ? { status: 413, error: `Too many events: ${events.length} (at most ${MAX_PIXEL_EVENTS} per request)` }
+    : null;
 }
 
 /** POST /api/pixel/events: public, so every check happens before anything is written. */
-export async function handlePixelRequest(request: Request): Promise<Response> {
-  const origin = request.headers.get("origin");
-  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders(origin) });
+export async function pixelEndpoint(request: PlainRequest): Promise<PlainResponse> {
+  const origin = request.header("origin");
+  if (request.method === "OPTIONS") return { status: 204, headers: corsHeaders(origin), body: null };
   if (request.method !== "POST") return json(405, { error: "Use POST" }, origin, { allow: "POST, OPTIONS" });
 
-  const parsed = await readJson(request, PixelBatch, MAX_PIXEL_BODY_BYTES, (raw) => {
-    const events = (raw as { events?: unknown } | null)?.events;
-    return Array.isArray(events) && events.length > MAX_PIXEL_EVENTS
-      ? { status: 413, error: `Too many events: ${events.length} (at most ${MAX_PIXEL_EVENTS} per request)` }
-      : null;
-  });
-  if (!parsed.ok) {
-    const headers = new Headers(parsed.response.headers);
-    for (const [k, v] of Object.entries(corsHeaders(origin))) headers.set(k, v);
-    return new Response(parsed.response.body, { status: parsed.response.status, headers });
-  }
+  const body = await request.readBody(MAX_PIXEL_BODY_BYTES);
+  if (body === null) return json(413, { error: `Body larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, origin);
+  const parsed = decodeJson(body.toString("utf8"), PixelBatch, tooMany);
+  if (!parsed.ok) return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);
   const batch = parsed.data;
 
   const shop = await shopByDomain(batch.shop);
@@ -44,10 +45,16 @@ export async function handlePixelRequest(request: Request): Promise<Response> {
   if (wait) return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });
 
   try {
-    const result = await ingestPixelBatch(shop.id, batch, now());
+    // Durable before the 202; deduplication and stitching happen when the worker expands it.
+    const result = await acceptPixelBatch(shop.id, parsed.text, batch.events.length, now());
     return json(202, result, origin);
   } catch (err) {
     log.error("pixel ingest failed", { shopId: shop.id, events: batch.events.length, err: String(err) });
     return json(503, { error: "Temporarily unavailable, retry" }, origin, { "retry-after": "1" });
   }
+}
+
+/** The Remix route's entry (app/routes/api.pixel.events.ts). */
+export async function handlePixelRequest(request: Request): Promise<Response> {
+  return toFetchResponse(await pixelEndpoint(fromFetchRequest(request)));
 }

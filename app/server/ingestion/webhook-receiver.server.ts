@@ -7,7 +7,7 @@ import { shopByDomain } from "../shops/shop-cache.server";
 import { normalizeTopic } from "./webhook-topics";
 
 // Shopify's largest payloads (orders with hundreds of lines) stay well below this.
-const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
+export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export type WebhookOutcome =
   | { status: 200; result: "accepted" | "duplicate"; deliveryId?: string }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { log } from "../log.server";
+import { expandPixelInbox } from "../ingestion/pixel-inbox.server";
 import { processWebhookBatch } from "../ingestion/webhook-processor.server";
 import { backfillNextCatalog } from "../shopify/catalog-backfill.server";
 import { dispatchDueMessages } from "../channels/dispatch.server";
@@ -17,8 +18,8 @@ export interface WorkerHandle {
 }
 
 /**
- * The background loop: stored webhooks, catalogue backfills, event routing into
- * flows, due journey steps, then the outbox.
+ * The background loop: stored webhooks, catalogue backfills, accepted pixel batches,
+ * event routing into flows, due journey steps, then the outbox.
  * Runs in its own process in production (worker.ts), any number of them, or inside
  * the web process for the demo.
  */
@@ -44,12 +45,13 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
         log.warn("catalog backfill failed; retried after the lease", { worker: id, err: String(err) });
         return null;
       });
+      const pixel = await expandPixelInbox();
       const routed = await routeEvents();
       const steps = await runDueEnrollments();
       const outbox = await dispatchDueMessages(id);
       // Unsubscribes written back to Shopify's marketing consent (retried with backoff).
       await syncPendingConsentToShopify().catch((err: unknown) => log.warn("consent write-back failed", { worker: id, err: String(err) }));
-      const work = r.claimed + (catalog ? 1 : 0) + routed.claimed + steps.claimed + outbox.claimed + outbox.unknown;
+      const work = r.claimed + (catalog ? 1 : 0) + pixel.claimed + routed.claimed + steps.claimed + outbox.claimed + outbox.unknown;
       total += work;
       if (work === 0) return total;
     }

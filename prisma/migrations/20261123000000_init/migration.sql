@@ -141,6 +141,16 @@ CREATE TABLE "Event" (
 );
 
 -- CreateTable
+CREATE TABLE "PixelInbox" (
+    "id" BIGSERIAL NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL,
+    "body" TEXT NOT NULL,
+
+    CONSTRAINT "PixelInbox_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Product" (
     "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
@@ -689,6 +699,9 @@ ALTER TABLE "Event" ADD CONSTRAINT "Event_shopId_fkey" FOREIGN KEY ("shopId") RE
 
 -- AddForeignKey
 ALTER TABLE "Event" ADD CONSTRAINT "Event_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PixelInbox" ADD CONSTRAINT "PixelInbox_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Product" ADD CONSTRAINT "Product_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;

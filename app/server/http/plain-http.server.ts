@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readCappedBody } from "./read-json.server";
+
+// The ingestion endpoints' own request and response shapes. The same handler serves
+// the Remix route (a fetch Request) and the fast path (Node's IncomingMessage), whose
+// throughput the web-stream adapters between the two would otherwise halve.
+
+export interface PlainRequest {
+  method: string;
+  header(name: string): string | null;
+  /** The body, read with a hard cap while streaming; null when larger than maxBytes. */
+  readBody(maxBytes: number): Promise<Buffer | null>;
+}
+
+export interface PlainResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): PlainResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+export function fromFetchRequest(request: Request): PlainRequest {
+  return {
+    method: request.method,
+    header: (name) => request.headers.get(name),
+    readBody: (maxBytes) => readCappedBody(request, maxBytes),
+  };
+}
+
+export function toFetchResponse(r: PlainResponse): Response {
+  return new Response(r.body, { status: r.status, headers: r.headers });
+}
+
+export function fromNodeRequest(req: IncomingMessage): PlainRequest {
+  return {
+    method: req.method ?? "GET",
+    header: (name) => {
+      const v = req.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+    readBody: (maxBytes) => readCappedNodeBody(req, maxBytes),
+  };
+}
+
+export function writeNodeResponse(res: ServerResponse, r: PlainResponse): void {
+  const body = r.body === null ? undefined : Buffer.from(r.body);
+  res.writeHead(r.status, body ? { ...r.headers, "content-length": String(body.length) } : r.headers);
+  res.end(body);
+}
+
+export function readCappedNodeBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  if (Number(req.headers["content-length"] ?? "0") > maxBytes) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) {
+        // Stop buffering; the rest is read and dropped so the 413 can still be sent.
+        req.off("data", onData);
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(total > maxBytes ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
