@@ -93,29 +93,25 @@ interface DeliveryRow {
 // request learns whether its row was new (its id) or a duplicate (undefined).
 // ON CONFLICT without a target covers both dedupe keys: the webhook id and the event id.
 const deliveryWriter = new GroupCommitter<DeliveryRow, string | undefined>(async (rows) => {
+  // One parameter per value: payloads inside an array literal (unnest($n::jsonb[]))
+  // would be escaped by the driver and parsed back by the server character by character.
+  const values: string[] = [];
+  const params: unknown[] = [];
+  for (const r of rows) {
+    const p = params.length;
+    values.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}::timestamptz, $${p + 8}::timestamptz, $${p + 9}, $${p + 10}, $${p + 11}::jsonb)`);
+    params.push(r.shopId, r.shopDomain, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt?.toISOString() ?? null, r.receivedAt.toISOString(), r.status, r.rejectReason, r.payload);
+  }
   const inserted = await database().query<{ id: string; webhookId: string }>(
     `INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", topic, "webhookId", "eventId", "apiVersion",
                                     "triggeredAt", "receivedAt", "nextAttemptAt", status, "rejectReason", payload)
      SELECT gen_random_uuid()::text, shop_id, shop_domain, topic, webhook_id, event_id, api_version,
             triggered_at, received_at, received_at, status, reject_reason, payload
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                 $8::timestamptz[], $9::text[], $10::text[], $11::jsonb[])
+     FROM (VALUES ${values.join(", ")})
           AS r(shop_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, received_at, status, reject_reason, payload)
      ON CONFLICT DO NOTHING
      RETURNING id, "webhookId"`,
-    [
-      rows.map((r) => r.shopId),
-      rows.map((r) => r.shopDomain),
-      rows.map((r) => r.topic),
-      rows.map((r) => r.webhookId),
-      rows.map((r) => r.eventId),
-      rows.map((r) => r.apiVersion),
-      rows.map((r) => r.triggeredAt?.toISOString() ?? null),
-      rows.map((r) => r.receivedAt.toISOString()),
-      rows.map((r) => r.status),
-      rows.map((r) => r.rejectReason),
-      rows.map((r) => r.payload),
-    ],
+    params,
   );
   const ids = new Map(inserted.map((r) => [r.webhookId, r.id]));
   // Two copies of one delivery in the same group: only the first learns the id.

@@ -1,3 +1,4 @@
+import type { Liquid, Template } from "liquidjs";
 import { z } from "zod";
 import { catalogueEntry, type EmailTemplateKey, type MessagePurpose } from "~/domain/messages/catalogue";
 import { assertCompliant } from "~/domain/messages/compliance";
@@ -5,6 +6,7 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { buildEmailView, parseRenderContext } from "~/domain/messages/email-view";
 import { resolveLocale, type Locale } from "~/i18n";
 import { compiledEmail } from "./compile-template.server";
+import type { CompiledLiquid } from "./liquid-compiled.server";
 import { htmlLiquid, textLiquid } from "./liquid-engines.server";
 
 export interface RenderEmailInput {
@@ -55,10 +57,15 @@ export async function renderEmail({ templateKey, locale, context }: RenderEmailI
     locale: lang,
     purpose: entry.purpose,
     // Header text: one line, no control characters.
-    subject: textLiquid.renderSync(template.subject, scope).replace(/\s+/g, " ").trim(),
-    html: htmlLiquid.renderSync(template.html, scope),
-    text: tidyText(textLiquid.renderSync(template.text, scope)),
+    subject: renderPart(template.fast.subject, textLiquid, template.subject, scope).replace(/\s+/g, " ").trim(),
+    html: renderPart(template.fast.html, htmlLiquid, template.html, scope),
+    text: tidyText(renderPart(template.fast.text, textLiquid, template.text, scope)),
   };
+}
+
+/** The compiled renderer when the template compiled (same output), else liquidjs. */
+function renderPart(fast: CompiledLiquid | null, engine: Liquid, templates: Template[], scope: Record<string, unknown>): string {
+  return fast ? fast(scope) : engine.renderSync(templates, scope);
 }
 
 function tidyText(text: string): string {
