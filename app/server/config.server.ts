@@ -66,3 +66,12 @@ export function shopifyCredentials(env: AppEnv) {
 export function pgliteDataDir(env: AppEnv): string {
   return path.resolve(env.DATA_DIR, "pglite");
 }
+
+let cachedAppUrl: { key: string; url: string } | undefined;
+
+/** The app's public base URL without a trailing slash; called for every link of every message, so the environment is parsed only when it changed. */
+export function appBaseUrl(): string {
+  const key = `${process.env.SHOPIFY_APP_URL}|${process.env.PORT}|${process.env.NODE_ENV}`;
+  if (cachedAppUrl?.key !== key) cachedAppUrl = { key, url: shopifyCredentials(readEnv()).appUrl.replace(/\/+$/, "") };
+  return cachedAppUrl.url;
+}

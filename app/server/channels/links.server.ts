@@ -1,5 +1,5 @@
 import * as compliance from "../compliance/links.server";
-import { readEnv, shopifyCredentials } from "../config.server";
+import { appBaseUrl } from "../config.server";
 import { signToken } from "../security/signed-token.server";
 
 // Every link a message carries back into the app, signed (security/signed-token.server.ts);
@@ -15,13 +15,9 @@ export interface RecipientRef {
   channel?: "email" | "sms";
 }
 
-let cachedAppUrl: { key: string; url: string } | undefined;
-
+/** The app's public base URL (no trailing slash). */
 export function appUrl(): string {
-  // Called for every link of every message: parse the environment only when it changed.
-  const key = `${process.env.SHOPIFY_APP_URL}|${process.env.PORT}|${process.env.NODE_ENV}`;
-  if (cachedAppUrl?.key !== key) cachedAppUrl = { key, url: shopifyCredentials(readEnv()).appUrl.replace(/\/+$/, "") };
-  return cachedAppUrl.url;
+  return appBaseUrl();
 }
 
 /** `${appUrl}/u/${token}`: the List-Unsubscribe (RFC 8058 one-click) target and the footer link. */

@@ -1,5 +1,5 @@
 import type { Channel } from "~/domain/consent/consent";
-import { readEnv, shopifyCredentials } from "../config.server";
+import { appBaseUrl as appUrl } from "../config.server";
 import { signToken, verifyToken, type TokenClaims, type TokenPurpose } from "../security/signed-token.server";
 
 // Absolute links for messages. Unsubscribe and preference links never expire (a
@@ -7,10 +7,6 @@ import { signToken, verifyToken, type TokenClaims, type TokenPurpose } from "../
 // double opt-in confirmation does.
 
 const CONFIRM_TTL_S = 14 * 24 * 3600;
-
-function appUrl(): string {
-  return shopifyCredentials(readEnv()).appUrl.replace(/\/+$/, "");
-}
 
 export interface LinkSubject {
   shopId: string;
