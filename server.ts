@@ -13,8 +13,12 @@ const demo = process.argv.includes("--demo");
 // `npm run demo` serves the production build (fast first paint, no dev websocket);
 // `npm run dev` compiles on demand with hot reload.
 const serveBuild = process.env.NODE_ENV === "production" || process.argv.includes("--built");
+let demoSms = false;
 if (demo) {
   process.env.SHOPIFY_ADMIN_API_ORIGIN ??= `http://127.0.0.1:${process.env.PORT ?? 3000}/dev/shopify`;
+  // SMS through the Twilio stand-in at /dev/twilio, unless real credentials are set.
+  const { pointSmsAtDemoStandin } = await import("./app/server/dev/demo-sms");
+  demoSms = pointSmsAtDemoStandin(process.env, process.env.PORT ?? 3000);
 }
 const env = readEnv();
 const production = env.NODE_ENV === "production";
@@ -66,6 +70,7 @@ const server = httpServer.listen(env.PORT, () => {
         `    Admin:                ${base}/app   (Polish: ${base}/app?lang=pl)\n` +
         `    Storefront simulator: ${base}/dev/storefront\n` +
         `    Mail outbox:          ${base}/dev/mail\n` +
+        `    SMS outbox:           ${base}/dev/sms${demoSms ? "" : "   (SMS go to the gateway in SMS_API_BASE_URL)"}\n` +
         `    Health:               ${base}/healthz\n` +
         `    Advance the clock:    curl -X POST ${base}/dev/clock/advance -H 'content-type: application/json' -d '{"ms":3600000}'\n\n`,
     );

@@ -30,7 +30,12 @@ export default function MailOutbox() {
   const q = locale === "en" ? "" : `&lang=${locale}`;
   return (
     <AppProvider i18n={locale === "pl" ? polarisPl : polarisEn}>
-      <Page title={t("mail.title")} subtitle={t("mail.subtitle")} backAction={{ content: "Admin", url: `/app${q ? `?${q.slice(1)}` : ""}` }}>
+      <Page
+        title={t("mail.title")}
+        subtitle={t("mail.subtitle")}
+        backAction={{ content: "Admin", url: `/app${q ? `?${q.slice(1)}` : ""}` }}
+        secondaryActions={[{ content: t("mail.smsOutbox"), url: `/dev/sms${q ? `?${q.slice(1)}` : ""}` }]}
+      >
         <Layout>
           {external ? (
             <Layout.Section>

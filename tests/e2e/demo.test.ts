@@ -1,4 +1,9 @@
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_API_SECRET } from "~/server/config.server";
+import { DEMO_SMS_FROM_NUMBER, DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "~/server/dev/demo-sms";
+import { DEMO_SHOP, demoCustomers } from "~/server/dev/demo-store";
+import { checkoutPayload } from "../capture/shopify-fixtures";
 import { hasChromium, launchBrowser, screenshotPath } from "../support/browser";
 import { startApp, type AppProcess } from "../support/app-process";
 
@@ -28,6 +33,49 @@ describe("npm run demo", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { offsetMs: number }).offsetMs).toBe(3_600_000);
+  });
+
+  it("texts the abandoned checkout reminder through the Twilio stand-in", { timeout: 120_000 }, async () => {
+    const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
+    // 10:00 in Warsaw, so the SMS, 4 hours after the checkout, is inside the 08:00-21:00 window.
+    const start = await advance(msUntilWarsaw10(await demoNow()));
+    const body = JSON.stringify(
+      checkoutPayload({
+        id: 9818200799001, token: "chk-demo-e2e-sms", email: customer.email, phone: customer.phone,
+        created_at: start.toISOString(), updated_at: start.toISOString(),
+        abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-e2e-sms/recover?key=k`,
+      }),
+    );
+    const webhook = await fetch(`${app.url}/webhooks/checkouts/create`, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-topic": "checkouts/create",
+        "x-shopify-shop-domain": DEMO_SHOP.domain,
+        "x-shopify-hmac-sha256": crypto.createHmac("sha256", DEMO_API_SECRET).update(body).digest("base64"),
+        "x-shopify-webhook-id": crypto.randomUUID(),
+        "x-shopify-api-version": "2026-10",
+      },
+    });
+    expect(webhook.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2000)); // the in-process worker stores and routes it
+    await advance(3_600_000 + 60_000);
+    await waitFor(async () => (await (await fetch(`${app.url}/dev/mail`)).text()).includes(customer.email), "email 1");
+    await advance(3 * 3_600_000);
+    const auth = `Basic ${Buffer.from(`${DEMO_TWILIO_ACCOUNT_SID}:${DEMO_TWILIO_AUTH_TOKEN}`).toString("base64")}`;
+    const list = `${app.url}/dev/twilio/2010-04-01/Accounts/${DEMO_TWILIO_ACCOUNT_SID}/Messages.json?To=${encodeURIComponent(customer.phone!)}`;
+    let messages: { sid: string; from: string; to: string; body: string; status: string; num_segments: string }[] = [];
+    await waitFor(async () => {
+      messages = ((await (await fetch(list, { headers: { authorization: auth } })).json()) as { messages: typeof messages }).messages;
+      return messages.length > 0;
+    }, "the SMS");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ from: DEMO_SMS_FROM_NUMBER, to: customer.phone, status: "queued" });
+    expect(messages[0]!.sid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(messages[0]!.body).toContain("/recover");
+    expect(messages[0]!.body).toMatch(/Rezygnacja: odpisz STOP$/);
+    expect(Number(messages[0]!.num_segments)).toBeGreaterThanOrEqual(1);
   });
 
   it("redirects / to the admin", async () => {
@@ -73,6 +121,37 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       const frame = page.frameLocator("iframe");
       await frame.getByText("If you can read it, mail delivery works.").waitFor();
       await page.screenshot({ path: screenshotPath("mail-outbox.png"), fullPage: true });
+    } finally {
+      await close();
+    }
+  });
+
+  it("shows the SMS in the SMS outbox, and replies STOP as the customer through Twilio's signed webhook", { timeout: 60_000 }, async () => {
+    const { context, close } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${app.url}/dev/mail`, { waitUntil: "networkidle" });
+      await page.getByRole("link", { name: "SMS outbox" }).click();
+      await page.getByRole("heading", { name: "SMS outbox" }).waitFor();
+      const list = page.getByTestId("sms-list");
+      const sent = list.locator('li[data-direction="outbound-api"]');
+      expect(await sent.count()).toBe(1);
+      expect(await sent.textContent()).toContain(`From: ${DEMO_SMS_FROM_NUMBER} → To: +48`);
+      expect(await sent.textContent()).toMatch(/•••\d{3}/);
+      expect(await sent.textContent()).toContain("Rezygnacja: odpisz STOP");
+      expect(await sent.textContent()).toMatch(/\d segment\(s\), (GSM-7|UCS-2)/);
+      await page.screenshot({ path: screenshotPath("sms-outbox.png"), fullPage: true });
+
+      await sent.getByRole("button", { name: "Reply STOP as this customer" }).click();
+      await list.locator('li[data-direction="outbound-reply"]').waitFor();
+      expect(await list.locator('li[data-direction="inbound"]').textContent()).toContain("/sms/inbound answered 200");
+      expect(await list.locator('li[data-direction="outbound-reply"]').textContent()).toContain("wypisano Cie z SMS-ow marketingowych");
+      await page.goto(`${app.url}/dev/sms?lang=pl`, { waitUntil: "networkidle" });
+      await page.getByRole("heading", { name: "Wysłane SMS-y" }).waitFor();
+      await page.screenshot({ path: screenshotPath("sms-outbox-stop-pl.png"), fullPage: true });
+      expect(errors).toEqual([]);
     } finally {
       await close();
     }
@@ -143,3 +222,26 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
     }
   });
 });
+
+async function demoNow(): Promise<Date> {
+  return new Date(((await (await fetch(`${app.url}/dev/clock`)).json()) as { now: string }).now);
+}
+
+async function advance(ms: number): Promise<Date> {
+  const res = await fetch(`${app.url}/dev/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms }) });
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${app.output().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+function msUntilWarsaw10(now: Date): number {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Warsaw", hour: "2-digit", hourCycle: "h23" }).format(now));
+  const hoursAhead = (10 - hour + 24) % 24;
+  return Math.max(0, hoursAhead * 3_600_000 - now.getUTCMinutes() * 60_000);
+}

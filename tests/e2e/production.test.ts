@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "~/server/dev/demo-sms";
 import { startApp, type AppProcess } from "../support/app-process";
 
 // `npm run build && npm start`: the production server, no demo surfaces.
@@ -27,10 +28,14 @@ describe("production server", () => {
     ["GET", "/dev/mail"],
     ["GET", "/dev/storefront"],
     ["POST", "/dev/shopify/demo-shop.myshopify.com/admin/api/2026-10/graphql.json"],
+    ["GET", "/dev/sms"],
+    ["POST", "/dev/sms"],
+    ["POST", `/dev/twilio/2010-04-01/Accounts/${DEMO_TWILIO_ACCOUNT_SID}/Messages.json`],
+    ["GET", `/dev/twilio/2010-04-01/Accounts/${DEMO_TWILIO_ACCOUNT_SID}/Messages.json`],
   ])("answers 404 to the demo-only %s %s", async (method, path) => {
     const res = await fetch(`${app.url}${path}`, {
       method,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${DEMO_TWILIO_ACCOUNT_SID}:${DEMO_TWILIO_AUTH_TOKEN}`).toString("base64")}` },
       body: method === "POST" ? JSON.stringify({ ms: 3_600_000, query: "{ shop { name } }" }) : undefined,
     });
     expect(res.status).toBe(404);

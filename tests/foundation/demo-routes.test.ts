@@ -7,7 +7,8 @@ import { resetClock } from "~/server/clock.server";
 import { callRoute, type RouteModule } from "../support/http";
 
 const ROUTES_DIR = path.resolve("app/routes");
-// Demo-only routes by name: dev.* (clock, mail, storefront, Admin API stand-in) and
+// Demo-only routes by name: dev.* (clock, mail and SMS outboxes, storefront, Admin API
+// and Twilio stand-ins) and
 // apps.flowmate.* (the app proxy emulation).
 const demoRouteFiles = fs.readdirSync(ROUTES_DIR).filter((f) => /^(dev|apps)\./.test(f) && /\.tsx?$/.test(f));
 
@@ -18,7 +19,9 @@ afterEach(() => {
 
 describe("demo-only routes", () => {
   it("exist (the list is not empty)", () => {
-    expect(demoRouteFiles).toEqual(expect.arrayContaining(["dev.clock.advance.ts", "dev.mail.tsx"]));
+    expect(demoRouteFiles).toEqual(
+      expect.arrayContaining(["dev.clock.advance.ts", "dev.mail.tsx", "dev.sms.tsx", "dev.twilio.2010-04-01.Accounts.$AccountSid.Messages[.]json.ts"]),
+    );
   });
 
   it.each(demoRouteFiles)("%s answers 404 with NODE_ENV=production", async (file) => {

@@ -1,7 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { setClock } from "~/server/clock.server";
-import { catalogueEnv, installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
+import { catalogueEnv, installCatalogue, sameStoredJson, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
 import { routeEvents } from "~/server/journeys/router.server";
 import { useTestDatabase } from "../support/db";
 import { deliver, drainWebhooks } from "../support/webhooks";
@@ -56,5 +56,68 @@ describe("defaults learned from the shop's orders", () => {
     const flow = await prisma().flow.findFirstOrThrow({ where: { shopId, key: "replenishment" } });
     const e = await prisma().enrollment.findFirstOrThrow({ where: { shopId, flowId: flow.id, customerId: customer.id } });
     expect((e.state as { trigger: { data: { reorderIntervalDays: number } } }).trigger.data.reorderIntervalDays).toBe(20);
+  });
+});
+
+describe("turning a flow off and on again", () => {
+  const versions = async (key: string) => {
+    const flow = await prisma().flow.findFirstOrThrow({ where: { shopId, key } });
+    const all = await prisma().flowVersion.findMany({ where: { flowId: flow.id }, orderBy: { version: "asc" } });
+    return { count: all.length, active: all.find((v) => v.id === flow.activeVersionId)! };
+  };
+  const toggleTwice = async (key: string) => {
+    for (let i = 0; i < 2; i++) {
+      await setFlowStatus(shopId, key, "off", "test");
+      await setFlowStatus(shopId, key, "on", "test");
+    }
+  };
+
+  it("adds no version when nothing changed (jsonb reorders the stored keys)", async () => {
+    await installCatalogue(shopId);
+    await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true } }, "test", "SMS on");
+    for (const key of ["welcome", "win_back", "abandoned_checkout"]) {
+      await setFlowStatus(shopId, key, "on", "test"); // win-back: learned cycle applied at most once
+      const before = await versions(key);
+      // What the database gives back is not in the order the catalogue wrote it...
+      expect(Object.keys(before.active.definition as object)[0]).not.toBe("schemaVersion");
+      await toggleTwice(key);
+      const after = await versions(key);
+      expect(after.count, key).toBe(before.count);
+      expect(after.active.id, key).toBe(before.active.id);
+    }
+  });
+
+  it("still adds a version for a real settings change, and none for toggling after it", async () => {
+    const before = await versions("abandoned_checkout");
+    const created = await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true, afterHours: 6 } }, "test", "SMS later");
+    expect(created).toBe(before.active.version + 1);
+    await toggleTwice("abandoned_checkout");
+    const after = await versions("abandoned_checkout");
+    expect(after.count).toBe(before.count + 1);
+    expect(after.active.version).toBe(created);
+    expect((after.active.definition as { source: { settings: { sms: { afterHours: number } } } }).source.settings.sms.afterHours).toBe(6);
+  });
+
+  it("still adds a version when what the orders teach moved (a stale learned default)", async () => {
+    const before = await versions("win_back");
+    const learnedDays = (before.active.definition as { trigger: { days: number } }).trigger.days;
+    // The stored version was built when the shop knew no purchase cycle yet.
+    const stale = { ...(before.active.definition as object), trigger: { ...(before.active.definition as { trigger: object }).trigger, days: 90 } };
+    await prisma().flowVersion.update({ where: { id: before.active.id }, data: { definition: stale } });
+    await setFlowStatus(shopId, "win_back", "off", "test");
+    await setFlowStatus(shopId, "win_back", "on", "test");
+    const after = await versions("win_back");
+    expect(after.count).toBe(before.count + 1);
+    expect((after.active.definition as { trigger: { days: number } }).trigger.days).toBe(learnedDays);
+    await toggleTwice("win_back");
+    expect((await versions("win_back")).count).toBe(before.count + 1);
+  });
+
+  it("compares stored JSON whatever its key order, but not whatever its values", () => {
+    expect(sameStoredJson({ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 })).toBe(true);
+    expect(sameStoredJson({ a: 1, gone: undefined, at: new Date("2026-01-01T00:00:00Z") }, { at: "2026-01-01T00:00:00.000Z", a: 1 })).toBe(true);
+    expect(sameStoredJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(sameStoredJson({ a: 1 }, { a: "1" })).toBe(false);
+    expect(sameStoredJson({ a: 1 }, { a: 1, b: null })).toBe(false);
   });
 });

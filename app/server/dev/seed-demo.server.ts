@@ -3,14 +3,21 @@ import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { installCatalogue, saveFlowSettings, setFlowStatus } from "../journeys/flows.server";
+import { DEMO_SMS_FROM_NUMBER } from "./demo-sms";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-store";
 
 const DAY = 86_400_000;
 
-/** Loads the demo shop once; later starts find it and leave it alone. */
+/** Loads the demo shop once; later starts find it and leave it alone (but give it an SMS sender, added since). */
 export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string }> {
   const existing = await db().shop.findUnique({ where: { domain: DEMO_SHOP.domain } });
-  if (existing) return { seeded: false, shopId: existing.id };
+  if (existing) {
+    const settings = (existing.settings ?? {}) as Record<string, unknown>;
+    if (!settings.sms) {
+      await db().shop.update({ where: { id: existing.id }, data: { settings: { ...settings, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } } as Prisma.InputJsonObject } });
+    }
+    return { seeded: false, shopId: existing.id };
+  }
 
   const at = now();
   const customers = demoCustomers();
@@ -35,6 +42,8 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
           catalogSyncedAt: at, // the products below are the catalogue
           // The demo shows every message it would send; real shops keep a holdout (default 10%).
           holdoutPercent: 0,
+          // The sender of its texts, which go to the Twilio stand-in (/dev/twilio, shown at /dev/sms).
+          settings: { sms: { fromNumber: DEMO_SMS_FROM_NUMBER } },
         },
       });
       // An offline session, as OAuth would leave it; the token only opens the local stand-in.

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { Prisma } from "@prisma/client";
 import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueEnv, type CatalogueKey } from "~/domain/flows";
 import { validateFlowDefinition, formatValidationErrors } from "~/domain/journey";
@@ -86,9 +87,21 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   if (!flow || !active) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
   const next = CATALOGUE[key].buildFlow(settings as never, await catalogueEnv(shopId));
-  if (JSON.stringify(next) === JSON.stringify(active.definition)) return false;
+  if (sameStoredJson(next, active.definition)) return false;
   await saveFlowSettings(shopId, key, settings, actor, "Defaults learned from the shop's orders refreshed");
   return true;
+}
+
+/**
+ * Whether `value`, stored as jsonb, would equal `stored`. jsonb keeps object keys in
+ * its own order (shorter keys first), so comparing JSON text says "changed" for every
+ * definition; this compares the parsed trees, where key order does not count. The
+ * round trip through JSON is what storing does to `value` (undefined members dropped,
+ * dates as strings).
+ */
+export function sameStoredJson(value: unknown, stored: unknown): boolean {
+  const asStored: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
+  return isDeepStrictEqual(asStored, stored);
 }
 
 /**

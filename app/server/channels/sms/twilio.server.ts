@@ -1,30 +1,21 @@
 import type { SmsConfig } from "./config.server";
 import { PermanentSmsError, TemporarySmsError } from "./errors";
 import type { SmsProvider, SmsSendRequest, SmsSendResult } from "./provider";
+import { TWILIO_ERRORS, twilioBasicAuth, twilioMessagesPath, type TwilioErrorBody, type TwilioMessageResource } from "./twilio-wire";
 
 // Twilio's Programmable Messaging REST API (2010-04-01): POST a form-encoded
 // To/From|MessagingServiceSid/Body with basic auth; 201 answers the message resource
 // (sid, status, error_code, error_message), an error answers
-// {code, message, more_info, status}.
+// {code, message, more_info, status}. The wire format is in twilio-wire.ts.
 
-interface TwilioMessage {
-  sid?: string;
-  status?: string;
-  error_code?: number | null;
-  error_message?: string | null;
-  num_segments?: string | null;
-}
-interface TwilioError {
-  code?: number;
-  message?: string;
-  more_info?: string;
-  status?: number;
-}
+// What we read of an answer: any field may be missing from a gateway that only mostly speaks Twilio.
+type TwilioMessage = Partial<Pick<TwilioMessageResource, "sid" | "status" | "error_code" | "error_message">> & { num_segments?: string | null };
+type TwilioError = Partial<TwilioErrorBody>;
 
 const TIMEOUT_MS = 15_000;
 // Errors that mean "this number will not take this message", whatever we retry.
 // (21610: the recipient replied STOP at the carrier; the caller withdraws consent.)
-export const TWILIO_OPTED_OUT = 21610;
+export const TWILIO_OPTED_OUT = TWILIO_ERRORS.optedOut;
 
 // Connection never established: nothing reached Twilio, a retry cannot double-send.
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -42,8 +33,8 @@ function retryAfter(res: Response): Date | null {
 }
 
 export function createTwilioProvider(config: SmsConfig, fetchImpl: typeof fetch = fetch): SmsProvider {
-  const url = `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
-  const auth = `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString("base64")}`;
+  const url = `${config.apiBaseUrl}${twilioMessagesPath(config.accountSid)}`;
+  const auth = twilioBasicAuth(config.accountSid, config.authToken);
   return {
     name: "twilio",
     async send(req: SmsSendRequest): Promise<SmsSendResult> {
