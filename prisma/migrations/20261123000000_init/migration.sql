@@ -145,7 +145,7 @@ CREATE TABLE "PixelInbox" (
     "id" BIGSERIAL NOT NULL,
     "shopId" TEXT NOT NULL,
     "receivedAt" TIMESTAMP(3) NOT NULL,
-    "body" BYTEA NOT NULL,
+    "body" TEXT NOT NULL,
 
     CONSTRAINT "PixelInbox_pkey" PRIMARY KEY ("id")
 );
