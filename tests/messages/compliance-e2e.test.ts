@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { action as inboundSms } from "~/routes/sms.inbound";
 import { startApp, type AppProcess } from "../support/app-process";
 
 // The compliance routes in the production build, served by the real server
@@ -43,8 +44,20 @@ describe("compliance routes in the running app", () => {
     expect(await post.text()).toMatch(/^Invalid unsubscribe link: bad_signature/);
   });
 
-  it("answers Twilio's webhook with 503 while SMS is not configured", async () => {
+  it("refuses an unsigned Twilio webhook (the demo's SMS gateway is its Twilio stand-in)", async () => {
     const res = await fetch(`${app.url}/sms/inbound`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=STOP" });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("the inbound SMS webhook without an SMS gateway", () => {
+  it("answers 503 while SMS is not configured, so Twilio retries rather than losing the reply", async () => {
+    expect(process.env.TWILIO_ACCOUNT_SID).toBeUndefined();
+    const res = await inboundSms({
+      request: new Request("http://localhost/sms/inbound", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=STOP" }),
+      params: {},
+      context: {},
+    });
     expect(res.status).toBe(503);
   });
 });
