@@ -69,6 +69,9 @@ interface InboxRow {
  * order, so a visitor's earlier page views are stored before the checkout that names them.
  */
 export async function expandPixelInbox(limit = 200): Promise<ExpandResult> {
+  // Every worker loop asks; an empty inbox must cost one index probe, not a transaction.
+  const waiting = await database().query(`SELECT 1 FROM "PixelInbox" LIMIT 1`);
+  if (waiting.length === 0) return { claimed: 0, inserted: 0, duplicates: 0 };
   return db().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<InboxRow[]>`
