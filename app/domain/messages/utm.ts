@@ -16,9 +16,12 @@ export function withUtm(destination: string, tags: UtmTags, medium: "email" | "s
     return destination;
   }
   // Ours replace any existing utm_* values: attribution must see this message, not an older campaign.
-  url.searchParams.set("utm_source", "flowmate");
-  url.searchParams.set("utm_medium", medium);
-  url.searchParams.set("utm_campaign", tags.campaign);
-  url.searchParams.set("utm_content", tags.content);
+  // One URLSearchParams and one serialisation: each searchParams.set on the URL re-serialises it.
+  const params = new URLSearchParams(url.search);
+  params.set("utm_source", "flowmate");
+  params.set("utm_medium", medium);
+  params.set("utm_campaign", tags.campaign);
+  params.set("utm_content", tags.content);
+  url.search = params.toString();
   return url.toString();
 }

@@ -7,7 +7,7 @@ import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
 import { appUrl, confirmOptInUrl, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
 import type { EmailContent } from "./email-content.server";
-import { appendOpenPixel, linkTracker } from "./link-tracking.server";
+import { linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
 
 export interface ComposedEmail {
@@ -90,7 +90,7 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
       replyTo: shop.replyTo ?? undefined,
       subject: rendered.subject,
       text: track.text(rendered.text),
-      html: appendOpenPixel(track.html(rendered.html), ref),
+      html: track.html(rendered.html),
       messageId,
       envelope: { from, to: [message.toAddress] },
       headers: unsubscribe

@@ -12,7 +12,7 @@ export interface TrackingOptions {
   appUrl: string;
 }
 
-const ANCHOR_HREF = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")/gi;
+const ANCHOR_HREF_OR_BODY_END = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")|<\/body>/gi;
 const TEXT_URL = /https?:\/\/[^\s<>"]+/g;
 
 /**
@@ -23,16 +23,26 @@ const TEXT_URL = /https?:\/\/[^\s<>"]+/g;
 export function linkTracker(opts: TrackingOptions) {
   const wrap = wrapper(opts);
   return {
-    html: (html: string) => html.replace(ANCHOR_HREF, (_, before: string, href: string, after: string) => `${before}${escapeAttr(wrap(unescapeAttr(href)))}${after}`),
+    /**
+     * Tracked links and, in the same pass over the HTML, the open pixel before the
+     * (last) </body>: last in the body, so a clipped (Gmail > 102 KB) email shows no
+     * broken image.
+     */
+    html: (html: string) => {
+      const pixel = openPixelTag(opts.ref);
+      const lastBody = html.lastIndexOf("</body>");
+      const out = html.replace(ANCHOR_HREF_OR_BODY_END, (whole, before: string | undefined, href: string | undefined, after: string | undefined, offset: number) => {
+        if (before === undefined) return offset === lastBody ? pixel + whole : whole;
+        return `${before}${escapeAttr(wrap(unescapeAttr(href!)))}${after}`;
+      });
+      return lastBody === -1 ? out + pixel : out;
+    },
     text: (text: string) => text.replace(TEXT_URL, (url) => wrap(url)),
   };
 }
 
-/** The open pixel, last in the body so a clipped (Gmail > 102 KB) email shows no broken image. */
-export function appendOpenPixel(html: string, ref: RecipientRef): string {
-  const pixel = `<img src="${openPixelUrl(ref)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;" />`;
-  const at = html.lastIndexOf("</body>");
-  return at === -1 ? html + pixel : html.slice(0, at) + pixel + html.slice(at);
+function openPixelTag(ref: RecipientRef): string {
+  return `<img src="${openPixelUrl(ref)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;" />`;
 }
 
 function wrapper(opts: TrackingOptions): (url: string) => string {
