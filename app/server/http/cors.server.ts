@@ -20,12 +20,21 @@ export function storefrontOriginAllowed(origin: string | null, shop: { domain: s
   return false;
 }
 
+/** On every response to a storefront: which origin may read it. */
 export function corsHeaders(origin: string | null): Record<string, string> {
+  return { "access-control-allow-origin": origin ?? "*", vary: "Origin" };
+}
+
+/**
+ * On the preflight (OPTIONS) only: what the browser may send, cached for a day. A
+ * POST's answer does not need these, and the pixel endpoint answers thousands of
+ * POSTs a second.
+ */
+export function corsPreflightHeaders(origin: string | null): Record<string, string> {
   return {
-    "access-control-allow-origin": origin ?? "*",
+    ...corsHeaders(origin),
     "access-control-allow-methods": "POST, OPTIONS",
     "access-control-allow-headers": "content-type",
     "access-control-max-age": "86400",
-    vary: "Origin",
   };
 }

@@ -1,6 +1,6 @@
 import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
-import { corsHeaders, storefrontOriginAllowed } from "../http/cors.server";
+import { corsHeaders, corsPreflightHeaders, storefrontOriginAllowed } from "../http/cors.server";
 import { fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, type PlainResponse } from "../http/plain-http.server";
 import { RateLimiter } from "../http/rate-limit.server";
 import { decodeJson } from "../http/read-json.server";
@@ -14,7 +14,8 @@ const shopLimiter = new RateLimiter(Number(process.env.PIXEL_SHOP_BURST ?? 2000)
 const clientLimiter = new RateLimiter(Number(process.env.PIXEL_CLIENT_BURST ?? 30), Number(process.env.PIXEL_CLIENT_RPS ?? 10));
 
 function json(status: number, body: unknown, origin: string | null, extra: Record<string, string> = {}): PlainResponse {
-  return jsonResponse(status, body, { ...corsHeaders(origin), "cache-control": "no-store", ...extra });
+  // No cache-control: answers to POST are not cached unless they say so.
+  return jsonResponse(status, body, { ...corsHeaders(origin), ...extra });
 }
 
 function tooMany(raw: unknown) {
@@ -27,7 +28,7 @@ function tooMany(raw: unknown) {
 /** POST /api/pixel/events: public, so every check happens before anything is written. */
 export async function pixelEndpoint(request: PlainRequest): Promise<PlainResponse> {
   const origin = request.header("origin");
-  if (request.method === "OPTIONS") return { status: 204, headers: corsHeaders(origin), body: null };
+  if (request.method === "OPTIONS") return { status: 204, headers: corsPreflightHeaders(origin), body: null };
   if (request.method !== "POST") return json(405, { error: "Use POST" }, origin, { allow: "POST, OPTIONS" });
 
   const body = await request.readBody(MAX_PIXEL_BODY_BYTES);
