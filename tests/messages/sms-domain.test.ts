@@ -4,6 +4,8 @@ import { parseSmsKeyword } from "~/domain/sms/keywords";
 import { withOptOutFooter } from "~/domain/sms/opt-out";
 import { isWithinSmsWindow, nextSmsSendTime } from "~/domain/sms/quiet-hours";
 import { countSmsSegments } from "~/domain/sms/segments";
+import { decodeSmsLinkCode, encodeSmsLinkCode, findSmsUrls, replaceSmsUrls, SMS_LINK_CODE_LENGTH } from "~/domain/sms/short-links";
+import { estimatedSmsBody } from "~/domain/sms/estimate";
 
 describe("SMS segments (GSM-7 vs UCS-2)", () => {
   it("fits 160 GSM-7 characters in one segment and splits 161 into 153 + 8", () => {
@@ -138,5 +140,31 @@ describe("inbound SMS keywords", () => {
   });
   it.each(["nie wiem, kiedy dostawa?", "Please stop by the store", "Stopped", "", "ok"])("%j is not a keyword", (body) => {
     expect(parseSmsKeyword(body)).toBeNull();
+  });
+});
+
+describe("SMS short links", () => {
+  it("finds links, leaving sentence punctuation outside them, and numbers them in order", () => {
+    const text = "Go: https://kawa.pl/cart?x=1. Or (https://kawa.pl/a), then https://kawa.pl/b!";
+    expect(findSmsUrls(text)).toEqual(["https://kawa.pl/cart?x=1", "https://kawa.pl/a", "https://kawa.pl/b"]);
+    expect(replaceSmsUrls(text, (_, i) => `<${i}>`)).toBe("Go: <0>. Or (<1>), then <2>!");
+  });
+
+  it("encodes a code of fixed shape that decodes back, and refuses anything else", () => {
+    const ref = "~4oFfkvmLQwW3S5J0Kh5O1Q"; // a UUID in base64url
+    const code = encodeSmsLinkCode(ref, 2, "AbCd_-12xyz");
+    expect(code).toBe(`2AbCd_-12${ref}`);
+    expect(code).toHaveLength(SMS_LINK_CODE_LENGTH);
+    expect(decodeSmsLinkCode(code)).toEqual({ index: 2, mac: "AbCd_-12", messageRef: ref });
+    expect(decodeSmsLinkCode("0AbCd_-12cmwsq297g0000fq7duwbpirsp")).toEqual({ index: 0, mac: "AbCd_-12", messageRef: "cmwsq297g0000fq7duwbpirsp" });
+    for (const bad of ["", "2AbCd", "2AbCd_-12", "Z" + code.slice(1), code + "/x"]) expect(decodeSmsLinkCode(bad), bad).toBeNull();
+  });
+
+  it("the cost estimate counts the short link, not the storefront's long one", () => {
+    const shop = { name: "Kawa & Co.", host: "kawa-demo.example", locale: "pl" };
+    const withBase = { ...shop, linkBase: "https://flowmate.example.com" };
+    const segments = (language: "pl" | "en", s: typeof shop) => countSmsSegments(estimatedSmsBody("abandoned_checkout_sms_1", language, s, "checkout_recovery")).segments;
+    expect([segments("pl", shop), segments("pl", withBase)]).toEqual([4, 3]);
+    expect([segments("en", shop), segments("en", withBase)]).toEqual([2, 1]);
   });
 });

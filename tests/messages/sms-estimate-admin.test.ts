@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action, loader } from "~/routes/app.flows";
 import { loadFlows } from "~/server/admin/flows.server";
 import { flowSmsEstimate, smsAudience } from "~/server/admin/sms-estimate.server";
@@ -21,7 +21,15 @@ let seq = 0;
 const customer = (shop: string, n: number, { phone, ...data }: Partial<Prisma.CustomerCreateManyInput>): Prisma.CustomerCreateManyInput[] =>
   Array.from({ length: n }, () => ({ shopId: shop, smsConsentState: "subscribed", phone: phone ? `${phone}${String(++seq).padStart(2, "0")}` : null, ...data }));
 
+const savedAppUrl = process.env.SHOPIFY_APP_URL;
+afterAll(() => {
+  if (savedAppUrl === undefined) delete process.env.SHOPIFY_APP_URL;
+  else process.env.SHOPIFY_APP_URL = savedAppUrl;
+});
+
 beforeAll(async () => {
+  // Links go out as <app>/s/<code>: the app's URL length decides the segments.
+  process.env.SHOPIFY_APP_URL = "https://flowmate.example.com";
   shopId = (await prisma().shop.create({ data: { domain: DEMO_SHOP_DOMAIN, name: "Kawa & Co.", primaryDomain: "kawa-demo.example", locale: "pl", timezone: "Europe/Warsaw" } })).id;
   const other = (await prisma().shop.create({ data: { domain: "other-shop.myshopify.com", name: "Other", locale: "pl" } })).id;
   await installCatalogue(shopId);
@@ -60,23 +68,25 @@ describe("SMS cost estimate from the shop's subscribers", () => {
     const e = (await flowSmsEstimate(await shop(), "abandoned_checkout"))!;
     expect(e.recipients).toBe(6);
     const [sms] = e.steps;
+    // With the short link (65 characters) instead of Shopify's recovery URL (about 150):
+    // 140 UCS-2 characters in Polish, 138 GSM-7 characters in English.
     expect(sms!.texts.map((t) => [t.language, t.encoding, t.segments, t.recipients])).toEqual([
-      ["pl", "UCS-2", 4, 3],
-      ["en", "GSM-7", 2, 3],
+      ["pl", "UCS-2", 3, 3],
+      ["en", "GSM-7", 1, 3],
     ]);
-    // 4 segments x 3 x $0.0418 (PL) + 2 segments x 3 x $0.0083 (US)
-    expect(sms!.total).toBe(0.5514);
+    // 3 segments x 3 x $0.0418 (PL) + 1 segment x 3 x $0.0083 (US)
+    expect(sms!.total).toBe(0.4011);
     expect(sms!.byCountry).toEqual([
-      { country: "PL", recipients: 3, cost: 0.5016 },
-      { country: "US", recipients: 3, cost: 0.0498 },
+      { country: "PL", recipients: 3, cost: 0.3762 },
+      { country: "US", recipients: 3, cost: 0.0249 },
     ]);
-    expect(sms!.per1000).toBe(91.9);
+    expect(sms!.per1000).toBe(66.85);
   });
 
   it("puts the estimate on the flows page for the flow that sends SMS only", async () => {
     const flows = await loadFlows(await shop(), "en");
     expect(flows.filter((f) => f.smsEstimate).map((f) => f.key)).toEqual(["abandoned_checkout"]);
-    expect(flows.find((f) => f.key === "abandoned_checkout")!.smsEstimate!.total).toBe(0.5514);
+    expect(flows.find((f) => f.key === "abandoned_checkout")!.smsEstimate!.total).toBe(0.4011);
   });
 });
 
@@ -111,7 +121,7 @@ describe("turning on a flow that sends SMS", () => {
     const [audit] = await turnedOn();
     expect(audit!.details).toMatchObject({
       key: "abandoned_checkout",
-      smsCostEstimateConfirmed: { currency: "USD", recipients: 6, total: 0.5514, steps: [{ stepId: "send_sms", total: 0.5514 }] },
+      smsCostEstimateConfirmed: { currency: "USD", recipients: 6, total: 0.4011, steps: [{ stepId: "send_sms", total: 0.4011 }] },
     });
     const page = (await loader({ request: new Request("http://localhost/app/flows?confirm=abandoned_checkout"), params: {}, context: {} })) as {
       confirmKey: string | null;

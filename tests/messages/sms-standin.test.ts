@@ -23,6 +23,8 @@ import { checkoutPayload } from "../capture/shopify-fixtures";
 import { useTestDatabase } from "../support/db";
 import { serveRoutes } from "../support/http";
 import { deliver, drainWebhooks } from "../support/webhooks";
+import { shortenSmsLinks } from "~/server/channels/sms/short-links.server";
+import * as shortLinkRoute from "~/routes/s.$code";
 
 // The demo's Twilio stand-in (/dev/twilio/2010-04-01/Accounts/{sid}/Messages.json),
 // served over real HTTP and spoken to by the app's real Twilio provider, as in
@@ -222,8 +224,15 @@ describe("the demo's abandoned checkout SMS", () => {
     expect(row).toMatchObject({ status: "sent", toAddress: customer.phone, templateKey: "abandoned_checkout_sms_1" });
     const [sent] = standinSmsMessages();
     expect(sent).toMatchObject({ sid: row.providerId, direction: "outbound-api", from: DEMO_SMS_FROM_NUMBER, to: customer.phone, status: "queued" });
-    expect(sent!.body).toBe((row.payload as { body: string }).body + "\nRezygnacja: odpisz STOP");
-    expect(sent!.body).toContain("/recover");
+    // The stored text links to Shopify's recovery URL; the sent one carries the short link to it.
+    const stored = (row.payload as { body: string }).body;
+    expect(stored).toContain("/recover");
+    expect(sent!.body).toBe(shortenSmsLinks(stored, row.id) + "\nRezygnacja: odpisz STOP");
+    const code = /\/s\/([0-9a-z][A-Za-z0-9_-]{8}~[A-Za-z0-9_-]{22})\n/.exec(sent!.body)?.[1];
+    expect(code, sent!.body).toBeDefined();
+    const click = await shortLinkRoute.loader({ request: new Request(`http://localhost/s/${code}`), params: { code }, context: {} });
+    expect(click.status).toBe(302);
+    expect(click.headers.get("location")).toMatch(/\/1\/checkouts\/chk-demo-sms\/recover\?key=k&utm_source=flowmate&utm_medium=sms&/);
 
     const page = await outbox("?lang=pl");
     expect(page.notConfigured).toBe(false);

@@ -2,7 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Customer, Message, Shop } from "@prisma/client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import * as shortLinkRoute from "~/routes/s.$code";
 import * as inboundRoute from "~/routes/sms.inbound";
+import { withOptOutFooter } from "~/domain/sms/opt-out";
+import { countSmsSegments } from "~/domain/sms/segments";
+import { decodeSmsLinkCode } from "~/domain/sms/short-links";
+import { appBaseUrl } from "~/server/config.server";
 import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
 import { readSmsConfig } from "~/server/channels/sms/config.server";
 import { PermanentSmsError, SmsSendError, TemporarySmsError } from "~/server/channels/sms/errors";
@@ -107,7 +112,7 @@ beforeEach(() => {
   nextFailure = null;
 });
 afterEach(() => {
-  for (const k of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMS_API_BASE_URL", "SHOPIFY_ADMIN_API_ORIGIN"]) {
+  for (const k of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMS_API_BASE_URL", "SHOPIFY_ADMIN_API_ORIGIN", "SHOPIFY_APP_URL"]) {
     if (savedEnv[k] === undefined) delete process.env[k];
     else process.env[k] = savedEnv[k];
   }
@@ -222,6 +227,50 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
       From: SHOP_NUMBER,
       Body: "Nowa kawa z Etiopii czeka na Ciebie!\nRezygnacja: odpisz STOP",
     });
+  });
+
+  it("sends links as short tracked links that redirect with UTM tags and count the click", async () => {
+    process.env.SHOPIFY_APP_URL = "https://flowmate.example.com";
+    const c = await smsSubscriber();
+    const recover = "https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover?key=0123456789abcdef0123456789abcdef&locale=pl-PL";
+    const raw = `Kawa & Co.: Twoje zamówienie czeka. Dokończ tutaj: ${recover}`;
+    const m = await smsMessage(c, raw, { payload: { body: raw, flowKey: "abandoned_checkout" } as never });
+    await sendSmsMessage(m, { now: NOON });
+    const sent = Object.fromEntries(received[0]!.form).Body!;
+    const base = appBaseUrl();
+    const link = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/s/([A-Za-z0-9_-]+)`).exec(sent);
+    expect(link, sent).not.toBeNull();
+    expect(sent).not.toContain("recover?key=");
+    expect(sent).toBe(`Kawa & Co.: Twoje zamówienie czeka. Dokończ tutaj: ${link![0]}\nRezygnacja: odpisz STOP`);
+    expect(decodeSmsLinkCode(link![1]!)).toMatchObject({ index: 0, messageRef: m.id });
+    // The whole point: the Polish text (UCS-2) drops from 4 billed segments to 3.
+    expect(countSmsSegments(withOptOutFooter(raw, "pl")).segments).toBe(4);
+    expect(countSmsSegments(sent).segments).toBe(3);
+
+    const click = await shortLinkRoute.loader({ request: new Request(link![0], { headers: { "user-agent": "Mozilla/5.0 (iPhone)" } }), params: { code: link![1] }, context: {} });
+    expect(click.status).toBe(302);
+    const to = new URL(click.headers.get("location")!);
+    expect(`${to.origin}${to.pathname}`).toBe("https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover");
+    expect(Object.fromEntries(to.searchParams)).toEqual({
+      key: "0123456789abcdef0123456789abcdef",
+      locale: "pl-PL",
+      utm_source: "flowmate",
+      utm_medium: "sms",
+      utm_campaign: "abandoned_checkout",
+      utm_content: "sms_step",
+    });
+    const events = await prisma().messageEvent.findMany({ where: { messageId: m.id } });
+    expect(events).toMatchObject([{ shopId: shop.id, type: "clicked", url: to.toString() }]);
+
+    // A code we did not issue, or one naming another link of the text, redirects nowhere.
+    const code = link![1]!;
+    const flipped = code.slice(0, 3) + (code[3] === "A" ? "B" : "A") + code.slice(4);
+    const otherIndex = "1" + code.slice(1);
+    for (const bad of [flipped, otherIndex, "x", code + "x"]) {
+      const res = await shortLinkRoute.loader({ request: new Request(`${base}/s/${bad}`), params: { code: bad }, context: {} });
+      expect(res.status, bad).toBe(404);
+    }
+    expect(await prisma().messageEvent.count({ where: { messageId: m.id } })).toBe(1);
   });
 
   it("defers an SMS due at 21:30 Warsaw time to 08:00 the next morning", async () => {

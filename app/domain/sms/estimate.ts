@@ -4,6 +4,7 @@ import { renderSms } from "../messages/sms-catalogue";
 import { DEFAULT_SMS_PRICES_MICRO_USD, estimateSmsCost, SMS_PRICE_CURRENCY } from "./cost";
 import { withOptOutFooter } from "./opt-out";
 import { countSmsSegments, type SmsEncoding } from "./segments";
+import { SMS_LINK_CODE_LENGTH } from "./short-links";
 
 // What a flow's SMS steps would cost if every SMS-subscribed customer received each
 // of them once: the text each recipient would get (their language, the real link
@@ -36,6 +37,8 @@ export interface SmsEstimateShop {
   host: string;
   /** Primary locale; customers without one get texts in it. */
   locale: string;
+  /** The app's base URL: links go out as `<linkBase>/s/<code>` (see short-links.ts). Without it, the raw link is counted. */
+  linkBase?: string;
 }
 
 export interface SmsSendStepRef {
@@ -108,7 +111,8 @@ export function smsSendSteps(definition: Pick<FlowDefinition, "steps">): SmsSend
 
 /** The exact text a recipient in `language` gets: catalogue text, link, and (marketing) the opt-out line added at send time. */
 export function estimatedSmsBody(templateKey: string, language: SmsLanguage, shop: SmsEstimateShop, link: "checkout_recovery" | "shop", transactional = false): string {
-  const body = renderSms(templateKey, language, { shop: shop.name, url: representativeSmsUrl(link, shop.host, language) });
+  const url = shop.linkBase ? `${shop.linkBase}/s/${"x".repeat(SMS_LINK_CODE_LENGTH)}` : representativeSmsUrl(link, shop.host, language);
+  const body = renderSms(templateKey, language, { shop: shop.name, url });
   return transactional ? body : withOptOutFooter(body, language);
 }
 

@@ -1,6 +1,7 @@
 import type { Prisma, Shop } from "@prisma/client";
 import type { FlowDefinition } from "~/domain/journey";
 import { estimateFlowSms, phoneCountry, smsSendSteps, type FlowSmsEstimate, type SmsAudienceGroup, type SmsEstimateShop } from "~/domain/sms/estimate";
+import { appBaseUrl } from "../config.server";
 import { db } from "../db/client.server";
 
 // The flows page's SMS cost estimates: who would receive an SMS today (the shop's
@@ -33,7 +34,7 @@ export async function smsAudience(shopId: string): Promise<SmsAudienceGroup[]> {
 }
 
 export function estimateShop(shop: Pick<Shop, "name" | "domain" | "primaryDomain" | "locale">): SmsEstimateShop {
-  return { name: shop.name, host: shop.primaryDomain ?? shop.domain, locale: shop.locale };
+  return { name: shop.name, host: shop.primaryDomain ?? shop.domain, locale: shop.locale, linkBase: appBaseUrl() };
 }
 
 /** Flow key -> estimate, for the flows whose active version sends SMS (optionally only `keys`). */

@@ -6,7 +6,7 @@ import { readEnv, shopifyCredentials } from "../config.server";
 // the token's purpose, so a click-tracking token can never act as an unsubscribe one.
 // Format: base64url(JSON payload) "." base64url(mac).
 
-export type TokenPurpose = "unsubscribe" | "preferences" | "click" | "open" | "confirm_optin";
+export type TokenPurpose = "unsubscribe" | "preferences" | "click" | "open" | "confirm_optin" | "sms_link";
 
 export interface TokenClaims {
   shopId: string;
@@ -74,4 +74,19 @@ export function verifyToken(purpose: TokenPurpose, token: string, nowMs = Date.n
   if (typeof claims.shopId !== "string" || typeof claims.customerId !== "string") return { ok: false, reason: "malformed" };
   if (claims.exp !== undefined && claims.exp * 1000 < nowMs) return { ok: false, reason: "expired" };
   return { ok: true, claims };
+}
+
+/**
+ * A short MAC (base64url, 8 characters = 48 bits) for codes that must stay short, such
+ * as SMS links: enough that guessing one is hopeless, and the code only points at a
+ * stored destination, so a forgery could not redirect anywhere new.
+ */
+export function shortMac(purpose: TokenPurpose, data: string, secret?: string): string {
+  return crypto.createHmac("sha256", key(purpose, secret)).update(data).digest("base64url").slice(0, 8);
+}
+
+export function shortMacMatches(purpose: TokenPurpose, data: string, mac: string, secret?: string): boolean {
+  const expected = Buffer.from(shortMac(purpose, data, secret));
+  const given = Buffer.from(mac);
+  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 }

@@ -11,6 +11,7 @@ import { marketingEligibility } from "../../compliance/eligibility.server";
 import { PermanentSmsError, SmsSendError, TemporarySmsError } from "./errors";
 import type { SmsProvider } from "./provider";
 import { shopSmsSettings } from "./shop-settings.server";
+import { shortenSmsLinks } from "./short-links.server";
 import { smsProvider } from "./sms-provider.server";
 import { TWILIO_OPTED_OUT } from "./twilio.server";
 
@@ -26,8 +27,8 @@ export interface SendSmsOptions {
  * out outside 08:00-21:00 in the recipient's time zone (TemporarySmsError with
  * retryAt = the next allowed minute).
  *
- * The text is payload.body, rendered when the message was enqueued; marketing texts
- * get the STOP line if they lack one.
+ * The text is payload.body, rendered when the message was enqueued, with its links
+ * replaced by short tracked ones; marketing texts get the STOP line if they lack one.
  */
 export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}): Promise<{ providerId: string }> {
   const at = opts.now ?? clockNow();
@@ -51,7 +52,9 @@ export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}
 
   const raw = (message.payload as { body?: unknown } | null)?.body;
   if (typeof raw !== "string" || !raw.trim()) throw new PermanentSmsError("SMS payload has no body", "no_body");
-  const body = message.purpose === "transactional" ? raw : withOptOutFooter(raw, message.locale);
+  // Links go out as short tracked links: fewer billed segments, and clicks are counted.
+  const short = shortenSmsLinks(raw, message.id);
+  const body = message.purpose === "transactional" ? short : withOptOutFooter(short, message.locale);
 
   const sender = shopSmsSettings(shop);
   if (!sender.fromNumber && !sender.messagingServiceSid) throw new PermanentSmsError("The shop has no SMS sender number", "no_sender");

@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { withUtm } from "~/domain/messages/utm";
+import { recordEngagement } from "~/server/channels/email/tracking-events.server";
+import { resolveSmsLink } from "~/server/channels/sms/short-links.server";
+import { now } from "~/server/clock.server";
+
+// SMS short links: /s/:code -> 302 to the link of the stored text the code names,
+// with UTM tags (medium sms) for attribution. A code we did not issue gets a 404.
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const at = now();
+  const link = await resolveSmsLink(params.code ?? "");
+  if (!link) {
+    return new Response("This link is invalid or has expired.\n", {
+      status: 404,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
+  const { message } = link;
+  const flowKey = (message.payload as { flowKey?: unknown } | null)?.flowKey;
+  const destination = withUtm(link.destination, { campaign: typeof flowKey === "string" ? flowKey : message.templateKey, content: message.templateKey }, "sms");
+  await recordEngagement(
+    "clicked",
+    { shopId: message.shopId, customerId: message.customerId ?? "", messageId: message.id, url: destination, channel: "sms" },
+    { userAgent: request.headers.get("user-agent"), method: request.method, at },
+  );
+  return new Response(null, {
+    status: 302,
+    headers: { location: destination, "cache-control": "no-store", "referrer-policy": "no-referrer" },
+  });
+};
