@@ -1,6 +1,7 @@
 import { PixelBatch } from "~/domain/capture/pixel-wire";
 import { database, db } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
+import { valuesList } from "../db/values-list.server";
 import { log } from "../log.server";
 import { isIdentifying, rawQueryOf, writeAnonymousBatches, writeIdentifyingBatch, type AcceptedBatch } from "./pixel-ingest.server";
 
@@ -29,16 +30,11 @@ interface InboxItem {
 const inboxWriter = new GroupCommitter<InboxItem, void>(writeInboxRows, 500, Number(process.env.PIXEL_WRITERS ?? 1));
 
 async function writeInboxRows(items: InboxItem[]): Promise<void[]> {
-  // One parameter per value rather than unnest(text[]): a JSON body inside an array
-  // literal is escaped by the driver and unescaped by the server, character by
-  // character, which cost more than the insert itself.
-  const values: string[] = [];
-  const params: unknown[] = [];
-  for (const i of items) {
-    values.push(`($${params.length + 1}, $${params.length + 2}::timestamptz, $${params.length + 3})`);
-    params.push(i.shopId, i.receivedAt.toISOString(), i.body);
-  }
-  await database().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body) VALUES ${values.join(", ")}`, params);
+  const { sql, params } = valuesList(
+    items.map((i) => [i.shopId, i.receivedAt.toISOString(), i.body]),
+    [null, "timestamptz"],
+  );
+  await database().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body) VALUES ${sql}`, params);
   return items.map(() => undefined);
 }
 

@@ -1,6 +1,7 @@
 import { shopifyApiClient } from "../shopify/api.server";
 import { database } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
+import { valuesList } from "../db/values-list.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { shopByDomain } from "../shops/shop-cache.server";
@@ -93,21 +94,16 @@ interface DeliveryRow {
 // request learns whether its row was new (its id) or a duplicate (undefined).
 // ON CONFLICT without a target covers both dedupe keys: the webhook id and the event id.
 const deliveryWriter = new GroupCommitter<DeliveryRow, string | undefined>(async (rows) => {
-  // One parameter per value: payloads inside an array literal (unnest($n::jsonb[]))
-  // would be escaped by the driver and parsed back by the server character by character.
-  const values: string[] = [];
-  const params: unknown[] = [];
-  for (const r of rows) {
-    const p = params.length;
-    values.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}::timestamptz, $${p + 8}::timestamptz, $${p + 9}, $${p + 10}, $${p + 11}::jsonb)`);
-    params.push(r.shopId, r.shopDomain, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt?.toISOString() ?? null, r.receivedAt.toISOString(), r.status, r.rejectReason, r.payload);
-  }
+  const { sql: values, params } = valuesList(
+    rows.map((r) => [r.shopId, r.shopDomain, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt?.toISOString() ?? null, r.receivedAt.toISOString(), r.status, r.rejectReason, r.payload]),
+    [null, null, null, null, null, null, "timestamptz", "timestamptz", null, null, "jsonb"],
+  );
   const inserted = await database().query<{ id: string; webhookId: string }>(
     `INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", topic, "webhookId", "eventId", "apiVersion",
                                     "triggeredAt", "receivedAt", "nextAttemptAt", status, "rejectReason", payload)
      SELECT gen_random_uuid()::text, shop_id, shop_domain, topic, webhook_id, event_id, api_version,
             triggered_at, received_at, received_at, status, reject_reason, payload
-     FROM (VALUES ${values.join(", ")})
+     FROM (VALUES ${values})
           AS r(shop_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, received_at, status, reject_reason, payload)
      ON CONFLICT DO NOTHING
      RETURNING id, "webhookId"`,
