@@ -1,8 +1,13 @@
-// Email throughput: the app's per-message send path (render the MJML/Liquid template,
-// sign tracked links and the open pixel, add sender identity and List-Unsubscribe
-// headers, send over the app's pooled transport) against plain nodemailer sending one
-// pre-rendered message with the same pool settings. Both send into a local SMTP sink
-// (smtp-server in a child process, accepting and discarding) in the same run.
+// Email throughput: the app's send path (render the MJML/Liquid template, sign tracked
+// links and the open pixel, add sender identity and List-Unsubscribe headers, send over
+// the app's pooled transport) against plain nodemailer sending one pre-rendered message
+// with the same pool settings. Both send into a local SMTP sink (smtp-server in a child
+// process, accepting and discarding) in the same run.
+//
+// Ours works the way the dispatcher does (app/server/channels/dispatch.server.ts): a
+// claimed batch of 50 is composed back to back, then sent concurrently, and the next
+// batch starts when the last send of this one has landed. The baseline keeps 50 sends in
+// flight all the time, with no batch boundary to wait at.
 // Run: npm run bench -- email [--quick]
 //
 // Why rendering is cheap: MJML -> HTML (~15 ms) runs once per template and locale, with
@@ -23,7 +28,7 @@ const MESSAGES = isQuick() ? 1_000 : 10_000;
 const WARMUP = isQuick() ? 200 : 1_000;
 const ROUNDS = isQuick() ? 1 : 3;
 const PROVIDER_LATENCY_MS = 20;
-/** In-flight sends, as the dispatcher has a claimed batch of 50 in flight. */
+/** In-flight sends: the dispatcher claims, composes and sends batches of 50. */
 const CONCURRENCY = 50;
 
 // --- the sink (child process) ---------------------------------------------------
@@ -140,28 +145,47 @@ function customerAndMessage(i: number): { customer: Customer; message: Message }
 // --- measurement --------------------------------------------------------------
 
 type SendOne = (i: number) => Promise<void>;
+/** Sends `count` messages numbered from `first`. */
+type SendMany = (first: number, count: number) => Promise<void>;
 let sequence = 0;
 
 /** Messages per second, and this process's CPU milliseconds per message. */
-async function run(send: SendOne, count: number): Promise<{ rate: number; cpuMs: number }> {
-  let done = 0;
-  const worker = async () => {
-    while (done < count) {
-      done++;
-      await send(sequence++);
-    }
-  };
+async function run(send: SendMany, count: number): Promise<{ rate: number; cpuMs: number }> {
+  const first = sequence;
+  sequence += count;
   const cpu = process.cpuUsage();
-  const { ms } = await timeIt(() => Promise.all(Array.from({ length: CONCURRENCY }, worker)));
+  const { ms } = await timeIt(() => send(first, count));
   const used = process.cpuUsage(cpu);
   return { rate: count / (ms / 1000), cpuMs: (used.user + used.system) / 1000 / count };
 }
 
-const ours: SendOne = async (i) => {
-  const { customer, message } = customerAndMessage(i);
-  const email = await composeEmail(message, shop, customer);
-  const result = await sendEmail(email.mail);
-  if (!result.ok) throw new Error(`send failed: ${result.failure.reason}`);
+/** `send` with CONCURRENCY messages in flight at all times. */
+function continuously(send: SendOne): SendMany {
+  return async (first, count) => {
+    let next = first;
+    const end = first + count;
+    const worker = async () => {
+      while (next < end) await send(next++);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  };
+}
+
+/** As the dispatcher: compose a batch back to back, send it concurrently, wait for all of it. */
+const ours: SendMany = async (first, count) => {
+  for (let start = first; start < first + count; start += CONCURRENCY) {
+    const batch = [];
+    for (let i = start; i < Math.min(start + CONCURRENCY, first + count); i++) {
+      const { customer, message } = customerAndMessage(i);
+      batch.push(await composeEmail(message, shop, customer));
+    }
+    await Promise.all(
+      batch.map(async (email) => {
+        const result = await sendEmail(email.mail);
+        if (!result.ok) throw new Error(`send failed: ${result.failure.reason}`);
+      }),
+    );
+  }
 };
 
 /**
@@ -169,15 +193,15 @@ const ours: SendOne = async (i) => {
  * the recipient changes): the English and the Polish one, alternating as ours do, since
  * Polish letters make the MIME encoding more work.
  */
-async function plainNodemailer(url: string): Promise<{ send: SendOne; close: () => void }> {
+async function plainNodemailer(url: string): Promise<{ send: SendMany; close: () => void }> {
   const templates = await Promise.all([0, 1].map(async (i) => (await composeEmail(customerAndMessage(i).message, shop, customerAndMessage(i).customer)).mail));
   const transport: Transporter = nodemailer.createTransport({ url, ...POOL_OPTIONS, ignoreTLS: true } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
-    send: async (i) => {
+    send: continuously(async (i) => {
       const template = templates[i % 2]!;
       const to = `shopper${i}@example.com`;
       await transport.sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` } as SendMailOptions);
-    },
+    }),
     close: () => transport.close(),
   };
 }
@@ -188,7 +212,7 @@ async function compare(latencyMs: number, metric: string, messages: number): Pro
   closeMailTransport();
   const plain = await plainNodemailer(sink.url);
   const sides = [
-    { label: "app (render + track + send)", send: ours, rates: [] as number[] },
+    { label: "app (batches: render + track, then send)", send: ours, rates: [] as number[] },
     { label: "nodemailer pooled, pre-rendered", send: plain.send, rates: [] as number[] },
   ];
   try {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Locale } from "~/i18n";
+import { boundedMemo } from "../shared/bounded-memo";
 import { EmailRenderContext } from "./email-context";
 
 // Turns a render context into the flat, pre-formatted scope the Liquid templates read:
@@ -44,7 +45,8 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
   const price = (value: number | string | null | undefined) => formatMoney(value, currency, locale);
   const links: Record<string, string> = { shopUrl };
   for (const [name, url] of Object.entries(ctx.links)) {
-    const safe = safeUrl(url, base);
+    // Per-recipient links (unsubscribe, preferences) would only churn the memo.
+    const safe = url ? parseSafeUrl(url, base) : "";
     if (safe) links[name] = safe;
   }
   const recommendations = ctx.recommendations.slice(0, MAX_RECOMMENDATIONS);
@@ -115,10 +117,16 @@ export function postalAddressLines(a: ParsedContext["shop"]["postalAddress"], sh
     .filter((s): s is string => Boolean(s));
 }
 
-const countryNames = new Map<Locale, Intl.DisplayNames>();
+// Formatting results are memoised: Intl calls cost microseconds each, and a send
+// repeats the same prices, dates and country for every recipient.
+
+const countryNames = new Map<string, Intl.DisplayNames>();
 
 function countryName(code: string | null | undefined, locale: Locale): string {
-  if (!code) return "";
+  return code ? countryNameOf(code, locale) : "";
+}
+
+const countryNameOf = boundedMemo((code: string, locale: string) => {
   let names = countryNames.get(locale);
   if (!names) countryNames.set(locale, (names = new Intl.DisplayNames([locale], { type: "region" })));
   try {
@@ -126,42 +134,57 @@ function countryName(code: string | null | undefined, locale: Locale): string {
   } catch {
     return code;
   }
+});
+
+export function formatMoney(value: number | string | null | undefined, currency: string, locale: Locale): string {
+  if (value === null || value === undefined || value === "" || !Number.isFinite(Number(value))) return "";
+  return formatAmount(String(Number(value)), currency, locale);
 }
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
-export function formatMoney(value: number | string | null | undefined, currency: string, locale: Locale): string {
-  if (value === null || value === undefined || value === "" || !Number.isFinite(Number(value))) return "";
+const formatAmount = boundedMemo((amount: string, currency: string, locale: string) => {
   const key = `${locale}:${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
+    const tag = locale === "pl" ? "pl-PL" : "en-US";
     try {
-      format = new Intl.NumberFormat(locale === "pl" ? "pl-PL" : "en-US", { style: "currency", currency });
+      format = new Intl.NumberFormat(tag, { style: "currency", currency });
     } catch {
-      format = new Intl.NumberFormat(locale === "pl" ? "pl-PL" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      format = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     }
     moneyFormats.set(key, format);
   }
-  return format.format(Number(value));
-}
-
-const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+  return format.format(Number(amount));
+});
 
 function formatDate(value: Date | string | null | undefined, locale: Locale): string {
   if (!value) return "";
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) return "";
+  const time = (value instanceof Date ? value : new Date(value)).getTime();
+  return Number.isNaN(time) ? "" : formatDay(String(time), locale);
+}
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+const formatDay = boundedMemo((time: string, locale: string) => {
   let format = dateFormats.get(locale);
   if (!format) {
     format = new Intl.DateTimeFormat(locale === "pl" ? "pl-PL" : "en-US", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     dateFormats.set(locale, format);
   }
-  return format.format(date);
-}
+  return format.format(new Date(Number(time)));
+});
 
 /** Only absolute http(s) URLs reach a template: no javascript:, data: or mailto: from data. */
 export function safeUrl(raw: string | null | undefined, base?: string): string {
   if (!raw) return "";
+  return base ? safeUrlAgainst(raw, base) : safeAbsoluteUrl(raw);
+}
+
+const safeUrlAgainst = boundedMemo((raw: string, base: string) => parseSafeUrl(raw, base));
+const safeAbsoluteUrl = boundedMemo((raw: string) => parseSafeUrl(raw));
+
+function parseSafeUrl(raw: string, base?: string): string {
   try {
     const url = base ? new URL(raw, base) : new URL(raw);
     return url.protocol === "https:" || url.protocol === "http:" ? url.toString() : "";

@@ -1,3 +1,5 @@
+import { boundedMemo } from "../shared/bounded-memo";
+
 // UTM parameters on every tracked link: Shopify stores the landing URL on the order
 // (landing_site), which is how a purchase is tied back to the email that caused it.
 
@@ -9,6 +11,12 @@ export interface UtmTags {
 }
 
 export function withUtm(destination: string, tags: UtmTags, medium: "email" | "sms" = "email"): string {
+  return tagged(destination, tags.campaign, tags.content, medium);
+}
+
+const tagged = boundedMemo((destination: string, campaign: string, content: string, medium: string) => addUtm(destination, { campaign, content }, medium));
+
+function addUtm(destination: string, tags: UtmTags, medium: string): string {
   let url: URL;
   try {
     url = new URL(destination);

@@ -1,11 +1,14 @@
 import * as compliance from "../compliance/links.server";
+import { linkEnv, type LinkEnv } from "../compliance/links.server";
 import { appBaseUrl } from "../config.server";
-import { signToken } from "../security/signed-token.server";
+import { claimSigner, signToken } from "../security/signed-token.server";
 
 // Every link a message carries back into the app, signed (security/signed-token.server.ts);
 // each token purpose has its own key, so a click token can never unsubscribe anyone.
 // Unsubscribe, preferences and opt-in links come from the compliance feature, which
 // owns the routes that read them; tracking links are ours (routes t.c/t.o).
+
+export { linkEnv, type LinkEnv };
 
 export interface RecipientRef {
   shopId: string;
@@ -21,28 +24,35 @@ export function appUrl(): string {
 }
 
 /** `${appUrl}/u/${token}`: the List-Unsubscribe (RFC 8058 one-click) target and the footer link. */
-export function unsubscribeUrl(ref: RecipientRef): string {
-  return compliance.unsubscribeUrl(ref);
+export function unsubscribeUrl(ref: RecipientRef, env?: LinkEnv): string {
+  return compliance.unsubscribeUrl(ref, env);
 }
 
 /** `${appUrl}/preferences/${token}`. */
-export function preferencesUrl(ref: RecipientRef): string {
-  return compliance.preferencesUrl(ref);
+export function preferencesUrl(ref: RecipientRef, env?: LinkEnv): string {
+  return compliance.preferencesUrl(ref, env);
 }
 
 /** `${appUrl}/confirm/${token}`, valid for 14 days. */
-export function confirmOptInUrl(ref: RecipientRef, nowMs: number): string {
-  return compliance.confirmOptInUrl(ref, nowMs);
+export function confirmOptInUrl(ref: RecipientRef, nowMs: number, env?: LinkEnv): string {
+  return compliance.confirmOptInUrl(ref, nowMs, env);
 }
 
 /** `${appUrl}/t/c/${token}`: the destination (UTM included) is signed into the token, never read from the query. */
 export function clickTrackingUrl(ref: RecipientRef, destination: string): string {
-  return `${appUrl()}/t/c/${signToken("click", { ...claims(ref), url: destination })}`;
+  return clickTracker(ref)(destination);
+}
+
+/** clickTrackingUrl for many destinations of one message, with the base URL and signing key resolved once. */
+export function clickTracker(ref: RecipientRef, env: LinkEnv = linkEnv()): (destination: string) => string {
+  const prefix = `${env.base}/t/c/`;
+  const sign = claimSigner("click", claims(ref), "url", env.secret);
+  return (destination) => `${prefix}${sign(destination)}`;
 }
 
 /** `${appUrl}/t/o/${token}`: the open pixel. */
-export function openPixelUrl(ref: RecipientRef): string {
-  return `${appUrl()}/t/o/${signToken("open", claims(ref))}`;
+export function openPixelUrl(ref: RecipientRef, env: LinkEnv = linkEnv()): string {
+  return `${env.base}/t/o/${signToken("open", claims(ref), env.secret)}`;
 }
 
 function claims(ref: RecipientRef) {

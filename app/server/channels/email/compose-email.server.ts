@@ -5,7 +5,7 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
-import { appUrl, confirmOptInUrl, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
+import { confirmOptInUrl, linkEnv, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
 import type { EmailContent } from "./email-content.server";
 import { linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
@@ -48,8 +48,9 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
   const entry = catalogueEntry(message.templateKey);
   const marketing = message.purpose === "marketing" || entry.purpose === "marketing";
   const ref: RecipientRef = { shopId: shop.id, customerId: customer?.id ?? "", messageId: message.id, channel: "email" };
-  const base = appUrl();
-  const unsubscribe = marketing ? unsubscribeUrl(ref) : undefined;
+  const env = linkEnv();
+  const base = env.base;
+  const unsubscribe = marketing ? unsubscribeUrl(ref, env) : undefined;
   const context: EmailRenderContext = {
     shop: {
       name: shop.name,
@@ -66,11 +67,11 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
     },
     links: {
       unsubscribeUrl: unsubscribe,
-      preferencesUrl: marketing ? preferencesUrl(ref) : undefined,
+      preferencesUrl: marketing ? preferencesUrl(ref, env) : undefined,
       viewInBrowser: payload.viewInBrowser,
       recoveryUrl: content.recoveryUrl,
       reviewUrl: payload.reviewUrl,
-      confirmUrl: payload.confirmUrl ?? (entry.cta === "confirmUrl" ? confirmOptInUrl(ref, now().getTime()) : undefined),
+      confirmUrl: payload.confirmUrl ?? (entry.cta === "confirmUrl" ? confirmOptInUrl(ref, now().getTime(), env) : undefined),
     },
     items: content.items,
     discount: content.discount,
@@ -79,7 +80,7 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
     assetBaseUrl: base,
   };
   const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
-  const track = linkTracker({ ref, appUrl: base, utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey } });
+  const track = linkTracker({ ref, env, utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey } });
   const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;
   const messageId = messageIdHeader(message.id, shop.domain);
   return {

@@ -1,5 +1,5 @@
 import { withUtm, type UtmTags } from "~/domain/messages/utm";
-import { clickTrackingUrl, openPixelUrl, type RecipientRef } from "../links.server";
+import { clickTracker, openPixelUrl, type LinkEnv, type RecipientRef } from "../links.server";
 
 // Click tracking: each http(s) link becomes a signed redirect through the app, with
 // UTM tags added to the destination before signing. Links into the app itself
@@ -9,7 +9,7 @@ import { clickTrackingUrl, openPixelUrl, type RecipientRef } from "../links.serv
 export interface TrackingOptions {
   ref: RecipientRef;
   utm: UtmTags;
-  appUrl: string;
+  env: LinkEnv;
 }
 
 const ANCHOR_HREF_OR_BODY_END = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")|<\/body>/gi;
@@ -29,7 +29,7 @@ export function linkTracker(opts: TrackingOptions) {
      * broken image.
      */
     html: (html: string) => {
-      const pixel = openPixelTag(opts.ref);
+      const pixel = openPixelTag(opts.ref, opts.env);
       const lastBody = html.lastIndexOf("</body>");
       const out = html.replace(ANCHOR_HREF_OR_BODY_END, (whole, before: string | undefined, href: string | undefined, after: string | undefined, offset: number) => {
         if (before === undefined) return offset === lastBody ? pixel + whole : whole;
@@ -41,17 +41,18 @@ export function linkTracker(opts: TrackingOptions) {
   };
 }
 
-function openPixelTag(ref: RecipientRef): string {
-  return `<img src="${openPixelUrl(ref)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;" />`;
+function openPixelTag(ref: RecipientRef, env: LinkEnv): string {
+  return `<img src="${openPixelUrl(ref, env)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;margin:0;padding:0;" />`;
 }
 
 function wrapper(opts: TrackingOptions): (url: string) => string {
-  const own = opts.appUrl.replace(/\/+$/, "") + "/";
+  const own = opts.env.base.replace(/\/+$/, "") + "/";
   const memo = new Map<string, string>();
+  const track = clickTracker(opts.ref, opts.env);
   return (url) => {
     if (url.startsWith(own)) return url;
     let tracked = memo.get(url);
-    if (!tracked) memo.set(url, (tracked = clickTrackingUrl(opts.ref, withUtm(url, opts.utm))));
+    if (!tracked) memo.set(url, (tracked = track(withUtm(url, opts.utm))));
     return tracked;
   };
 }

@@ -8,9 +8,16 @@ const g = globalThis as unknown as { __flowmateSmtp?: { url: string; transport: 
 /** Pool settings shared with the email benchmark's plain-nodemailer baseline. */
 export const POOL_OPTIONS = { pool: true, maxConnections: 5, maxMessages: 1000 } as const;
 
+let cachedUrl: { source: string; url: string } | undefined;
+
+/** Re-validated only when the variables change: readEnv() parses the whole environment, and this runs per send. */
 export function smtpUrl(): string {
-  const env = readEnv();
-  return env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_SINK_PORT}`;
+  const source = `${process.env.SMTP_URL}|${process.env.SMTP_SINK_PORT}`;
+  if (cachedUrl?.source !== source) {
+    const env = readEnv();
+    cachedUrl = { source, url: env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_SINK_PORT}` };
+  }
+  return cachedUrl.url;
 }
 
 export function mailTransport(): Transporter {
