@@ -46,7 +46,10 @@ describe("POST /api/pixel/events", () => {
     expect(await res.json()).toEqual({ received: 1 });
     expect(res.headers.get("access-control-allow-origin")).toBe("null");
     const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
-    expect(JSON.parse(stored.body).events[0].id).toBe(productViewedEvent.id);
+    // [[receivedAtMs, body as received], ...]: one entry per request of the group commit.
+    const [[at, body]] = JSON.parse(stored.body) as [number, { events: { id: string }[] }][];
+    expect(at).toBe(stored.receivedAt.getTime());
+    expect(body!.events[0]!.id).toBe(productViewedEvent.id);
     expect(await prisma().event.count()).toBe(0);
 
     expect(await drainPixelInbox()).toEqual({ claimed: 1, inserted: 1, duplicates: 0 });
@@ -70,6 +73,29 @@ describe("POST /api/pixel/events", () => {
     await post(batch([fresh]));
     expect(await drainPixelInbox()).toEqual({ claimed: 2, inserted: 1, duplicates: 1 });
     expect(await prisma().event.count({ where: { sourceId: fresh.id } })).toBe(1);
+  });
+
+  it("writes concurrent requests as one inbox row per group, expanded in arrival order with each request's own time", async () => {
+    const events = Array.from({ length: 20 }, (_, i) => ({ ...wireEvent(500 + i), id: `grouped-${i}`, clientId: "grouped" }));
+    const answers = await Promise.all(events.map((e) => post(batch([e]))));
+    expect(answers.map((r) => r.status)).toEqual(events.map(() => 202));
+    const rows = await prisma().pixelInbox.findMany({ where: { shopId }, orderBy: { id: "asc" } });
+    // The first request commits alone; the others gather while it is in flight.
+    expect(rows.length).toBeLessThan(events.length);
+    const entries = rows.flatMap((r) => JSON.parse(r.body) as [number, { events: { id: string }[] }][]);
+    expect(entries.map(([, b]) => b.events[0]!.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await drainPixelInbox()).toEqual({ claimed: 20, inserted: 20, duplicates: 0 });
+    const stored = await prisma().event.findMany({ where: { shopId, clientId: "grouped" }, orderBy: { id: "asc" } });
+    expect(stored.map((e) => e.sourceId)).toEqual(entries.map(([, b]) => b.events[0]!.id));
+    expect(stored.map((e) => e.receivedAt.getTime())).toEqual(entries.map(([at]) => at));
+  });
+
+  it("still expands an inbox row written before grouping (one bare batch)", async () => {
+    const legacy = { ...wireEvent(600), id: "legacy-row", clientId: "legacy" };
+    const receivedAt = new Date("2026-11-20T10:00:00Z");
+    await prisma().pixelInbox.create({ data: { shopId, receivedAt, body: JSON.stringify(batch([legacy])) } });
+    expect(await drainPixelInbox()).toEqual({ claimed: 1, inserted: 1, duplicates: 0 });
+    expect(await prisma().event.findFirstOrThrow({ where: { sourceId: "legacy-row" } })).toMatchObject({ clientId: "legacy", receivedAt });
   });
 
   it("stitches the anonymous visitor to a customer when checkout completes, history included", async () => {
