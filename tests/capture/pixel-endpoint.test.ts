@@ -47,9 +47,11 @@ describe("POST /api/pixel/events", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("null");
     const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
     // [[receivedAtMs, body as received], ...]: one entry per request of the group commit.
-    const [[at, body]] = JSON.parse(stored.body) as [number, { events: { id: string }[] }][];
+    const entries = JSON.parse(stored.body) as [number, { events: { id: string }[] }][];
+    expect(entries).toHaveLength(1);
+    const [at, body] = entries[0]!;
     expect(at).toBe(stored.receivedAt.getTime());
-    expect(body!.events[0]!.id).toBe(productViewedEvent.id);
+    expect(body.events[0]!.id).toBe(productViewedEvent.id);
     expect(await prisma().event.count()).toBe(0);
 
     expect(await drainPixelInbox()).toEqual({ claimed: 1, inserted: 1, duplicates: 0 });
