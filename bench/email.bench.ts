@@ -228,6 +228,9 @@ async function compare(latencyMs: number, metric: string, messages: number): Pro
       }
     }
     const [app, baseline] = sides as [(typeof sides)[0], (typeof sides)[0]];
+    // Each round ran both sides back to back: the ratio is the median of the rounds' ratios.
+    const ratios = app.rates.map((r, i) => r / baseline.rates[i]!);
+    note(`per-round ratios: ${ratios.map((r) => r.toFixed(3)).join(", ")}`);
     report({
       bench: BENCH,
       metric,
@@ -236,6 +239,7 @@ async function compare(latencyMs: number, metric: string, messages: number): Pro
       baseline: "nodemailer pooled sendMail, pre-rendered",
       baseline_value: median(baseline.rates),
       higherIsBetter: true,
+      pairedRatios: ratios,
     });
   } finally {
     plain.close();

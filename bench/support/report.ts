@@ -11,6 +11,12 @@ export interface Measurement {
   baseline_value: number;
   /** true for throughputs (rows/s), false for latencies (ms). */
   higherIsBetter: boolean;
+  /**
+   * Per-round ratios (> 1: we are better) when each round measured both sides back to
+   * back: the reported ratio is then their median, so the machine's speed drifting
+   * between rounds cancels out instead of landing on one side.
+   */
+  pairedRatios?: readonly number[];
 }
 
 /** The JSON line printed for each measurement; `ratio` > 1 always means "we are better". */
@@ -26,7 +32,7 @@ export interface ResultLine {
 
 /** Prints exactly one JSON line to stdout and returns it. */
 export function report(m: Measurement): ResultLine {
-  const ratio = m.higherIsBetter ? m.value / m.baseline_value : m.baseline_value / m.value;
+  const ratio = m.pairedRatios?.length ? median(m.pairedRatios) : m.higherIsBetter ? m.value / m.baseline_value : m.baseline_value / m.value;
   const line: ResultLine = {
     bench: m.bench,
     metric: m.metric,
@@ -55,8 +61,12 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
 }
 
+/** The middle sample; for an even count, the mean of the two middle ones. */
 export function median(samples: readonly number[]): number {
-  return percentile(samples, 50);
+  if (samples.length === 0) throw new Error("median of no samples");
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Runs fn once and returns its result with the wall-clock time it took in ms. */

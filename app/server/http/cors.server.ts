@@ -1,4 +1,4 @@
-import { isDemoEnabled, readEnv, shopifyCredentials } from "../config.server";
+import { appBaseUrl, isDemoEnabled } from "../config.server";
 
 /**
  * Storefront origins allowed to call the public ingestion endpoint: the shop's own
@@ -15,7 +15,9 @@ export function storefrontOriginAllowed(origin: string | null, shop: { domain: s
     return false;
   }
   if (shop && (host === shop.domain || host === shop.primaryDomain || host === `www.${shop.primaryDomain}`)) return true;
-  if (host === new URL(shopifyCredentials(readEnv()).appUrl).host) return true;
+  // appBaseUrl() is cached: validating the whole environment per refused request would
+  // make a flood of foreign-origin requests the most expensive kind to answer.
+  if (host === new URL(appBaseUrl()).host) return true;
   if (isDemoEnabled() && /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host)) return true;
   return false;
 }
