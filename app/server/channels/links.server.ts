@@ -8,6 +8,7 @@ import { claimSigner, signToken } from "../security/signed-token.server";
 // Unsubscribe, preferences and opt-in links come from the compliance feature, which
 // owns the routes that read them; tracking links are ours (routes t.c/t.o).
 
+// Re-exported so that channels build every link through this one module.
 export { linkEnv, type LinkEnv };
 
 export interface RecipientRef {
