@@ -12,8 +12,12 @@ export interface Database {
   prisma: PrismaClient;
   /** Runs a multi-statement SQL script outside Prisma (migrations, maintenance). */
   execScript(sql: string): Promise<void>;
-  /** A parameterised query through the raw driver, for tools that sit below Prisma. */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A parameterised query through the raw driver, for tools that sit below Prisma.
+   * `prepare` names the statement so PostgreSQL parses and plans it once per
+   * connection: for a hot statement whose text never changes.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: string }): Promise<T[]>;
   /** A transaction on one connection through the raw driver (set-based hot paths). */
   transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -78,7 +82,8 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
     execScript: async (sql) => {
       await pool.query(sql);
     },
-    query: async <T,>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    query: async <T,>(sql: string, params: unknown[] = [], opts: { prepare?: string } = {}) =>
+      (await (opts.prepare ? pool.query({ name: opts.prepare, text: sql, values: params }) : pool.query(sql, params))).rows as T[],
     transaction: async (fn) => {
       const client = await pool.connect();
       try {

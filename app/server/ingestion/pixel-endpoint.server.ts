@@ -5,7 +5,7 @@ import { fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, typ
 import { RateLimiter } from "../http/rate-limit.server";
 import { decodeJson } from "../http/read-json.server";
 import { log } from "../log.server";
-import { shopByDomain } from "../shops/shop-cache.server";
+import { cachedShopByDomain, shopByDomain } from "../shops/shop-cache.server";
 import { acceptPixelBatch } from "./pixel-inbox.server";
 
 // Requests per second. A busy storefront sends a batch every few seconds per visitor;
@@ -37,7 +37,9 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
   if (!parsed.ok) return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);
   const batch = parsed.data;
 
-  const shop = await shopByDomain(batch.shop);
+  // null is a cached "unknown shop": only undefined (not cached) goes to the database.
+  const cached = cachedShopByDomain(batch.shop);
+  const shop = cached !== undefined ? cached : await shopByDomain(batch.shop);
   if (!shop) return json(404, { error: `Unknown shop: ${batch.shop}` }, origin);
   if (shop.installState !== "installed") return json(403, { error: "The app is not installed on this shop" }, origin);
   if (!storefrontOriginAllowed(origin, shop)) return json(403, { error: "Origin is not a storefront of this shop" }, null);

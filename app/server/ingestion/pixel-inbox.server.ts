@@ -50,7 +50,8 @@ async function writeInboxRows(items: InboxItem[]): Promise<void[]> {
     [...byShop].map(([shopId, list]) => [shopId, list[0]!.receivedAt.toISOString(), `[${list.map((i) => `[${i.receivedAt.getTime()},${i.body}]`).join(",")}]`]),
     [null, "timestamptz"],
   );
-  await database().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body) VALUES ${sql}`, params);
+  // One shop per group is the usual case: its statement text never changes, so it is prepared once.
+  await database().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body) VALUES ${sql}`, params, byShop.size === 1 ? { prepare: "pixel-inbox-row" } : {});
   return items.map(() => undefined);
 }
 

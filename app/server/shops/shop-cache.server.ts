@@ -9,9 +9,15 @@ type Cached = { shop: Pick<Shop, "id" | "domain" | "installState" | "primaryDoma
 const g = globalThis as unknown as { __flowmateShopCache?: Map<string, Cached> };
 const cache = (g.__flowmateShopCache ??= new Map());
 
-export async function shopByDomain(domain: string): Promise<Cached["shop"]> {
+/** The cached lookup when it is fresh, without a database round trip or a promise; else undefined. */
+export function cachedShopByDomain(domain: string): Cached["shop"] | undefined {
   const hit = cache.get(domain);
-  if (hit && hit.until > Date.now()) return hit.shop;
+  return hit && hit.until > Date.now() ? hit.shop : undefined;
+}
+
+export async function shopByDomain(domain: string): Promise<Cached["shop"]> {
+  const hit = cachedShopByDomain(domain);
+  if (hit !== undefined) return hit;
   const shop = await db().shop.findUnique({
     where: { domain },
     select: { id: true, domain: true, installState: true, primaryDomain: true, timezone: true, locale: true },
