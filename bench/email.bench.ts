@@ -26,7 +26,7 @@ import { isQuick, median, note, report, timeIt } from "./support/report";
 const BENCH = "email";
 const MESSAGES = isQuick() ? 1_000 : 10_000;
 const WARMUP = isQuick() ? 200 : 1_000;
-const ROUNDS = isQuick() ? 1 : 3;
+const ROUNDS = 3;
 const PROVIDER_LATENCY_MS = 20;
 /** In-flight sends: the dispatcher claims, composes and sends batches of 50. */
 const CONCURRENCY = 50;
