@@ -67,11 +67,20 @@ export function pgliteDataDir(env: AppEnv): string {
   return path.resolve(env.DATA_DIR, "pglite");
 }
 
-let cachedAppUrl: { key: string; url: string } | undefined;
-
-/** The app's public base URL without a trailing slash; called for every link of every message, so the environment is parsed only when it changed. */
-export function appBaseUrl(): string {
-  const key = `${process.env.SHOPIFY_APP_URL}|${process.env.PORT}|${process.env.NODE_ENV}`;
-  if (cachedAppUrl?.key !== key) cachedAppUrl = { key, url: shopifyCredentials(readEnv()).appUrl.replace(/\/+$/, "") };
-  return cachedAppUrl.url;
+/**
+ * A value derived from the validated environment, recomputed only when one of the
+ * variables it depends on changes: readEnv() parses the whole environment, which is
+ * too slow for paths that run per message, per link or per request.
+ */
+export function envDerived<T>(names: readonly string[], derive: (env: AppEnv) => T): () => T {
+  let cached: { key: string; value: T } | undefined;
+  return () => {
+    let key = "";
+    for (const name of names) key += `${process.env[name]}|`;
+    if (cached?.key !== key) cached = { key, value: derive(readEnv()) };
+    return cached.value;
+  };
 }
+
+/** The app's public base URL without a trailing slash. */
+export const appBaseUrl = envDerived(["SHOPIFY_APP_URL", "PORT", "NODE_ENV"], (env) => shopifyCredentials(env).appUrl.replace(/\/+$/, ""));

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { readEnv, shopifyCredentials } from "../config.server";
+import { envDerived, shopifyCredentials } from "../config.server";
 
 // Compact signed tokens for links in messages (unsubscribe, preference center, click
 // tracking, double opt-in). HMAC-SHA256 with a key derived from the app secret and
@@ -41,14 +41,8 @@ function key(purpose: TokenPurpose, secret?: string): crypto.KeyObject {
   return k;
 }
 
-let cachedSecret: { source: string; secret: string } | undefined;
-
-/** The app secret, re-read only when the environment changes: validating the whole env per signature was measurable. */
-function appSecret(): string {
-  const source = `${process.env.NODE_ENV}|${process.env.SHOPIFY_API_SECRET}`;
-  if (cachedSecret?.source !== source) cachedSecret = { source, secret: shopifyCredentials(readEnv()).apiSecretKey };
-  return cachedSecret.secret;
-}
+/** The app secret (validating the whole environment per signature was measurable). */
+const appSecret = envDerived(["NODE_ENV", "SHOPIFY_API_SECRET"], (env) => shopifyCredentials(env).apiSecretKey);
 
 export function signToken(purpose: TokenPurpose, claims: TokenClaims, secret?: string): string {
   return signJson(key(purpose, secret), JSON.stringify(claims));

@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import nodemailer, { type Transporter } from "nodemailer";
-import { readEnv } from "../../config.server";
+import { envDerived } from "../../config.server";
 
 // One pooled SMTP transport per process: SMTP_URL when set, else the in-process sink.
 const g = globalThis as unknown as { __flowmateSmtp?: { url: string; transport: Transporter } };
@@ -8,17 +8,8 @@ const g = globalThis as unknown as { __flowmateSmtp?: { url: string; transport: 
 /** Pool settings shared with the email benchmark's plain-nodemailer baseline. */
 export const POOL_OPTIONS = { pool: true, maxConnections: 5, maxMessages: 1000 } as const;
 
-let cachedUrl: { source: string; url: string } | undefined;
-
-/** Re-validated only when the variables change: readEnv() parses the whole environment, and this runs per send. */
-export function smtpUrl(): string {
-  const source = `${process.env.SMTP_URL}|${process.env.SMTP_SINK_PORT}`;
-  if (cachedUrl?.source !== source) {
-    const env = readEnv();
-    cachedUrl = { source, url: env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_SINK_PORT}` };
-  }
-  return cachedUrl.url;
-}
+/** Runs per send, so derived from the environment only when its variables change. */
+export const smtpUrl = envDerived(["SMTP_URL", "SMTP_SINK_PORT"], (env) => env.SMTP_URL ?? `smtp://127.0.0.1:${env.SMTP_SINK_PORT}`);
 
 export function mailTransport(): Transporter {
   const url = smtpUrl();
