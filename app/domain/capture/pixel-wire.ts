@@ -7,6 +7,7 @@ export const MAX_PIXEL_EVENTS = 100;
 
 const ID_MAX = 128;
 const CONTEXT_MAX = { url: 4096, referrer: 4096, title: 1024, language: 64 } as const;
+const CONTEXT_FIELDS = Object.keys(CONTEXT_MAX) as (keyof typeof CONTEXT_MAX)[];
 
 const EventShape = z.object({
   id: z.string(),
@@ -28,22 +29,20 @@ export const PixelEvent = EventShape.check((ctx) => {
   // A field of the wrong type is reported already; the limits need the types right.
   if (ctx.issues.length > 0) return;
   const e = ctx.value;
-  const idBad = e.id.length < 1 || e.id.length > ID_MAX;
-  const clientBad = e.clientId.length < 1 || e.clientId.length > ID_MAX;
-  const timeBad = Number.isNaN(Date.parse(e.timestamp));
-  const seqBad = e.seq !== undefined && !(Number.isInteger(e.seq) && e.seq >= 0);
-  const c = e.context;
-  const contextBad = c !== undefined && ((c.url?.length ?? 0) > CONTEXT_MAX.url || (c.referrer?.length ?? 0) > CONTEXT_MAX.referrer || (c.title?.length ?? 0) > CONTEXT_MAX.title || (c.language?.length ?? 0) > CONTEXT_MAX.language);
-  if (!(idBad || clientBad || timeBad || seqBad || contextBad)) return;
-  const issue = (path: (string | number)[], message: string) => ctx.issues.push({ code: "custom", message, input: e, path });
-  if (idBad) issue(["id"], `must be 1 to ${ID_MAX} characters`);
-  if (clientBad) issue(["clientId"], `must be 1 to ${ID_MAX} characters`);
-  if (timeBad) issue(["timestamp"], "must be an ISO 8601 timestamp");
-  if (seqBad) issue(["seq"], "must be a whole number, 0 or more");
-  for (const field of ["url", "referrer", "title", "language"] as const) {
-    if ((c?.[field]?.length ?? 0) > CONTEXT_MAX[field]) issue(["context", field], `must be at most ${CONTEXT_MAX[field]} characters`);
+  if (e.id.length < 1 || e.id.length > ID_MAX) ctx.issues.push(limitIssue(e, ["id"], `must be 1 to ${ID_MAX} characters`));
+  if (e.clientId.length < 1 || e.clientId.length > ID_MAX) ctx.issues.push(limitIssue(e, ["clientId"], `must be 1 to ${ID_MAX} characters`));
+  if (Number.isNaN(Date.parse(e.timestamp))) ctx.issues.push(limitIssue(e, ["timestamp"], "must be an ISO 8601 timestamp"));
+  if (e.seq !== undefined && !(Number.isInteger(e.seq) && e.seq >= 0)) ctx.issues.push(limitIssue(e, ["seq"], "must be a whole number, 0 or more"));
+  if (e.context) {
+    for (const field of CONTEXT_FIELDS) {
+      if ((e.context[field]?.length ?? 0) > CONTEXT_MAX[field]) ctx.issues.push(limitIssue(e, ["context", field], `must be at most ${CONTEXT_MAX[field]} characters`));
+    }
   }
 });
+
+function limitIssue(input: unknown, path: string[], message: string) {
+  return { code: "custom" as const, message, input, path };
+}
 
 export type PixelEvent = z.infer<typeof PixelEvent>;
 
