@@ -1,6 +1,5 @@
 import * as compliance from "../compliance/links.server";
 import { linkEnv, type LinkEnv } from "../compliance/links.server";
-import { appBaseUrl } from "../config.server";
 import { claimSigner, signToken } from "../security/signed-token.server";
 
 // Every link a message carries back into the app, signed (security/signed-token.server.ts);
@@ -19,11 +18,6 @@ export interface RecipientRef {
   channel?: "email" | "sms";
 }
 
-/** The app's public base URL (no trailing slash). */
-export function appUrl(): string {
-  return appBaseUrl();
-}
-
 /** `${appUrl}/u/${token}`: the List-Unsubscribe (RFC 8058 one-click) target and the footer link. */
 export function unsubscribeUrl(ref: RecipientRef, env?: LinkEnv): string {
   return compliance.unsubscribeUrl(ref, env);
@@ -39,12 +33,11 @@ export function confirmOptInUrl(ref: RecipientRef, nowMs: number, env?: LinkEnv)
   return compliance.confirmOptInUrl(ref, nowMs, env);
 }
 
-/** `${appUrl}/t/c/${token}`: the destination (UTM included) is signed into the token, never read from the query. */
-export function clickTrackingUrl(ref: RecipientRef, destination: string): string {
-  return clickTracker(ref)(destination);
-}
-
-/** clickTrackingUrl for many destinations of one message, with the base URL and signing key resolved once. */
+/**
+ * `${base}/t/c/${token}` for the destinations of one message, with the base URL and
+ * signing key resolved once: the destination (UTM included) is signed into the token,
+ * never read from the query.
+ */
 export function clickTracker(ref: RecipientRef, env: LinkEnv = linkEnv()): (destination: string) => string {
   const prefix = `${env.base}/t/c/`;
   const sign = claimSigner("click", claims(ref), "url", env.secret);
