@@ -21,7 +21,7 @@ import { SMTPServer } from "smtp-server";
 import { composeEmail } from "../app/server/channels/email/compose-email.server";
 import { sendEmail } from "../app/server/channels/email/send-email.server";
 import { closeMailTransport, POOL_OPTIONS } from "../app/server/channels/email/transport.server";
-import { isQuick, median, note, report, timeIt } from "./support/report";
+import { isQuick, median, note, report, roundRatios, timeIt } from "./support/report";
 
 const BENCH = "email";
 const MESSAGES = isQuick() ? 1_000 : 10_000;
@@ -229,7 +229,7 @@ async function compare(latencyMs: number, metric: string, messages: number): Pro
     }
     const [app, baseline] = sides as [(typeof sides)[0], (typeof sides)[0]];
     // Each round ran both sides back to back: the ratio is the median of the rounds' ratios.
-    const ratios = app.rates.map((r, i) => r / baseline.rates[i]!);
+    const ratios = roundRatios(app.rates, baseline.rates, true);
     note(`per-round ratios: ${ratios.map((r) => r.toFixed(3)).join(", ")}`);
     report({
       bench: BENCH,

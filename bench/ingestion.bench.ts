@@ -14,7 +14,7 @@ import { openDatabase, setDatabase } from "../app/server/db/client.server";
 import { migrate } from "../app/server/db/migrate.server";
 import { drainPixelInbox } from "../app/server/ingestion/pixel-inbox.server";
 import { descendants, startPostgres, type PostgresServer } from "./support/postgres";
-import { isQuick, median, note, report } from "./support/report";
+import { isQuick, median, note, report, roundRatios } from "./support/report";
 
 const BENCH = "ingestion";
 const quick = isQuick();
@@ -121,7 +121,6 @@ async function webhookLoad(url: string, rate: number, seconds: number) {
   });
 }
 
-
 interface Side {
   label: string;
   url: string;
@@ -151,8 +150,8 @@ async function measurePixel(appUrl: string, plainUrl: string): Promise<{ ours: S
 
 function reportPixel({ ours, base }: { ours: Side; base: Side }, suffix: string): void {
   // Each round ran both sides back to back: the ratio is the median of the rounds' ratios.
-  const rateRatios = ours.rates.map((r, i) => r / base.rates[i]!);
-  const p99Ratios = ours.p99s.map((p, i) => base.p99s[i]! / p);
+  const rateRatios = roundRatios(ours.rates, base.rates, true);
+  const p99Ratios = roundRatios(ours.p99s, base.p99s, false);
   note(`per-round ratios${suffix}: events/s ${rateRatios.map((r) => r.toFixed(3)).join(", ")}; p99 ${p99Ratios.map((r) => r.toFixed(3)).join(", ")}`);
   const baseline = `node:http parse-and-answer${suffix ? "; PostgreSQL on its own core" : ""}`;
   report({ bench: BENCH, metric: `pixel_events_per_s${suffix}`, value: median(ours.rates), unit: "events/s", baseline, baseline_value: median(base.rates), higherIsBetter: true, pairedRatios: rateRatios });
@@ -243,7 +242,7 @@ try {
       pinning.unpin();
     }
   } else note("not measured with PostgreSQL on its own core: needs taskset, 2+ cores and the private cluster");
-  const ours = { accepted: shared.ours.accepted + (ownCore?.ours.accepted ?? 0) };
+  const accepted = shared.ours.accepted + (ownCore?.ours.accepted ?? 0);
   // A 202 means the batch is committed in the inbox; the worker's expansion into Event
   // rows is measured too, so a backlog that could never drain would show.
   const inboxRows = Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM "PixelInbox"`))[0]!.n);
@@ -252,11 +251,11 @@ try {
   // Two workers, as production may run several (they take disjoint rows: SKIP LOCKED).
   const drained = (await Promise.all([drainPixelInbox(), drainPixelInbox()])).reduce((a, b) => ({ claimed: a.claimed + b.claimed, inserted: a.inserted + b.inserted, duplicates: a.duplicates + b.duplicates }));
   const drainS = (performance.now() - drainStart) / 1000;
-  if (drained.claimed < ours.accepted) throw new Error(`only ${drained.claimed} batches stored for ${ours.accepted} accepted requests`);
+  if (drained.claimed < accepted) throw new Error(`only ${drained.claimed} batches stored for ${accepted} accepted requests`);
   note(`the inbox held ${drained.claimed} batches in ${inboxRows} rows (${(drained.claimed / inboxRows).toFixed(1)} per group commit)`);
   const stored = Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM "Event"`))[0]!.n);
-  if (stored < ours.accepted * EVENTS_PER_REQUEST) throw new Error(`only ${stored} events stored for ${ours.accepted} accepted requests`);
-  note(`stored ${ours.accepted} batches durably; two workers expanded them into ${drained.inserted} events in ${drainS.toFixed(1)} s (${Math.round(drained.inserted / drainS)} events/s, two workers)`);
+  if (stored < accepted * EVENTS_PER_REQUEST) throw new Error(`only ${stored} events stored for ${accepted} accepted requests`);
+  note(`stored ${accepted} batches durably; two workers expanded them into ${drained.inserted} events in ${drainS.toFixed(1)} s (${Math.round(drained.inserted / drainS)} events/s, two workers)`);
   reportPixel(shared, "");
   if (ownCore) reportPixel(ownCore, "_db_on_own_core");
   // The expansion wrote a lot of WAL: flush it now rather than in the middle of the webhook burst.

@@ -30,6 +30,11 @@ export interface ResultLine {
   ratio: number;
 }
 
+/** Each round's ratio (> 1: we are better), for rounds that measured both sides back to back. */
+export function roundRatios(ours: readonly number[], baseline: readonly number[], higherIsBetter: boolean): number[] {
+  return ours.map((value, i) => (higherIsBetter ? value / baseline[i]! : baseline[i]! / value));
+}
+
 /** Prints exactly one JSON line to stdout and returns it. */
 export function report(m: Measurement): ResultLine {
   const ratio = m.pairedRatios?.length ? median(m.pairedRatios) : m.higherIsBetter ? m.value / m.baseline_value : m.baseline_value / m.value;
