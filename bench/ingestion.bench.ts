@@ -260,7 +260,9 @@ try {
   note(`stored ${accepted} batches durably; two workers expanded them into ${drained.inserted} events in ${drainS.toFixed(1)} s (${Math.round(drained.inserted / drainS)} events/s, two workers)`);
   reportPixel(shared, "");
   if (ownCore) reportPixel(ownCore, "_db_on_own_core");
-  // The expansion wrote a lot of WAL: flush it now rather than in the middle of the webhook burst.
+  // The expansion wrote a lot of WAL and left dead inbox rows: flush and vacuum now, as
+  // autovacuum and the checkpointer would otherwise do in the middle of the webhook burst.
+  await database.query(`VACUUM (ANALYZE) "PixelInbox", "Event"`);
   await database.query("CHECKPOINT");
 
   const burstSeconds = quick ? 3 : 5;

@@ -1,5 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as ordersCreate } from "~/routes/webhooks.orders.create";
+import { handleIngestionFastPath } from "~/server/http/fast-ingest.server";
+import { MAX_WEBHOOK_BYTES } from "~/server/ingestion/webhook-receiver.server";
 import { useTestDatabase } from "../support/db";
 import { shopifyHmac, tamper, webhookRequest } from "../support/shopify";
 
@@ -104,5 +108,99 @@ describe("webhook dedupe", () => {
     const res = await call(webhookRequest({ topic: "orders/create", shop: SHOP, body, webhookId: "wh-ev-b", eventId: "ev-shared" }));
     expect(await res.json()).toEqual({ result: "duplicate" });
     expect(await getDb().prisma.webhookDelivery.count({ where: { eventId: "ev-shared" } })).toBe(1);
+  });
+});
+
+describe("webhook size limit", () => {
+  const oversized = JSON.stringify({ id: 1, note: "x".repeat(MAX_WEBHOOK_BYTES) });
+
+  it("answers 413 with the reason, and stores nothing, for a signed body over the limit", async () => {
+    const before = await getDb().prisma.webhookDelivery.count();
+    const res = await call(webhookRequest({ topic: "orders/create", shop: SHOP, body: oversized }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "payload_too_large" });
+    expect(await getDb().prisma.webhookDelivery.count()).toBe(before);
+  });
+
+  it("stops reading at the limit when no Content-Length announces the size", async () => {
+    const before = await getDb().prisma.webhookDelivery.count();
+    const signed = webhookRequest({ topic: "orders/create", shop: SHOP, body: oversized });
+    const chunk = new TextEncoder().encode("x".repeat(1024 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Far more than the limit, unless the reader stops early.
+        if (sent++ < 64) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const headers = new Headers(signed.headers);
+    headers.delete("content-length");
+    const res = await call(new Request(signed.url, { method: "POST", headers, body: stream, duplex: "half" } as RequestInit));
+    expect(res.status).toBe(413);
+    expect(sent).toBeLessThan(16);
+    expect(await getDb().prisma.webhookDelivery.count()).toBe(before);
+  });
+});
+
+// The production server answers webhooks from a fast path on node:http
+// (app/server/http/fast-ingest.server.ts): signatures, limits and dedupe over a real socket.
+describe("webhooks over HTTP through the fast path", () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (!handleIngestionFastPath(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** Sends a signed delivery as Shopify would, through a proxy that adds its own headers. */
+  const send = (o: Parameters<typeof webhookRequest>[0], extra: Record<string, string> = {}) => {
+    const signed = webhookRequest(o);
+    const headers = new Headers(signed.headers);
+    for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+    return fetch(`${base}/webhooks/${o.topic}`, { method: "POST", headers, body: o.body });
+  };
+  const proxyHeaders = {
+    "x-forwarded-for": "203.0.113.7",
+    "x-forwarded-proto": "https",
+    "x-request-id": "req-1",
+    traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    "user-agent": "Shopify-Captain-Hook",
+    "accept-encoding": "gzip;q=1.0,deflate;q=0.6,identity;q=0.3",
+  };
+
+  it("accepts a correctly signed delivery among proxy headers, once, however often it comes", async () => {
+    const first = await send({ topic: "orders/create", shop: SHOP, body, webhookId: "wh-fast-1" }, proxyHeaders);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ result: "accepted" });
+    const again = await send({ topic: "orders/create", shop: SHOP, body, webhookId: "wh-fast-1" }, proxyHeaders);
+    expect(await again.json()).toEqual({ result: "duplicate" });
+    const rows = await getDb().prisma.webhookDelivery.findMany({ where: { webhookId: "wh-fast-1" } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ topic: "orders/create", shopDomain: SHOP, status: "received" });
+  });
+
+  it("answers 401 for a changed byte, 400 for a missing Shopify header and 413 past the limit, storing nothing", async () => {
+    const before = await getDb().prisma.webhookDelivery.count();
+    const tampered = await send({ topic: "orders/create", shop: SHOP, body: tamper(body), hmac: shopifyHmac(body) }, proxyHeaders);
+    expect(tampered.status).toBe(401);
+    const signed = webhookRequest({ topic: "orders/create", shop: SHOP, body });
+    const headers = new Headers(signed.headers);
+    headers.delete("x-shopify-webhook-id");
+    const missing = await fetch(`${base}/webhooks/orders/create`, { method: "POST", headers, body });
+    expect(missing.status).toBe(400);
+    const big = await send({ topic: "orders/create", shop: SHOP, body: JSON.stringify({ id: 2, note: "x".repeat(MAX_WEBHOOK_BYTES) }) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ error: "payload_too_large" });
+    expect(await getDb().prisma.webhookDelivery.count()).toBe(before);
+  });
+
+  it("leaves unknown topics to the router (404 here)", async () => {
+    const res = await send({ topic: "orders/unknown", shop: SHOP, body });
+    expect(res.status).toBe(404);
   });
 });

@@ -3,7 +3,16 @@ import { db } from "../db/client.server";
 import type { ComposedEmail } from "./email/compose-email.server";
 import { prepareEmail, sendAndSettleEmail, type LoadedMessage, type Outcome } from "./dispatch-email.server";
 import { dispatchSms } from "./dispatch-sms.server";
+import { POOL_OPTIONS } from "./email/transport.server";
+import { sendInWindow } from "./send-window.server";
 import { claimDueMessages, loadClaimedMessages, markSending, markStaleSendsUnknown, settle } from "./outbox.server";
+
+/**
+ * Emails marked "sending" and not yet settled, at most: twice the pool's connections
+ * keeps every connection busy while a worker killed mid-batch strands at most this
+ * many as "unknown" (the rest of its claim stays "pending" and is sent by another).
+ */
+export const SEND_WINDOW = 2 * POOL_OPTIONS.maxConnections;
 
 export interface DispatchResult {
   claimed: number;
@@ -20,7 +29,8 @@ export interface DispatchResult {
  *  1. rows stuck in "sending" past their lease become "unknown" (+ Decision), never re-sent;
  *  2. due pending rows are claimed with a lease (FOR UPDATE SKIP LOCKED);
  *  3. each is re-checked (consent, suppression, shop) and rendered;
- *  4. the batch is marked "sending" in one committed statement, before SMTP;
+ *  4. emails are marked "sending" a few at a time, each group in one committed statement
+ *     before its SMTP transactions (app/server/channels/send-window.server.ts);
  *  5. sends run in parallel over the pooled transport, each outcome recorded as it lands.
  * Any number of workers can run this concurrently; each row is sent at most once.
  */
@@ -51,13 +61,13 @@ export async function dispatchDueMessages(workerId: string, limit = 50): Promise
     }
   }
 
-  const sendable = await markSending(
-    workerId,
-    emails.map(({ message, email }) => ({ id: message.id, subject: email.rendered.subject, locale: email.rendered.locale, messageIdHeader: email.mail.messageId })),
-    at,
-  );
+  const markEmails = async (chunk: typeof emails) => {
+    const marks = chunk.map(({ message, email }) => ({ id: message.id, subject: email.rendered.subject, locale: email.rendered.locale, messageIdHeader: email.mail.messageId }));
+    const sendable = await markSending(workerId, marks, now());
+    return chunk.filter(({ message }) => sendable.has(message.id));
+  };
   await Promise.all([
-    ...emails.filter(({ message }) => sendable.has(message.id)).map(async ({ message, email }) => count(await sendAndSettleEmail(workerId, message, email))),
+    sendInWindow(emails, SEND_WINDOW, markEmails, async ({ message, email }) => count(await sendAndSettleEmail(workerId, message, email))),
     (async () => {
       for (const m of sms) count(await dispatchSms(workerId, m, at));
     })(),

@@ -7,7 +7,11 @@ import { readCappedBody } from "./read-json.server";
 
 export interface PlainRequest {
   method: string;
+  /** Absolute, as a fetch Request's. */
+  url: string;
   header(name: string): string | null;
+  /** Every header, names in lower case. */
+  headerEntries(): Iterable<[string, string]>;
   /** The body, read with a hard cap while streaming; null when larger than maxBytes. */
   readBody(maxBytes: number): Promise<Buffer | null>;
 }
@@ -25,7 +29,9 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export function fromFetchRequest(request: Request): PlainRequest {
   return {
     method: request.method,
+    url: request.url,
     header: (name) => request.headers.get(name),
+    headerEntries: () => request.headers.entries(),
     readBody: (maxBytes) => readCappedBody(request, maxBytes),
   };
 }
@@ -37,10 +43,14 @@ export function toFetchResponse(r: PlainResponse): Response {
 export function fromNodeRequest(req: IncomingMessage): PlainRequest {
   return {
     method: req.method ?? "GET",
+    get url() {
+      return `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
+    },
     header: (name) => {
       const v = req.headers[name.toLowerCase()];
       return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
     },
+    headerEntries: () => Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]])),
     readBody: (maxBytes) => readCappedNodeBody(req, maxBytes),
   };
 }

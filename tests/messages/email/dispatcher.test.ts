@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import { advanceClock, now, resetClock } from "~/server/clock.server";
-import { dispatchDueMessages, type DispatchResult } from "~/server/channels/dispatch.server";
+import { dispatchDueMessages, SEND_WINDOW, type DispatchResult } from "~/server/channels/dispatch.server";
 import { closeMailTransport } from "~/server/channels/email/transport.server";
 import { useTestDatabase } from "../../support/db";
 import { createCustomer, createShop, enqueueEmail } from "./support/fixtures";
@@ -68,6 +68,38 @@ describe("dispatchDueMessages", () => {
     // Running again finds nothing to do.
     expect(await dispatchDueMessages("worker-c", 50)).toMatchObject({ claimed: 0, sent: 0 });
     expect(smtp.received.length).toBe(before + 50);
+  });
+
+  it(`exposes at most ${SEND_WINDOW} messages of a claimed batch as "sending" while the provider is slow; the rest stay pending under the claim`, async () => {
+    const customers = await Promise.all(Array.from({ length: 30 }, () => createCustomer(prisma(), shop.id)));
+    const messages = [];
+    for (const c of customers) messages.push(await enqueueEmail(prisma(), shop.id, c));
+    const ids = messages.map((m) => m.id);
+    const statuses = async () => {
+      const rows = await prisma().message.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: true });
+      return Object.fromEntries(rows.map((r) => [r.status, r._count]));
+    };
+    // The provider holds every answer to DATA until released, as a slow one would.
+    const held: (() => void)[] = [];
+    smtp.onData(() => new Promise((resolve) => held.push(() => resolve(null))));
+    const before = smtp.received.length;
+
+    const dispatching = dispatchDueMessages("worker-slow", 50);
+    for (let i = 0; i < 200 && held.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(held.length).toBe(5); // the pool's five connections, each inside DATA
+    // A worker killed now would strand only these as "unknown"; the other 20 would go
+    // back to the queue when their claim expires.
+    expect(await statuses()).toEqual({ sending: SEND_WINDOW, pending: 30 - SEND_WINDOW });
+
+    // Released one by one, the window moves on: the 30 go out, each once.
+    for (let i = 0; i < 1000 && smtp.received.length - before < 30; i++) {
+      held.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+      expect((await statuses()).sending ?? 0).toBeLessThanOrEqual(SEND_WINDOW);
+    }
+    expect(await dispatching).toMatchObject({ claimed: 30, sent: 30 });
+    expect(await statuses()).toEqual({ sent: 30 });
+    expect(new Set(smtp.received.slice(before).map((m) => m.parsed.messageId)).size).toBe(30);
   });
 
   it("marks a message left in 'sending' by a dead worker as unknown, with a Decision, and never re-sends it", async () => {

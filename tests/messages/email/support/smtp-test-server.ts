@@ -16,8 +16,11 @@ export interface SmtpTestServer {
   received: ReceivedMail[];
   /** Answer RCPT TO for an address (550 user unknown, 451 try later...); null accepts, "drop" hangs up. */
   onRecipient: (fn: (address: string) => Reply | "drop") => void;
-  /** Answer the end of DATA; "drop" closes the connection without a reply (outcome unknown). */
-  onData: (fn: (to: string[]) => Reply | "drop") => void;
+  /**
+   * Answer the end of DATA; "drop" closes the connection without a reply (outcome
+   * unknown); a promise holds the answer until it settles.
+   */
+  onData: (fn: (to: string[]) => Reply | "drop" | Promise<Reply>) => void;
   close: () => Promise<void>;
 }
 
@@ -28,7 +31,7 @@ export interface SmtpTestServer {
 export async function startSmtpTestServer(): Promise<SmtpTestServer> {
   const received: ReceivedMail[] = [];
   let recipientRule: (address: string) => Reply | "drop" = () => null;
-  let dataRule: (to: string[]) => Reply | "drop" = () => null;
+  let dataRule: (to: string[]) => Reply | "drop" | Promise<Reply> = () => null;
   const smtpError = (r: { code: number; message: string }) => Object.assign(new Error(r.message), { responseCode: r.code });
   const server = new SMTPServer({
     authOptional: true,
@@ -44,7 +47,9 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
-        const rule = dataRule(to);
+        void Promise.resolve(dataRule(to)).then((rule) => answerData(rule, to));
+      });
+      const answerData = (rule: Reply | "drop", to: string[]) => {
         if (rule === "drop") {
           // The message arrived, the answer never does: the sender cannot know.
           void simpleParser(Buffer.concat(chunks)).then((parsed) => received.push({ envelopeTo: to, raw: Buffer.concat(chunks), parsed }));
@@ -60,7 +65,7 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
           },
           (err: Error) => callback(err),
         );
-      });
+      };
     },
   });
   const dropConnection = (sessionId: string) => {
