@@ -191,7 +191,7 @@ export class JourneyWrites {
       await q(
         `UPDATE "Enrollment" e SET state = u.state, status = u.status, "nextWakeAt" = u.wake, "exitReason" = u.exit_reason,
                 "goalReachedAt" = u.goal, "finishedAt" = u.finished, "plannedSendAt" = u.planned_at, "plannedSendChannel" = u.planned_ch,
-                "interestedIn" = ARRAY(SELECT jsonb_array_elements_text(u.interested)), "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+                "interestedIn" = ARRAY(SELECT jsonb_array_elements_text(u.interested)),
                 "updatedAt" = $11
          FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::timestamptz[],
                      $8::timestamptz[], $9::text[], $10::jsonb[])

@@ -9,6 +9,7 @@ import { routeEvents } from "../journeys/router.server";
 import { syncPendingConsentToShopify } from "../compliance/consent-sync.server";
 import { runDueEnrollments } from "../journeys/runner.server";
 import { sweepTimeTriggers } from "../journeys/sweep.server";
+import { pruneExpiredData } from "../compliance/retention.server";
 
 export interface WorkerHandle {
   id: string;
@@ -33,11 +34,20 @@ export function startWorker(opts: { idleMs?: number; id?: string } = {}): Worker
   let lastSweep = 0;
   const SWEEP_EVERY_MS = 5 * 60_000;
 
+  // Data past its retention (app/domain/privacy/retention.ts) goes hourly, in bounded batches.
+  let lastPrune = 0;
+  const PRUNE_EVERY_MS = 60 * 60_000;
+
   async function drain(): Promise<number> {
     let total = 0;
     if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
       lastSweep = Date.now();
       total += (await sweepTimeTriggers()).enrolled;
+    }
+    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = Date.now();
+      const pruned = await pruneExpiredData().catch((err: unknown) => log.warn("retention sweep failed; retried next hour", { worker: id, err: String(err) }));
+      if (pruned && pruned.failedWebhookPayloads + pruned.webhookRecords + pruned.storefrontEvents > 0) log.info("retention sweep", { worker: id, ...pruned });
     }
     for (;;) {
       const r = await processWebhookBatch(id);
