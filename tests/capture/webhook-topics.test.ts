@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { dataRequestExport } from "~/server/admin/privacy-requests.server";
 import { useTestDatabase } from "../support/db";
 import { deliver, drainWebhooks } from "../support/webhooks";
 import { checkoutPayload, customerPayload, orderPayload, productPayload } from "./shopify-fixtures";
@@ -234,6 +235,35 @@ describe("app and privacy", () => {
     const orders = await prisma().order.count({ where: { shopId, customerId: bob.id } });
     expect(orders).toBeGreaterThan(0);
     expect(a.details).toMatchObject({ dataRequestId: 9999, profiles: [bob.id], held: { orders } });
+  });
+
+  it("the data request's export holds the customer's profile, consent history and orders, and nobody else's", async () => {
+    // Another customer in this shop and the same person in another shop stay out of it.
+    await send("customers/create", customerPayload({ id: 7064055069999, email: "ewa@example.com", phone: "+48 601 999 888", first_name: "Ewa" }));
+    const other = await prisma().shop.create({ data: { domain: "topics-other.myshopify.com", name: "Other" } });
+    await prisma().customer.create({ data: { shopId: other.id, email: "bob.norman@example.com", firstName: "Bob elsewhere" } });
+    const shop = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
+    const request = await prisma().auditLog.findFirstOrThrow({ where: { shopId, action: "privacy.data_requested" } });
+
+    const found = await dataRequestExport(shop, request.id.toString());
+    expect(found?.filename).toBe("customer-data-9999.json");
+    const data = JSON.parse(JSON.stringify(found!.body)) as Record<string, unknown[]> & { request: unknown; shop: unknown };
+    expect(data.request).toMatchObject({ id: 9999 });
+    expect(data.shop).toEqual({ domain: SHOP, name: "Topics" });
+    expect(data.profiles).toEqual([expect.objectContaining({ email: "bob.norman@example.com", phone: "+48601234567", firstName: "Bob" })]);
+    expect(data.consentHistory).toEqual(expect.arrayContaining([expect.objectContaining({ channel: "email", state: "subscribed" })]));
+    expect(data.orders!.length).toBeGreaterThan(0);
+    expect(data.orders![0]).toMatchObject({ lines: expect.arrayContaining([expect.objectContaining({ title: expect.any(String) })]) });
+    const text = JSON.stringify(found!.body);
+    expect(text).not.toContain("ewa@example.com");
+    expect(text).not.toContain("Bob elsewhere");
+
+    // Only this shop's data requests can be exported.
+    expect(await dataRequestExport(other, request.id.toString())).toBeNull();
+    const notARequest = await prisma().auditLog.create({ data: { shopId, actor: "test", action: "flow.on", at: new Date() } });
+    expect(await dataRequestExport(shop, notARequest.id.toString())).toBeNull();
+    expect(await dataRequestExport(shop, "99999999999999999999")).toBeNull();
+    expect(await dataRequestExport(shop, "1 OR 1=1")).toBeNull();
   });
 
   it("customers/redact erases the person's data but keeps anonymous facts", async () => {

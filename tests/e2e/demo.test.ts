@@ -1,8 +1,9 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "~/server/config.server";
 import { DEMO_SMS_FROM_NUMBER, DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "~/server/dev/demo-sms";
-import { DEMO_SHOP, demoCustomers } from "~/server/dev/demo-store";
+import { DEMO_SHOP, demoCustomers, demoOrders } from "~/server/dev/demo-store";
 import { checkoutPayload } from "../capture/shopify-fixtures";
 import { hasChromium, launchBrowser, screenshotPath } from "../support/browser";
 import { startApp, type AppProcess } from "../support/app-process";
@@ -46,19 +47,7 @@ describe("npm run demo", () => {
         abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-e2e-sms/recover?key=k`,
       }),
     );
-    const webhook = await fetch(`${app.url}/webhooks/checkouts/create`, {
-      method: "POST",
-      body,
-      headers: {
-        "content-type": "application/json",
-        "x-shopify-topic": "checkouts/create",
-        "x-shopify-shop-domain": DEMO_SHOP.domain,
-        "x-shopify-hmac-sha256": crypto.createHmac("sha256", DEMO_API_SECRET).update(body).digest("base64"),
-        "x-shopify-webhook-id": crypto.randomUUID(),
-        "x-shopify-api-version": "2026-10",
-      },
-    });
-    expect(webhook.status).toBe(200);
+    expect((await postWebhook("checkouts/create", body)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 2000)); // the in-process worker stores and routes it
     await advance(3_600_000 + 60_000);
     await waitFor(async () => (await (await fetch(`${app.url}/dev/mail`)).text()).includes(customer.email), "email 1");
@@ -226,7 +215,59 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await close();
     }
   });
+  it("answers a customer's data request from the privacy page: the JSON download, in English and Polish", { timeout: 120_000 }, async () => {
+    const customers = demoCustomers();
+    const buyer = customers.find((c) => demoOrders(customers).some((o) => o.customerId === c.id))!;
+    const body = JSON.stringify({
+      shop_id: 1,
+      shop_domain: DEMO_SHOP.domain,
+      orders_requested: [],
+      customer: { id: buyer.id, email: buyer.email, phone: buyer.phone },
+      data_request: { id: 4242 },
+    });
+    expect((await postWebhook("customers/data_request", body)).status).toBe(200);
+    await waitFor(async () => (await (await fetch(`${app.url}/app/privacy`)).text()).includes("Shopify request 4242"), "the data request on the privacy page");
+
+    const { context, close } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${app.url}/app/privacy`, { waitUntil: "networkidle" });
+      expect(await page.textContent("body")).toContain("Profiles found: 1");
+      await page.screenshot({ path: screenshotPath("admin-privacy-en.png"), fullPage: true });
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download data (JSON)" }).first().click()]);
+      expect(download.suggestedFilename()).toBe("customer-data-4242.json");
+      const data = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as { profiles: { email: string }[]; orders: unknown[]; consentHistory: unknown[] };
+      expect(data.profiles.map((p) => p.email)).toEqual([buyer.email]);
+      expect(data.orders.length).toBeGreaterThan(0);
+
+      await page.goto(`${app.url}/app/privacy?lang=pl`, { waitUntil: "networkidle" });
+      expect(await page.textContent("body")).toContain("Wnioski o dane osobowe");
+      expect(await page.textContent("body")).toContain("Pobierz dane (JSON)");
+      await page.screenshot({ path: screenshotPath("admin-privacy-pl.png"), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
+
+/** A delivery as Shopify signs it for the demo app. */
+function postWebhook(topic: string, body: string): Promise<Response> {
+  return fetch(`${app.url}/webhooks/${topic}`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-shop-domain": DEMO_SHOP.domain,
+      "x-shopify-hmac-sha256": crypto.createHmac("sha256", DEMO_API_SECRET).update(body).digest("base64"),
+      "x-shopify-webhook-id": crypto.randomUUID(),
+      "x-shopify-api-version": "2026-10",
+    },
+  });
+}
 
 async function demoNow(): Promise<Date> {
   return new Date(((await (await fetch(`${app.url}/dev/clock`)).json()) as { now: string }).now);

@@ -5,6 +5,7 @@ import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFlowDefinition } from "~/domain/journey";
+import { SEND_WINDOW } from "~/server/channels/dispatch.server";
 import { openDatabase, type Database } from "~/server/db/client.server";
 import { migrate } from "~/server/db/migrate.server";
 import { freePort } from "../support/app-process";
@@ -195,10 +196,11 @@ describe.skipIf(!pgUrl)("worker processes on one PostgreSQL", () => {
         expect(["sent", "unknown"], `${m.status}: ${m.error}`).toContain(m.status);
         if (m.status === "sent") expect(received.get(m.messageIdHeader!)).toBe(1);
       }
-      // A kill can strand the batch it was sending as "unknown" (never sent twice, by
-      // design), and where the 20+ kills land varies from run to run (95 of 240 once):
-      // this only checks that most messages still went out.
-      expect(messages.filter((m) => m.status === "sent").length).toBeGreaterThanOrEqual(120);
+      // A kill can strand what it was sending as "unknown" (never sent twice, by design),
+      // but only the dispatcher's window of SEND_WINDOW marked messages, not its whole
+      // claimed batch: 0 of 240 in four runs of this test (95 when a whole batch of 50
+      // was marked at once). Four stranded windows at most.
+      expect(messages.filter((m) => m.status === "unknown").length).toBeLessThanOrEqual(4 * SEND_WINDOW);
     } finally {
       await new Promise<void>((r) => smtp.close(() => r()));
     }

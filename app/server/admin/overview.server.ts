@@ -21,8 +21,9 @@ export async function loadOverview(shop: Shop) {
       _sum: { totalPrice: true },
     }),
     db().event.count({ where: { shopId, occurredAt: { gte: since24h } } }),
-    db().webhookDelivery.count({ where: { shopId } }),
-    db().webhookDelivery.count({ where: { shopId, status: "rejected" } }),
+    // Delivery records are kept 30 days (app/domain/privacy/retention.ts).
+    db().webhookDelivery.count({ where: { shopId, receivedAt: { gte: since30 } } }),
+    db().webhookDelivery.count({ where: { shopId, status: "rejected", receivedAt: { gte: since30 } } }),
     db().order.findMany({
       where: { shopId, processedAt: { lte: at } },
       orderBy: { processedAt: "desc" },

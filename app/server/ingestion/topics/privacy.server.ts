@@ -2,6 +2,7 @@ import { Prisma } from "@prisma/client";
 import { PrivacyCustomerPayload, ShopRedactPayload } from "~/domain/capture/shopify-payloads";
 import { normalizeEmail } from "~/domain/identity/normalize";
 import type { Tx } from "../../profiles/identity.server";
+import { DATA_REQUEST_ACTION } from "../../compliance/data-export.server";
 import { parsePayload } from "./parse";
 import type { TopicContext } from "./types";
 
@@ -68,7 +69,8 @@ export async function handleCustomerRedact({ tx, shop, payload, at }: TopicConte
 /**
  * customers/data_request: the merchant must hand the customer their data. We record
  * the request with what we hold (by reference, not by copying personal data into the
- * log); the export itself is produced from the admin.
+ * log); the merchant downloads the export from the admin's privacy page, built then
+ * (app/server/compliance/data-export.server.ts).
  */
 export async function handleDataRequest({ tx, shop, payload, at }: TopicContext): Promise<void> {
   const p = parsePayload(PrivacyCustomerPayload, payload);
@@ -84,7 +86,7 @@ export async function handleDataRequest({ tx, shop, payload, at }: TopicContext)
     data: {
       shopId: shop.id,
       actor: "shopify",
-      action: "privacy.data_requested",
+      action: DATA_REQUEST_ACTION,
       subjectType: "customer",
       subjectId: ids[0] ?? null,
       details: { dataRequestId: p.data_request?.id ?? null, profiles: ids, held: { events, orders, messages, consents } },
