@@ -24,4 +24,9 @@ export function translator(locale: Locale): Translate {
   };
 }
 
+/** Whether a key exists, for keys built from data (a decision's reason code). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
 export type { MessageKey };

@@ -36,6 +36,7 @@ export default function AppLayout() {
           </Link>
           <Link to="/app/flows">{t("nav.flows")}</Link>
           <Link to="/app/preview">{t("nav.preview")}</Link>
+          <Link to="/app/customers">{t("nav.customers")}</Link>
           <Link to="/app/privacy">{t("nav.privacy")}</Link>
         </NavMenu>
         <Outlet />
@@ -54,6 +55,7 @@ export default function AppLayout() {
           <Link to={`/app${q}`}>{t("nav.home")}</Link>
           <Link to={`/app/flows${q}`}>{t("nav.flows")}</Link>
           <Link to={`/app/preview${q}`}>{t("nav.preview")}</Link>
+          <Link to={`/app/customers${q}`}>{t("nav.customers")}</Link>
           <Link to={`/app/privacy${q}`}>{t("nav.privacy")}</Link>
           <a href={`/dev/mail${q}`}>{t("nav.mail")}</a>
           <a href={`/dev/storefront${q}`}>{t("nav.storefront")}</a>

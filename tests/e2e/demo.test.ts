@@ -215,6 +215,37 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await close();
     }
   });
+  it("explains on the customers page why the abandoned-checkout customer got their reminders, in English and Polish", { timeout: 120_000 }, async () => {
+    // The customer of the SMS test above: entered the flow, then got an email and a text.
+    const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
+    const { context, close } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${app.url}/app/customers`, { waitUntil: "networkidle" });
+      expect(await page.textContent("body")).toContain("Latest decisions in your shop");
+      await page.screenshot({ path: screenshotPath("admin-customers-en.png"), fullPage: true });
+
+      await page.getByLabel("Email, phone or Shopify customer id").fill(customer.email.toUpperCase());
+      await page.getByRole("button", { name: "Find" }).click();
+      // A client-side navigation: wait for the customer's timeline itself.
+      await page.getByRole("heading", { name: "Decisions, newest first" }).waitFor();
+      const body = await page.textContent("body");
+      expect(body).toContain(customer.email);
+      expect(body).toContain("Consent, frequency caps, quiet hours and flow priorities all allowed it.");
+      expect(body).toContain("The flow's trigger happened.");
+      await page.screenshot({ path: screenshotPath("admin-customer-why-en.png"), fullPage: true });
+
+      await page.goto(`${page.url()}&lang=pl`, { waitUntil: "networkidle" });
+      expect(await page.textContent("body")).toContain("Zgoda, limity częstotliwości, godziny ciszy i priorytety przepływów na to pozwoliły.");
+      await page.screenshot({ path: screenshotPath("admin-customer-why-pl.png"), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it("answers a customer's data request from the privacy page: the JSON download, in English and Polish", { timeout: 120_000 }, async () => {
     const customers = demoCustomers();
     const buyer = customers.find((c) => demoOrders(customers).some((o) => o.customerId === c.id))!;

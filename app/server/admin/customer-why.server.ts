@@ -1,0 +1,124 @@
+import type { Shop } from "@prisma/client";
+import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
+import { db } from "../db/client.server";
+
+// "Why did this customer get, or not get, this message?": the decision log read back
+// per customer, with the profile's consent and the flows they went through. Every
+// query is scoped by the shop.
+
+const TIMELINE_LIMIT = 200;
+
+export interface WhyDecision {
+  id: string;
+  at: string;
+  customerId: string | null;
+  customer: string | null;
+  flow: string | null;
+  stepId: string | null;
+  outcome: string;
+  reason: string;
+  channel: string | null;
+  message: { status: string; subject: string | null; sentAt: string | null } | null;
+}
+
+/** Profiles matching an email, a phone number or a Shopify customer id (exact, normalised). */
+export async function findCustomers(shop: Shop, query: string) {
+  const q = query.trim();
+  if (!q) return [];
+  const or = [];
+  const email = q.includes("@") ? normalizeEmail(q) : null;
+  if (email) or.push({ email });
+  // A number typed without its country code is read as one of the shop's country.
+  const country = (shop.postalAddress as { countryCodeV2?: unknown } | null)?.countryCodeV2;
+  const phone = email ? null : normalizePhone(q, typeof country === "string" ? country : null);
+  if (phone) or.push({ phone });
+  if (/^\d{1,18}$/.test(q)) or.push({ shopifyCustomerId: BigInt(q) });
+  if (or.length === 0) return [];
+  return db().customer.findMany({
+    where: { shopId: shop.id, mergedIntoId: null, OR: or },
+    select: { id: true, email: true, phone: true, firstName: true, lastName: true },
+    take: 10,
+  });
+}
+
+/** The shop's latest decisions, for the page before a search. */
+export async function recentDecisions(shop: Shop, take = 25): Promise<WhyDecision[]> {
+  const rows = await db().decision.findMany({ where: { shopId: shop.id }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
+  return describeDecisions(shop, rows);
+}
+
+export async function customerWhy(shop: Shop, customerId: string) {
+  const customer = await db().customer.findFirst({
+    where: { id: customerId, shopId: shop.id },
+    select: {
+      id: true, email: true, phone: true, firstName: true, lastName: true, locale: true, redactedAt: true,
+      emailConsentState: true, emailOptInLevel: true, emailConsentSource: true, emailConsentUpdatedAt: true,
+      smsConsentState: true, smsOptInLevel: true, smsConsentSource: true, smsConsentUpdatedAt: true,
+      unsubscribedTopics: true, marketingPausedUntil: true, lastEngagedAt: true,
+    },
+  });
+  if (!customer) return null;
+  const [decisions, enrollments, suppressions] = await Promise.all([
+    db().decision.findMany({ where: { shopId: shop.id, customerId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: TIMELINE_LIMIT }),
+    db().enrollment.findMany({
+      where: { shopId: shop.id, customerId },
+      orderBy: { enteredAt: "desc" },
+      select: { id: true, status: true, holdout: true, enteredAt: true, finishedAt: true, exitReason: true, flow: { select: { name: true } } },
+    }),
+    db().suppression.findMany({
+      where: { shopId: shop.id, address: { in: [customer.email, customer.phone].filter((a): a is string => Boolean(a)) } },
+      select: { channel: true, reason: true, createdAt: true },
+    }),
+  ]);
+  return {
+    customer: {
+      ...customer,
+      emailConsentUpdatedAt: customer.emailConsentUpdatedAt?.toISOString() ?? null,
+      smsConsentUpdatedAt: customer.smsConsentUpdatedAt?.toISOString() ?? null,
+      marketingPausedUntil: customer.marketingPausedUntil?.toISOString() ?? null,
+      lastEngagedAt: customer.lastEngagedAt?.toISOString() ?? null,
+      redactedAt: customer.redactedAt?.toISOString() ?? null,
+    },
+    suppressions: suppressions.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })),
+    enrollments: enrollments.map((e) => ({
+      id: e.id,
+      flow: e.flow.name,
+      status: e.status,
+      holdout: e.holdout,
+      enteredAt: e.enteredAt.toISOString(),
+      finishedAt: e.finishedAt?.toISOString() ?? null,
+      exitReason: e.exitReason,
+    })),
+    decisions: await describeDecisions(shop, decisions),
+  };
+}
+
+type DecisionRow = Awaited<ReturnType<ReturnType<typeof db>["decision"]["findMany"]>>[number];
+
+async function describeDecisions(shop: Shop, rows: DecisionRow[]): Promise<WhyDecision[]> {
+  const ids = (pick: (r: DecisionRow) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => Boolean(x)))];
+  const [flows, messages, customers] = await Promise.all([
+    db().flow.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.flowId) } }, select: { id: true, name: true } }),
+    db().message.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.messageId) } }, select: { id: true, status: true, subject: true, sentAt: true, channel: true } }),
+    db().customer.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.customerId) } }, select: { id: true, email: true, phone: true, firstName: true, lastName: true } }),
+  ]);
+  const flowName = new Map(flows.map((f) => [f.id, f.name]));
+  const message = new Map(messages.map((m) => [m.id, m]));
+  const who = new Map(customers.map((c) => [c.id, [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || null]));
+  return rows.map((r) => {
+    const m = r.messageId ? message.get(r.messageId) : undefined;
+    const details = (r.details ?? {}) as { channel?: unknown };
+    return {
+      id: r.id.toString(),
+      at: r.at.toISOString(),
+      customerId: r.customerId,
+      customer: r.customerId ? (who.get(r.customerId) ?? null) : null,
+      flow: r.flowId ? (flowName.get(r.flowId) ?? null) : null,
+      stepId: r.stepId,
+      outcome: r.outcome,
+      reason: r.reason,
+      channel: m?.channel ?? (typeof details.channel === "string" ? details.channel : null),
+      message: m ? { status: m.status, subject: m.subject, sentAt: m.sentAt?.toISOString() ?? null } : null,
+    };
+  });
+}

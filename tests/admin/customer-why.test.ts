@@ -1,0 +1,100 @@
+// The customers page's data: why a customer got a message, or did not, read back from
+// the decision log that real flows wrote, scoped by shop.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Shop } from "@prisma/client";
+import { isMessageKey } from "~/i18n";
+import { customerWhy, findCustomers, recentDecisions } from "~/server/admin/customer-why.server";
+import { advanceClock, setClock } from "~/server/clock.server";
+import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
+import { routeEvents } from "~/server/journeys/router.server";
+import { runDueEnrollments } from "~/server/journeys/runner.server";
+import { checkoutPayload } from "../capture/shopify-fixtures";
+import { useTestDatabase } from "../support/db";
+import { deliver, drainWebhooks } from "../support/webhooks";
+
+const SHOP = "why.myshopify.com";
+const getDb = useTestDatabase();
+const prisma = () => getDb().prisma;
+let shop: Shop;
+let other: Shop;
+
+async function settle() {
+  await drainWebhooks();
+  while ((await routeEvents()).claimed > 0);
+  while ((await runDueEnrollments()).claimed > 0);
+}
+
+beforeAll(async () => {
+  // Tuesday 10:00 in Warsaw: inside every send window.
+  setClock(new Date("2026-11-24T09:00:00Z"));
+  shop = await prisma().shop.create({ data: { domain: SHOP, name: "Why", timezone: "Europe/Warsaw", holdoutPercent: 0, locale: "pl" } });
+  other = await prisma().shop.create({ data: { domain: "why-other.myshopify.com", name: "Other" } });
+  await installCatalogue(shop.id);
+  await setFlowStatus(shop.id, "abandoned_checkout", "on", "test");
+  const subscribed = { emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"), locale: "pl" };
+  await prisma().customer.create({ data: { shopId: shop.id, email: "carla@example.com", firstName: "Carla", phone: "+48601555444", ...subscribed } });
+  await prisma().customer.create({ data: { shopId: shop.id, email: "dan@example.com", firstName: "Dan", emailConsentState: "not_subscribed" } });
+  await prisma().customer.create({ data: { shopId: other.id, email: "carla@example.com", firstName: "Carla elsewhere", ...subscribed } });
+  for (const [token, email] of [["chk-carla", "carla@example.com"], ["chk-dan", "dan@example.com"]] as const) {
+    await deliver(SHOP, "checkouts/create", checkoutPayload({ token, email, total_price: "320.00", created_at: "2026-11-24T09:00:00Z", updated_at: "2026-11-24T09:00:00Z" }));
+  }
+  await settle();
+  advanceClock(3_600_000);
+  await settle();
+});
+
+describe("customer why", () => {
+  it("finds a profile by email, phone (with or without the country code) or not at all, within the shop only", async () => {
+    expect((await findCustomers(shop, "  Carla@Example.com ")).map((c) => c.firstName)).toEqual(["Carla"]);
+    expect((await findCustomers(shop, "+48 601 555 444")).map((c) => c.firstName)).toEqual(["Carla"]);
+    await prisma().shop.update({ where: { id: shop.id }, data: { postalAddress: { countryCodeV2: "PL" } } });
+    expect((await findCustomers({ ...shop, postalAddress: { countryCodeV2: "PL" } }, "601 555 444")).map((c) => c.firstName)).toEqual(["Carla"]);
+    expect(await findCustomers(shop, "nobody@example.com")).toEqual([]);
+    expect(await findCustomers(shop, "")).toEqual([]);
+    expect((await findCustomers(other, "carla@example.com")).map((c) => c.firstName)).toEqual(["Carla elsewhere"]);
+  });
+
+  it("shows the reminder sent to the subscribed customer: entered, sent because everything allowed it, the message waiting in the outbox", async () => {
+    const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
+    const why = (await customerWhy(shop, carla.id))!;
+    expect(why.customer).toMatchObject({ email: "carla@example.com", emailConsentState: "subscribed" });
+    expect(why.enrollments).toEqual([expect.objectContaining({ flow: expect.stringMatching(/checkout/i), status: "active" })]);
+    const sent = why.decisions.find((d) => d.outcome === "send")!;
+    expect(sent).toMatchObject({ reason: "allowed", channel: "email", flow: why.enrollments[0]!.flow, message: { status: "pending" } });
+    expect(why.decisions.at(-1)).toMatchObject({ outcome: "enter", reason: "trigger" }); // newest first
+  });
+
+  it("explains why the customer without consent got nothing", async () => {
+    const dan = (await findCustomers(shop, "dan@example.com"))[0]!;
+    const why = (await customerWhy(shop, dan.id))!;
+    expect(why.decisions.some((d) => d.outcome !== "send" && d.reason === "no_consent")).toBe(true);
+    expect(why.decisions.some((d) => d.outcome === "send")).toBe(false);
+    expect(await prisma().message.count({ where: { customerId: dan.id } })).toBe(0);
+  });
+
+  it("never shows one shop's customer to another shop", async () => {
+    const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
+    expect(await customerWhy(other, carla.id)).toBeNull();
+    expect(await recentDecisions(other)).toEqual([]);
+  });
+
+  it("lists the shop's latest decisions with who they were about, newest first", async () => {
+    const recent = await recentDecisions(shop);
+    expect(new Set(recent.map((d) => d.customer))).toEqual(new Set(["Carla", "Dan"]));
+    const times = recent.map((d) => d.at);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it("has an English and a Polish sentence for every reason the flows and the dispatcher record", () => {
+    const reasons = [
+      "trigger", "allowed", "holdout", "no_consent", "no_address", "suppressed", "suppressed_address", "frequency_cap", "lost_priority",
+      "quiet_hours", "deferral_expired", "goal_reached", "end_of_flow", "exit_condition", "exit_step", "loop_guard", "invalid_step",
+      "flow_switched_off", "app_uninstalled", "sunset", "trigger_mismatch", "entry_condition", "already_enrolled", "reentry_never",
+      "reentry_window", "not_in_rollout", "render_failed", "discount_unavailable", "hard_bounce", "send_failed", "outcome_unknown",
+      "sms_cost_unconfirmed", "sms_channel_unavailable", "paused", "topic_opt_out", "unknown_customer", "address_changed",
+      "shop_not_installed", "redacted", "customer_gone",
+    ];
+    // The Polish dictionary is typed to have every English key.
+    expect(reasons.filter((r) => !isMessageKey(`why.reason.${r}`))).toEqual([]);
+  });
+});
