@@ -6,23 +6,15 @@ import { isMessageKey } from "~/i18n";
 import { customerWhy, findCustomers, recentDecisions } from "~/server/admin/customer-why.server";
 import { advanceClock, setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
-import { routeEvents } from "~/server/journeys/router.server";
-import { runDueEnrollments } from "~/server/journeys/runner.server";
 import { checkoutPayload } from "../capture/shopify-fixtures";
 import { useTestDatabase } from "../support/db";
-import { deliver, drainWebhooks } from "../support/webhooks";
+import { deliver, settleJourneys } from "../support/webhooks";
 
 const SHOP = "why.myshopify.com";
 const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
 let shop: Shop;
 let other: Shop;
-
-async function settle() {
-  await drainWebhooks();
-  while ((await routeEvents()).claimed > 0);
-  while ((await runDueEnrollments()).claimed > 0);
-}
 
 beforeAll(async () => {
   // Tuesday 10:00 in Warsaw: inside every send window.
@@ -38,9 +30,9 @@ beforeAll(async () => {
   for (const [token, email] of [["chk-carla", "carla@example.com"], ["chk-dan", "dan@example.com"]] as const) {
     await deliver(SHOP, "checkouts/create", checkoutPayload({ token, email, total_price: "320.00", created_at: "2026-11-24T09:00:00Z", updated_at: "2026-11-24T09:00:00Z" }));
   }
-  await settle();
+  await settleJourneys();
   advanceClock(3_600_000);
-  await settle();
+  await settleJourneys();
 });
 
 describe("customer why", () => {

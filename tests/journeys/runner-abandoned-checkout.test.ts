@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { advanceClock, setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
-import { routeEvents } from "~/server/journeys/router.server";
-import { runDueEnrollments } from "~/server/journeys/runner.server";
 import { useTestDatabase } from "../support/db";
-import { deliver, drainWebhooks } from "../support/webhooks";
+import { deliver, settleJourneys } from "../support/webhooks";
 import { checkoutPayload, orderPayload } from "../capture/shopify-fixtures";
 
 const SHOP = "journeys.myshopify.com";
@@ -12,12 +10,6 @@ const HOUR = 3_600_000;
 const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
 let shopId: string;
-
-async function settle() {
-  await drainWebhooks();
-  while ((await routeEvents()).claimed > 0);
-  while ((await runDueEnrollments()).claimed > 0);
-}
 
 beforeAll(async () => {
   // Tuesday 10:00 in Warsaw: inside every send window.
@@ -33,14 +25,14 @@ beforeAll(async () => {
 describe("abandoned checkout, durably, over the database", () => {
   it("enrolls on the checkout webhook and queues the first reminder an hour later", async () => {
     await deliver(SHOP, "checkouts/create", checkoutPayload({ token: "chk-1", total_price: "320.00", created_at: "2026-11-24T09:00:00Z", updated_at: "2026-11-24T09:00:00Z" }));
-    await settle();
+    await settleJourneys();
     const enrollment = await prisma().enrollment.findFirstOrThrow({ where: { shopId } });
     expect(enrollment).toMatchObject({ status: "active", contextKey: "chk-1" });
     expect(enrollment.nextWakeAt!.getTime() - new Date("2026-11-24T09:00:00Z").getTime()).toBeGreaterThanOrEqual(HOUR - 1000);
     expect(await prisma().message.count({ where: { shopId } })).toBe(0);
 
     advanceClock(HOUR);
-    await settle();
+    await settleJourneys();
     const messages = await prisma().message.findMany({ where: { shopId } });
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ channel: "email", purpose: "marketing", status: "pending", toAddress: "carla@example.com", locale: "pl" });
@@ -50,18 +42,18 @@ describe("abandoned checkout, durably, over the database", () => {
   });
 
   it("the same wake run twice (a replay) queues nothing twice", async () => {
-    await settle();
+    await settleJourneys();
     expect(await prisma().message.count({ where: { shopId } })).toBe(1);
   });
 
   it("an order for the checkout ends the flow: no further reminder", async () => {
     await deliver(SHOP, "orders/create", orderPayload({ id: 4242, name: "#4242", email: "carla@example.com", customer: null, checkout_token: "chk-1", created_at: "2026-11-24T10:30:00Z", processed_at: "2026-11-24T10:30:00Z" }));
-    await settle();
+    await settleJourneys();
     const enrollment = await prisma().enrollment.findFirstOrThrow({ where: { shopId } });
     expect(enrollment.status).not.toBe("active");
     expect(enrollment.goalReachedAt).not.toBeNull();
     advanceClock(72 * HOUR);
-    await settle();
+    await settleJourneys();
     expect(await prisma().message.count({ where: { shopId } })).toBe(1);
     const reasons = (await prisma().decision.findMany({ where: { shopId }, orderBy: { id: "asc" } })).map((d) => `${d.outcome}:${d.reason}`);
     expect(reasons[0]).toBe("enter:trigger");

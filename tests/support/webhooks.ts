@@ -3,6 +3,8 @@ import type { RouteModule } from "./http";
 import { callRoute } from "./http";
 import { webhookRequest } from "./shopify";
 import { processWebhookBatch } from "~/server/ingestion/webhook-processor.server";
+import { routeEvents } from "~/server/journeys/router.server";
+import { runDueEnrollments } from "~/server/journeys/runner.server";
 
 /** Sends a payload through the topic's real route file, signed like Shopify signs it. */
 export async function deliver(
@@ -24,4 +26,11 @@ export async function drainWebhooks(workerId = "test-worker"): Promise<number> {
     total += r.claimed;
     if (r.claimed === 0) return total;
   }
+}
+
+/** Stored webhooks processed, then events routed and due journey steps run, until nothing is left. */
+export async function settleJourneys(): Promise<void> {
+  await drainWebhooks();
+  while ((await routeEvents()).claimed > 0);
+  while ((await runDueEnrollments()).claimed > 0);
 }

@@ -1,12 +1,11 @@
 import type { Shop } from "@prisma/client";
 import { db } from "../db/client.server";
-import { DATA_REQUEST_ACTION, dataRequestDetails, exportCustomerData } from "../compliance/data-export.server";
+import { DATA_REQUEST_ACTION, dataRequestDetails, ERASED_ACTION, exportCustomerData } from "../compliance/data-export.server";
 import { now } from "../clock.server";
 
 const DAY = 86_400_000;
 /** Shopify asks the merchant to answer a data request within 30 days. */
 const ANSWER_WITHIN_DAYS = 30;
-const ERASED_ACTION = "customer.redacted";
 
 export type PrivacyRequest =
   | { kind: "data_request"; id: string; at: string; answerBy: string; requestId: string | null; profiles: number }

@@ -6,8 +6,9 @@ import { db } from "../db/client.server";
 // for the merchant to pass on. Built when the merchant downloads it, never stored: a
 // second copy of the personal data would be one more thing to secure and erase.
 
-/** The audit action customers/data_request writes (app/server/ingestion/topics/privacy.server.ts). */
+/** The audit actions customers/data_request and an erasure write (app/server/ingestion/topics/privacy.server.ts). */
 export const DATA_REQUEST_ACTION = "privacy.data_requested";
+export const ERASED_ACTION = "customer.redacted";
 
 export interface DataRequestDetails {
   dataRequestId: string | number | null;

@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import { PrivacyCustomerPayload, ShopRedactPayload } from "~/domain/capture/shopify-payloads";
 import { normalizeEmail } from "~/domain/identity/normalize";
 import type { Tx } from "../../profiles/identity.server";
-import { DATA_REQUEST_ACTION } from "../../compliance/data-export.server";
+import { DATA_REQUEST_ACTION, ERASED_ACTION } from "../../compliance/data-export.server";
 import { parsePayload } from "./parse";
 import type { TopicContext } from "./types";
 
@@ -41,7 +41,7 @@ export async function redactProfile(tx: Tx, shopId: string, customerId: string, 
     data: { status: "exited", exitReason: "redacted", finishedAt: at, nextWakeAt: null },
   });
   await tx.auditLog.create({
-    data: { shopId, actor: "shopify", action: "customer.redacted", subjectType: "customer", subjectId: customerId, details: { reason }, at },
+    data: { shopId, actor: "shopify", action: ERASED_ACTION, subjectType: "customer", subjectId: customerId, details: { reason }, at },
   });
 }
 
