@@ -133,7 +133,7 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
     const forgedBody = Buffer.from(JSON.stringify({ shopId: shop.id, customerId: anna.id, channel: "email" })).toString("base64url");
     const cases: [string, string][] = [
       [`${forgedBody}.${mac}`, "bad_signature"], // claims edited, old signature
-      [`${body}.${mac.slice(0, -2)}xx`, "bad_signature"],
+      [`${body}.${mac.slice(0, -2)}${mac.endsWith("xx") ? "yy" : "xx"}`, "bad_signature"],
       ["not-a-token", "malformed"],
       [signToken("unsubscribe", { shopId: otherShop.id, customerId: piotr.id }), "unknown_customer"], // piotr is not a customer there
       [signToken("unsubscribe", { shopId: shop.id, customerId: stranger.id }), "unknown_customer"], // another shop's customer

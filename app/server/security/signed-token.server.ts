@@ -73,13 +73,11 @@ export function verifyToken(purpose: TokenPurpose, token: string, nowMs = Date.n
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: "malformed" };
   const [body, mac] = parts as [string, string];
-  const expected = crypto.createHmac("sha256", key(purpose, secret)).update(body).digest();
-  let given: Buffer;
-  try {
-    given = Buffer.from(mac, "base64url");
-  } catch {
-    return { ok: false, reason: "malformed" };
-  }
+  // Compare the text, not decoded bytes: base64url decoding ignores the spare low bits
+  // of the last character, so several spellings decode to one MAC. Only the canonical
+  // spelling we issued is a valid token.
+  const expected = Buffer.from(crypto.createHmac("sha256", key(purpose, secret)).update(body).digest("base64url"));
+  const given = Buffer.from(mac);
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
   let claims: TokenClaims;
   try {
