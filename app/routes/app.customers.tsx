@@ -12,14 +12,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = url.searchParams.get("q")?.trim() ?? "";
   const base = { locale: ctx.locale, timezone: ctx.shop.timezone, query };
   const customerId = url.searchParams.get("customer");
-  if (customerId) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, customerId) };
+  if (customerId) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, customerId, ctx.locale) };
   if (query) {
     const matches = await findCustomers(ctx.shop, query);
     // One match: straight to the customer.
-    if (matches.length === 1) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, matches[0]!.id) };
+    if (matches.length === 1) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, matches[0]!.id, ctx.locale) };
     return { ...base, view: "matches" as const, matches };
   }
-  return { ...base, view: "recent" as const, recent: await recentDecisions(ctx.shop) };
+  return { ...base, view: "recent" as const, recent: await recentDecisions(ctx.shop, ctx.locale) };
 };
 
 const OUTCOME_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = {

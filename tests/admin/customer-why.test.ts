@@ -48,17 +48,32 @@ describe("customer why", () => {
 
   it("shows the reminder sent to the subscribed customer: entered, sent because everything allowed it, the message waiting in the outbox", async () => {
     const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
-    const why = (await customerWhy(shop, carla.id))!;
+    const why = (await customerWhy(shop, carla.id, "en"))!;
     expect(why.customer).toMatchObject({ email: "carla@example.com", emailConsentState: "subscribed" });
-    expect(why.enrollments).toEqual([expect.objectContaining({ flow: expect.stringMatching(/checkout/i), status: "active" })]);
+    expect(why.enrollments).toEqual([expect.objectContaining({ flow: "Abandoned checkout", status: "active" })]);
     const sent = why.decisions.find((d) => d.outcome === "send")!;
     expect(sent).toMatchObject({ reason: "allowed", channel: "email", flow: why.enrollments[0]!.flow, message: { status: "pending" } });
     expect(why.decisions.at(-1)).toMatchObject({ outcome: "enter", reason: "trigger" }); // newest first
   });
 
+  it("names catalogue flows in the admin's language, whatever name was stored at install", async () => {
+    const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
+    const pl = (await customerWhy(shop, carla.id, "pl"))!;
+    expect(pl.enrollments.map((e) => e.flow)).toEqual(["Porzucony checkout"]);
+    expect(new Set(pl.decisions.map((d) => d.flow))).toEqual(new Set(["Porzucony checkout"]));
+    expect(new Set((await recentDecisions(shop, "pl")).map((d) => d.flow))).toEqual(new Set(["Porzucony checkout"]));
+    // A flow that is not from the catalogue keeps the name the merchant gave it.
+    await prisma().flow.updateMany({ where: { shopId: shop.id, key: "abandoned_checkout" }, data: { key: "custom-1", name: "Moja seria" } });
+    try {
+      expect((await customerWhy(shop, carla.id, "en"))!.enrollments.map((e) => e.flow)).toEqual(["Moja seria"]);
+    } finally {
+      await prisma().flow.updateMany({ where: { shopId: shop.id, key: "custom-1" }, data: { key: "abandoned_checkout", name: "Abandoned checkout" } });
+    }
+  });
+
   it("explains why the customer without consent got nothing", async () => {
     const dan = (await findCustomers(shop, "dan@example.com"))[0]!;
-    const why = (await customerWhy(shop, dan.id))!;
+    const why = (await customerWhy(shop, dan.id, "en"))!;
     expect(why.decisions.some((d) => d.outcome !== "send" && d.reason === "no_consent")).toBe(true);
     expect(why.decisions.some((d) => d.outcome === "send")).toBe(false);
     expect(await prisma().message.count({ where: { customerId: dan.id } })).toBe(0);
@@ -66,12 +81,12 @@ describe("customer why", () => {
 
   it("never shows one shop's customer to another shop", async () => {
     const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
-    expect(await customerWhy(other, carla.id)).toBeNull();
-    expect(await recentDecisions(other)).toEqual([]);
+    expect(await customerWhy(other, carla.id, "en")).toBeNull();
+    expect(await recentDecisions(other, "en")).toEqual([]);
   });
 
   it("lists the shop's latest decisions with who they were about, newest first", async () => {
-    const recent = await recentDecisions(shop);
+    const recent = await recentDecisions(shop, "en");
     expect(new Set(recent.map((d) => d.customer))).toEqual(new Set(["Carla", "Dan"]));
     const times = recent.map((d) => d.at);
     expect([...times].sort().reverse()).toEqual(times);

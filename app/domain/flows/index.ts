@@ -4,7 +4,7 @@ import type { TriggerPayload } from "../journey/types";
 import { abandonedCart } from "./abandoned-cart";
 import { abandonedCheckout } from "./abandoned-checkout";
 import { browseAbandonment } from "./browse-abandonment";
-import type { CatalogueEntry, CatalogueEnv, TriggerEnrichment } from "./common";
+import type { CatalogueEntry, CatalogueEnv, LocalizedText, TriggerEnrichment } from "./common";
 import { postPurchase } from "./post-purchase";
 import { reEngagement } from "./re-engagement";
 import { replenishment } from "./replenishment";
@@ -43,6 +43,14 @@ export function isCatalogueKey(key: string): key is CatalogueKey {
 /** Any catalogue entry, loosely typed (settings as unknown JSON, e.g. from FlowVersion.definition.source.settings). */
 export function catalogueEntry(key: CatalogueKey): CatalogueEntry {
   return CATALOGUE[key] as unknown as CatalogueEntry;
+}
+
+/**
+ * The name a merchant reads: a catalogue flow's name in the admin's language (the
+ * stored name is the English one it was installed with), else the stored name.
+ */
+export function flowDisplayName(flow: { key: string; name: string }, locale: keyof LocalizedText): string {
+  return isCatalogueKey(flow.key) ? catalogueEntry(flow.key).meta.name[locale] : flow.name;
 }
 
 /** Builds a catalogue flow from stored (possibly partial) settings; throws a ZodError on invalid settings. */

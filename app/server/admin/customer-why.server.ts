@@ -1,5 +1,7 @@
 import type { Shop } from "@prisma/client";
+import { flowDisplayName } from "~/domain/flows";
 import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
+import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
 
 // "Why did this customer get, or not get, this message?": the decision log read back
@@ -42,12 +44,12 @@ export async function findCustomers(shop: Shop, query: string) {
 }
 
 /** The shop's latest decisions, for the page before a search. */
-export async function recentDecisions(shop: Shop, take = 25): Promise<WhyDecision[]> {
+export async function recentDecisions(shop: Shop, locale: Locale, take = 25): Promise<WhyDecision[]> {
   const rows = await db().decision.findMany({ where: { shopId: shop.id }, orderBy: [{ at: "desc" }, { id: "desc" }], take });
-  return describeDecisions(shop, rows);
+  return describeDecisions(shop, rows, locale);
 }
 
-export async function customerWhy(shop: Shop, customerId: string) {
+export async function customerWhy(shop: Shop, customerId: string, locale: Locale) {
   const customer = await db().customer.findFirst({
     where: { id: customerId, shopId: shop.id },
     select: {
@@ -63,7 +65,7 @@ export async function customerWhy(shop: Shop, customerId: string) {
     db().enrollment.findMany({
       where: { shopId: shop.id, customerId },
       orderBy: { enteredAt: "desc" },
-      select: { id: true, status: true, holdout: true, enteredAt: true, finishedAt: true, exitReason: true, flow: { select: { name: true } } },
+      select: { id: true, status: true, holdout: true, enteredAt: true, finishedAt: true, exitReason: true, flow: { select: { key: true, name: true } } },
     }),
     db().suppression.findMany({
       where: { shopId: shop.id, address: { in: [customer.email, customer.phone].filter((a): a is string => Boolean(a)) } },
@@ -82,27 +84,27 @@ export async function customerWhy(shop: Shop, customerId: string) {
     suppressions: suppressions.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })),
     enrollments: enrollments.map((e) => ({
       id: e.id,
-      flow: e.flow.name,
+      flow: flowDisplayName(e.flow, locale),
       status: e.status,
       holdout: e.holdout,
       enteredAt: e.enteredAt.toISOString(),
       finishedAt: e.finishedAt?.toISOString() ?? null,
       exitReason: e.exitReason,
     })),
-    decisions: await describeDecisions(shop, decisions),
+    decisions: await describeDecisions(shop, decisions, locale),
   };
 }
 
 type DecisionRow = Awaited<ReturnType<ReturnType<typeof db>["decision"]["findMany"]>>[number];
 
-async function describeDecisions(shop: Shop, rows: DecisionRow[]): Promise<WhyDecision[]> {
+async function describeDecisions(shop: Shop, rows: DecisionRow[], locale: Locale): Promise<WhyDecision[]> {
   const ids = (pick: (r: DecisionRow) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => Boolean(x)))];
   const [flows, messages, customers] = await Promise.all([
-    db().flow.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.flowId) } }, select: { id: true, name: true } }),
+    db().flow.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.flowId) } }, select: { id: true, key: true, name: true } }),
     db().message.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.messageId) } }, select: { id: true, status: true, subject: true, sentAt: true, channel: true } }),
     db().customer.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.customerId) } }, select: { id: true, email: true, phone: true, firstName: true, lastName: true } }),
   ]);
-  const flowName = new Map(flows.map((f) => [f.id, f.name]));
+  const flowName = new Map(flows.map((f) => [f.id, flowDisplayName(f, locale)]));
   const message = new Map(messages.map((m) => [m.id, m]));
   const who = new Map(customers.map((c) => [c.id, [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || null]));
   return rows.map((r) => {
