@@ -58,24 +58,14 @@ export default function CustomersWhy() {
               </Form>
             </Card>
             {data.view === "recent" && (
-              <Card padding="0">
-                <BlockStack gap="0">
-                  <div style={{ padding: "var(--p-space-400)" }}>
-                    <Text as="h2" variant="headingMd">
-                      {t("why.recent")}
-                    </Text>
-                  </div>
-                  {data.recent.length === 0 ? (
-                    <div style={{ padding: "0 var(--p-space-400) var(--p-space-400)" }}>
-                      <Text as="p" tone="subdued">
-                        {t("why.recentEmpty")}
-                      </Text>
-                    </div>
-                  ) : (
-                    <Decisions decisions={data.recent} t={t} when={when} customerHref={(id) => href(`customer=${encodeURIComponent(id)}`)} />
-                  )}
-                </BlockStack>
-              </Card>
+              <DecisionsCard
+                title={t("why.recent")}
+                empty={t("why.recentEmpty")}
+                decisions={data.recent}
+                t={t}
+                when={when}
+                customerHref={(id) => href(`customer=${encodeURIComponent(id)}`)}
+              />
             )}
             {data.view === "matches" && (
               <Card>
@@ -85,7 +75,7 @@ export default function CustomersWhy() {
                   </Text>
                   {data.matches.map((c) => (
                     <Link key={c.id} to={href(`customer=${encodeURIComponent(c.id)}`)}>
-                      {[c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone} {c.email ? `· ${c.email}` : ""}
+                      {c.name} {c.email ? `· ${c.email}` : ""}
                     </Link>
                   ))}
                 </BlockStack>
@@ -103,7 +93,6 @@ type Why = NonNullable<Extract<ReturnType<typeof useLoaderData<typeof loader>>, 
 
 function CustomerView({ why, t, when }: { why: Why; t: Translate; when: Intl.DateTimeFormat }) {
   const c = why.customer;
-  const name = [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || c.id;
   const consent = (state: string, level: string | null, source: string | null, at: string | null) => (
     <BlockStack gap="050">
       <span>
@@ -126,7 +115,7 @@ function CustomerView({ why, t, when }: { why: Why; t: Translate; when: Intl.Dat
       <Card>
         <BlockStack gap="300">
           <Text as="h2" variant="headingLg">
-            {name}
+            {c.name ?? c.id}
           </Text>
           <Text as="p" tone="subdued">
             {[c.email, c.phone].filter(Boolean).join(" · ")}
@@ -182,29 +171,38 @@ function CustomerView({ why, t, when }: { why: Why; t: Translate; when: Intl.Dat
           )}
         </BlockStack>
       </Card>
-      <Card padding="0">
-        <BlockStack gap="0">
-          <div style={{ padding: "var(--p-space-400)" }}>
-            <Text as="h2" variant="headingMd">
-              {t("why.timeline")}
-            </Text>
-          </div>
-          {why.decisions.length === 0 ? (
-            <div style={{ padding: "0 var(--p-space-400) var(--p-space-400)" }}>
-              <Text as="p" tone="subdued">
-                {t("why.timeline.empty")}
-              </Text>
-            </div>
-          ) : (
-            <Decisions decisions={why.decisions} t={t} when={when} />
-          )}
-        </BlockStack>
-      </Card>
+      <DecisionsCard title={t("why.timeline")} empty={t("why.timeline.empty")} decisions={why.decisions} t={t} when={when} />
     </BlockStack>
   );
 }
 
-function Decisions({ decisions, t, when, customerHref }: { decisions: WhyDecision[]; t: Translate; when: Intl.DateTimeFormat; customerHref?: (id: string) => string }) {
+type DecisionsProps = { decisions: WhyDecision[]; t: Translate; when: Intl.DateTimeFormat; customerHref?: (id: string) => string };
+
+/** A titled card with the decisions table, or a line saying there are none. */
+function DecisionsCard({ title, empty, ...table }: DecisionsProps & { title: string; empty: string }) {
+  return (
+    <Card padding="0">
+      <BlockStack gap="0">
+        <div style={{ padding: "var(--p-space-400)" }}>
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+        </div>
+        {table.decisions.length === 0 ? (
+          <div style={{ padding: "0 var(--p-space-400) var(--p-space-400)" }}>
+            <Text as="p" tone="subdued">
+              {empty}
+            </Text>
+          </div>
+        ) : (
+          <Decisions {...table} />
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function Decisions({ decisions, t, when, customerHref }: DecisionsProps) {
   const headings = [t("why.col.when"), ...(customerHref ? [t("why.col.customer")] : []), t("why.col.flow"), t("why.col.decision"), t("why.col.why")].map((title) => ({ title }));
   return (
     <IndexTable itemCount={decisions.length} selectable={false} headings={headings as [{ title: string }, ...{ title: string }[]]}>

@@ -49,7 +49,7 @@ describe("customer why", () => {
   it("shows the reminder sent to the subscribed customer: entered, sent because everything allowed it, the message waiting in the outbox", async () => {
     const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
     const why = (await customerWhy(shop, carla.id, "en"))!;
-    expect(why.customer).toMatchObject({ email: "carla@example.com", emailConsentState: "subscribed" });
+    expect(why.customer).toMatchObject({ name: "Carla", email: "carla@example.com", emailConsentState: "subscribed" });
     expect(why.enrollments).toEqual([expect.objectContaining({ flow: "Abandoned checkout", status: "active" })]);
     const sent = why.decisions.find((d) => d.outcome === "send")!;
     expect(sent).toMatchObject({ reason: "allowed", channel: "email", flow: why.enrollments[0]!.flow, message: { status: "pending" } });

@@ -5,7 +5,7 @@ import { DEMO_API_SECRET } from "~/server/config.server";
 import { DEMO_SMS_FROM_NUMBER, DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "~/server/dev/demo-sms";
 import { DEMO_SHOP, demoCustomers, demoOrders } from "~/server/dev/demo-store";
 import { checkoutPayload } from "../capture/shopify-fixtures";
-import { hasChromium, launchBrowser, screenshotPath } from "../support/browser";
+import { hasChromium, screenshotPath, withPage } from "../support/browser";
 import { startApp, type AppProcess } from "../support/app-process";
 
 // The whole product as `npm run demo` starts it: a separate process, real HTTP,
@@ -82,11 +82,7 @@ describe("npm run demo", () => {
 describe.skipIf(!hasChromium)("admin in a real browser", () => {
   // The first page load compiles the admin (Vite, on demand): allow for a cold cache.
   it("renders the overview with the seeded shop, in English and Polish", { timeout: 180_000 }, async () => {
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app`, { waitUntil: "networkidle" });
       await expect(page.getByRole("heading", { name: "Overview" })).toBeTruthy();
       expect(await page.textContent("body")).toContain("Kawa & Co. (demo)");
@@ -97,16 +93,11 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await page.goto(`${app.url}/app?lang=pl`, { waitUntil: "networkidle" });
       expect(await page.textContent("body")).toContain("Profile klientów");
       await page.screenshot({ path: screenshotPath("admin-overview-pl.png"), fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it("sends a test email through the in-process SMTP server and shows it in the mail outbox", async () => {
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app`, { waitUntil: "networkidle" });
       await page.getByRole("button", { name: "Send a test email" }).click();
       await page.getByText("Test email sent").waitFor();
@@ -115,17 +106,11 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       const frame = page.frameLocator("iframe");
       await frame.getByText("If you can read it, mail delivery works.").waitFor();
       await page.screenshot({ path: screenshotPath("mail-outbox.png"), fullPage: true });
-    } finally {
-      await close();
-    }
+    });
   });
 
   it("shows the SMS in the SMS outbox, and replies STOP as the customer through Twilio's signed webhook", { timeout: 60_000 }, async () => {
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+    await withPage(async (page) => {
       await page.goto(`${app.url}/dev/mail`, { waitUntil: "networkidle" });
       await page.getByRole("link", { name: "SMS outbox" }).click();
       await page.getByRole("heading", { name: "SMS outbox" }).waitFor();
@@ -145,16 +130,11 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await page.goto(`${app.url}/dev/sms?lang=pl`, { waitUntil: "networkidle" });
       await page.getByRole("heading", { name: "Wysłane SMS-y" }).waitFor();
       await page.screenshot({ path: screenshotPath("sms-outbox-stop-pl.png"), fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it("lists the flow catalogue and switches a flow on and off", { timeout: 60_000 }, async () => {
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
       const body = await page.textContent("body");
       for (const name of ["Welcome series", "Abandoned checkout", "Win-back"]) expect(body).toContain(name);
@@ -198,31 +178,21 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await checkout.getByRole("link", { name: "Włącz" }).waitFor();
       expect(await page.getByTestId("sms-confirmation").count()).toBe(0);
       expect(await checkout.getByText("Wyłączony", { exact: true }).count()).toBe(1);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it("previews a catalogue message with the shop's branding", async () => {
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app/preview?template=abandoned_checkout_3&language=pl`, { waitUntil: "networkidle" });
       const frame = page.frameLocator("iframe");
       await frame.getByText("ul. Prosta 12").first().waitFor();
       await page.screenshot({ path: screenshotPath("admin-preview-pl.png"), fullPage: true });
-    } finally {
-      await close();
-    }
+    });
   });
   it("explains on the customers page why the abandoned-checkout customer got their reminders, in English and Polish", { timeout: 120_000 }, async () => {
     // The customer of the SMS test above: entered the flow, then got an email and a text.
     const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app/customers`, { waitUntil: "networkidle" });
       expect(await page.textContent("body")).toContain("Latest decisions in your shop");
       await page.screenshot({ path: screenshotPath("admin-customers-en.png"), fullPage: true });
@@ -240,10 +210,7 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await page.goto(`${page.url()}&lang=pl`, { waitUntil: "networkidle" });
       expect(await page.textContent("body")).toContain("Zgoda, limity częstotliwości, godziny ciszy i priorytety przepływów na to pozwoliły.");
       await page.screenshot({ path: screenshotPath("admin-customer-why-pl.png"), fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it("answers a customer's data request from the privacy page: the JSON download, in English and Polish", { timeout: 120_000 }, async () => {
@@ -259,11 +226,7 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
     expect((await postWebhook("customers/data_request", body)).status).toBe(200);
     await waitFor(async () => (await (await fetch(`${app.url}/app/privacy`)).text()).includes("Shopify request 4242"), "the data request on the privacy page");
 
-    const { context, close } = await launchBrowser();
-    try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
+    await withPage(async (page) => {
       await page.goto(`${app.url}/app/privacy`, { waitUntil: "networkidle" });
       expect(await page.textContent("body")).toContain("Profiles found: 1");
       await page.screenshot({ path: screenshotPath("admin-privacy-en.png"), fullPage: true });
@@ -277,10 +240,7 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       expect(await page.textContent("body")).toContain("Wnioski o dane osobowe");
       expect(await page.textContent("body")).toContain("Pobierz dane (JSON)");
       await page.screenshot({ path: screenshotPath("admin-privacy-pl.png"), fullPage: true });
-      expect(errors).toEqual([]);
-    } finally {
-      await close();
-    }
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
@@ -30,6 +30,23 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `use` on a fresh page of a fresh browser, then fails if the page threw: a
+ * script error on an admin page is a broken page even when the text is right.
+ */
+export async function withPage(use: (page: Page) => Promise<void>): Promise<void> {
+  const { context, close } = await launchBrowser();
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await use(page);
+    if (errors.length > 0) throw new Error(`the page threw: ${errors.join("; ")}`);
+  } finally {
+    await close();
+  }
 }
 
 export function screenshotPath(name: string): string {

@@ -36,11 +36,17 @@ export async function findCustomers(shop: Shop, query: string) {
   if (phone) or.push({ phone });
   if (/^\d{1,18}$/.test(q)) or.push({ shopifyCustomerId: BigInt(q) });
   if (or.length === 0) return [];
-  return db().customer.findMany({
+  const rows = await db().customer.findMany({
     where: { shopId: shop.id, mergedIntoId: null, OR: or },
     select: { id: true, email: true, phone: true, firstName: true, lastName: true },
     take: 10,
   });
+  return rows.map((c) => ({ ...c, name: displayName(c) }));
+}
+
+/** What the page calls a customer: their name, else their email or phone. */
+function displayName(c: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null }): string | null {
+  return [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || null;
 }
 
 /** The shop's latest decisions, for the page before a search. */
@@ -75,6 +81,7 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
   return {
     customer: {
       ...customer,
+      name: displayName(customer),
       emailConsentUpdatedAt: customer.emailConsentUpdatedAt?.toISOString() ?? null,
       smsConsentUpdatedAt: customer.smsConsentUpdatedAt?.toISOString() ?? null,
       marketingPausedUntil: customer.marketingPausedUntil?.toISOString() ?? null,
@@ -106,7 +113,7 @@ async function describeDecisions(shop: Shop, rows: DecisionRow[], locale: Locale
   ]);
   const flowName = new Map(flows.map((f) => [f.id, flowDisplayName(f, locale)]));
   const message = new Map(messages.map((m) => [m.id, m]));
-  const who = new Map(customers.map((c) => [c.id, [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || c.phone || null]));
+  const who = new Map(customers.map((c) => [c.id, displayName(c)]));
   return rows.map((r) => {
     const m = r.messageId ? message.get(r.messageId) : undefined;
     const details = (r.details ?? {}) as { channel?: unknown };
