@@ -1,4 +1,5 @@
 import http from "node:http";
+import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleIngestionFastPath } from "~/server/http/fast-ingest.server";
@@ -32,6 +33,12 @@ function post(body: string | object, headers: Record<string, string> = {}): Prom
   });
 }
 const batch = (events: WireEvent[], shop = SHOP_DOMAIN) => ({ shop, v: 1, events });
+/** An inbox row's entries, decoded here rather than by the code under test. */
+type Entry = [number, { events: { id: string }[] }];
+function entriesOf(row: { bodyZstd: Uint8Array | null; body: string | null }): Entry[] {
+  expect(row.body).toBeNull();
+  return JSON.parse(zlib.zstdDecompressSync(row.bodyZstd!).toString("utf8")) as Entry[];
+}
 const counts = async () => ({
   inbox: await prisma().pixelInbox.count(),
   events: await prisma().event.count(),
@@ -46,8 +53,8 @@ describe("POST /api/pixel/events", () => {
     expect(await res.json()).toEqual({ received: 1 });
     expect(res.headers.get("access-control-allow-origin")).toBe("null");
     const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
-    // [[receivedAtMs, body as received], ...]: one entry per request of the group commit.
-    const entries = JSON.parse(stored.body) as [number, { events: { id: string }[] }][];
+    // [[receivedAtMs, body as received], ...] compressed: one entry per request of the group commit.
+    const entries = entriesOf(stored);
     expect(entries).toHaveLength(1);
     const [at, body] = entries[0]!;
     expect(at).toBe(stored.receivedAt.getTime());
@@ -84,7 +91,7 @@ describe("POST /api/pixel/events", () => {
     const rows = await prisma().pixelInbox.findMany({ where: { shopId }, orderBy: { id: "asc" } });
     // The first request commits alone; the others gather while it is in flight.
     expect(rows.length).toBeLessThan(events.length);
-    const entries = rows.flatMap((r) => JSON.parse(r.body) as [number, { events: { id: string }[] }][]);
+    const entries = rows.flatMap(entriesOf);
     expect(entries.map(([, b]) => b.events[0]!.id).sort()).toEqual(events.map((e) => e.id).sort());
     expect(await drainPixelInbox()).toEqual({ claimed: 20, inserted: 20, duplicates: 0 });
     const stored = await prisma().event.findMany({ where: { shopId, clientId: "grouped" }, orderBy: { id: "asc" } });
@@ -92,12 +99,45 @@ describe("POST /api/pixel/events", () => {
     expect(stored.map((e) => e.receivedAt.getTime())).toEqual(entries.map(([at]) => at));
   });
 
-  it("still expands an inbox row written before grouping (one bare batch)", async () => {
+  it("still expands inbox rows written before compression (grouped text) and before grouping (one bare batch)", async () => {
     const legacy = { ...wireEvent(600), id: "legacy-row", clientId: "legacy" };
     const receivedAt = new Date("2026-11-20T10:00:00Z");
     await prisma().pixelInbox.create({ data: { shopId, receivedAt, body: JSON.stringify(batch([legacy])) } });
-    expect(await drainPixelInbox()).toEqual({ claimed: 1, inserted: 1, duplicates: 0 });
+    const grouped = [601, 602].map((n) => ({ ...wireEvent(n), id: `legacy-group-${n}`, clientId: "legacy" }));
+    const at = [Date.parse("2026-11-21T10:00:00Z"), Date.parse("2026-11-21T10:00:01Z")];
+    const text = JSON.stringify(grouped.map((e, i) => [at[i], batch([e])]));
+    await prisma().pixelInbox.create({ data: { shopId, receivedAt: new Date(at[0]!), body: text } });
+    expect(await drainPixelInbox()).toEqual({ claimed: 3, inserted: 3, duplicates: 0 });
     expect(await prisma().event.findFirstOrThrow({ where: { sourceId: "legacy-row" } })).toMatchObject({ clientId: "legacy", receivedAt });
+    const stored = await prisma().event.findMany({ where: { sourceId: { startsWith: "legacy-group-" } }, orderBy: { id: "asc" } });
+    expect(stored.map((e) => [e.sourceId, e.receivedAt.getTime()])).toEqual(grouped.map((e, i) => [e.id, at[i]]));
+  });
+
+  it("refuses an inbox row with both bodies or neither (the migration's CHECK)", async () => {
+    const receivedAt = new Date();
+    await expect(prisma().pixelInbox.create({ data: { shopId, receivedAt } })).rejects.toThrow(/PixelInbox_one_body/);
+    await expect(
+      getDb().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body, "bodyZstd") VALUES ($1, now(), '[]', $2)`, [shopId, zlib.zstdCompressSync(Buffer.from("[]"))]),
+    ).rejects.toThrow(/PixelInbox_one_body/);
+  });
+
+  it("stores a body with invalid UTF-8 as the endpoint read it: the worker's events match what was validated", async () => {
+    // A truncated two-byte sequence inside a string, then one inside the last string of the batch.
+    const e = { ...wireEvent(610), id: "bad-utf8", clientId: "bad-utf8" };
+    const text = JSON.stringify(batch([{ ...e, context: { ...e.context, title: "Kawa XX" } }]));
+    const bytes = Buffer.from(text, "utf8");
+    const i = bytes.indexOf("XX");
+    bytes[i] = 0xc5; // the lead byte of "ś" without its continuation byte
+    bytes[i + 1] = 0x20;
+    const res = await action({
+      request: new Request("http://localhost/api/pixel/events", { method: "POST", body: bytes, headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" } }),
+      params: {},
+      context: {},
+    });
+    expect(res.status).toBe(202);
+    await drainPixelInbox();
+    const stored = await prisma().event.findFirstOrThrow({ where: { sourceId: "bad-utf8" } });
+    expect((stored.data as { context: { title: string } }).context.title).toBe("Kawa \uFFFD ");
   });
 
   it("stitches the anonymous visitor to a customer when checkout completes, history included", async () => {

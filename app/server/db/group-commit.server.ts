@@ -28,13 +28,23 @@ export class GroupCommitter<T, R> {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const group = this.queue.splice(0, this.maxItems);
       this.inFlight++;
-      this.write(group.map((g) => g.item))
-        .then((results) => group.forEach((g, i) => g.resolve(results[i] as R)))
-        .catch((err: unknown) => group.forEach((g) => g.reject(err)))
-        .finally(() => {
-          this.inFlight--;
-          this.pump();
-        });
+      // The next group is sent before this one's callers resume: answering them (a socket
+      // write each) would otherwise keep the database idle between commits.
+      this.write(group.map((g) => g.item)).then(
+        (results) => {
+          this.done();
+          group.forEach((g, i) => g.resolve(results[i] as R));
+        },
+        (err: unknown) => {
+          this.done();
+          group.forEach((g) => g.reject(err));
+        },
+      );
     }
+  }
+
+  private done(): void {
+    this.inFlight--;
+    this.pump();
   }
 }

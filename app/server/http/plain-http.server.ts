@@ -56,9 +56,9 @@ export function fromNodeRequest(req: IncomingMessage): PlainRequest {
 }
 
 export function writeNodeResponse(res: ServerResponse, r: PlainResponse): void {
-  const body = r.body === null ? undefined : Buffer.from(r.body);
-  res.writeHead(r.status, body ? { ...r.headers, "content-length": String(body.length) } : r.headers);
-  res.end(body);
+  // A string body lets Node set Content-Length and send head and body in one write.
+  res.writeHead(r.status, r.headers);
+  res.end(r.body ?? undefined);
 }
 
 export function readCappedNodeBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {

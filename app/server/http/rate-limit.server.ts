@@ -13,15 +13,14 @@ export class RateLimiter {
   /** Takes `cost` tokens; returns 0 when allowed, else the seconds to wait. */
   take(key: string, cost = 1, nowMs = Date.now()): number {
     this.sweep(nowMs);
-    const b = this.buckets.get(key) ?? { tokens: this.capacity, at: nowMs };
-    b.tokens = Math.min(this.capacity, b.tokens + ((nowMs - b.at) / 1000) * this.refillPerSecond);
+    let b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.capacity, b.tokens + ((nowMs - b.at) / 1000) * this.refillPerSecond);
+    else this.buckets.set(key, (b = { tokens: this.capacity, at: nowMs }));
     b.at = nowMs;
     if (b.tokens >= cost) {
       b.tokens -= cost;
-      this.buckets.set(key, b);
       return 0;
     }
-    this.buckets.set(key, b);
     return Math.max(1, Math.ceil((cost - b.tokens) / this.refillPerSecond));
   }
 

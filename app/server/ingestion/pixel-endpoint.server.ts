@@ -47,12 +47,16 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
   const wait = shopLimiter.take(shop.id) || clientLimiter.take(`${shop.id}:${batch.events[0]!.clientId}`);
   if (wait) return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });
 
+  // Only these outlive the commit: the parsed batch is garbage before the 202, so the
+  // requests waiting for a commit keep their bodies alive, not their object trees.
+  const events = batch.events.length;
+  const shopId = shop.id;
   try {
     // Durable before the 202; deduplication and stitching happen when the worker expands it.
-    const result = await acceptPixelBatch(shop.id, parsed.text, batch.events.length, now());
+    const result = await acceptPixelBatch(shopId, body, events, now());
     return json(202, result, origin);
   } catch (err) {
-    log.error("pixel ingest failed", { shopId: shop.id, events: batch.events.length, err: String(err) });
+    log.error("pixel ingest failed", { shopId, events, err: String(err) });
     return json(503, { error: "Temporarily unavailable, retry" }, origin, { "retry-after": "1" });
   }
 }
