@@ -20,6 +20,8 @@ async function catalogue(d: Database) {
   return { columns, indexes, constraints };
 }
 
+const CHECKS_OUTSIDE_SCHEMA = ["PixelInbox_one_body"];
+
 describe("migrations", () => {
   it("apply once, record themselves the way Prisma does, and are a no-op the second time", async () => {
     const database = await createTestDatabase();
@@ -94,7 +96,11 @@ describe("migrations", () => {
     try {
       await b.execScript(`DROP SCHEMA public CASCADE; CREATE SCHEMA public;`);
       await b.execScript(fromSchema);
-      expect(await catalogue(b)).toEqual(await catalogue(a));
+      const migrated = await catalogue(a);
+      // CHECK constraints Prisma's schema language cannot express, each added by a migration that says so.
+      const checks = migrated.constraints.filter((c) => CHECKS_OUTSIDE_SCHEMA.includes(String(c.conname)));
+      expect(checks.map((c) => c.conname)).toEqual(CHECKS_OUTSIDE_SCHEMA);
+      expect(await catalogue(b)).toEqual({ ...migrated, constraints: migrated.constraints.filter((c) => !checks.includes(c)) });
     } finally {
       await a.dropped();
       await b.dropped();
