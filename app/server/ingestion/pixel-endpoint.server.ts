@@ -1,7 +1,7 @@
 import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
 import { corsHeaders, corsPreflightHeaders, storefrontOriginAllowed } from "../http/cors.server";
-import { fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, type PlainResponse } from "../http/plain-http.server";
+import { afterPendingIo, fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, type PlainResponse } from "../http/plain-http.server";
 import { RateLimiter } from "../http/rate-limit.server";
 import { decodeJson } from "../http/read-json.server";
 import { log } from "../log.server";
@@ -33,6 +33,7 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
 
   const body = await request.readBody(MAX_PIXEL_BODY_BYTES);
   if (body === null) return json(413, { error: `Body larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, origin);
+  await afterPendingIo();
   const parsed = decodeJson(body.toString("utf8"), PixelBatch, tooMany);
   if (!parsed.ok) return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);
   const batch = parsed.data;
