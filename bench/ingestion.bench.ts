@@ -13,6 +13,7 @@ import autocannon from "autocannon";
 import { openDatabase, setDatabase } from "../app/server/db/client.server";
 import { migrate } from "../app/server/db/migrate.server";
 import { drainPixelInbox } from "../app/server/ingestion/pixel-inbox.server";
+import { pixelBodies } from "./support/pixel-load";
 import { descendants, startPostgres, type PostgresServer } from "./support/postgres";
 import { isQuick, median, note, report, roundRatios } from "./support/report";
 
@@ -61,22 +62,7 @@ function startProcess(args: string[], env: Record<string, string>): { child: Chi
 
 let seq = 0;
 const runId = crypto.randomBytes(4).toString("hex");
-function pixelBody(): string {
-  const clientId = `client-${Math.floor(Math.random() * 2000)}`;
-  const events = Array.from({ length: EVENTS_PER_REQUEST }, () => {
-    const n = seq++;
-    return {
-      id: `sh-${runId}-${n}`,
-      name: n % 3 === 0 ? "page_viewed" : "product_viewed",
-      timestamp: new Date().toISOString(),
-      clientId,
-      seq: n,
-      context: { url: `https://${SHOP}/products/p-${n % 50}`, referrer: "", title: "Product", language: "pl-PL" },
-      data: { productVariant: { id: String(45_000_000_000 + (n % 50)), price: { amount: 54, currencyCode: "PLN" }, product: { id: String(8_000_000_000 + (n % 50)), title: "Coffee" } } },
-    };
-  });
-  return JSON.stringify({ shop: SHOP, v: 1, events });
-}
+const pixelBody = pixelBodies(SHOP, EVENTS_PER_REQUEST);
 
 function webhookRequest(): { body: string; headers: Record<string, string> } {
   const n = seq++;
