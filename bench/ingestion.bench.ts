@@ -251,15 +251,27 @@ try {
   await database.query(`VACUUM (ANALYZE) "PixelInbox", "Event"`);
   await database.query("CHECKPOINT");
 
+  // One burst's p99 is the slowest 1% of a few seconds: a single stall moves it by
+  // hundreds of milliseconds, so the burst is measured three times on each side
+  // (alternating which goes first) and the medians are reported.
   const burstSeconds = quick ? 3 : 5;
-  note(`webhooks: steady ${STEADY_RPS}/s for ${burstSeconds} s, then a burst of ${STEADY_RPS * 10}/s for ${burstSeconds} s`);
-  await webhookLoad(appUrl, STEADY_RPS, burstSeconds);
-  const burst = await webhookLoad(appUrl, STEADY_RPS * 10, burstSeconds);
-  await webhookLoad(plainUrl, STEADY_RPS, burstSeconds);
-  const plainBurst = await webhookLoad(plainUrl, STEADY_RPS * 10, burstSeconds);
-  if (burst.non2xx > 0 || burst.errors > 0) throw new Error(`webhooks: ${burst.non2xx} non-2xx, ${burst.errors} errors`);
-  report({ bench: BENCH, metric: "webhook_ack_p99_ms_at_10x_burst", value: burst.latency.p99, unit: "ms", baseline: "node:http HMAC-check-and-answer", baseline_value: plainBurst.latency.p99, higherIsBetter: false });
-  report({ bench: BENCH, metric: "webhook_acks_per_s_at_10x_burst", value: burst["2xx"] / burstSeconds, unit: "req/s", baseline: "node:http HMAC-check-and-answer", baseline_value: plainBurst["2xx"] / burstSeconds, higherIsBetter: true });
+  const BURSTS = 3;
+  note(`webhooks: steady ${STEADY_RPS}/s for ${burstSeconds} s, then a burst of ${STEADY_RPS * 10}/s for ${burstSeconds} s, ${BURSTS} times on each side`);
+  const bursts = { app: { p99: [] as number[], acks: [] as number[] }, plain: { p99: [] as number[], acks: [] as number[] } };
+  for (let i = 0; i < BURSTS; i++) {
+    for (const side of i % 2 === 0 ? (["app", "plain"] as const) : (["plain", "app"] as const)) {
+      const url = side === "app" ? appUrl : plainUrl;
+      await webhookLoad(url, STEADY_RPS, burstSeconds);
+      const burst = await webhookLoad(url, STEADY_RPS * 10, burstSeconds);
+      if (burst.non2xx > 0 || burst.errors > 0) throw new Error(`webhooks (${side}): ${burst.non2xx} non-2xx, ${burst.errors} errors`);
+      bursts[side].p99.push(burst.latency.p99);
+      bursts[side].acks.push(burst["2xx"] / burstSeconds);
+    }
+  }
+  note(`webhook ack p99 per burst: app ${bursts.app.p99.join(", ")} ms; node:http ${bursts.plain.p99.join(", ")} ms`);
+  const webhookBaseline = "node:http HMAC-check-and-answer";
+  report({ bench: BENCH, metric: "webhook_ack_p99_ms_at_10x_burst", value: median(bursts.app.p99), unit: "ms", baseline: webhookBaseline, baseline_value: median(bursts.plain.p99), higherIsBetter: false });
+  report({ bench: BENCH, metric: "webhook_acks_per_s_at_10x_burst", value: median(bursts.app.acks), unit: "req/s", baseline: webhookBaseline, baseline_value: median(bursts.plain.acks), higherIsBetter: true });
   await database.close();
   await target.drop().catch(() => undefined);
 } finally {
