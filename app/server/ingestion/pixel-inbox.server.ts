@@ -16,7 +16,7 @@ import { isIdentifying, rawQueryOf, writeAnonymousBatches, writeIdentifyingBatch
 // Row body: a JSON array of [receivedAtMs, batch] entries, in arrival order, compressed
 // with zstd. One row per group rather than per request: PostgreSQL's fixed cost per row
 // (tuple, index entry, foreign-key check) was as large as the cost of the bytes. A
-// group's similar bodies compress about 50:1; compressing them here rather than in
+// group's similar bodies compress about 30:1; compressing them here rather than in
 // PostgreSQL (lz4) spares the connection, the server's large allocations and TOAST
 // the full text, and costs the app about what building that text cost it.
 
