@@ -1,12 +1,12 @@
 import type { z } from "zod";
 
-export type JsonResult<T> = { ok: true; data: T; text: string } | { ok: false; response: Response };
+export type JsonResult<T> = { ok: true; data: T } | { ok: false; response: Response };
 
 export function fail(status: number, error: string, details?: unknown): JsonResult<never> {
   return { ok: false, response: Response.json({ error, ...(details ? { details } : {}) }, { status }) };
 }
 
-export type Decoded<T> = { ok: true; data: T; text: string } | { ok: false; status: number; error: string; details?: unknown };
+export type Decoded<T> = { ok: true; data: T } | { ok: false; status: number; error: string; details?: unknown };
 
 /** Parses and validates a JSON text: 400 with the reason, or the precheck's status. */
 export function decodeJson<S extends z.ZodTypeAny>(
@@ -28,7 +28,7 @@ export function decodeJson<S extends z.ZodTypeAny>(
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
     return { ok: false, status: 400, error: `Invalid body: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`, details: issues };
   }
-  return { ok: true, data: parsed.data, text };
+  return { ok: true, data: parsed.data };
 }
 
 /**
