@@ -10,10 +10,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import { openDatabase, setDatabase } from "../app/server/db/client.server";
-import { migrate } from "../app/server/db/migrate.server";
+import { setDatabase } from "../app/server/db/client.server";
 import { drainPixelInbox } from "../app/server/ingestion/pixel-inbox.server";
-import { pixelBodies } from "./support/pixel-load";
+import { benchAppEnv, databaseWithShop, pixelBodies } from "./support/pixel-load";
 import { descendants, startPostgres, type PostgresServer } from "./support/postgres";
 import { isQuick, median, note, report, roundRatios } from "./support/report";
 
@@ -181,10 +180,7 @@ function cpuPinning(server: PostgresServer, pids: number[]): { pin: () => void; 
 const pgServer = await startPostgres();
 const children: ChildProcess[] = [];
 try {
-  const target = await pgServer.createDatabase("ingest");
-  const database = await openDatabase({ url: target.url, poolSize: 4 });
-  await migrate(database);
-  await database.prisma.shop.create({ data: { domain: SHOP, name: "Bench shop", catalogSyncedAt: new Date() } });
+  const { target, database } = await databaseWithShop(pgServer, "ingest", SHOP, 4);
 
   if (!fs.existsSync("build/server/index.js")) {
     note("building the app (remix vite:build)...");
@@ -192,17 +188,7 @@ try {
   }
   const appPort = await freePort();
   const plainPort = await freePort();
-  const limits = { PIXEL_SHOP_RPS: "1e9", PIXEL_SHOP_BURST: "1e9", PIXEL_CLIENT_RPS: "1e9", PIXEL_CLIENT_BURST: "1e9" };
-  const app = startProcess(["server.ts"], {
-    NODE_ENV: "production",
-    PORT: String(appPort),
-    DATABASE_URL: target.url,
-    SHOPIFY_API_KEY: "bench",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: `http://127.0.0.1:${appPort}`,
-    LOG_LEVEL: "error",
-    ...limits,
-  });
+  const app = startProcess(["server.ts"], benchAppEnv(appPort, target.url, SECRET));
   const plain = startProcess(["bench/support/plain-endpoint.ts"], { PORT: String(plainPort), SHOPIFY_API_SECRET: SECRET });
   children.push(app.child, plain.child);
   const appUrl = `http://127.0.0.1:${appPort}`;

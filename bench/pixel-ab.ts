@@ -16,9 +16,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { openDatabase } from "../app/server/db/client.server";
-import { migrate } from "../app/server/db/migrate.server";
-import { pixelBodies } from "./support/pixel-load";
+import { benchAppEnv, databaseWithShop, pixelBodies } from "./support/pixel-load";
 import { startPostgres } from "./support/postgres";
 import { median, note } from "./support/report";
 
@@ -52,10 +50,7 @@ const cpuTicks = (pid: number) => {
 const pg = await startPostgres();
 const children: ChildProcess[] = [];
 try {
-  const target = await pg.createDatabase("ab");
-  const database = await openDatabase({ url: target.url, poolSize: 2 });
-  await migrate(database);
-  await database.prisma.shop.create({ data: { domain: SHOP, name: "A/B shop", catalogSyncedAt: new Date() } });
+  const { target, database } = await databaseWithShop(pg, "ab", SHOP, 2);
   const servers = await Promise.all(
     variants.map(async (v, i) => {
       const port = 39_900 + i;
@@ -63,20 +58,7 @@ try {
       const child = spawn(path.resolve("node_modules/.bin/node"), ["--import", "tsx", script], {
         cwd: v.dir ?? process.cwd(),
         stdio: ["ignore", "inherit", "inherit"],
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          PORT: String(port),
-          DATABASE_URL: target.url,
-          SHOPIFY_API_KEY: "ab",
-          SHOPIFY_API_SECRET: "ab-secret",
-          SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-          LOG_LEVEL: "error",
-          PIXEL_SHOP_RPS: "1e9",
-          PIXEL_SHOP_BURST: "1e9",
-          PIXEL_CLIENT_RPS: "1e9",
-          PIXEL_CLIENT_BURST: "1e9",
-        },
+        env: { ...process.env, ...benchAppEnv(port, target.url, "ab-secret") },
       });
       children.push(child);
       for (let k = 0; k < 600 && child.exitCode === null; k++) {
