@@ -8,7 +8,7 @@
 // server CPU per request read from /proc.
 //
 //   npm run bench:ab -- before=../other-checkout after=. plain
-//   AB_ROUNDS=12 AB_SECONDS=3 AB_RATE=3000 npm run bench:ab -- ...
+//   AB_ROUNDS=12 AB_SECONDS=3 AB_RATE=3000 AB_CONNECTIONS=32 npm run bench:ab -- ...
 //
 // A checkout needs node_modules and build/ (symlinks to this one's will do). AB_RATE
 // fixes the request rate (open loop) so CPU per request compares at equal load.
@@ -24,7 +24,7 @@ const SHOP = "bench-shop.myshopify.com";
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const RATE = Number(process.env.AB_RATE ?? 0);
-const CONNECTIONS = 32;
+const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 32);
 
 interface Variant {
   name: string;

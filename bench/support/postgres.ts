@@ -18,8 +18,6 @@ export interface PostgresServer {
   /** Creates an empty database on the server; drop() removes it. */
   createDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }>;
   stop(): Promise<void>;
-  /** The private cluster's processes (postmaster first); undefined for BENCH_DATABASE_URL. */
-  pids?: () => number[];
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
@@ -61,33 +59,9 @@ async function startPrivateCluster(): Promise<PostgresServer> {
     throw new Error(`could not start a throwaway PostgreSQL (is PostgreSQL installed?): ${String(err)}`, { cause: err });
   }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const postmaster = Number(fs.readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n", 1)[0]);
-  return { ...serverAt(url, `PostgreSQL ${serverVersion(data)} (private cluster, port ${port})`, stopSync), pids: () => [postmaster, ...descendants(postmaster)] };
+  return serverAt(url, `PostgreSQL ${serverVersion(data)} (private cluster, port ${port})`, stopSync);
 }
 
-/** Every process below pid, from /proc (Linux). */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // Fields after the command name: state, ppid, ...
-      const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, "utf8").split(") ").at(-1)!.split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}
 
 function serverAt(url: string, describe: string, stopSync: () => void): PostgresServer {
   return {

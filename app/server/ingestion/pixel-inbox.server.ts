@@ -2,6 +2,7 @@ import zlib from "node:zlib";
 import { PixelBatch } from "~/domain/capture/pixel-wire";
 import { database, db } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
+import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { valuesList } from "../db/values-list.server";
 import { log } from "../log.server";
 import { isIdentifying, rawQueryOf, writeAnonymousBatches, writeIdentifyingBatch, type AcceptedBatch } from "./pixel-ingest.server";
@@ -114,6 +115,12 @@ export async function expandPixelInbox(limit = 8): Promise<ExpandResult> {
   // Every worker loop asks; an empty inbox must cost one index probe, not a transaction.
   const waiting = await database().query(`SELECT 1 FROM "PixelInbox" LIMIT 1`);
   if (waiting.length === 0) return { claimed: 0, inserted: 0, duplicates: 0 };
+  // Events keep their arrival order, so two workers inserting the same event ids (a
+  // retried request that landed in two groups) can still deadlock; the loser re-runs.
+  return retryTransientConflicts("pixel inbox expansion", () => expandRows(limit));
+}
+
+function expandRows(limit: number): Promise<ExpandResult> {
   return db().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<InboxRow[]>`

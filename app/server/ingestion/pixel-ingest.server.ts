@@ -77,6 +77,9 @@ export async function writeAnonymousBatches(q: RawQuery, batches: AcceptedBatch[
     `WITH seen AS (
        INSERT INTO "ClientIdentity" (id, "shopId", "clientId", "firstSeenAt", "lastSeenAt")
        SELECT gen_random_uuid()::text, s, cl, t, t FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS x(s, cl, t)
+       -- Every worker locks visitors in this one order: two workers' batches name the
+       -- same visitors, and locking them in arrival order deadlocked.
+       ORDER BY s, cl
        ON CONFLICT ("shopId", "clientId") DO UPDATE SET "lastSeenAt" = GREATEST("ClientIdentity"."lastSeenAt", EXCLUDED."lastSeenAt")
        RETURNING "shopId", "clientId", "customerId", "lastSeenAt"),
      touched AS (
