@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Pagination, Text, TextField } from "@shopify/polaris";
+import { useState, type ReactNode } from "react";
 import { isMessageKey, translator, type Translate } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { customerWhy, findCustomers, recentDecisions, type WhyDecision } from "~/server/admin/customer-why.server";
@@ -12,7 +12,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = url.searchParams.get("q")?.trim() ?? "";
   const base = { locale: ctx.locale, timezone: ctx.shop.timezone, query };
   const customerId = url.searchParams.get("customer");
-  if (customerId) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, customerId, ctx.locale) };
+  if (customerId) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, customerId, ctx.locale, { before: url.searchParams.get("before") }) };
   if (query) {
     const matches = await findCustomers(ctx.shop, query);
     // One match: straight to the customer.
@@ -81,7 +81,12 @@ export default function CustomersWhy() {
                 </BlockStack>
               </Card>
             )}
-            {data.view === "customer" && (data.why ? <CustomerView why={data.why} t={t} when={when} /> : <Text as="p">{t("why.noMatch", { query: data.query })}</Text>)}
+            {data.view === "customer" &&
+              (data.why ? (
+                <CustomerView why={data.why} t={t} when={when} pageHref={(before) => href([`customer=${encodeURIComponent(data.why!.customer.id)}`, before ? `before=${before}` : ""].filter(Boolean).join("&"))} />
+              ) : (
+                <Text as="p">{t("why.noMatch", { query: data.query })}</Text>
+              ))}
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -91,7 +96,7 @@ export default function CustomersWhy() {
 
 type Why = NonNullable<Extract<ReturnType<typeof useLoaderData<typeof loader>>, { view: "customer" }>["why"]>;
 
-function CustomerView({ why, t, when }: { why: Why; t: Translate; when: Intl.DateTimeFormat }) {
+function CustomerView({ why, t, when, pageHref }: { why: Why; t: Translate; when: Intl.DateTimeFormat; pageHref: (before: string | null) => string }) {
   const c = why.customer;
   const consent = (state: string, level: string | null, source: string | null, at: string | null) => (
     <BlockStack gap="050">
@@ -171,15 +176,29 @@ function CustomerView({ why, t, when }: { why: Why; t: Translate; when: Intl.Dat
           )}
         </BlockStack>
       </Card>
-      <DecisionsCard title={t("why.timeline")} empty={t("why.timeline.empty")} decisions={why.decisions} t={t} when={when} />
+      <DecisionsCard title={t("why.timeline")} empty={t("why.timeline.empty")} decisions={why.decisions} t={t} when={when}>
+        {(why.paged || why.olderBefore) && (
+          <InlineStack align="center">
+            <Pagination
+              hasPrevious={why.paged}
+              previousURL={pageHref(null)}
+              previousTooltip={t("why.timeline.newest")}
+              hasNext={why.olderBefore !== null}
+              nextURL={why.olderBefore ? pageHref(why.olderBefore) : undefined}
+              nextTooltip={t("why.timeline.older")}
+              label={why.olderBefore ? t("why.timeline.older") : t("why.timeline.end")}
+            />
+          </InlineStack>
+        )}
+      </DecisionsCard>
     </BlockStack>
   );
 }
 
 type DecisionsProps = { decisions: WhyDecision[]; t: Translate; when: Intl.DateTimeFormat; customerHref?: (id: string) => string };
 
-/** A titled card with the decisions table, or a line saying there are none. */
-function DecisionsCard({ title, empty, ...table }: DecisionsProps & { title: string; empty: string }) {
+/** A titled card with the decisions table, or a line saying there are none; children go below (paging). */
+function DecisionsCard({ title, empty, children, ...table }: DecisionsProps & { title: string; empty: string; children?: ReactNode }) {
   return (
     <Card padding="0">
       <BlockStack gap="0">
@@ -197,6 +216,7 @@ function DecisionsCard({ title, empty, ...table }: DecisionsProps & { title: str
         ) : (
           <Decisions {...table} />
         )}
+        {children && <div style={{ padding: "var(--p-space-300)" }}>{children}</div>}
       </BlockStack>
     </Card>
   );

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import { isMessageKey } from "~/i18n";
-import { customerWhy, findCustomers, recentDecisions } from "~/server/admin/customer-why.server";
+import { customerWhy, findCustomers, recentDecisions, TIMELINE_PAGE } from "~/server/admin/customer-why.server";
 import { advanceClock, setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
 import { checkoutPayload } from "../capture/shopify-fixtures";
@@ -90,6 +90,39 @@ describe("customer why", () => {
     expect(new Set(recent.map((d) => d.customer))).toEqual(new Set(["Carla", "Dan"]));
     const times = recent.map((d) => d.at);
     expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it("pages a long timeline by cursor: every decision once, newest first, ties broken by id, other customers' cursors ignored", async () => {
+    const erin = await prisma().customer.create({ data: { shopId: shop.id, email: "erin@example.com", firstName: "Erin" } });
+    // Two decisions share each timestamp: the cursor must not skip or repeat one of a pair.
+    const base = Date.parse("2026-10-01T00:00:00Z");
+    await prisma().decision.createMany({
+      data: Array.from({ length: 2 * TIMELINE_PAGE + 11 }, (_, i) => ({ shopId: shop.id, customerId: erin.id, outcome: "skip", reason: "quiet_hours", at: new Date(base + Math.floor(i / 2) * 60_000) })),
+    });
+    const seen: string[] = [];
+    const pages: number[] = [];
+    type Page = NonNullable<Awaited<ReturnType<typeof customerWhy>>>;
+    let before: string | null = null;
+    let first = true;
+    do {
+      const why: Page = (await customerWhy(shop, erin.id, "en", { before }))!;
+      expect(why.paged).toBe(!first);
+      pages.push(why.decisions.length);
+      seen.push(...why.decisions.map((d) => d.id));
+      before = why.olderBefore;
+      first = false;
+    } while (before);
+    expect(pages).toEqual([TIMELINE_PAGE, TIMELINE_PAGE, 11]);
+    const all = await prisma().decision.findMany({ where: { shopId: shop.id, customerId: erin.id }, orderBy: [{ at: "desc" }, { id: "desc" }] });
+    expect(seen).toEqual(all.map((d) => d.id.toString()));
+    // A cursor that is not this customer's (or not a decision id at all) gives the first page.
+    const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
+    const carlasFirst = (await customerWhy(shop, carla.id, "en"))!;
+    for (const foreign of [seen[60]!, "not-a-number", "99999999999999999999"]) {
+      const why = (await customerWhy(shop, carla.id, "en", { before: foreign }))!;
+      expect(why.paged).toBe(false);
+      expect(why.decisions.map((d) => d.id)).toEqual(carlasFirst.decisions.map((d) => d.id));
+    }
   });
 
   it("has an English and a Polish sentence for every reason the flows and the dispatcher record", () => {

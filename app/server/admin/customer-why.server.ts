@@ -8,7 +8,8 @@ import { db } from "../db/client.server";
 // per customer, with the profile's consent and the flows they went through. Every
 // query is scoped by the shop.
 
-const TIMELINE_LIMIT = 200;
+/** Decisions per page of a customer's timeline; older pages follow a cursor. */
+export const TIMELINE_PAGE = 50;
 
 export interface WhyDecision {
   id: string;
@@ -55,7 +56,12 @@ export async function recentDecisions(shop: Shop, locale: Locale, take = 25): Pr
   return describeDecisions(shop, rows, locale);
 }
 
-export async function customerWhy(shop: Shop, customerId: string, locale: Locale) {
+/**
+ * A customer's profile, flows and decision timeline, newest first, one page at a time:
+ * `before` is the id of the last decision on the previous page (a cursor, so decisions
+ * written while the merchant reads do not shift the pages).
+ */
+export async function customerWhy(shop: Shop, customerId: string, locale: Locale, opts: { before?: string | null } = {}) {
   const customer = await db().customer.findFirst({
     where: { id: customerId, shopId: shop.id },
     select: {
@@ -66,8 +72,13 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
     },
   });
   if (!customer) return null;
-  const [decisions, enrollments, suppressions] = await Promise.all([
-    db().decision.findMany({ where: { shopId: shop.id, customerId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: TIMELINE_LIMIT }),
+  const cursor = await decisionCursor(shop.id, customerId, opts.before);
+  const [page, enrollments, suppressions] = await Promise.all([
+    db().decision.findMany({
+      where: { shopId: shop.id, customerId, ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}) },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+      take: TIMELINE_PAGE + 1,
+    }),
     db().enrollment.findMany({
       where: { shopId: shop.id, customerId },
       orderBy: { enteredAt: "desc" },
@@ -78,7 +89,12 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
       select: { channel: true, reason: true, createdAt: true },
     }),
   ]);
+  const decisions = page.slice(0, TIMELINE_PAGE);
   return {
+    /** Whether this page starts after a cursor (so a link back to the newest makes sense). */
+    paged: cursor !== null,
+    /** The cursor of the next, older page; null on the last page. */
+    olderBefore: page.length > TIMELINE_PAGE ? decisions.at(-1)!.id.toString() : null,
     customer: {
       ...customer,
       name: displayName(customer),
@@ -100,6 +116,12 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
     })),
     decisions: await describeDecisions(shop, decisions, locale),
   };
+}
+
+/** The decision a page starts after, if it is this customer's in this shop. */
+async function decisionCursor(shopId: string, customerId: string, before: string | null | undefined) {
+  if (!before || !/^\d{1,19}$/.test(before)) return null;
+  return db().decision.findFirst({ where: { id: BigInt(before), shopId, customerId }, select: { id: true, at: true } });
 }
 
 type DecisionRow = Awaited<ReturnType<ReturnType<typeof db>["decision"]["findMany"]>>[number];
