@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expandPixelInbox } from "~/server/ingestion/pixel-inbox.server";
 import { wireEvent } from "../web-pixel/fixtures";
 import { useTestDatabase } from "../support/db";
+import { whileHolding } from "../support/lock-waits";
 
 // Several workers expand the pixel inbox at once (SKIP LOCKED gives them disjoint
 // rows), but their rows name the same visitors: the benchmark's two workers once
@@ -25,7 +26,6 @@ async function inboxRow(tag: string, clients: number[], at: number): Promise<voi
   await prisma().pixelInbox.create({ data: { shopId, receivedAt: new Date(at), body: JSON.stringify(entries) } });
 }
 
-const ROLLBACK = new Error("rollback");
 const MIDDLE = `visitor-${VISITORS / 2}`;
 
 /**
@@ -33,38 +33,17 @@ const MIDDLE = `visitor-${VISITORS / 2}`;
  * back, so a visitor it created goes away) once two sessions wait on locks: both
  * workers then meet in the middle, each having locked its half of the others.
  */
-async function whileHoldingMiddleVisitor<T>(work: () => Promise<T>): Promise<T> {
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  const holder = prisma()
-    .$transaction(
-      async (tx) => {
-        await tx.clientIdentity.upsert({
-          where: { shopId_clientId: { shopId, clientId: MIDDLE } },
-          create: { shopId, clientId: MIDDLE, firstSeenAt: new Date(), lastSeenAt: new Date() },
-          update: { lastSeenAt: new Date() },
-        });
-        locked();
-        await released;
-        throw ROLLBACK;
-      },
-      { timeout: 60_000 },
-    )
-    .catch((err: unknown) => {
-      if (err !== ROLLBACK) throw err;
-    });
-  await isLocked;
-  const result = work();
-  for (let i = 0; i < 600; i++) {
-    const waiting = await getDb().query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (waiting[0]!.n >= 2) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  release();
-  await holder;
-  return result;
+function whileHoldingMiddleVisitor<T>(work: () => Promise<T>): Promise<T> {
+  return whileHolding(
+    getDb(),
+    (tx) =>
+      tx.clientIdentity.upsert({
+        where: { shopId_clientId: { shopId, clientId: MIDDLE } },
+        create: { shopId, clientId: MIDDLE, firstSeenAt: new Date(), lastSeenAt: new Date() },
+        update: { lastSeenAt: new Date() },
+      }),
+    work,
+  );
 }
 
 describe.skipIf(!process.env.DATABASE_URL)("pixel inbox expanded by concurrent workers", () => {

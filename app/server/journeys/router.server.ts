@@ -1,6 +1,7 @@
 import { prepareTrigger } from "~/domain/flows";
 import { database, type RawQuery } from "../db/client.server";
 import { now } from "../clock.server";
+import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
@@ -21,6 +22,13 @@ export interface RouteResult {
  * routed in the same transaction as everything they caused.
  */
 export async function routeEvents(limit = 200): Promise<RouteResult> {
+  // What the customer order below cannot cover (one customer's two checkouts met in
+  // opposite orders) PostgreSQL breaks as a deadlock. The transaction only writes rows
+  // (outbox rows, not sends), so the one it failed left nothing behind and runs again.
+  return retryTransientConflicts("event routing", () => routeBatch(limit));
+}
+
+function routeBatch(limit: number): Promise<RouteResult> {
   const at = now();
   return database().transaction(async (q) => {
     const events = await q<EventRow>(
@@ -30,7 +38,12 @@ export async function routeEvents(limit = 200): Promise<RouteResult> {
     );
     if (events.length === 0) return { claimed: 0, enrolled: 0, delivered: 0 };
     for (const e of events) e.occurredAt = new Date(e.occurredAt);
-    const known = events.filter((e) => e.customerId);
+    // Workers take disjoint events but not disjoint customers (a checkout sends several
+    // trigger events), and each inserts the enrollment of every checkout it sees: taken
+    // in arrival order, two workers' batches met a..z and z..a and deadlocked. So every
+    // worker goes customer by customer in one order; the sort is stable, so each
+    // customer's events keep theirs.
+    const known = events.filter((e) => e.customerId).sort((x, y) => (x.customerId! < y.customerId! ? -1 : x.customerId! > y.customerId! ? 1 : 0));
     const result = known.length ? await route(q, known, at) : { enrolled: 0, delivered: 0 };
     await q(`UPDATE "Event" SET "routedAt" = $2 WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id), at.toISOString()]);
     return { claimed: events.length, ...result };
