@@ -1,6 +1,7 @@
 import type { Customer } from "@prisma/client";
 import type { Channel, OptInLevel } from "~/domain/consent/consent";
 import { applyConsent } from "../profiles/consent.server";
+import { lockLiveCustomer } from "../profiles/customer-lock.server";
 import type { Tx } from "../profiles/identity.server";
 import { enqueueConsentSync } from "./consent-sync.server";
 
@@ -8,6 +9,10 @@ import { enqueueConsentSync } from "./consent-sync.server";
 // their consent. applyConsent ignores updates older than what the profile holds,
 // so when the stored time is ahead of ours (clock skew, a future-dated import) the
 // change is dated just after it rather than silently dropped.
+//
+// Each change below decides on the customer's row locked and read afresh, not on the
+// caller's copy: a consent webhook committed since that copy was read must count
+// (an unsubscribe click that saw a stale "unsubscribed" would do nothing).
 function effectiveAt(customer: Customer, channel: Channel, at: Date): Date {
   const current = customer[`${channel}ConsentUpdatedAt`];
   return current && current >= at ? new Date(current.getTime() + 1) : at;
@@ -20,7 +25,8 @@ export interface ChangeContext {
 }
 
 /** Withdraws consent on one channel; false when there was nothing to withdraw. */
-export async function withdrawConsent(tx: Tx, customer: Customer, channel: Channel, ctx: ChangeContext): Promise<boolean> {
+export async function withdrawConsent(tx: Tx, profile: Pick<Customer, "id" | "shopId">, channel: Channel, ctx: ChangeContext): Promise<boolean> {
+  const customer = await lockLiveCustomer(tx, profile);
   const state = customer[`${channel}ConsentState`];
   // Idempotent; and a redacted profile stays redacted (that state already blocks everything).
   if (state === "unsubscribed" || state === "redacted") return false;
@@ -42,7 +48,8 @@ export async function withdrawConsent(tx: Tx, customer: Customer, channel: Chann
 }
 
 /** Grants consent on one channel; false when the profile already had it at this level or better. */
-export async function grantConsent(tx: Tx, customer: Customer, channel: Channel, level: OptInLevel, ctx: ChangeContext): Promise<boolean> {
+export async function grantConsent(tx: Tx, profile: Pick<Customer, "id" | "shopId">, channel: Channel, level: OptInLevel, ctx: ChangeContext): Promise<boolean> {
+  const customer = await lockLiveCustomer(tx, profile);
   const state = customer[`${channel}ConsentState`];
   if (state === "redacted") return false;
   const currentLevel = customer[`${channel}OptInLevel`];
@@ -59,7 +66,8 @@ export async function grantConsent(tx: Tx, customer: Customer, channel: Channel,
 }
 
 /** Marks email consent pending confirmation (double opt-in). Not mirrored to Shopify until confirmed. */
-export async function markConsentPending(tx: Tx, customer: Customer, ctx: ChangeContext): Promise<boolean> {
+export async function markConsentPending(tx: Tx, profile: Pick<Customer, "id" | "shopId">, ctx: ChangeContext): Promise<boolean> {
+  const customer = await lockLiveCustomer(tx, profile);
   if (customer.emailConsentState === "pending" || customer.emailConsentState === "redacted") return false;
   return applyConsent(
     tx,

@@ -1,18 +1,24 @@
 import type { Customer } from "@prisma/client";
 import { consentUpdateApplies, type ConsentUpdate } from "~/domain/consent/consent";
+import { lockLiveCustomer } from "./customer-lock.server";
 import type { Tx } from "./identity.server";
 
 /**
  * Applies a consent change if it is not older than what the profile holds, and
  * appends it to the consent history either way (the audit trail keeps stale
- * updates too, marked as not applied).
+ * updates too, marked as not applied). `profile` only names the customer: the
+ * decision is made on the row as locked now (see customer-lock.server.ts), since a
+ * copy read earlier in the transaction may predate a concurrent consent change.
  */
 export async function applyConsent(
   tx: Tx,
-  customer: Customer,
+  profile: Pick<Customer, "id" | "shopId">,
   u: ConsentUpdate & { receivedAt: Date },
   evidence?: Record<string, unknown>,
 ): Promise<boolean> {
+  const customer = await lockLiveCustomer(tx, profile);
+  // Erased while we waited: the tombstone keeps "redacted", and its history no evidence.
+  if (customer.redactedAt) return false;
   const current = {
     state: customer[`${u.channel}ConsentState`],
     at: customer[`${u.channel}ConsentUpdatedAt`],

@@ -1,0 +1,107 @@
+import type { Customer } from "@prisma/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { unsubscribe } from "~/server/compliance/unsubscribe.server";
+import { processWebhookBatch } from "~/server/ingestion/webhook-processor.server";
+import { useTestDatabase } from "../support/db";
+import { untilLockWaiters, whileHolding } from "../support/lock-waits";
+import { deliver } from "../support/webhooks";
+
+// Two writers of one customer's consent at the same moment: the newer must win
+// whichever commits last. A third session holds the customer's row so both writers
+// read it first and then queue for it, the newer one ahead: it commits first and the
+// older one, deciding from what it read before, would overwrite it.
+// Concurrency needs a server; PGlite has one connection.
+
+const SHOP = "consent-race.myshopify.com";
+const getDb = useTestDatabase();
+const prisma = () => getDb().prisma;
+let shopId: string;
+
+const T0 = new Date("2026-11-01T08:00:00Z");
+const OLDER = "2026-11-10T08:00:00Z";
+const NEWER = new Date("2026-11-15T08:00:00Z");
+
+beforeAll(async () => {
+  shopId = (await prisma().shop.create({ data: { domain: SHOP, name: "Consent race" } })).id;
+});
+
+async function subscribedCustomer(n: number): Promise<Customer> {
+  return prisma().customer.create({
+    data: {
+      shopId,
+      shopifyCustomerId: BigInt(8_100_000 + n),
+      email: `race${n}@example.com`,
+      emailConsentState: "subscribed",
+      emailOptInLevel: "single_opt_in",
+      emailConsentSource: "shopify",
+      emailConsentUpdatedAt: T0,
+    },
+  });
+}
+
+async function deliverEmailConsent(c: Customer, state: string, consentUpdatedAt: string, webhookId: string): Promise<void> {
+  const res = await deliver(
+    SHOP,
+    "customers_email_marketing_consent/update",
+    {
+      customer_id: Number(c.shopifyCustomerId),
+      email_address: c.email,
+      email_marketing_consent: { state, opt_in_level: "single_opt_in", consent_updated_at: consentUpdatedAt },
+    },
+    { webhookId },
+  );
+  expect(res.status).toBe(200);
+}
+
+/** Runs `newer` until it waits on the held customer row, then `older` likewise, then lets them go. */
+function newerQueuedFirst<A, B>(customerId: string, newer: () => Promise<A>, older: () => Promise<B>): Promise<[A, B]> {
+  return whileHolding(
+    getDb(),
+    (tx) => tx.$queryRaw`SELECT id FROM "Customer" WHERE id = ${customerId} FOR UPDATE`,
+    async () => {
+      const first = newer();
+      first.catch(() => undefined);
+      await untilLockWaiters(getDb(), 1);
+      return Promise.all([first, older()]);
+    },
+  );
+}
+
+describe.skipIf(!process.env.DATABASE_URL)("concurrent consent writers", () => {
+  it("a stale 'subscribed' webhook processed during the shopper's unsubscribe click does not undo it", { timeout: 60_000 }, async () => {
+    const c = await subscribedCustomer(1);
+    await deliverEmailConsent(c, "subscribed", OLDER, "wh-race-stale-1");
+    const [unsub, worker] = await newerQueuedFirst(
+      c.id,
+      () => unsubscribe({ shopId, customerId: c.id, channels: ["email"], source: "unsubscribe_link", at: NEWER }),
+      () => processWebhookBatch("w-stale", 1),
+    );
+    expect(unsub.changed).toEqual(["email"]);
+    expect(worker.processed).toBe(1);
+    const after = await prisma().customer.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after.emailConsentState).toBe("unsubscribed");
+    expect(after.emailConsentUpdatedAt).toEqual(NEWER);
+  });
+
+  it("two consent webhooks in two workers: the newer withdrawal wins over the older subscription committed after it", { timeout: 60_000 }, async () => {
+    const c = await subscribedCustomer(2);
+    await deliverEmailConsent(c, "unsubscribed", NEWER.toISOString(), "wh-race-newer-2");
+    await deliverEmailConsent(c, "subscribed", OLDER, "wh-race-older-2");
+    // Each worker claims one delivery, oldest received first: w1 the withdrawal.
+    const [w1, w2] = await newerQueuedFirst(
+      c.id,
+      () => processWebhookBatch("w1", 1),
+      () => processWebhookBatch("w2", 1),
+    );
+    expect([w1.processed, w2.processed]).toEqual([1, 1]);
+    const after = await prisma().customer.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after.emailConsentState).toBe("unsubscribed");
+    expect(after.emailConsentUpdatedAt).toEqual(NEWER);
+    const history = await prisma().consentRecord.findMany({ where: { customerId: c.id, channel: "email" }, orderBy: { id: "asc" } });
+    // Both are in the history; only the withdrawal was applied.
+    expect(history.map((r) => [r.state, (r.evidence as { applied?: boolean } | null)?.applied])).toEqual([
+      ["unsubscribed", true],
+      ["subscribed", false],
+    ]);
+  });
+});
