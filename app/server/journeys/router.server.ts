@@ -5,6 +5,7 @@ import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
+import { lockEntryDecisions } from "./entry-lock.server";
 import { learnedIntervals } from "./learned.server";
 import { stepEnrollments, type DueRow } from "./runner.server";
 import { triggerOf, type EventRow } from "./trigger-data.server";
@@ -53,6 +54,9 @@ function routeBatch(limit: number): Promise<RouteResult> {
 async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrolled: number; delivered: number }> {
   const shopIds = [...new Set(events.map((e) => e.shopId))];
   const customerIds = [...new Set(events.map((e) => e.customerId!))];
+  // Before anything about these customers is read: another worker routing events of
+  // the same customers finishes first, and this batch sees its enrollments and sends.
+  await lockEntryDecisions(q, customerIds);
   const flows = await loadActiveFlows(q, shopIds);
   const ctx = await BatchContext.load(q, shopIds, customerIds, at.getTime());
   const history = await loadHistory(q, shopIds, customerIds);

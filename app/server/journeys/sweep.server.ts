@@ -4,6 +4,7 @@ import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows, type ActiveFlow } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
+import { lockEntryDecisions } from "./entry-lock.server";
 
 const DAY = 86_400_000;
 
@@ -47,6 +48,8 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
   );
   if (candidates.length === 0) return 0;
   const ids = candidates.map((c) => c.id);
+  // The candidate query read the history unlocked: tryEnroll decides on the one read after.
+  await lockEntryDecisions(q, ids);
   const ctx = await BatchContext.load(q, [flow.shopId], ids, at.getTime());
   const history = await loadHistory(q, [flow.shopId], ids);
   const shop = ctx.shops.get(flow.shopId);
