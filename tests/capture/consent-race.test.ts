@@ -2,6 +2,7 @@ import type { Customer } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unsubscribe } from "~/server/compliance/unsubscribe.server";
 import { processWebhookBatch } from "~/server/ingestion/webhook-processor.server";
+import { mergeProfiles } from "~/server/profiles/identity.server";
 import { useTestDatabase } from "../support/db";
 import { untilLockWaiters, whileHolding } from "../support/lock-waits";
 import { deliver } from "../support/webhooks";
@@ -103,5 +104,24 @@ describe.skipIf(!process.env.DATABASE_URL)("concurrent consent writers", () => {
       ["unsubscribed", true],
       ["subscribed", false],
     ]);
+  });
+
+  it("a profile merge does not put the other profile's older subscription back over an unsubscribe committed while it ran", { timeout: 60_000 }, async () => {
+    const survivor = await subscribedCustomer(3);
+    // The form subscriber's profile, subscribed after the survivor was: its consent would win the merge.
+    const loser = await prisma().customer.create({
+      data: { shopId, email: "race3-form@example.com", emailConsentState: "subscribed", emailOptInLevel: "confirmed_opt_in", emailConsentSource: "signup_form", emailConsentUpdatedAt: new Date(OLDER) },
+    });
+    const [unsub] = await newerQueuedFirst(
+      survivor.id,
+      () => unsubscribe({ shopId, customerId: survivor.id, channels: ["email"], source: "unsubscribe_link", at: NEWER }),
+      // The copies a merge gets were read before the unsubscribe committed.
+      () => prisma().$transaction((tx) => mergeProfiles(tx, survivor, loser, NEWER)),
+    );
+    expect(unsub.changed).toEqual(["email"]);
+    const after = await prisma().customer.findUniqueOrThrow({ where: { id: survivor.id } });
+    expect(after.emailConsentState).toBe("unsubscribed");
+    expect(after.emailConsentUpdatedAt).toEqual(NEWER);
+    expect((await prisma().customer.findUniqueOrThrow({ where: { id: loser.id } })).mergedIntoId).toBe(survivor.id);
   });
 });

@@ -1,6 +1,7 @@
 import { Prisma, type Customer } from "@prisma/client";
 import { UNROUTED_EVENTS } from "~/domain/capture/pixel-wire";
 import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
+import { lockCustomer } from "./customer-lock.server";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -155,14 +156,20 @@ export async function mergeProfiles(tx: Tx, survivor: Customer, loser: Customer,
     lastSeenAt: maxDate(survivor.lastSeenAt, loser.lastSeenAt),
     createdAt: survivor.createdAt < loser.createdAt ? survivor.createdAt : loser.createdAt,
   };
+  // The newer consent per channel survives, judged on both rows as they stand under
+  // their locks (the loser's taken by its update above, the survivor's now, before its
+  // own update below: the order this merge always locked them in). The copies passed
+  // in may predate an unsubscribe committed since, which must not be overwritten.
+  const lockedLoser = await tx.customer.findFirstOrThrow({ where: { id: loser.id, shopId } });
+  const lockedSurvivor = await lockCustomer(tx, shopId, survivor.id);
   for (const ch of CONSENT_FIELDS) {
-    const s = survivor[`${ch}ConsentUpdatedAt`];
-    const l = loser[`${ch}ConsentUpdatedAt`];
+    const s = lockedSurvivor[`${ch}ConsentUpdatedAt`];
+    const l = lockedLoser[`${ch}ConsentUpdatedAt`];
     if (l && (!s || l > s)) {
       Object.assign(data, {
-        [`${ch}ConsentState`]: loser[`${ch}ConsentState`],
-        [`${ch}OptInLevel`]: loser[`${ch}OptInLevel`],
-        [`${ch}ConsentSource`]: loser[`${ch}ConsentSource`],
+        [`${ch}ConsentState`]: lockedLoser[`${ch}ConsentState`],
+        [`${ch}OptInLevel`]: lockedLoser[`${ch}OptInLevel`],
+        [`${ch}ConsentSource`]: lockedLoser[`${ch}ConsentSource`],
         [`${ch}ConsentUpdatedAt`]: l,
       });
     }
