@@ -1,5 +1,6 @@
 import type { Customer } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
+import { subscribeFromForm } from "~/server/compliance/signup.server";
 import { unsubscribe } from "~/server/compliance/unsubscribe.server";
 import { processWebhookBatch } from "~/server/ingestion/webhook-processor.server";
 import { mergeProfiles } from "~/server/profiles/identity.server";
@@ -54,16 +55,29 @@ async function deliverEmailConsent(c: Customer, state: string, consentUpdatedAt:
   expect(res.status).toBe(200);
 }
 
-/** Runs `newer` until it waits on the held customer row, then `older` likewise, then lets them go. */
-function newerQueuedFirst<A, B>(customerId: string, newer: () => Promise<A>, older: () => Promise<B>): Promise<[A, B]> {
+/**
+ * Runs `newer` until it waits on the held customer row, then `older` until it waits
+ * too (or, when it takes no lock, until it has finished), then lets them go.
+ */
+function newerQueuedFirst<A, B>(customerId: string, newer: () => Promise<A>, older: () => Promise<B>, mode: "FOR UPDATE" | "FOR NO KEY UPDATE" = "FOR UPDATE"): Promise<[A, B]> {
+  let second: Promise<B> | undefined;
+  let started!: () => void;
+  const olderStarted = new Promise<void>((r) => (started = r));
   return whileHolding(
     getDb(),
-    (tx) => tx.$queryRaw`SELECT id FROM "Customer" WHERE id = ${customerId} FOR UPDATE`,
+    (tx) => tx.$queryRawUnsafe(`SELECT id FROM "Customer" WHERE id = $1 ${mode}`, customerId),
     async () => {
       const first = newer();
       first.catch(() => undefined);
       await untilLockWaiters(getDb(), 1);
-      return Promise.all([first, older()]);
+      second = older();
+      second.catch(() => undefined);
+      started();
+      return Promise.all([first, second]);
+    },
+    async () => {
+      await olderStarted;
+      await Promise.race([untilLockWaiters(getDb(), 2), second!.then(() => undefined, () => undefined)]);
     },
   );
 }
@@ -123,5 +137,25 @@ describe.skipIf(!process.env.DATABASE_URL)("concurrent consent writers", () => {
     expect(after.emailConsentState).toBe("unsubscribed");
     expect(after.emailConsentUpdatedAt).toEqual(NEWER);
     expect((await prisma().customer.findUniqueOrThrow({ where: { id: loser.id } })).mergedIntoId).toBe(survivor.id);
+  });
+
+  it("a signup form submitted while an unsubscribe commits subscribes the shopper again: it decides on the consent as it now stands", { timeout: 60_000 }, async () => {
+    // With a locale already, the signup writes nothing to the row before it decides.
+    const c = await prisma().customer.update({ where: { id: (await subscribedCustomer(4)).id }, data: { locale: "en" } });
+    const shop = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
+    const [, signup] = await newerQueuedFirst(
+      c.id,
+      () => unsubscribe({ shopId, customerId: c.id, channels: ["email"], source: "unsubscribe_link", at: NEWER }),
+      // The form is the shopper's later word; read before the unsubscribe committed, the
+      // profile still looked subscribed and the signup changed nothing.
+      () => subscribeFromForm(shop, { email: c.email!, emailConsent: true, smsConsent: false, source: "signup_popup", locale: "en" }, new Date(NEWER.getTime() + 60_000)),
+      // The lock an unsubscribe's UPDATE holds: the signup's reads and its event's
+      // foreign-key check pass it, so only a lock taken to decide makes the signup wait.
+      "FOR NO KEY UPDATE",
+    );
+    expect(signup).toMatchObject({ ok: true, customerId: c.id });
+    const after = await prisma().customer.findUniqueOrThrow({ where: { id: c.id } });
+    expect(after.emailConsentState).toBe("subscribed");
+    expect(after.emailConsentUpdatedAt!.getTime()).toBeGreaterThan(NEWER.getTime());
   });
 });

@@ -30,7 +30,8 @@ export async function whileHolding<T>(
   database: Database,
   hold: (tx: Prisma.TransactionClient) => Promise<unknown>,
   work: () => Promise<T>,
-  waiters = 2,
+  /** How many sessions must wait before the hold ends, or a promise that says when. */
+  waiters: number | (() => Promise<void>) = 2,
 ): Promise<T> {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
@@ -54,7 +55,7 @@ export async function whileHolding<T>(
   const result = work();
   // Whatever work throws is the caller's to see; the holder must still let go.
   result.catch(() => undefined);
-  await untilLockWaiters(database, waiters);
+  await (typeof waiters === "number" ? untilLockWaiters(database, waiters) : waiters());
   release();
   await holder;
   return result;

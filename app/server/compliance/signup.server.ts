@@ -5,6 +5,7 @@ import type { Locale } from "~/i18n";
 import type { ComplianceKey } from "~/i18n/compliance";
 import { db } from "../db/client.server";
 import { resolveProfile, type Tx } from "../profiles/identity.server";
+import { lockLiveCustomer } from "../profiles/customer-lock.server";
 import { grantConsent, markConsentPending } from "./consent-changes.server";
 import { trySyncConsentNow } from "./consent-sync.server";
 import { enqueueOptInConfirmation } from "./double-optin.server";
@@ -69,6 +70,9 @@ export async function subscribeFromForm(shop: Shop, input: SignupInput, at: Date
   const result = await db().$transaction(async (tx) => {
     let customer = await profileFor(tx, shop, email, phone, input.clientId, at);
     if (!customer.locale) customer = await tx.customer.update({ where: { id: customer.id }, data: { locale: input.locale } });
+    // Whether a confirmation email goes out is decided on the consent as it stands under
+    // the row's lock, not as read before it (a concurrent change would be missed).
+    customer = await lockLiveCustomer(tx, customer);
     await tx.event.create({
       data: {
         shopId: shop.id,
