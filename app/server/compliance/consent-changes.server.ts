@@ -1,12 +1,12 @@
 import type { Customer } from "@prisma/client";
 import type { Channel, OptInLevel } from "~/domain/consent/consent";
-import { applyConsent } from "../profiles/consent.server";
+import { applyConsentToLocked } from "../profiles/consent.server";
 import { lockLiveCustomer } from "../profiles/customer-lock.server";
 import type { Tx } from "../profiles/identity.server";
 import { enqueueConsentSync } from "./consent-sync.server";
 
 // A shopper's own action (a click, a form, a text message) is the newest word on
-// their consent. applyConsent ignores updates older than what the profile holds,
+// their consent. applyConsentToLocked ignores updates older than what the profile holds,
 // so when the stored time is ahead of ours (clock skew, a future-dated import) the
 // change is dated just after it rather than silently dropped.
 //
@@ -30,7 +30,7 @@ export async function withdrawConsent(tx: Tx, profile: Pick<Customer, "id" | "sh
   const state = customer[`${channel}ConsentState`];
   // Idempotent; and a redacted profile stays redacted (that state already blocks everything).
   if (state === "unsubscribed" || state === "redacted") return false;
-  const applied = await applyConsent(
+  const applied = await applyConsentToLocked(
     tx,
     customer,
     {
@@ -55,7 +55,7 @@ export async function grantConsent(tx: Tx, profile: Pick<Customer, "id" | "shopI
   const currentLevel = customer[`${channel}OptInLevel`];
   // A confirmed opt-in is never downgraded to a single one by a repeated signup.
   if (state === "subscribed" && (currentLevel === level || currentLevel === "confirmed_opt_in")) return false;
-  const applied = await applyConsent(
+  const applied = await applyConsentToLocked(
     tx,
     customer,
     { channel, state: "subscribed", optInLevel: level, at: effectiveAt(customer, channel, ctx.at), receivedAt: ctx.at, source: ctx.source },
@@ -69,7 +69,7 @@ export async function grantConsent(tx: Tx, profile: Pick<Customer, "id" | "shopI
 export async function markConsentPending(tx: Tx, profile: Pick<Customer, "id" | "shopId">, ctx: ChangeContext): Promise<boolean> {
   const customer = await lockLiveCustomer(tx, profile);
   if (customer.emailConsentState === "pending" || customer.emailConsentState === "redacted") return false;
-  return applyConsent(
+  return applyConsentToLocked(
     tx,
     customer,
     { channel: "email", state: "pending", optInLevel: null, at: effectiveAt(customer, "email", ctx.at), receivedAt: ctx.at, source: ctx.source },

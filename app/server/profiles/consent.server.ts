@@ -16,7 +16,20 @@ export async function applyConsent(
   u: ConsentUpdate & { receivedAt: Date },
   evidence?: Record<string, unknown>,
 ): Promise<boolean> {
-  const customer = await lockLiveCustomer(tx, profile);
+  return applyConsentToLocked(tx, await lockLiveCustomer(tx, profile), u, evidence);
+}
+
+/**
+ * applyConsent for a caller that has already locked the row and read it afresh
+ * (lockLiveCustomer) to decide on it: the same decision, without locking and reading
+ * the row a second time.
+ */
+export async function applyConsentToLocked(
+  tx: Tx,
+  customer: Customer,
+  u: ConsentUpdate & { receivedAt: Date },
+  evidence?: Record<string, unknown>,
+): Promise<boolean> {
   // Erased while we waited: the tombstone keeps "redacted", and its history no evidence.
   if (customer.redactedAt) return false;
   const current = {
