@@ -96,7 +96,7 @@ export interface ExpandResult {
   duplicates: number;
 }
 
-interface InboxRow {
+export interface InboxRow {
   id: bigint;
   shopId: string;
   receivedAt: Date;
@@ -164,7 +164,7 @@ function expandRows(limit: number): Promise<ExpandResult> {
  * A row's batches in arrival order. Rows written before compression hold the same JSON
  * as text, and rows written before grouping one bare batch.
  */
-function inboxEntries(row: InboxRow): { receivedAt: Date; json: unknown }[] {
+export function inboxEntries(row: Pick<InboxRow, "receivedAt" | "bodyZstd" | "body">): { receivedAt: Date; json: unknown }[] {
   const text = row.bodyZstd ? zlib.zstdDecompressSync(row.bodyZstd).toString("utf8") : row.body!;
   const body: unknown = JSON.parse(text);
   if (!Array.isArray(body)) return [{ receivedAt: new Date(row.receivedAt), json: body }];
