@@ -25,6 +25,7 @@ const production = env.NODE_ENV === "production";
 if (production && demo) throw new Error("--demo cannot run with NODE_ENV=production");
 
 const database = await initDatabase(env);
+let stopWorker: (() => Promise<void>) | undefined;
 
 if (demo) {
   const { seedDemoShop } = await import("./app/server/dev/seed-demo.server");
@@ -36,7 +37,7 @@ if (demo) {
   log.info(seeded ? "demo shop created" : "demo shop already present");
   // One process does it all in the demo; production runs worker.ts separately.
   const { startWorker } = await import("./app/server/worker/worker.server");
-  startWorker();
+  stopWorker = startWorker().stop;
 }
 
 const app = express();
@@ -80,6 +81,7 @@ const server = httpServer.listen(env.PORT, () => {
 async function shutdown(signal: string) {
   log.info("shutting down", { signal });
   server.close();
+  await stopWorker?.();
   await database.close().catch(() => undefined);
   process.exit(0);
 }

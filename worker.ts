@@ -10,10 +10,17 @@ const database = await initDatabase(env);
 const worker = startWorker();
 log.info("worker started", { worker: worker.id, db: database.describe });
 
+// SIGTERM (a deploy, a scale-down) lets the batches in flight finish, so nothing is
+// left half-sent. A repeated signal changes nothing: a terminal's Ctrl-C reaches
+// this process both directly and relayed by tsx.
+let stopping = false;
 async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   log.info("worker stopping", { signal });
   await worker.stop();
   await database.close();
+  log.info("worker stopped", { worker: worker.id });
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
