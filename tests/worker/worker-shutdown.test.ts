@@ -1,0 +1,144 @@
+// Stopping the worker during a batch loses and duplicates nothing: the batch in flight
+// is finished, no new one starts, and the next worker sends the rest, each message
+// exactly once (counted at a real SMTP server by Message-ID).
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import path from "node:path";
+import type { PrismaClient } from "@prisma/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "~/server/db/client.server";
+import { migrate } from "~/server/db/migrate.server";
+import { startWorker } from "~/server/worker/worker.server";
+import { useTestDatabase } from "../support/db";
+import { createCustomer, createShop, enqueueEmail } from "../messages/email/support/fixtures";
+import { startSmtpTestServer, type SmtpTestServer } from "../messages/email/support/smtp-test-server";
+
+const getDb = useTestDatabase();
+const pgUrl = process.env.DATABASE_URL;
+/** More than one outbox claim (50), so a second worker has work left. */
+const MESSAGES = 80;
+const CLAIM = 50;
+let smtp: SmtpTestServer;
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL = "silent";
+  smtp = await startSmtpTestServer();
+  // A slow provider: each message is answered 100 ms after its data, so a batch takes a while.
+  smtp.onData(() => new Promise((r) => setTimeout(() => r(null), 100)));
+});
+afterAll(async () => {
+  await smtp?.close();
+  delete process.env.LOG_LEVEL;
+});
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function queueMessages(prisma: PrismaClient): Promise<string[]> {
+  const shop = await createShop(prisma);
+  const ids: string[] = [];
+  for (let i = 0; i < MESSAGES; i++) ids.push((await enqueueEmail(prisma, shop.id, await createCustomer(prisma, shop.id))).id);
+  return ids.map((id) => `<${id}@flowmate.${shop.domain}>`);
+}
+
+/** How often each of these Message-IDs reached the SMTP server. */
+function deliveries(messageIds: string[]): number[] {
+  const wanted = new Set(messageIds);
+  const counts = new Map(messageIds.map((id) => [id, 0]));
+  for (const m of smtp.received) if (m.parsed.messageId && wanted.has(m.parsed.messageId)) counts.set(m.parsed.messageId, counts.get(m.parsed.messageId)! + 1);
+  return messageIds.map((id) => counts.get(id)!);
+}
+const arrived = (ids: string[]) => deliveries(ids).filter((n) => n > 0).length;
+
+/** Messages by status, over the whole (per-test) database. */
+async function statuses(prisma: PrismaClient): Promise<Record<string, number>> {
+  const rows = await prisma.message.groupBy({ by: ["status"], _count: true });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count]));
+}
+
+describe("worker shutdown during a batch", () => {
+  it("in process: stop() finishes the batch in flight and starts none; the next worker sends the rest, each once", { timeout: 120_000 }, async () => {
+    const prisma = getDb().prisma;
+    const ids = await queueMessages(prisma);
+    const first = startWorker({ id: "first" });
+    await until("the first messages of the batch to arrive", () => arrived(ids) >= 3);
+    const atStop = arrived(ids);
+    await first.stop();
+
+    // The whole claim was finished after stop() was called, and nothing more was taken.
+    expect(atStop).toBeLessThan(CLAIM);
+    expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
+    expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
+    expect(first.stats().every((s) => !s.running)).toBe(true);
+
+    const second = startWorker({ id: "second" });
+    await until("every message to be sent", async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES);
+    await second.stop();
+    expect(deliveries(ids)).toEqual(ids.map(() => 1));
+    expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
+  });
+
+  // worker.ts in its own process needs a database two processes can open: PGlite is
+  // one process's database, so this runs in the PostgreSQL pass only.
+  describe.skipIf(!pgUrl)("worker.ts as a process (PostgreSQL only: PGlite cannot be shared with a second process)", () => {
+    let database: Database;
+    let url: string;
+    let drop: () => Promise<void>;
+    beforeAll(async () => {
+      const name = `shutdown_${crypto.randomBytes(5).toString("hex")}`;
+      const admin = await openDatabase({ url: pgUrl!, poolSize: 1 });
+      await admin.query(`CREATE DATABASE ${name}`);
+      const u = new URL(pgUrl!);
+      u.pathname = `/${name}`;
+      url = u.toString();
+      database = await openDatabase({ url, poolSize: 2 });
+      await migrate(database);
+      drop = async () => {
+        await database.close();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.close();
+      };
+    }, 60_000);
+    afterAll(async () => drop?.());
+
+    function runWorkerProcess() {
+      const child = spawn(path.resolve("node_modules/.bin/tsx"), ["worker.ts"], {
+        env: { ...process.env, DATABASE_URL: url, SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, NODE_ENV: "test", LOG_LEVEL: "info", VITEST: undefined },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+      return { child, exited, out: () => out };
+    }
+
+    it("SIGTERM mid-batch: the worker finishes its claim and exits 0; the next one sends the rest, each once", { timeout: 180_000 }, async () => {
+      const prisma = database.prisma;
+      const ids = await queueMessages(prisma);
+      const first = runWorkerProcess();
+      await until("the first messages of the batch to arrive", () => arrived(ids) >= 3, 90_000);
+      const atSignal = arrived(ids);
+      first.child.kill("SIGTERM");
+      const exit = await first.exited;
+      expect(exit, first.out()).toEqual({ code: 0, signal: null });
+      expect(first.out()).toContain('"msg":"worker stopped"');
+
+      expect(atSignal).toBeLessThan(CLAIM);
+      expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
+      expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
+
+      const second = runWorkerProcess();
+      await until("every message to be sent", async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES, 90_000);
+      second.child.kill("SIGTERM");
+      expect(await second.exited, second.out()).toEqual({ code: 0, signal: null });
+      expect(deliveries(ids)).toEqual(ids.map(() => 1));
+      expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
+    });
+  });
+});
