@@ -26,7 +26,7 @@ export const JS_LIMIT_BYTES = 20 * 1024;
  * Preact reads (onSubmit...), not keys sent to or read from the server.
  */
 export const MANGLED_PROPS =
-  /^(dialog|returnFocus|disarm|remember|fail|errors|delaySeconds|exitIntent|showSms|shopName|privacyUrl|designMode|productId|heading|proxy)$/;
+  /^(dialog|returnFocus|disarm|remember|fail|errors|delaySeconds|exitIntent|showSms|shopName|privacyUrl|designMode|proxy)$/;
 
 /** Budget for the minified CSS. */
 export const CSS_LIMIT_BYTES = 8 * 1024;

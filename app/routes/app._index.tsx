@@ -14,6 +14,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { translator } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadOverview } from "~/server/admin/overview.server";
 import { runDemoAction } from "~/server/dev/demo-actions.server";
@@ -41,12 +42,12 @@ export default function Overview() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const t = translator(data.locale);
-  const money = new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+  const money = new Intl.NumberFormat(localeTag(data.locale), {
     style: "currency",
     currency: data.shop.currency,
   });
-  const int = new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US");
-  const date = new Intl.DateTimeFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+  const int = new Intl.NumberFormat(localeTag(data.locale));
+  const date = new Intl.DateTimeFormat(localeTag(data.locale), {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone: data.shop.timezone,
@@ -103,7 +104,7 @@ export default function Overview() {
                     o.name,
                     date.format(new Date(o.processedAt)),
                     o.customer,
-                    new Intl.NumberFormat(data.locale === "pl" ? "pl-PL" : "en-US", {
+                    new Intl.NumberFormat(localeTag(data.locale), {
                       style: "currency",
                       currency: o.currency,
                     }).format(Number(o.total)),

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
 import { isMessageKey, translator, type Translate } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { customerWhy, findCustomers, recentDecisions, type WhyDecision } from "~/server/admin/customer-why.server";
 
@@ -33,7 +34,7 @@ const OUTCOME_TONE: Record<string, "success" | "critical" | "warning" | "info" |
 export default function CustomersWhy() {
   const data = useLoaderData<typeof loader>();
   const t = translator(data.locale);
-  const tag = data.locale === "pl" ? "pl-PL" : "en-US";
+  const tag = localeTag(data.locale);
   const when = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: data.timezone });
   const lang = data.locale === "en" ? "" : `lang=${data.locale}`;
   const href = (params: string) => `/app/customers?${[params, lang].filter(Boolean).join("&")}`;

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isCatalogueKey } from "~/domain/flows";
 import type { FlowSmsEstimate } from "~/domain/sms/estimate";
 import { translator, type Locale, type MessageKey, type Translate } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadFlows, toggleFlow } from "~/server/admin/flows.server";
 
@@ -51,7 +52,7 @@ export default function Flows() {
   const location = useLocation();
   const busy = useNavigation().state !== "idle";
   const t = translator(locale);
-  const int = new Intl.NumberFormat(locale === "pl" ? "pl-PL" : "en-US");
+  const int = new Intl.NumberFormat(localeTag(locale));
   const withConfirm = (key: string | null) => {
     const q = new URLSearchParams(location.search);
     if (key) q.set("confirm", key);
@@ -170,7 +171,7 @@ export default function Flows() {
 
 /** "4 segments (UCS-2, 236 characters)" per language, then the cost, then what the numbers are. */
 function SmsEstimate({ estimate, locale, t }: { estimate: FlowSmsEstimate; locale: Locale; t: Translate }) {
-  const tag = locale === "pl" ? "pl-PL" : "en-US";
+  const tag = localeTag(locale);
   const plural = new Intl.PluralRules(tag);
   const int = new Intl.NumberFormat(tag);
   const count = (base: "flows.sms.segments" | "flows.sms.characters" | "flows.sms.subscribers", n: number) =>

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { translator, type Translate } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadPrivacyRequests, type PrivacyRequest } from "~/server/admin/privacy-requests.server";
 
@@ -14,7 +15,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export default function PrivacyRequests() {
   const { requests, locale, timezone } = useLoaderData<typeof loader>();
   const t = translator(locale);
-  const tag = locale === "pl" ? "pl-PL" : "en-US";
+  const tag = localeTag(locale);
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: timezone });
   const date = new Intl.DateTimeFormat(tag, { dateStyle: "long", timeZone: timezone });
   const [failed, setFailed] = useState(false);

@@ -5,6 +5,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisPl from "@shopify/polaris/locales/pl.json";
 import { resolveLocale, translator } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { readEnv } from "~/server/config.server";
 import { requireDemo } from "~/server/dev/demo-guard.server";
 import { sinkRunning, sunkMails } from "~/server/dev/smtp-sink.server";
@@ -72,7 +73,7 @@ export default function MailOutbox() {
                                 {m.to}
                               </Text>
                               <Text as="span" variant="bodySm" tone="subdued">
-                                {new Date(m.receivedAt).toLocaleString(locale === "pl" ? "pl-PL" : "en-US")}
+                                {new Date(m.receivedAt).toLocaleString(localeTag(locale))}
                               </Text>
                             </BlockStack>
                           </Box>

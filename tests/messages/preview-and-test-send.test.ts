@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EMAIL_TEMPLATE_KEYS } from "~/domain/messages/catalogue";
+import { EMAIL_CATALOGUE, EMAIL_TEMPLATE_KEYS } from "~/domain/messages/catalogue";
 import { closeMailTransport } from "~/server/channels/email/transport.server";
 import { seedDemoShop } from "~/server/dev/seed-demo.server";
 import { startSmtpSink, sunkMails } from "~/server/dev/smtp-sink.server";
@@ -33,6 +33,33 @@ describe("preview and test send", () => {
     }
     const abandoned = await previewEmail(shop, "abandoned_checkout_1", "pl");
     expect(abandoned.html).toContain("Brazil Santos 1 kg"); // a product of the shop, alphabetically among the first
+  });
+
+  it("shows recommendations only as a real send would: from the shop's product affinities, never invented", async () => {
+    const shop = await getDb().prisma.shop.findFirstOrThrow();
+    const withRecommendations = EMAIL_TEMPLATE_KEYS.filter((key) => (EMAIL_CATALOGUE[key].blocks as readonly string[]).includes("recommendations"));
+    expect(withRecommendations.length).toBeGreaterThan(5);
+    // Nothing computes affinities yet (the recommendation model is coming): no block at all.
+    expect(await getDb().prisma.productAffinity.count()).toBe(0);
+    for (const key of withRecommendations) {
+      expect((await previewEmail(shop, key, "en")).html, key).not.toContain("You might also like");
+      expect((await previewEmail(shop, key, "pl")).html, key).not.toContain("Może Ci się spodobać");
+    }
+
+    // Once affinities name a related product, a message listing products shows it, as a send would.
+    const [related, ...others] = await getDb().prisma.product.findMany({ where: { shopId: shop.id }, orderBy: { title: "desc" } });
+    await getDb().prisma.productAffinity.createMany({
+      data: others.map((p) => ({ shopId: shop.id, shopifyProductId: p.shopifyProductId, relatedProductId: related!.shopifyProductId, score: 1, computedAt: new Date() })),
+    });
+    try {
+      const checkout = await previewEmail(shop, "abandoned_checkout_2", "en");
+      expect(checkout.html).toContain("You might also like");
+      expect(checkout.html).toContain(related!.title);
+      // A welcome lists no products, so a real one recommends none, and neither does its preview.
+      expect((await previewEmail(shop, "welcome_1", "en")).html).not.toContain("You might also like");
+    } finally {
+      await getDb().prisma.productAffinity.deleteMany({ where: { shopId: shop.id } });
+    }
   });
 
   it("sends a test to an internal address through SMTP, marked as a test", async () => {

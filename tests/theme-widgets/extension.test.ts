@@ -1,9 +1,10 @@
 // Static checks of the theme app extension: the TOML, the Liquid blocks' schemas and
-// markup, the locale files, and that the blocks provide every data attribute the
-// widget sources read.
+// markup, the locale files, and that the popup block provides every data attribute the
+// widget source reads.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Liquid } from "liquidjs";
 import { describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../extensions/theme-widgets/", import.meta.url));
@@ -105,20 +106,27 @@ describe("extensions/theme-widgets", () => {
     }
   });
 
-  it("renders mount elements with every data attribute the widgets read, and a deferred script", () => {
+  it("renders the popup's mount element with every data attribute the widget reads, and a deferred script", () => {
     const popup = read("blocks/signup-popup.liquid");
     expect(popup).toContain('id="flowmate-signup"');
     for (const name of attributesRead("signup-popup.tsx")) expect(popup, `data-${name}`).toContain(`data-${name}="`);
+    expect(popup).toContain(`<script src="{{ 'flowmate-widgets.js' | asset_url }}" defer></script>`);
+    expect(popup).toContain('data-proxy="/apps/flowmate"');
+    expect(popup).toContain('data-locale="{{ request.locale.iso_code }}"');
+  });
 
-    const recs = read("blocks/recommendations.liquid");
-    expect(recs).toContain("data-flowmate-recommendations");
-    for (const name of attributesRead("recommendations.tsx")) expect(recs, `data-${name}`).toContain(`data-${name}="`);
+  it("renders nothing for the recommendations block on the storefront, only a note in the theme editor", async () => {
+    const en = readJson("locales/en.default.json");
+    const liquid = new Liquid();
+    liquid.registerFilter("t", (key: string) => lookup(en, `t:${key}`));
+    const template = read("blocks/recommendations.liquid").replace(/\{% schema %\}[\s\S]*?\{% endschema %\}/, "");
+    const render = (designMode: boolean) =>
+      liquid.parseAndRender(template, { request: { design_mode: designMode }, block: { id: "b1", shopify_attributes: 'data-shopify-editor-block="b1"', settings: { limit: 4 } }, product: { id: 7001 } });
 
-    for (const liquid of [popup, recs]) {
-      expect(liquid).toContain(`<script src="{{ 'flowmate-widgets.js' | asset_url }}" defer></script>`);
-      expect(liquid).toContain('data-proxy="/apps/flowmate"');
-      expect(liquid).toContain('data-locale="{{ request.locale.iso_code }}"');
-    }
+    expect((await render(false)).trim()).toBe("");
+    const editor = await render(true);
+    expect(editor).toContain("product recommendations are coming");
+    expect(editor).not.toMatch(/<script|data-proxy|data-flowmate-recommendations/);
   });
 
   it("ships only built files in assets/ and keeps src/ out of the upload", () => {

@@ -1,6 +1,6 @@
 // A stand-in for a Shopify storefront for the widget browser tests: serves test
 // pages (marked up like blocks/*.liquid renders them), the built assets, product
-// images, and the two app proxy endpoints the widgets call, recording every request.
+// images, and the app proxy, recording every request the widgets make to it.
 import { readFile } from "node:fs/promises";
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,9 +24,9 @@ export interface FakeStorefront {
   url: string;
   setPage(pathname: string, html: string): void;
   subscribeRequests: RecordedRequest[];
-  recommendationsRequests: RecordedRequest[];
+  /** Requests to any other app proxy path: the app has no other route (404). */
+  otherProxyRequests: RecordedRequest[];
   subscribeResponse: CannedResponse;
-  recommendationsResponse: CannedResponse;
   /** Forgets recorded requests and restores the default responses. */
   reset(): void;
   close(): Promise<void>;
@@ -39,14 +39,12 @@ export async function startFakeStorefront(assetsDir: string): Promise<FakeStoref
   const store: Omit<FakeStorefront, "url" | "close"> = {
     setPage: (pathname, html) => void pages.set(pathname, html),
     subscribeRequests: [],
-    recommendationsRequests: [],
+    otherProxyRequests: [],
     subscribeResponse: { status: 201, body: { status: "subscribed" } },
-    recommendationsResponse: { status: 200, body: { products: [] } },
     reset() {
       store.subscribeRequests.length = 0;
-      store.recommendationsRequests.length = 0;
+      store.otherProxyRequests.length = 0;
       store.subscribeResponse = { status: 201, body: { status: "subscribed" } };
-      store.recommendationsResponse = { status: 200, body: { products: [] } };
     },
   };
 
@@ -73,9 +71,9 @@ export async function startFakeStorefront(assetsDir: string): Promise<FakeStoref
         store.subscribeRequests.push(recorded);
         return sendCanned(store.subscribeResponse);
       }
-      if (url.pathname === `${PROXY}/recommendations` && req.method === "GET") {
-        store.recommendationsRequests.push(recorded);
-        return sendCanned(store.recommendationsResponse);
+      if (url.pathname.startsWith(`${PROXY}/`)) {
+        store.otherProxyRequests.push(recorded);
+        return send(404, "text/plain", "Not Found");
       }
       if (url.pathname.startsWith("/assets/")) {
         const file = path.join(assetsDir, path.basename(url.pathname));
@@ -123,8 +121,12 @@ export interface PageOptions {
   shopName?: string;
   /** data-* values of the signup popup mount (names as in blocks/signup-popup.liquid), or false. */
   popup?: Record<string, string> | false;
-  /** data-* values of the recommendations mount (as in blocks/recommendations.liquid), or false. */
-  recommendations?: Record<string, string> | false;
+  /**
+   * The mount element (and script) blocks/recommendations.liquid rendered before it was
+   * switched off until recommendations exist; a page may still carry it (the demo's
+   * storefront simulator does). Today the block renders nothing.
+   */
+  staleRecommendationsMount?: boolean;
   /** The popup's accent colour (the Liquid sets it as --fm-accent). */
   accent?: string;
   /** Extra HTML at the end of <body>. */
@@ -145,15 +147,6 @@ export const POPUP_DEFAULTS: Record<string, string> = {
   "design-mode": "false",
 };
 
-export const RECOMMENDATIONS_DEFAULTS: Record<string, string> = {
-  shop: "northwind-supply.myshopify.com",
-  locale: "en",
-  proxy: PROXY,
-  "product-id": "7001",
-  limit: "4",
-  heading: "",
-};
-
 const esc = (value: string) => value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 const dataAttrs = (values: Record<string, string>) =>
   Object.entries(values)
@@ -170,13 +163,16 @@ export function storefrontPage(options: PageOptions = {}): string {
       : `<div id="flowmate-signup" ${dataAttrs({ ...POPUP_DEFAULTS, "shop-name": shopName, ...options.popup })} style="--fm-accent: ${
           options.accent ?? "#4338ca"
         }; --fm-on-accent: #ffffff;"></div>\n${script}`;
-  const recs =
-    options.recommendations === false || options.recommendations === undefined
-      ? ""
-      : `<div id="flowmate-recommendations-b1" data-flowmate-recommendations ${dataAttrs({
-          ...RECOMMENDATIONS_DEFAULTS,
-          ...options.recommendations,
-        })}></div>\n${script}`;
+  const recs = options.staleRecommendationsMount
+    ? `<div id="flowmate-recommendations-b1" data-flowmate-recommendations ${dataAttrs({
+        shop: "northwind-supply.myshopify.com",
+        locale: "en",
+        proxy: PROXY,
+        "product-id": "7001",
+        limit: "4",
+        heading: "",
+      })}></div>\n${script}`
+    : "";
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,10 +1,9 @@
-// The widgets' pure helpers (validation, payload, prices, locale choice, suppression),
+// The widgets' pure helpers (validation, payload, locale choice, suppression),
 // imported straight from the extension sources.
 import { describe, expect, it } from "vitest";
 import { fill, M, stringsFor } from "../../extensions/theme-widgets/src/i18n";
 import {
   buildPayload,
-  formatPrice,
   isSuppressed,
   isValidEmail,
   isValidPhone,
@@ -85,15 +84,6 @@ describe("theme widget helpers", () => {
       source: "signup_popup",
       locale: "en",
     });
-  });
-
-  it("formats prices with the locale and currency", () => {
-    const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
-    expect(formatPrice("24.5", "USD", "en")).toBe("$24.50");
-    expect(formatPrice("1299.99", "USD", "en-US")).toBe("$1,299.99");
-    expect(plain(formatPrice("129", "PLN", "pl"))).toBe("129,00 zł");
-    expect(plain(formatPrice("10", "EUR", "de-DE"))).toBe("10,00 €");
-    expect(formatPrice("10", "NOT-A-CURRENCY", "en")).toBe("10 NOT-A-CURRENCY");
   });
 
   it("suppresses the popup for 14 days after a close or submit", () => {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Locale } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { boundedMemo } from "../shared/bounded-memo";
 import { EmailRenderContext } from "./email-context";
 
@@ -147,7 +148,7 @@ const formatAmount = boundedMemo((amount: string, currency: string, locale: stri
   const key = `${locale}:${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    const tag = locale === "pl" ? "pl-PL" : "en-US";
+    const tag = localeTag(locale);
     try {
       format = new Intl.NumberFormat(tag, { style: "currency", currency });
     } catch {
@@ -169,7 +170,7 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 const formatDay = boundedMemo((time: string, locale: string) => {
   let format = dateFormats.get(locale);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === "pl" ? "pl-PL" : "en-US", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    format = new Intl.DateTimeFormat(localeTag(locale), { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     dateFormats.set(locale, format);
   }
   return format.format(new Date(Number(time)));

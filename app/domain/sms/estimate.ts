@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { localeTag } from "~/i18n/locale-tag";
 import type { FlowDefinition } from "../journey/schema";
 import { renderSms } from "../messages/sms-catalogue";
 import { DEFAULT_SMS_PRICES_MICRO_USD, estimateSmsCost, SMS_PRICE_CURRENCY } from "./cost";
@@ -92,7 +93,7 @@ const RECOVERY_KEY = "0".repeat(32);
 /** A link of the shape and length the SMS will carry (see JourneyWrites: the trigger's recoveryUrl, else the shop's URL). */
 export function representativeSmsUrl(link: "checkout_recovery" | "shop", host: string, language: SmsLanguage): string {
   if (link === "shop") return `https://${host}`;
-  return `https://${host}/${SHOP_ID}/checkouts/ac/${CHECKOUT_TOKEN}/recover?key=${RECOVERY_KEY}&locale=${language === "pl" ? "pl-PL" : "en-US"}`;
+  return `https://${host}/${SHOP_ID}/checkouts/ac/${CHECKOUT_TOKEN}/recover?key=${RECOVERY_KEY}&locale=${localeTag(language)}`;
 }
 
 /** Only checkout webhooks carry a recovery URL; any other trigger's SMS links to the shop. */

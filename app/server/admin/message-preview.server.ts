@@ -2,10 +2,12 @@ import crypto from "node:crypto";
 import type { Customer, Message, Shop } from "@prisma/client";
 import { z } from "zod";
 import { catalogueEntry } from "~/domain/messages/catalogue";
+import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
 import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { composeEmail } from "../channels/email/compose-email.server";
+import { emailContent } from "../channels/email/email-content.server";
 import { mailTransport } from "../channels/email/transport.server";
 
 /**
@@ -14,12 +16,20 @@ import { mailTransport } from "../channels/email/transport.server";
  * sends go only to the shop's internal addresses (sender, reply-to and the
  * addresses listed in settings.testRecipients), never to a customer, and never
  * through the outbox, so they touch no caps, consent or reports.
+ *
+ * Messages that list products get two of the shop's products as the trigger's lines,
+ * as a checkout, cart or order brings them, and the composer fills items and
+ * recommendations exactly as for a real send: recommendations appear only where the
+ * shop's product affinities name some for those lines (none until the recommendation
+ * model exists), never invented for the preview. Messages that list no products (a
+ * welcome, a win-back) get no lines and so no recommendations: a preview never shows
+ * more than a real send would.
  */
 async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to: string): Promise<Message> {
-  catalogueEntry(templateKey); // throws on an unknown template
-  const products = await db().product.findMany({ where: { shopId: shop.id, deletedAt: null }, take: 3, orderBy: { title: "asc" } });
+  const entry = catalogueEntry(templateKey); // throws on an unknown template
+  const products = await db().product.findMany({ where: { shopId: shop.id, status: "active", deletedAt: null }, take: 2, orderBy: { title: "asc" } });
   const url = `https://${shop.primaryDomain ?? shop.domain}`;
-  const items = products.slice(0, 2).map((p) => ({ title: p.title, quantity: 1, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: `${url}/products/${p.handle}` }));
+  const lines = products.map((p) => ({ productId: String(p.shopifyProductId), title: p.title, quantity: 1, price: p.priceMin?.toString() ?? null }));
   const at = now();
   return {
     id: `preview-${crypto.randomUUID()}`,
@@ -29,7 +39,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
     flowId: null,
     stepId: null,
     channel: "email",
-    purpose: catalogueEntry(templateKey).purpose,
+    purpose: entry.purpose,
     idempotencyKey: `preview:${crypto.randomUUID()}`,
     status: "pending",
     toAddress: to,
@@ -39,11 +49,10 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
     subject: null,
     payload: {
       customer: { firstName: locale === "pl" ? "Anna" : "Alex" },
-      items,
+      trigger: entry.blocks.includes("items") ? { lines } : {},
       recoveryUrl: `${url}/cart`,
       reviewUrl: `${url}/products/${products[0]?.handle ?? ""}#reviews`,
       currency: shop.currency,
-      recommendations: products.slice(2).map((p) => ({ title: p.title, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: `${url}/products/${p.handle}` })),
       discount: { code: "PREVIEW-10OFF", kind: "percentage", value: "10", expiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString() },
     },
     messageIdHeader: null,
@@ -61,7 +70,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
 
 export async function previewEmail(shop: Shop, templateKey: string, locale: Locale) {
   const message = await sampleMessage(shop, templateKey, locale, shop.senderEmail ?? `preview@${shop.domain}`);
-  const composed = await composeEmail(message, shop, previewRecipient(locale));
+  const composed = await composeSample(message, shop, locale);
   return { subject: composed.rendered.subject, html: composed.rendered.html, text: composed.rendered.text };
 }
 
@@ -76,13 +85,21 @@ export async function sendTestEmail(shop: Shop, templateKey: string, locale: Loc
     throw new TestSendRefused(`Test sends go only to the shop's internal addresses: ${internalAddresses(shop).join(", ") || "(none configured)"}`);
   }
   const message = await sampleMessage(shop, templateKey, locale, address);
-  const composed = await composeEmail(message, shop, previewRecipient(locale));
+  const composed = await composeSample(message, shop, locale);
   const info = await mailTransport().sendMail({ ...composed.mail, subject: `[TEST] ${composed.mail.subject}` });
   await db().auditLog.create({ data: { shopId: shop.id, actor, action: "message.test_sent", details: { templateKey, locale, to: "internal" }, at: now() } });
   return { messageId: String(info.messageId ?? composed.mail.messageId) };
 }
 
 export class TestSendRefused extends Error {}
+
+/** As the dispatcher composes a send: the content (lines, recommendations) filled from the shop's data first. */
+async function composeSample(message: Message, shop: Shop, locale: Locale) {
+  const payload = parseEmailPayload(message.payload);
+  const discount = payload.discount && !isDiscountRequest(payload.discount) ? payload.discount : null;
+  const content = await emailContent(shop, message.templateKey, payload, discount);
+  return composeEmail(message, shop, previewRecipient(locale), { content });
+}
 
 /** The composer reads only the language from a preview's recipient; there is no real customer. */
 function previewRecipient(locale: Locale): Customer {

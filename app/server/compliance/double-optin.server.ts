@@ -3,10 +3,10 @@ import type { Locale } from "~/i18n";
 import { complianceTranslator } from "~/i18n/compliance";
 import { db } from "../db/client.server";
 import type { Tx } from "../profiles/identity.server";
+import { confirmOptInUrl } from "../security/message-links.server";
 import { grantConsent } from "./consent-changes.server";
 import { trySyncConsentNow } from "./consent-sync.server";
 import { findLiveCustomer } from "./customers.server";
-import { confirmOptInUrl } from "./links.server";
 
 export const OPTIN_TEMPLATE = "double_optin_confirm";
 

@@ -4,8 +4,8 @@ import { shopperLocale } from "~/i18n/compliance";
 import type { Channel } from "~/domain/consent/consent";
 import { db } from "../db/client.server";
 import type { TokenPurpose } from "../security/signed-token.server";
+import { readLinkToken } from "../security/message-links.server";
 import { findLiveCustomer } from "./customers.server";
-import { readLinkToken } from "./links.server";
 
 export interface LinkSubjectContext {
   shop: Shop;

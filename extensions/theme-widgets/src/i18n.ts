@@ -25,7 +25,6 @@ export const enum M {
   pendingTitle,
   pendingBody,
   continueShopping,
-  recommendationsHeading,
 }
 
 export type Strings = Record<M, string>;
@@ -52,7 +51,6 @@ const en: Strings = {
   [M.pendingTitle]: "Check your inbox",
   [M.pendingBody]: "We've sent you an email. Click the link inside to confirm your subscription.",
   [M.continueShopping]: "Continue shopping",
-  [M.recommendationsHeading]: "You may also like",
 };
 
 const pl: Strings = {
@@ -77,7 +75,6 @@ const pl: Strings = {
   [M.pendingTitle]: "Sprawdź skrzynkę odbiorczą",
   [M.pendingBody]: "Wysłaliśmy Ci e-mail. Kliknij link w wiadomości, aby potwierdzić zapis.",
   [M.continueShopping]: "Wróć do zakupów",
-  [M.recommendationsHeading]: "Może Ci się spodobać",
 };
 
 /** "pl", "pl-PL", "PL" -> Polish; anything else (including empty) -> English. */

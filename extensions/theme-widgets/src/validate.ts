@@ -66,15 +66,6 @@ export function buildPayload(input: SignupInput, locale: string, clientId?: stri
   return payload;
 }
 
-/** "24.5", "USD", "en" -> "$24.50"; falls back to "24.5 USD" for an unknown locale or currency. */
-export function formatPrice(amount: string, currency: string, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
-  } catch {
-    return amount + " " + currency;
-  }
-}
-
 export const SUPPRESS_KEY = "flowmate:signup:dismissedAt";
 export const SUPPRESS_MS = 14 * 24 * 60 * 60 * 1000;
 

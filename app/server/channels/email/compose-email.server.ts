@@ -5,7 +5,7 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
-import { confirmOptInUrl, linkEnv, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../links.server";
+import { confirmOptInUrl, linkEnv, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../../security/message-links.server";
 import type { EmailContent } from "./email-content.server";
 import { linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";

@@ -1,5 +1,5 @@
 import { withUtm, type UtmTags } from "~/domain/messages/utm";
-import { clickTracker, openPixelUrl, type LinkEnv, type RecipientRef } from "../links.server";
+import { clickTracker, openPixelUrl, type LinkEnv, type RecipientRef } from "../../security/message-links.server";
 
 // Click tracking: each http(s) link becomes a signed redirect through the app, with
 // UTM tags added to the destination before signing. Links into the app itself

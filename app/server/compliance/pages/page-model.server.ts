@@ -1,4 +1,5 @@
 import type { Locale } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { complianceTranslator, type ComplianceTranslate } from "~/i18n/compliance";
 import type { LinkSubjectContext } from "../link-subject.server";
 import { pageBrand, type PageBrand } from "./branding";
@@ -19,7 +20,7 @@ export function pageModel(s: LinkSubjectContext): PageModel {
   const timeZone = s.customer.timezone ?? s.shop.timezone;
   const formatDate = (d: Date) => {
     try {
-      return new Intl.DateTimeFormat(s.locale === "pl" ? "pl-PL" : "en-US", { dateStyle: "long", timeZone }).format(d);
+      return new Intl.DateTimeFormat(localeTag(s.locale), { dateStyle: "long", timeZone }).format(d);
     } catch {
       return d.toISOString().slice(0, 10);
     }

@@ -1,5 +1,5 @@
 import type { LinkSubjectContext } from "../link-subject.server";
-import { preferencesToken } from "../links.server";
+import { preferencesToken } from "../../security/message-links.server";
 import { pageModel } from "./page-model.server";
 import { CheckIcon, renderShopperPage } from "./page-shell.server";
 import { PreferenceForm, TopicOptions } from "./topic-options.server";
