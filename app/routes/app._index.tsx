@@ -16,7 +16,7 @@ import {
 import { translator } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadOverview } from "~/server/admin/overview.server";
-import { runDemoAction } from "~/server/dev/demo-actions.server";
+import { runDemoAction } from "../../demo/overview-actions.server";
 
 const DEMO_BUTTONS = {
   "advance-hour": "home.demo.advance",

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { buildDemoStorefront } from "../../scripts/build-demo-storefront";
 
 // Runs once before the suite.
 export default async function setup() {
@@ -11,6 +12,8 @@ export default async function setup() {
 
   // The end-to-end tests start the app the way `npm run demo` and `npm start` do,
   // from the production build; build it once here rather than in parallel per file.
+  // The storefront simulator's browser scripts, which the demo serves from demo/storefront/dist.
+  await buildDemoStorefront();
   process.stdout.write("[tests] building the app (remix vite:build)...\n\n");
   execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], {
     stdio: "pipe",
