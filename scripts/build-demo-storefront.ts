@@ -1,9 +1,10 @@
 // Builds the storefront simulator's browser scripts (the demo only, never shipped to
 // a shop):
-//   demo/storefront/client/install-pixel-runtime.ts -> demo/storefront/dist/pixel-runtime.js
-//   demo/storefront/client/start-storefront.ts      -> demo/storefront/dist/storefront.js
+//   demo/storefront/client/install-pixel-runtime.ts -> build/demo-storefront/pixel-runtime.js
+//   demo/storefront/client/start-storefront.ts      -> build/demo-storefront/storefront.js
 // Served by the demo's /dev/assets/storefront/* route. Run by `npm run build` and
-// before the tests (tests/support/global-setup.ts).
+// before the tests (tests/support/global-setup.ts), in both after `remix vite:build`,
+// which empties build/.
 //
 //   npx tsx scripts/build-demo-storefront.ts
 import path from "node:path";
@@ -12,7 +13,8 @@ import { build } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLIENT_DIR = path.join(ROOT, "demo", "storefront", "client");
-export const DEMO_STOREFRONT_DIST = path.join(ROOT, "demo", "storefront", "dist");
+// Under build/ with the app's own build output (ignored by git and ESLint).
+export const DEMO_STOREFRONT_DIST = path.join(ROOT, "build", "demo-storefront");
 
 export async function buildDemoStorefront(outDir = DEMO_STOREFRONT_DIST): Promise<string[]> {
   const entries = { "pixel-runtime": "install-pixel-runtime.ts", storefront: "start-storefront.ts" };

@@ -30,7 +30,7 @@ const CONTENT_TYPES: Record<string, string> = {
 const BUNDLES: Record<string, { dir: string[]; files: readonly string[] | null }> = {
   "web-pixel": { dir: ["extensions", "web-pixel", "dist"], files: ["main.js"] },
   "theme-widgets": { dir: ["extensions", "theme-widgets", "assets"], files: null },
-  storefront: { dir: ["demo", "storefront", "dist"], files: ["pixel-runtime.js", "storefront.js"] },
+  storefront: { dir: ["build", "demo-storefront"], files: ["pixel-runtime.js", "storefront.js"] },
 };
 
 /** Resolves `<bundle>/<file>` (the splat of /dev/assets/*) to a whitelisted file, or null. */

@@ -13,7 +13,7 @@ import { buildDemoStorefront, DEMO_STOREFRONT_DIST } from "../../scripts/build-d
 import { buildPixel } from "../../scripts/build-pixel";
 
 const PIXEL = path.resolve("extensions/web-pixel/dist/main.js");
-// The runtime as the page loads it: the built demo/storefront/dist/pixel-runtime.js.
+// The runtime as the page loads it: the built build/demo-storefront/pixel-runtime.js.
 const RUNTIME = path.join(DEMO_STOREFRONT_DIST, "pixel-runtime.js");
 let pixelBundle = "";
 let runtimeBundle = "";

@@ -12,11 +12,12 @@ export default async function setup() {
 
   // The end-to-end tests start the app the way `npm run demo` and `npm start` do,
   // from the production build; build it once here rather than in parallel per file.
-  // The storefront simulator's browser scripts, which the demo serves from demo/storefront/dist.
-  await buildDemoStorefront();
   process.stdout.write("[tests] building the app (remix vite:build)...\n\n");
   execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], {
     stdio: "pipe",
     env: { ...process.env, VITEST: undefined, NODE_ENV: "production" },
   });
+  // The storefront simulator's browser scripts, which the demo serves from
+  // build/demo-storefront: after the app's build, which empties build/.
+  await buildDemoStorefront();
 }

@@ -1,6 +1,6 @@
 // The `data` of the standard events the storefront simulator publishes, shaped like
 // Shopify's (typed against @shopify/web-pixels-extension, so drifting from Shopify's
-// schema fails typechecking). Runs in the browser (bundled into dist/storefront.js);
+// schema fails typechecking). Runs in the browser (bundled into build/demo-storefront/storefront.js);
 // pure, so tests call it directly.
 import type {
   Cart,

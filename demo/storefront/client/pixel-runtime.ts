@@ -7,7 +7,7 @@
 // calls cb({ analytics, browser, init, settings, customerPrivacy, _pixelInfo }) and
 // delivers every published standard event to the pixel's subscriptions.
 //
-// `installPixelRuntime` below is browser code, bundled into dist/pixel-runtime.js
+// `installPixelRuntime` below is browser code, bundled into build/demo-storefront/pixel-runtime.js
 // (entry: install-pixel-runtime.ts) which the page loads before the REAL built pixel
 // bundle, so the bundle runs unmodified.
 import type {

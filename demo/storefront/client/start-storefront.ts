@@ -1,4 +1,4 @@
-// Entry of dist/storefront.js: loaded at the end of the page's <body>, after the
+// Entry of build/demo-storefront/storefront.js: loaded at the end of the page's <body>, after the
 // pixel runtime and before the pixel bundle (whose register() replays what was published).
 import { CONFIG_ELEMENT_IDS, readConfig, type ClientConfig } from "./config";
 import { createPixelPayloads } from "./payloads";
