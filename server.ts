@@ -17,7 +17,7 @@ let demoSms = false;
 if (demo) {
   process.env.SHOPIFY_ADMIN_API_ORIGIN ??= `http://127.0.0.1:${process.env.PORT ?? 3000}/dev/shopify`;
   // SMS through the Twilio stand-in at /dev/twilio, unless real credentials are set.
-  const { pointSmsAtDemoStandin } = await import("./app/server/dev/demo-sms");
+  const { pointSmsAtDemoStandin } = await import("./demo/sms-account");
   demoSms = pointSmsAtDemoStandin(process.env, process.env.PORT ?? 3000);
 }
 const env = readEnv();
@@ -28,10 +28,10 @@ const database = await initDatabase(env);
 let stopWorker: (() => Promise<void>) | undefined;
 
 if (demo) {
-  const { seedDemoShop } = await import("./app/server/dev/seed-demo.server");
+  const { seedDemoShop } = await import("./demo/seed/seed-demo-shop.server");
   const { seeded } = await seedDemoShop();
   if (!env.SMTP_URL) {
-    const { startSmtpSink } = await import("./app/server/dev/smtp-sink.server");
+    const { startSmtpSink } = await import("./demo/standins/smtp-sink.server");
     await startSmtpSink(env.SMTP_SINK_PORT);
   }
   log.info(seeded ? "demo shop created" : "demo shop already present");

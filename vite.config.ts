@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { DEMO_ROUTES } from "./demo/routes/manifest";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -17,6 +18,11 @@ export default defineConfig({
       : [
           remix({
             ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+            // The demo's routes live in demo/routes (paths relative to app/).
+            routes: (defineRoutes) =>
+              defineRoutes((route) => {
+                for (const r of DEMO_ROUTES) route(r.path, `../demo/routes/${r.file}`, { id: r.id });
+              }),
             future: {
               v3_fetcherPersist: true,
               v3_relativeSplatPath: true,

@@ -17,7 +17,7 @@ import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadOverview } from "~/server/admin/overview.server";
-import { runDemoAction } from "~/server/dev/demo-actions.server";
+import { runDemoAction } from "../../demo/overview-actions.server";
 
 const DEMO_BUTTONS = {
   "advance-hour": "home.demo.advance",

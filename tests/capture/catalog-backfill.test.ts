@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
-import { resetStandin, standinCalls } from "~/server/dev/admin-api-standin.server";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
+import * as standinRoute from "../../demo/routes/admin-api-graphql";
+import { resetStandin, standinCalls } from "../../demo/standins/admin-api.server";
+import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
 import { backfillNextCatalog } from "~/server/shopify/catalog-backfill.server";
 import { useTestDatabase } from "../support/db";
 import { serveRoutes } from "../support/http";

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "~/server/dev/demo-sms";
+import { DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "../../demo/sms-account";
 import { startApp, type AppProcess } from "../support/app-process";
 
 // `npm run build && npm start`: the production server, no demo surfaces.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
+import * as standinRoute from "../../demo/routes/admin-api-graphql";
 import { adminGraphql } from "~/server/shopify/admin-graphql.server";
 import { onShopInstalled } from "~/server/shopify/install.server";
-import { resetStandin, standinCalls, standinCustomer } from "~/server/dev/admin-api-standin.server";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
+import { resetStandin, standinCalls, standinCustomer } from "../../demo/standins/admin-api.server";
+import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
 import { useTestDatabase } from "../support/db";
 import { serveRoutes } from "../support/http";
 

@@ -1,16 +1,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import * as advance from "~/routes/dev.clock.advance";
-import * as clock from "~/routes/dev.clock";
+import * as advance from "../../demo/routes/clock-advance";
+import * as clock from "../../demo/routes/clock";
+import { DEMO_ROUTES } from "../../demo/routes/manifest";
 import { resetClock } from "~/server/clock.server";
 import { callRoute, type RouteModule } from "../support/http";
 
-const ROUTES_DIR = path.resolve("app/routes");
-// Demo-only routes by name: dev.* (clock, mail and SMS outboxes, storefront, Admin API
-// and Twilio stand-ins) and
-// apps.flowmate.* (the app proxy emulation).
-const demoRouteFiles = fs.readdirSync(ROUTES_DIR).filter((f) => /^(dev|apps)\./.test(f) && /\.tsx?$/.test(f));
+// Demo-only routes live in demo/routes and are registered from its manifest: /dev/*
+// (clock, mail and SMS outboxes, storefront, Admin API and Twilio stand-ins) and
+// /apps/flowmate/* (the app proxy emulation).
+const ROUTES_DIR = path.resolve("demo/routes");
+const demoRouteFiles = DEMO_ROUTES.map((r) => r.file);
 
 afterEach(() => {
   process.env.NODE_ENV = "test";
@@ -18,10 +19,15 @@ afterEach(() => {
 });
 
 describe("demo-only routes", () => {
-  it("exist (the list is not empty)", () => {
-    expect(demoRouteFiles).toEqual(
-      expect.arrayContaining(["dev.clock.advance.ts", "dev.mail.tsx", "dev.sms.tsx", "dev.twilio.2010-04-01.Accounts.$AccountSid.Messages[.]json.ts"]),
-    );
+  it("exist (the list is not empty), and every module in demo/routes is registered", () => {
+    expect(demoRouteFiles).toEqual(expect.arrayContaining(["clock-advance.ts", "mail.tsx", "sms.tsx", "twilio-messages.ts", "app-proxy.ts"]));
+    const modules = fs.readdirSync(ROUTES_DIR).filter((f) => /\.tsx?$/.test(f) && f !== "manifest.ts");
+    expect([...demoRouteFiles].sort()).toEqual(modules.sort());
+  });
+
+  it("none is left in app/routes (the product's routes)", () => {
+    const leftovers = fs.readdirSync(path.resolve("app/routes")).filter((f) => /^(dev|apps)\./.test(f));
+    expect(leftovers).toEqual([]);
   });
 
   it.each(demoRouteFiles)("%s answers 404 with NODE_ENV=production", async (file) => {

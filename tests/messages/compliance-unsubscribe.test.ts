@@ -1,8 +1,8 @@
 import type { Customer, Shop } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
+import * as standinRoute from "../../demo/routes/admin-api-graphql";
 import * as unsubscribeRoute from "~/routes/u.$token";
-import { resetStandin, standinCalls, standinCustomer } from "~/server/dev/admin-api-standin.server";
+import { resetStandin, standinCalls, standinCustomer } from "../../demo/standins/admin-api.server";
 import { canSendMarketing, marketingEligibility, messageEligibility } from "~/server/compliance/eligibility.server";
 import { syncPendingConsentToShopify } from "~/server/compliance/consent-sync.server";
 import { signToken } from "~/server/security/signed-token.server";

@@ -1,7 +1,7 @@
 import type { Customer, Shop } from "@prisma/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
-import { resetStandin, standinCalls } from "~/server/dev/admin-api-standin.server";
+import * as standinRoute from "../../demo/routes/admin-api-graphql";
+import { resetStandin, standinCalls } from "../../demo/standins/admin-api.server";
 import { ensureDiscountCode, generateCode, type EnsureDiscountInput } from "~/server/discounts/unique-code.server";
 import { adminGraphql } from "~/server/shopify/admin-graphql.server";
 import { useTestDatabase } from "../support/db";

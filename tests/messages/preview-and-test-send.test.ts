@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EMAIL_CATALOGUE, EMAIL_TEMPLATE_KEYS } from "~/domain/messages/catalogue";
 import { closeMailTransport } from "~/server/channels/email/transport.server";
-import { seedDemoShop } from "~/server/dev/seed-demo.server";
-import { startSmtpSink, sunkMails } from "~/server/dev/smtp-sink.server";
+import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
+import { startSmtpSink, sunkMails } from "../../demo/standins/smtp-sink.server";
 import { previewEmail, sendTestEmail, TestSendRefused } from "~/server/admin/message-preview.server";
 import { freePort } from "../support/app-process";
 import { useTestDatabase } from "../support/db";

@@ -8,14 +8,14 @@ import { withOptOutFooter } from "~/domain/sms/opt-out";
 import { countSmsSegments } from "~/domain/sms/segments";
 import { decodeSmsLinkCode } from "~/domain/sms/short-links";
 import { appBaseUrl } from "~/server/config.server";
-import * as standinRoute from "~/routes/dev.shopify.$shop.admin.api.$version.graphql[.]json";
+import * as standinRoute from "../../demo/routes/admin-api-graphql";
 import { readSmsConfig } from "~/server/channels/sms/config.server";
 import { PermanentSmsError, SmsSendError, TemporarySmsError } from "~/server/channels/sms/errors";
 import { sendSmsMessage } from "~/server/channels/sms/send-sms.server";
 import { createTwilioProvider } from "~/server/channels/sms/twilio.server";
 import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
 import { canSendMarketing } from "~/server/compliance/eligibility.server";
-import { resetStandin, standinCustomer } from "~/server/dev/admin-api-standin.server";
+import { resetStandin, standinCustomer } from "../../demo/standins/admin-api.server";
 import { useTestDatabase } from "../support/db";
 import { callRoute, serveRoutes } from "../support/http";
 

@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { loader } from "~/routes/dev.assets.$";
-import { resolveAsset } from "~/server/dev/storefront-assets.server";
+import { loader } from "../../demo/routes/assets";
+import { resolveAsset } from "../../demo/storefront/assets.server";
 import { buildPixel } from "../../scripts/build-pixel";
 import { callRoute } from "../support/http";
 

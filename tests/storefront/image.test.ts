@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { loader } from "~/routes/dev.storefront.image.$handle";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
+import { loader } from "../../demo/routes/storefront-image";
+import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
 import { callRoute } from "../support/http";
 
 const get = (file: string) => callRoute(loader, new Request(`http://localhost:3000/dev/storefront/image/${file}`), { handle: file });

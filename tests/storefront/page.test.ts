@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { loader } from "~/routes/dev.storefront";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
-import { seedDemoShop } from "~/server/dev/seed-demo.server";
+import { loader } from "../../demo/routes/storefront";
+import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
+import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
 import { useTestDatabase } from "../support/db";
 import { callRoute } from "../support/http";
 
@@ -39,8 +39,11 @@ describe("/dev/storefront", () => {
 
   it("loads the real pixel bundle after the runtime, and the real widget assets", async () => {
     const { html } = await get();
-    const runtime = html.indexOf("shopify = {") >= 0 ? html.indexOf("shopify = {") : html.indexOf(".shopify =");
-    expect(runtime).toBeGreaterThan(0);
+    const runtime = html.indexOf('<script src="/dev/assets/storefront/pixel-runtime.js"></script>');
+    expect(runtime).toBeGreaterThan(html.indexOf('<script type="application/json" id="flowmate-pixel-runtime-config">'));
+    expect(html.indexOf('<script src="/dev/assets/storefront/storefront.js"></script>')).toBeGreaterThan(
+      html.indexOf('<script type="application/json" id="flowmate-storefront-config">'),
+    );
     expect(html).toContain('"endpoint":"http://localhost:3100/api/pixel/events"');
     expect(html).toContain('"myshopifyDomain":"demo-shop.myshopify.com"');
     expect(html.indexOf('<script src="/dev/assets/web-pixel/main.js"></script>')).toBeGreaterThan(runtime);

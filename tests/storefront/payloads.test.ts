@@ -1,10 +1,7 @@
-import vm from "node:vm";
 import type { Checkout, ProductVariant } from "@shopify/web-pixels-extension";
 import { describe, expect, it } from "vitest";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
-import { storefrontClientScript, type ClientConfig } from "~/server/dev/storefront-client.server";
-import { storefrontStrings } from "~/server/dev/storefront-i18n.server";
-import { createPixelPayloads, type PayloadProduct } from "~/server/dev/storefront-payloads.server";
+import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
+import { createPixelPayloads, type PayloadProduct } from "../../demo/storefront/client/payloads";
 
 const products: PayloadProduct[] = DEMO_PRODUCTS.map((p) => ({
   id: String(p.id),
@@ -121,27 +118,5 @@ describe("standard event data (shaped like Shopify's)", () => {
       shippingAddress: { firstName: "Anna", lastName: "Nowak", address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCode: "PL", country: "Poland" },
       transactions: [{ amount: { amount: 219, currencyCode: "PLN" }, gateway: "bogus" }],
     });
-  });
-
-  it("ships to the browser as valid script (the functions are inlined with toString)", () => {
-    const cfg: ClientConfig = {
-      lang: "en",
-      base: "/dev/storefront",
-      view: "home",
-      products,
-      currency: "PLN",
-      strings: storefrontStrings("en"),
-      payloadContext: { currency: "PLN", countryCode: "PL", origin: "http://localhost:3100", lang: "en" },
-      keys: { cart: "c", order: "o", popup: "p", debugOpen: "d" },
-      collection: null,
-      search: null,
-      productHandle: null,
-    };
-    const script = storefrontClientScript(cfg);
-    expect(() => new vm.Script(script)).not.toThrow();
-    // The inlined payload builder behaves like the imported one.
-    const inlined = vm.runInNewContext(`(${createPixelPayloads.toString()})`, { URL }) as typeof createPixelPayloads;
-    const ctx = { currency: "PLN", countryCode: "PL", origin: "http://localhost:3100", lang: "pl" };
-    expect(JSON.parse(JSON.stringify(inlined(ctx).cartLine(kettle, 2)))).toEqual(payloads.cartLine(kettle, 2));
   });
 });

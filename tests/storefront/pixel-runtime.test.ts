@@ -5,20 +5,23 @@ import path from "node:path";
 import vm from "node:vm";
 import type { ExtensionApi } from "@shopify/web-pixels-extension";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  pixelRuntimeScript,
-  type LoggedEvent,
-  type PixelRuntimeApi,
-  type PixelRuntimeConfig,
-} from "~/server/dev/pixel-runtime";
+import { CONFIG_ELEMENT_IDS } from "../../demo/storefront/client/config";
+import type { LoggedEvent, PixelRuntimeApi, PixelRuntimeConfig } from "../../demo/storefront/client/pixel-runtime";
+import { jsonForScript } from "../../demo/storefront/page.server";
 import type { WireBody } from "../../extensions/web-pixel/src/wire";
+import { buildDemoStorefront, DEMO_STOREFRONT_DIST } from "../../scripts/build-demo-storefront";
 import { buildPixel } from "../../scripts/build-pixel";
 
 const PIXEL = path.resolve("extensions/web-pixel/dist/main.js");
+// The runtime as the page loads it: the built build/demo-storefront/pixel-runtime.js.
+const RUNTIME = path.join(DEMO_STOREFRONT_DIST, "pixel-runtime.js");
 let pixelBundle = "";
+let runtimeBundle = "";
 beforeAll(async () => {
   if (!fs.existsSync(PIXEL)) await buildPixel();
+  if (!fs.existsSync(RUNTIME)) await buildDemoStorefront();
   pixelBundle = fs.readFileSync(PIXEL, "utf8");
+  runtimeBundle = fs.readFileSync(RUNTIME, "utf8");
 });
 
 const ENDPOINT = "http://localhost:3100/api/pixel/events";
@@ -58,7 +61,15 @@ function pageLoad(options: { href?: string; storage?: Map<string, string>; cooki
   });
   const sendBeacon = vi.fn(() => true);
   const location = new URL(options.href ?? "http://localhost:3100/dev/storefront?product=ceramic-mug");
-  const document = { cookie: options.cookie ?? "", characterSet: "UTF-8", referrer: "http://localhost:3100/dev/storefront", title: "Ceramic Mug – Kawa & Co." };
+  // The page's configuration element, exactly as page.server.ts writes it.
+  const configElement = { textContent: jsonForScript(CONFIG) };
+  const document = {
+    cookie: options.cookie ?? "",
+    characterSet: "UTF-8",
+    referrer: "http://localhost:3100/dev/storefront",
+    title: "Ceramic Mug – Kawa & Co.",
+    getElementById: (id: string) => (id === CONFIG_ELEMENT_IDS.pixelRuntime ? configElement : null),
+  };
   const sandbox: Record<string, unknown> = {
     console,
     setTimeout,
@@ -85,7 +96,7 @@ function pageLoad(options: { href?: string; storage?: Map<string, string>; cooki
   sandbox.window = sandbox;
   sandbox.self = sandbox;
   const context = vm.createContext(sandbox);
-  vm.runInContext(pixelRuntimeScript(CONFIG), context);
+  vm.runInContext(runtimeBundle, context);
   return {
     context,
     sandbox,
@@ -234,9 +245,10 @@ describe("pixel runtime (Shopify's WebPixel::Render stand-in)", () => {
     expect(page.runtime().log()).toEqual([]);
   });
 
-  it("inlines safely: no closing script tag can come from the configuration", () => {
-    const script = pixelRuntimeScript({ ...CONFIG, shop: { ...CONFIG.shop, name: "</script><script>alert(1)</script>" } });
-    expect(script).not.toContain("</script>");
-    expect(() => new vm.Script(script)).not.toThrow();
+  it("inlines its configuration safely: no closing script tag can come from it, and it parses back", () => {
+    const config = { ...CONFIG, shop: { ...CONFIG.shop, name: "</script><script>alert(1)</script>\u2028" } };
+    const json = jsonForScript(config);
+    expect(json).not.toContain("</script>");
+    expect(JSON.parse(json)).toEqual(config);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { action, loader } from "~/routes/apps.flowmate.$";
+import { action, loader } from "../../demo/routes/app-proxy";
 import { readEnv } from "~/server/config.server";
 import { shopifyApiClient } from "~/server/shopify/api.server";
 import { callRoute } from "../support/http";

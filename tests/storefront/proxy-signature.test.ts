@@ -7,7 +7,7 @@ import {
   appProxySignature,
   appProxySignatureBase,
   signedAppProxyQuery,
-} from "~/server/dev/storefront-proxy.server";
+} from "../../demo/storefront/proxy.server";
 
 const SECRET = shopifyCredentials(readEnv()).apiSecretKey;
 const SHOP = "demo-shop.myshopify.com";

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { buildDemoStorefront } from "../../scripts/build-demo-storefront";
 
 // Runs once before the suite.
 export default async function setup() {
@@ -16,4 +17,7 @@ export default async function setup() {
     stdio: "pipe",
     env: { ...process.env, VITEST: undefined, NODE_ENV: "production" },
   });
+  // The storefront simulator's browser scripts, which the demo serves from
+  // build/demo-storefront: after the app's build, which empties build/.
+  await buildDemoStorefront();
 }

@@ -6,8 +6,8 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { renderEmail } from "~/server/channels/email/render-email.server";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
-import { productSvg } from "~/server/dev/storefront-svg.server";
+import { DEMO_PRODUCTS } from "../../../demo/seed/demo-shop";
+import { productSvg } from "../../../demo/storefront/svg.server";
 import { hasChromium, launchBrowser, screenshotPath } from "../../support/browser";
 import { POSTAL_ADDRESS } from "./support/fixtures";
 

@@ -1,6 +1,6 @@
 // Twilio's Programmable Messaging REST API (2010-04-01) on the wire: what our
 // provider (twilio.server.ts) sends and reads, and what the demo's stand-in
-// (dev/twilio-standin.server.ts) answers. One description for both sides.
+// (demo/standins/twilio.server.ts) answers. One description for both sides.
 // https://www.twilio.com/docs/messaging/api/message-resource
 
 export const TWILIO_API_VERSION = "2010-04-01";

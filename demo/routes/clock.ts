@@ -1,4 +1,4 @@
-import { requireDemo } from "~/server/dev/demo-guard.server";
+import { requireDemo } from "../guard.server";
 import { clockOffsetMs, now } from "~/server/clock.server";
 
 export const loader = () => {

@@ -1,10 +1,10 @@
 import { Prisma } from "@prisma/client";
-import { db } from "../db/client.server";
-import { now } from "../clock.server";
-import { log } from "../log.server";
-import { installCatalogue, saveFlowSettings, setFlowStatus } from "../journeys/flows.server";
-import { DEMO_SMS_FROM_NUMBER } from "./demo-sms";
-import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-store";
+import { db } from "~/server/db/client.server";
+import { now } from "~/server/clock.server";
+import { log } from "~/server/log.server";
+import { installCatalogue, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
+import { DEMO_SMS_FROM_NUMBER } from "../sms-account";
+import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-shop";
 
 const DAY = 86_400_000;
 

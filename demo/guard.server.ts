@@ -1,4 +1,4 @@
-import { isDemoEnabled } from "../config.server";
+import { isDemoEnabled } from "~/server/config.server";
 
 /** Demo-only routes answer 404 in production, exactly as if they did not exist. */
 export function requireDemo(): void {

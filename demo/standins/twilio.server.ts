@@ -2,11 +2,11 @@ import crypto from "node:crypto";
 import { phoneCountry } from "~/domain/sms/estimate";
 import { normalizeKeyword } from "~/domain/sms/keywords";
 import { countSmsSegments, type SmsEncoding } from "~/domain/sms/segments";
-import { now as clockNow } from "../clock.server";
-import { readSmallForm } from "../compliance/form.server";
-import { log } from "../log.server";
-import { readSmsConfig } from "../channels/sms/config.server";
-import { twilioSignature } from "../channels/sms/twilio-signature.server";
+import { now as clockNow } from "~/server/clock.server";
+import { readSmallForm } from "~/server/compliance/form.server";
+import { log } from "~/server/log.server";
+import { readSmsConfig } from "~/server/channels/sms/config.server";
+import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
 import {
   E164,
   TWILIO_API_VERSION,
@@ -16,7 +16,7 @@ import {
   twilioErrorBody,
   twilioMessagesPath,
   type TwilioMessageResource,
-} from "../channels/sms/twilio-wire";
+} from "~/server/channels/sms/twilio-wire";
 
 // The demo's SMS gateway: Twilio's Messages API on the wire (POST .../Messages.json,
 // form-encoded, basic auth; 201 + the message resource, or Twilio's error JSON), so

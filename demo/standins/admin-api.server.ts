@@ -1,6 +1,6 @@
 import { buildSchema, graphql, parse, type OperationDefinitionNode } from "graphql";
 import { ADMIN_API_SDL } from "./admin-api-schema";
-import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers } from "./demo-store";
+import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers } from "../seed/demo-shop";
 
 // A local stand-in for the few Admin GraphQL operations the app calls. It executes
 // real GraphQL against the slice of Shopify's schema in admin-api-schema.ts, so a

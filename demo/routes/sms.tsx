@@ -7,9 +7,9 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisPl from "@shopify/polaris/locales/pl.json";
 import { resolveLocale, translator, type MessageKey } from "~/i18n";
 import { readSmsConfig } from "~/server/channels/sms/config.server";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { DEMO_SHOP } from "~/server/dev/demo-store";
-import { maskPhone, replyAsRecipient, standinSmsMessages, type StandinSms } from "~/server/dev/twilio-standin.server";
+import { requireDemo } from "../guard.server";
+import { DEMO_SHOP } from "../seed/demo-shop";
+import { maskPhone, replyAsRecipient, standinSmsMessages, type StandinSms } from "../standins/twilio.server";
 
 // The SMS outbox: what the demo's Twilio stand-in received from the app's real
 // provider, and replies sent "as the customer" through Twilio's signed webhook.

@@ -7,11 +7,9 @@
 // calls cb({ analytics, browser, init, settings, customerPrivacy, _pixelInfo }) and
 // delivers every published standard event to the pixel's subscriptions.
 //
-// `installPixelRuntime` below is browser code: the page inlines it as a script
-// (pixelRuntimeScript) before loading the REAL built pixel bundle, so the bundle runs
-// unmodified. It must stay self-contained (no imports at runtime, no references to
-// module scope) because it is shipped with Function.prototype.toString. Type-only
-// imports are fine: they are erased.
+// `installPixelRuntime` below is browser code, bundled into build/demo-storefront/pixel-runtime.js
+// (entry: install-pixel-runtime.ts) which the page loads before the REAL built pixel
+// bundle, so the bundle runs unmodified.
 import type {
   Cart,
   Context,
@@ -310,19 +308,4 @@ export function installPixelRuntime(config: PixelRuntimeConfig): void {
     },
   };
   w.flowmatePixelRuntime = api;
-}
-
-/** The inline <script> body that installs the runtime with this configuration. */
-export function pixelRuntimeScript(config: PixelRuntimeConfig): string {
-  return `"use strict";(${installPixelRuntime.toString()})(${jsonForScript(config)});`;
-}
-
-/** JSON that is safe inside an inline <script> (no "</script>", no U+2028/9 surprises). */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
 }

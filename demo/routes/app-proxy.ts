@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { readEnv, shopifyCredentials } from "~/server/config.server";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { DEMO_SHOP } from "~/server/dev/demo-store";
-import { forwardAppProxyRequest } from "~/server/dev/storefront-proxy.server";
+import { requireDemo } from "../guard.server";
+import { DEMO_SHOP } from "../seed/demo-shop";
+import { forwardAppProxyRequest } from "../storefront/proxy.server";
 
 // /apps/flowmate/* on the demo storefront: plays Shopify's app proxy. The request is
 // signed the way Shopify signs it and forwarded to this app's /proxy/*, so the proxy

@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
-import { advanceClock } from "../clock.server";
-import { mailTransport } from "../channels/email/transport.server";
+import { advanceClock } from "~/server/clock.server";
+import { mailTransport } from "~/server/channels/email/transport.server";
 
 /** The Overview page's demo buttons. Only reachable when demo mode is on. */
 export async function runDemoAction(shop: Shop, intent: string): Promise<{ ok: boolean; message?: string }> {

@@ -1,6 +1,6 @@
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
-import { log } from "../log.server";
+import { log } from "~/server/log.server";
 
 export interface SunkMail {
   id: number;

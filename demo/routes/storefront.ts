@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { loadStorefront } from "~/server/dev/storefront-catalog.server";
-import { parseLang } from "~/server/dev/storefront-i18n.server";
-import { parseView, renderStorefrontPage } from "~/server/dev/storefront-page.server";
+import { requireDemo } from "../guard.server";
+import { loadStorefront } from "../storefront/catalog.server";
+import { parseLang } from "../storefront/i18n.server";
+import { parseView, renderStorefrontPage } from "../storefront/page.server";
 
 // GET /dev/storefront: the demo storefront simulator. A plain HTML page (not part of
 // the Remix/Polaris admin) that imitates a Shopify theme, runs the real Web Pixel

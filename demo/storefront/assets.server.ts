@@ -1,4 +1,5 @@
-// The built extension files the storefront simulator loads, served read-only.
+// The built files the storefront simulator loads (the extensions' bundles and its own
+// browser scripts), served read-only.
 // A whitelist, not a path join: a request names a bundle ("web-pixel") and a file
 // name, the file name must be one the bundle's directory actually lists, and the
 // path served is built from that listing. "../", "%2e%2e", absolute paths and
@@ -29,6 +30,7 @@ const CONTENT_TYPES: Record<string, string> = {
 const BUNDLES: Record<string, { dir: string[]; files: readonly string[] | null }> = {
   "web-pixel": { dir: ["extensions", "web-pixel", "dist"], files: ["main.js"] },
   "theme-widgets": { dir: ["extensions", "theme-widgets", "assets"], files: null },
+  storefront: { dir: ["build", "demo-storefront"], files: ["pixel-runtime.js", "storefront.js"] },
 };
 
 /** Resolves `<bundle>/<file>` (the splat of /dev/assets/*) to a whitelisted file, or null. */

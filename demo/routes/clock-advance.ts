@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { requireDemo } from "~/server/dev/demo-guard.server";
+import { requireDemo } from "../guard.server";
 import { advanceClock, clockOffsetMs } from "~/server/clock.server";
 import { readJson } from "~/server/http/read-json.server";
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { DEMO_PRODUCTS } from "~/server/dev/demo-store";
-import { productSvg } from "~/server/dev/storefront-svg.server";
+import { requireDemo } from "../guard.server";
+import { DEMO_PRODUCTS } from "../seed/demo-shop";
+import { productSvg } from "../storefront/svg.server";
 
 // GET /dev/storefront/image/<handle>.svg: the demo products' pictures (their
 // Product.imageUrl points here). Demo only; unknown handles are 404.

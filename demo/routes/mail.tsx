@@ -7,13 +7,14 @@ import polarisPl from "@shopify/polaris/locales/pl.json";
 import { resolveLocale, translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { readEnv } from "~/server/config.server";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { sinkRunning, sunkMails } from "~/server/dev/smtp-sink.server";
+import { requireDemo } from "../guard.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-export const loader = ({ request }: LoaderFunctionArgs) => {
+export const loader = async ({ request }: LoaderFunctionArgs) => {
   requireDemo();
+  // Lazily: smtp-server and mailparser are demo-only packages, absent from a production install.
+  const { sinkRunning, sunkMails } = await import("../standins/smtp-sink.server");
   const url = new URL(request.url);
   const mails = sunkMails();
   const selectedId = Number(url.searchParams.get("id") ?? mails[0]?.id ?? 0);

@@ -11,17 +11,21 @@ import {
   type CollectionHandle,
   type Storefront,
   type StorefrontProduct,
-} from "./storefront-catalog.server";
-import { STORAGE_KEYS, storefrontClientScript, type ClientConfig, type ClientView } from "./storefront-client.server";
-import { fmt, storefrontStrings, type StorefrontLang, type StorefrontStrings } from "./storefront-i18n.server";
-import { pixelRuntimeScript, type PixelRuntimeConfig } from "./pixel-runtime";
-import { STOREFRONT_CSS } from "./storefront-styles.server";
+} from "./catalog.server";
+import { CONFIG_ELEMENT_IDS, STORAGE_KEYS, type ClientConfig, type ClientView } from "./client/config";
+import { fmt, storefrontStrings, type StorefrontLang, type StorefrontStrings } from "./i18n.server";
+import type { PixelRuntimeConfig } from "./client/pixel-runtime";
+import { STOREFRONT_CSS } from "./styles.server";
 
 export const STOREFRONT_PATH = "/dev/storefront";
 export const PROXY_PATH = "/apps/flowmate";
 export const PIXEL_BUNDLE_URL = "/dev/assets/web-pixel/main.js";
 export const WIDGETS_JS_URL = "/dev/assets/theme-widgets/flowmate-widgets.js";
 export const WIDGETS_CSS_URL = "/dev/assets/theme-widgets/flowmate-widgets.css";
+// The simulator's own browser scripts (demo/storefront/client, built by
+// scripts/build-demo-storefront.ts).
+export const PIXEL_RUNTIME_URL = "/dev/assets/storefront/pixel-runtime.js";
+export const STOREFRONT_JS_URL = "/dev/assets/storefront/storefront.js";
 export const PIXEL_ENDPOINT_PATH = "/api/pixel/events";
 
 // ---- a tiny escaping template -------------------------------------------------
@@ -50,6 +54,21 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
     out += renderValue(value) + (strings[i + 1] ?? "");
   });
   return new SafeHtml(out);
+}
+
+/** JSON that is safe inside a <script> element (no "</script>", no U+2028/9 surprises). */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** A configuration for one of the page's scripts, as data (client/config.ts reads it). */
+function jsonScript(id: string, value: unknown): SafeHtml {
+  return new SafeHtml(`<script type="application/json" id="${id}">${jsonForScript(value)}</script>`);
 }
 
 // ---- routing --------------------------------------------------------------------
@@ -593,7 +612,8 @@ export function renderStorefrontPage(input: PageInput): RenderedPage {
 <link rel="icon" href="data:,">
 <style>${new SafeHtml(STOREFRONT_CSS)}</style>
 ${inCheckout ? "" : html`<link rel="stylesheet" href="${WIDGETS_CSS_URL}">`}
-<script>${new SafeHtml(pixelRuntimeScript(runtimeConfig))}</script>
+${jsonScript(CONFIG_ELEMENT_IDS.pixelRuntime, runtimeConfig)}
+<script src="${PIXEL_RUNTIME_URL}"></script>
 </head>
 <body class="${inCheckout ? "checkout-page" : ""}">
 ${
@@ -605,7 +625,8 @@ ${footer(input, t)}
 ${signupMount(input)}`
 }
 ${debugPanel(t)}
-<script>${new SafeHtml(storefrontClientScript(clientConfig))}</script>
+${jsonScript(CONFIG_ELEMENT_IDS.storefront, clientConfig)}
+<script src="${STOREFRONT_JS_URL}"></script>
 <script src="${PIXEL_BUNDLE_URL}"></script>
 ${inCheckout ? "" : html`<script src="${WIDGETS_JS_URL}" defer></script>`}
 </body>

@@ -1,5 +1,5 @@
 // The demo's SMS account: public on purpose, it only opens the local Twilio stand-in
-// (/dev/twilio, see twilio-standin.server.ts).
+// (/dev/twilio, see standins/twilio.server.ts).
 export const DEMO_TWILIO_ACCOUNT_SID = "AC" + "de" + "0".repeat(30);
 export const DEMO_TWILIO_AUTH_TOKEN = "demo-twilio-token-not-a-secret";
 /** The demo shop's sender (Shop.settings.sms.fromNumber): a Polish mobile number. */

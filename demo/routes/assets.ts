@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { readAsset } from "~/server/dev/storefront-assets.server";
+import { requireDemo } from "../guard.server";
+import { readAsset } from "../storefront/assets.server";
 
 // GET /dev/assets/web-pixel/main.js and /dev/assets/theme-widgets/<file>: the built
 // extension bundles, for the storefront simulator. Demo only, read-only, whitelisted.

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { twilioErrorBody } from "~/server/channels/sms/twilio-wire";
-import { requireDemo } from "~/server/dev/demo-guard.server";
-import { createMessage, listMessages } from "~/server/dev/twilio-standin.server";
+import { requireDemo } from "../guard.server";
+import { createMessage, listMessages } from "../standins/twilio.server";
 
 // Twilio's Messages API, stood in for the demo: server.ts points SMS_API_BASE_URL at
 // /dev/twilio, so the app's real Twilio provider sends here.

@@ -1,8 +1,7 @@
 // The `data` of the standard events the storefront simulator publishes, shaped like
 // Shopify's (typed against @shopify/web-pixels-extension, so drifting from Shopify's
-// schema fails typechecking). Runs in the browser: `createPixelPayloads` is shipped
-// to the page with Function.prototype.toString, so it must stay self-contained
-// (type-only imports, no module-scope references). Pure, so tests call it directly.
+// schema fails typechecking). Runs in the browser (bundled into build/demo-storefront/storefront.js);
+// pure, so tests call it directly.
 import type {
   Cart,
   CartLine,
@@ -14,7 +13,7 @@ import type {
   ProductVariant,
   SearchResult,
 } from "@shopify/web-pixels-extension";
-import type { StorefrontProduct } from "./storefront-catalog.server";
+import type { StorefrontProduct } from "../catalog.server";
 
 /** A product as the page knows it: the catalogue's shape. */
 export type PayloadProduct = StorefrontProduct;

@@ -1,7 +1,7 @@
 // What the storefront simulator sells: the demo shop's Product rows, as a theme sees them.
-import { db } from "../db/client.server";
-import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-store";
-import type { StorefrontStrings } from "./storefront-i18n.server";
+import { db } from "~/server/db/client.server";
+import { DEMO_PRODUCTS, DEMO_SHOP } from "../seed/demo-shop";
+import type { StorefrontStrings } from "./i18n.server";
 
 export interface StorefrontProduct {
   /** Shopify product id (numeric string, as in pixel events and Liquid's product.id). */

@@ -1,6 +1,6 @@
 // Product photos for the demo shop: a flat illustration per product, drawn in the
-// product's colour from demo-store.ts. Static markup only (no scripts, no external refs).
-import type { DemoProduct } from "./demo-store";
+// product's colour from seed/demo-shop.ts. Static markup only (no scripts, no external refs).
+import type { DemoProduct } from "../seed/demo-shop";
 
 type Rgb = [number, number, number];
 

@@ -1,39 +1,10 @@
-// The storefront simulator's browser script: the cart (localStorage), the cart,
+// The storefront simulator's browser logic: the cart (localStorage), the cart,
 // checkout and thank-you pages, and the standard events a theme and Shopify's
-// checkout would publish. Shipped with Function.prototype.toString, so
-// `storefrontClient` must stay self-contained (type-only imports; everything it
-// needs arrives as arguments).
+// checkout would publish. Browser source, bundled by scripts/build-demo-storefront.ts
+// (entry: start-storefront.ts); the page hands it its configuration as JSON.
+import type { ClientConfig } from "./config";
 import type { PixelRuntimeApi } from "./pixel-runtime";
-import type { StorefrontLang, StorefrontStrings } from "./storefront-i18n.server";
-import type { CheckoutAddressInput, PayloadLine, PayloadProduct, PixelPayloads } from "./storefront-payloads.server";
-import { createPixelPayloads, type PayloadContext } from "./storefront-payloads.server";
-import { jsonForScript } from "./pixel-runtime";
-
-export type ClientView = "home" | "collection" | "search" | "product" | "cart" | "checkout" | "thank-you" | "privacy" | "not-found";
-
-export interface ClientConfig {
-  lang: StorefrontLang;
-  /** Path of the storefront page, e.g. "/dev/storefront". */
-  base: string;
-  view: ClientView;
-  products: PayloadProduct[];
-  currency: string;
-  strings: StorefrontStrings;
-  payloadContext: PayloadContext;
-  keys: { cart: string; order: string; popup: string; debugOpen: string };
-  collection: { id: string; title: string; handles: string[] } | null;
-  search: { query: string; handles: string[] } | null;
-  productHandle: string | null;
-}
-
-export const STORAGE_KEYS = {
-  cart: "flowmate-sim:cart",
-  order: "flowmate-sim:last-order",
-  log: "flowmate-sim:events",
-  // The signup popup's own 14-day suppression key (extensions/theme-widgets/src/validate.ts).
-  popup: "flowmate:signup:dismissedAt",
-  debugOpen: "flowmate-sim:debug-open",
-} as const;
+import type { CheckoutAddressInput, PayloadLine, PayloadProduct, PixelPayloads } from "./payloads";
 
 export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): void {
   const rt = (window as unknown as { flowmatePixelRuntime?: PixelRuntimeApi }).flowmatePixelRuntime;
@@ -658,9 +629,4 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
       thankYouPage();
       break;
   }
-}
-
-/** The inline <script> body: the payload builders and the storefront logic. */
-export function storefrontClientScript(cfg: ClientConfig): string {
-  return `"use strict";(${storefrontClient.toString()})(${jsonForScript(cfg)},(${createPixelPayloads.toString()})(${jsonForScript(cfg.payloadContext)}));`;
 }
