@@ -267,7 +267,6 @@ function collectionChips(input: PageInput, t: StorefrontStrings, current: Collec
 // The mount elements exactly as the theme app extension's Liquid renders them
 // (extensions/theme-widgets/blocks/*.liquid), with the simulator's block settings.
 const SIGNUP_SETTINGS = { delaySeconds: 8, exitIntent: true, showSms: true, title: "", body: "", accent: "#6f4e37" };
-const RECOMMENDATIONS_SETTINGS = { blockId: "sim-recommendations", limit: 4, heading: "" };
 
 /** Liquid's `color_brightness` (0-255): dark text on light accents. */
 function onAccent(hex: string): string {
@@ -294,20 +293,6 @@ function signupMount(input: PageInput): SafeHtml {
     data-design-mode="false"
     style="--fm-accent: ${s.accent}; --fm-on-accent: ${onAccent(s.accent)};"
   ></div>`;
-}
-
-function recommendationsMount(input: PageInput, product: StorefrontProduct): SafeHtml {
-  const s = RECOMMENDATIONS_SETTINGS;
-  return html`<div class="recs-wrap"><div
-  id="flowmate-recommendations-${s.blockId}"
-  data-flowmate-recommendations
-  data-shop="${input.storefront.shop.domain}"
-  data-locale="${input.lang}"
-  data-proxy="${PROXY_PATH}"
-  data-product-id="${product.id}"
-  data-limit="${s.limit}"
-  data-heading="${s.heading}"
-></div></div>`;
 }
 
 // ---- views --------------------------------------------------------------------------
@@ -391,7 +376,6 @@ function productView(input: PageInput, t: StorefrontStrings, product: Storefront
       <p class="description">${description(product, t)}</p>
     </div>
   </div>
-  ${recommendationsMount(input, product)}
 </div>`;
 }
 

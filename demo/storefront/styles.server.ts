@@ -141,8 +141,6 @@ h1, h2, h3 { line-height: 1.2; letter-spacing: -0.01em; }
 .qty input::-webkit-inner-spin-button { -webkit-appearance: none; }
 .buy { display: grid; gap: 12px; margin: 22px 0 26px; }
 .description { color: var(--muted); border-top: 1px solid var(--line); padding-top: 22px; margin: 0; }
-.recs-wrap { border-top: 1px solid var(--line); margin-top: 24px; }
-.recs-wrap:has(> [data-flowmate-recommendations]:empty) { display: none; }
 
 /* ---------- cart ---------- */
 .cart-table { width: 100%; border-collapse: collapse; }

@@ -69,6 +69,8 @@ describe("/dev/storefront", () => {
     expect(html).toContain(`<h1>${product.title}</h1>`);
     expect(html).toContain("45,00\u00a0zł");
     expect(html).toContain(`"productHandle":"${product.handle}"`);
+    // Recommendations are not built yet: the simulator mounts no block for them.
+    expect(html).not.toContain("data-flowmate-recommendations");
   });
 
   it("speaks Polish with ?lang=pl and keeps the language in its links", async () => {
