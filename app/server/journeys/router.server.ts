@@ -1,4 +1,4 @@
-import { prepareTrigger } from "~/domain/flows";
+import { flowNeeds, prepareTrigger } from "~/domain/flows";
 import { database, type RawQuery } from "../db/client.server";
 import { claimUnroutedEvents, markEventsRouted, type EventRow } from "../db/sql/events.server";
 import { lockListeningEnrollments } from "../db/sql/enrollments.server";
@@ -8,7 +8,7 @@ import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
-import { learnedIntervals } from "./learned.server";
+import { loadFlowNeeds } from "./flow-needs.server";
 import { stepEnrollments } from "./runner.server";
 import { triggerOf } from "./trigger-data.server";
 
@@ -76,7 +76,7 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     for (const flow of flows.get(e.shopId) ?? []) {
       const def = flow.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
-      const extra = def.source?.catalogueKey === "replenishment" ? { learnedIntervalDays: await learnedIntervals(q, e.shopId, customer.id, productIdsOf(asTrigger.data)) } : {};
+      const extra = await loadFlowNeeds(q, flowNeeds(def), e.shopId, customer.id, asTrigger.data);
       const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, asTrigger, extra), at);
       if (!started) continue;
       enrolled++;
@@ -84,9 +84,4 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     }
   }
   return { enrolled, delivered };
-}
-
-function productIdsOf(data: Record<string, unknown>): string[] {
-  const lines = Array.isArray(data.lines) ? (data.lines as { productId?: unknown }[]) : [];
-  return lines.map((l) => (l?.productId != null ? String(l.productId) : null)).filter((x): x is string => x !== null);
 }
