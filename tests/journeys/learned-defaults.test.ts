@@ -1,5 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
+import { buildReplenishment } from "~/domain/flows";
+import type { FlowDefinition } from "~/domain/journey";
 import { setClock } from "~/server/clock.server";
 import { catalogueEnv, installCatalogue, sameStoredJson, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
 import { routeEvents } from "~/server/journeys/router.server";
@@ -119,5 +121,40 @@ describe("turning a flow off and on again", () => {
     expect(sameStoredJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
     expect(sameStoredJson({ a: 1 }, { a: "1" })).toBe(false);
     expect(sameStoredJson({ a: 1 }, { a: 1, b: null })).toBe(false);
+  });
+});
+
+describe("a flow's declared needs decide what the router loads, whatever its key", () => {
+  // The replenishment flow's trigger matches only an order with a reorder interval;
+  // without settings for the product, only a learned interval gives it one.
+  const addFlow = async (key: string, definition: object) => {
+    const flow = await prisma().flow.create({ data: { shopId, key, name: key, status: "on" } });
+    const version = await prisma().flowVersion.create({ data: { shopId, flowId: flow.id, version: 1, definition } });
+    await prisma().flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
+    return flow.id;
+  };
+  const built: FlowDefinition = buildReplenishment();
+
+  it("learns the interval for a flow that declares the need, or a stored one from before the field, and not for one that declares none", async () => {
+    expect(built.needs).toEqual(["learnedReorderIntervals"]);
+    const { needs: _, ...legacy } = built;
+    const declares = await addFlow("custom-refill", { ...built, key: "custom-refill" });
+    const storedBefore = await addFlow("legacy-refill", { ...legacy, key: "legacy-refill" });
+    const declaresNone = await addFlow("no-needs-refill", { ...built, key: "no-needs-refill", needs: [] });
+    const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "r1@example.com" } });
+    await deliver(SHOP, "orders/create", orderPayload({
+      id: 777778, name: "#7778", email: "r1@example.com", customer: null, created_at: T.toISOString(), processed_at: T.toISOString(),
+      line_items: [{ id: 2, product_id: 8000000001, variant_id: 45000000001, title: "Beans", quantity: 1, price: "50.00" }],
+    }));
+    await drainWebhooks();
+    while ((await routeEvents()).claimed > 0);
+    const interval = async (flowId: string) => {
+      const e = await prisma().enrollment.findFirst({ where: { shopId, flowId, customerId: customer.id } });
+      return e && (e.state as { trigger: { data: { reorderIntervalDays?: number } } }).trigger.data.reorderIntervalDays;
+    };
+    expect(await interval(declares)).toBe(20);
+    expect(await interval(storedBefore)).toBe(20);
+    expect(await interval(declaresNone)).toBeNull();
+    for (const id of [declares, storedBefore, declaresNone]) await prisma().flow.update({ where: { id }, data: { status: "off" } });
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { EpochMs } from "../arbitration/types";
 import { parseFlowDefinition } from "../journey/validate";
-import type { Condition, ExitRule, FlowDefinition, FlowDefinitionInput, Reentry } from "../journey/schema";
+import type { Condition, ExitRule, FlowDefinition, FlowDefinitionInput, Reentry, RuntimeNeed } from "../journey/schema";
 import type { TriggerPayload } from "../journey/types";
 
 // Shared pieces of the prebuilt catalogue. Each flow file exports one CatalogueEntry:
@@ -44,6 +44,8 @@ export interface CatalogueEntry<S extends z.ZodType = z.ZodType> {
   buildFlow(settings?: z.input<S>, env?: CatalogueEnv): FlowDefinition;
   /** Completes a trigger payload before shouldEnroll (e.g. replenishment's reorder interval). */
   enrichTrigger?(settings: z.output<S>, trigger: TriggerPayload, extra: TriggerEnrichment): TriggerPayload;
+  /** What the runtime loads for this entry's flows; buildFlow writes it into the definition's `needs`. */
+  needs?: readonly RuntimeNeed[];
 }
 
 export const Priority = (d: number) => z.number().int().min(0).max(1000).default(d);

@@ -1,5 +1,5 @@
 // The prebuilt flow catalogue: each flow is data (a FlowDefinition built from settings) + its defaults.
-import type { FlowDefinition } from "../journey/schema";
+import type { FlowDefinition, RuntimeNeed } from "../journey/schema";
 import type { TriggerPayload } from "../journey/types";
 import { abandonedCart } from "./abandoned-cart";
 import { abandonedCheckout } from "./abandoned-checkout";
@@ -56,6 +56,16 @@ export function flowDisplayName(flow: { key: string; name: string }, locale: key
 /** Builds a catalogue flow from stored (possibly partial) settings; throws a ZodError on invalid settings. */
 export function buildCatalogueFlow(key: CatalogueKey, settings: unknown = {}, env: CatalogueEnv = {}): FlowDefinition {
   return catalogueEntry(key).buildFlow(settings as never, env);
+}
+
+/**
+ * What the runtime loads for a flow: its definition's `needs`; a definition stored
+ * before that field existed has the needs its catalogue entry declares.
+ */
+export function flowNeeds(definition: FlowDefinition): readonly RuntimeNeed[] {
+  if (definition.needs) return definition.needs;
+  const key = definition.source?.catalogueKey;
+  return key && isCatalogueKey(key) ? (catalogueEntry(key).needs ?? []) : [];
 }
 
 /**

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { DEFAULT_PRIORITIES } from "../arbitration/priority";
-import type { FlowDefinitionInput } from "../journey/schema";
+import type { FlowDefinitionInput, RuntimeNeed } from "../journey/schema";
 import type { TriggerPayload } from "../journey/types";
 import { Days, EventList, finish, Priority, TemplateKey, exitRules, otherOrder, reentry, sameOrder, type CatalogueEntry, type TriggerEnrichment } from "./common";
 
 export const REPLENISHMENT_KEY = "replenishment";
+/** The customer's learned intervals feed enrichTrigger. */
+const REPLENISHMENT_NEEDS: RuntimeNeed[] = ["learnedReorderIntervals"];
 
 /**
  * Replenishment: a reminder shortly before a consumable bought in this order runs out.
@@ -80,6 +82,7 @@ export function buildReplenishment(input: z.input<typeof ReplenishmentSettings> 
     startStepId: "wait_reorder",
     steps,
     source: { catalogueKey: REPLENISHMENT_KEY, settings: s },
+    needs: REPLENISHMENT_NEEDS,
   });
 }
 
@@ -98,4 +101,5 @@ export const replenishment: CatalogueEntry<typeof ReplenishmentSettings> = {
   defaultSettings: ReplenishmentSettings.parse({}),
   buildFlow: (settings) => buildReplenishment(settings),
   enrichTrigger,
+  needs: REPLENISHMENT_NEEDS,
 };

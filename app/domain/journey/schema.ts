@@ -313,6 +313,14 @@ export const Goal = z.strictObject({
 });
 export type Goal = z.infer<typeof Goal>;
 
+/**
+ * Facts the runtime must load for a flow before its entry decision, beyond the
+ * trigger event: learnedReorderIntervals = the customer's own reorder interval per
+ * product in the order, learned from their repeat purchases.
+ */
+export const RuntimeNeed = z.enum(["learnedReorderIntervals"]);
+export type RuntimeNeed = z.infer<typeof RuntimeNeed>;
+
 export const FlowDefinitionSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION, { error: `schemaVersion must be ${SCHEMA_VERSION}` }),
   key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "a flow key is lower_snake_case (catalogue key or custom-<id>)"),
@@ -329,6 +337,12 @@ export const FlowDefinitionSchema = z.strictObject({
   steps: z.array(Step).min(1, "a flow needs at least one step").max(200),
   /** Set by the catalogue: which entry and settings built this definition (the admin edits the settings). */
   source: z.strictObject({ catalogueKey: z.string(), settings: z.record(z.string(), z.unknown()) }).optional(),
+  /**
+   * What the runtime loads for this flow (see RuntimeNeed). Absent in definitions
+   * stored before the field existed: flowNeeds (app/domain/flows) then reads the
+   * catalogue entry's declaration.
+   */
+  needs: z.array(RuntimeNeed).max(RuntimeNeed.options.length).optional(),
 });
 
 /** A validated definition (defaults applied). */

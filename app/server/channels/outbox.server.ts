@@ -1,6 +1,8 @@
 import { Prisma, type Message } from "@prisma/client";
 import { CLAIM_LEASE_MS, MAX_SEND_ATTEMPTS, retryDelayMs, SEND_LEASE_MS } from "~/domain/messages/outbox-policy";
 import { db } from "../db/client.server";
+import * as sql from "../db/sql/messages.server";
+import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
 
 // The outbox's state changes. Every change after the claim is guarded by the lease
 // owner and the expected status, so a worker that lost its lease changes nothing.
@@ -9,65 +11,23 @@ import { db } from "../db/client.server";
 //                                  |                                  |-> pending (retry) / failed
 //                                  |-> suppressed / failed            '-> unknown (never re-sent)
 
-export interface ClaimedRow {
-  id: string;
-  attempts: number;
-}
-
 /**
  * A worker died between "sending" and recording the outcome: the provider may or may
  * not have the message. It is marked unknown, with a Decision saying so, and never
  * sent again: a duplicate is worse than a gap. One statement, so the status and the
  * Decision commit together.
  */
-export async function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
-  const rows = await db().$queryRaw<{ id: bigint }[]>`
-    WITH stale AS (
-      SELECT id, "leaseOwner" FROM "Message"
-      WHERE status = 'sending' AND "leaseExpiresAt" < ${at}
-      ORDER BY "leaseExpiresAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED),
-    marked AS (
-      UPDATE "Message" m
-      SET status = 'unknown', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${at},
-          error = 'outcome unknown: the sender stopped after handing the message over, so it is not sent again'
-      FROM stale WHERE m.id = stale.id
-      RETURNING m.id, m."shopId", m."customerId", m."enrollmentId", m."flowId", m."stepId", m.channel, stale."leaseOwner" AS worker)
-    INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
-    SELECT "shopId", "customerId", "enrollmentId", "flowId", "stepId", id, 'skip', 'outcome_unknown',
-           jsonb_build_object('channel', channel, 'worker', worker, 'stage', 'lease_expired_while_sending'), ${at}
-    FROM marked
-    RETURNING id`;
-  return rows.length;
+export function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
+  return sql.markStaleSendsUnknown(db(), at, limit);
 }
 
 /** Due pending rows, leased to this worker (FOR UPDATE SKIP LOCKED: workers never share a row). */
-export async function claimDueMessages(workerId: string, limit: number, at: Date): Promise<ClaimedRow[]> {
-  const leaseUntil = new Date(at.getTime() + CLAIM_LEASE_MS);
-  return db().$queryRaw<ClaimedRow[]>`
-    WITH due AS (
-      SELECT id FROM "Message"
-      WHERE status = 'pending' AND "nextAttemptAt" <= ${at}
-        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${at})
-      ORDER BY "nextAttemptAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    UPDATE "Message" m
-    SET "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${leaseUntil}, attempts = m.attempts + 1, "updatedAt" = ${at}
-    FROM due WHERE m.id = due.id
-    RETURNING m.id, m.attempts`;
+export function claimDueMessages(workerId: string, limit: number, at: Date): Promise<ClaimedMessage[]> {
+  return sql.claimDueMessages(db(), workerId, limit, at, new Date(at.getTime() + CLAIM_LEASE_MS));
 }
 
 export function loadClaimedMessages(ids: string[]) {
   return db().message.findMany({ where: { id: { in: ids } }, include: { shop: true, customer: true } });
-}
-
-export interface SendingMark {
-  id: string;
-  subject: string | null;
-  locale: string;
-  messageIdHeader: string | null;
 }
 
 /**
@@ -76,16 +36,7 @@ export interface SendingMark {
  */
 export async function markSending(workerId: string, marks: SendingMark[], at: Date): Promise<Set<string>> {
   if (marks.length === 0) return new Set();
-  const leaseUntil = new Date(at.getTime() + SEND_LEASE_MS);
-  const rows = await db().$queryRaw<{ id: string }[]>`
-    UPDATE "Message" m
-    SET status = 'sending', "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${at},
-        subject = COALESCE(v.subject, m.subject), locale = v.locale, "messageIdHeader" = COALESCE(v.mid, m."messageIdHeader")
-    FROM unnest(${marks.map((m) => m.id)}::text[], ${marks.map((m) => m.subject)}::text[],
-                ${marks.map((m) => m.locale)}::text[], ${marks.map((m) => m.messageIdHeader)}::text[]) AS v(id, subject, locale, mid)
-    WHERE m.id = v.id AND m."leaseOwner" = ${workerId} AND m.status = 'pending'
-    RETURNING m.id`;
-  return new Set(rows.map((r) => r.id));
+  return sql.markSending(db(), workerId, marks, at, new Date(at.getTime() + SEND_LEASE_MS));
 }
 
 type OutboxStatus = "pending" | "sending";

@@ -2,6 +2,9 @@ import { retentionCutoffs } from "~/domain/privacy/retention";
 import { SUBSCRIBED_EVENTS } from "../../../extensions/web-pixel/src/events";
 import { now } from "../clock.server";
 import { database } from "../db/client.server";
+import { deleteStorefrontEvents } from "../db/sql/events.server";
+import { allShopIds } from "../db/sql/shops.server";
+import { clearFailedPayloads, deleteFinishedDeliveries } from "../db/sql/webhooks.server";
 
 export interface PruneResult {
   failedWebhookPayloads: number;
@@ -20,32 +23,10 @@ export async function pruneExpiredData(at = now(), batch = 5_000, maxBatches = 2
   const cut = retentionCutoffs(at);
   const q = database().query;
   const result: PruneResult = { failedWebhookPayloads: 0, webhookRecords: 0, storefrontEvents: 0 };
-  result.failedWebhookPayloads = await inBatches(batch, maxBatches, (limit) =>
-    q(
-      `UPDATE "WebhookDelivery" SET payload = NULL WHERE id IN (
-         SELECT id FROM "WebhookDelivery" WHERE status = 'failed' AND "nextAttemptAt" < $1::timestamptz AND payload IS NOT NULL LIMIT $2)
-       RETURNING 1`,
-      [cut.failedWebhookPayload.toISOString(), limit],
-    ),
-  );
-  result.webhookRecords = await inBatches(batch, maxBatches, (limit) =>
-    q(
-      `DELETE FROM "WebhookDelivery" WHERE id IN (
-         SELECT id FROM "WebhookDelivery" WHERE status IN ('processed', 'rejected', 'failed') AND "nextAttemptAt" < $1::timestamptz LIMIT $2)
-       RETURNING 1`,
-      [cut.webhookRecord.toISOString(), limit],
-    ),
-  );
-  const shops = await q<{ id: string }>(`SELECT id FROM "Shop" ORDER BY id`);
-  for (const { id: shopId } of shops) {
-    result.storefrontEvents += await inBatches(batch, maxBatches, (limit) =>
-      q(
-        `DELETE FROM "Event" WHERE id IN (
-           SELECT id FROM "Event" WHERE "shopId" = $1 AND name = ANY($2::text[]) AND "occurredAt" < $3::timestamptz AND source = 'pixel' LIMIT $4)
-         RETURNING 1`,
-        [shopId, [...SUBSCRIBED_EVENTS], cut.storefrontEvent.toISOString(), limit],
-      ),
-    );
+  result.failedWebhookPayloads = await inBatches(batch, maxBatches, (limit) => clearFailedPayloads(q, cut.failedWebhookPayload, limit));
+  result.webhookRecords = await inBatches(batch, maxBatches, (limit) => deleteFinishedDeliveries(q, cut.webhookRecord, limit));
+  for (const shopId of await allShopIds(q)) {
+    result.storefrontEvents += await inBatches(batch, maxBatches, (limit) => deleteStorefrontEvents(q, shopId, [...SUBSCRIBED_EVENTS], cut.storefrontEvent, limit));
   }
   return result;
 }

@@ -2,10 +2,11 @@ import zlib from "node:zlib";
 import { PixelBatch } from "~/domain/capture/pixel-wire";
 import { database, db } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
+import { rawQueryOf } from "../db/sql/clients.server";
+import { claimInboxRows, deleteInboxRows, inboxHasRows, insertInboxRows, type InboxRow } from "../db/sql/pixel-inbox.server";
 import { retryTransientConflicts } from "../db/transient-conflict.server";
-import { valuesList } from "../db/values-list.server";
 import { log } from "../log.server";
-import { isIdentifying, rawQueryOf, writeAnonymousBatches, writeIdentifyingBatch, type AcceptedBatch } from "./pixel-ingest.server";
+import { isIdentifying, writeAnonymousBatches, writeIdentifyingBatch, type AcceptedBatch } from "./pixel-ingest.server";
 
 // The pixel endpoint's durable buffer. Acknowledging a request costs a share of one
 // narrow row: the requests that arrive while the previous write commits are written
@@ -50,12 +51,10 @@ async function writeInboxRows(items: InboxItem[]): Promise<void[]> {
     if (list) list.push(item);
     else byShop.set(item.shopId, [item]);
   }
-  const { sql, params } = valuesList(
-    [...byShop].map(([shopId, list]) => [shopId, list[0]!.receivedAt.toISOString(), compressEntries(list)]),
-    [null, "timestamptz"],
+  await insertInboxRows(
+    database(),
+    [...byShop].map(([shopId, list]) => ({ shopId, receivedAt: list[0]!.receivedAt, bodyZstd: compressEntries(list) })),
   );
-  // One shop per group is the usual case: its statement text never changes, so it is prepared once.
-  await database().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", "bodyZstd") VALUES ${sql}`, params, byShop.size === 1 ? { prepare: "pixel-inbox-row" } : {});
   return items.map(() => undefined);
 }
 
@@ -96,13 +95,7 @@ export interface ExpandResult {
   duplicates: number;
 }
 
-export interface InboxRow {
-  id: bigint;
-  shopId: string;
-  receivedAt: Date;
-  bodyZstd: Uint8Array | null;
-  body: string | null;
-}
+export type { InboxRow };
 
 /**
  * Moves the oldest accepted batches into Event, in arrival order, in one transaction
@@ -113,8 +106,7 @@ export interface InboxRow {
  */
 export async function expandPixelInbox(limit = 8): Promise<ExpandResult> {
   // Every worker loop asks; an empty inbox must cost one index probe, not a transaction.
-  const waiting = await database().query(`SELECT 1 FROM "PixelInbox" LIMIT 1`);
-  if (waiting.length === 0) return { claimed: 0, inserted: 0, duplicates: 0 };
+  if (!(await inboxHasRows(database().query))) return { claimed: 0, inserted: 0, duplicates: 0 };
   // Events keep their arrival order, so two workers inserting the same event ids (a
   // retried request that landed in two groups) can still deadlock; the loser re-runs.
   return retryTransientConflicts("pixel inbox expansion", () => expandRows(limit));
@@ -123,8 +115,7 @@ export async function expandPixelInbox(limit = 8): Promise<ExpandResult> {
 function expandRows(limit: number): Promise<ExpandResult> {
   return db().$transaction(
     async (tx) => {
-      const rows = await tx.$queryRaw<InboxRow[]>`
-        SELECT id, "shopId", "receivedAt", "bodyZstd", body FROM "PixelInbox" ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+      const rows = await claimInboxRows(tx, limit);
       if (rows.length === 0) return { claimed: 0, inserted: 0, duplicates: 0 };
       const total = { claimed: 0, inserted: 0, duplicates: 0 };
       const add = (w: { inserted: number; duplicates: number }) => {
@@ -153,7 +144,7 @@ function expandRows(limit: number): Promise<ExpandResult> {
         }
       }
       await flush();
-      await tx.$executeRaw`DELETE FROM "PixelInbox" WHERE id = ANY(${rows.map((r) => r.id)}::bigint[])`;
+      await deleteInboxRows(tx, rows.map((r) => r.id));
       return total;
     },
     { timeout: 60_000 },

@@ -1,5 +1,6 @@
 import type { WebhookTopic } from "./webhook-topics";
 import { db } from "../db/client.server";
+import { claimDeliveries, dropDeliveryPayload, type ClaimedDelivery } from "../db/sql/webhooks.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { forgetShop } from "../shops/shop-cache.server";
@@ -8,14 +9,6 @@ import { RetryLater, UnusablePayload } from "./topics/types";
 
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 10;
-
-interface Claimed {
-  id: string;
-  shopDomain: string;
-  topic: string;
-  webhookId: string;
-  attempts: number;
-}
 
 export interface ProcessResult {
   claimed: number;
@@ -33,18 +26,7 @@ export interface ProcessResult {
 export async function processWebhookBatch(workerId: string, limit = 50): Promise<ProcessResult> {
   const at = now();
   const leaseUntil = new Date(at.getTime() + LEASE_MS);
-  const claimed = await db().$queryRaw<Claimed[]>`
-    WITH due AS (
-      SELECT id FROM "WebhookDelivery"
-      WHERE ((status = 'received' AND "nextAttemptAt" <= ${at})
-          OR (status = 'processing' AND "leaseExpiresAt" < ${at}))
-      ORDER BY "receivedAt"
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    UPDATE "WebhookDelivery" w
-    SET status = 'processing', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${leaseUntil}, attempts = w.attempts + 1
-    FROM due WHERE w.id = due.id
-    RETURNING w.id, w."shopDomain", w.topic, w."webhookId", w.attempts`;
+  const claimed = await claimDeliveries(db(), workerId, limit, at, leaseUntil);
   const result: ProcessResult = { claimed: claimed.length, processed: 0, retried: 0, failed: 0 };
   for (const d of claimed) {
     const outcome = await processOne(workerId, d);
@@ -53,7 +35,7 @@ export async function processWebhookBatch(workerId: string, limit = 50): Promise
   return result;
 }
 
-async function processOne(workerId: string, d: Claimed): Promise<"processed" | "retried" | "failed"> {
+async function processOne(workerId: string, d: ClaimedDelivery): Promise<"processed" | "retried" | "failed"> {
   const at = now();
   const handler = TOPIC_HANDLERS[d.topic as WebhookTopic];
   try {
@@ -70,7 +52,7 @@ async function processOne(workerId: string, d: Claimed): Promise<"processed" | "
         });
         if (marked.count !== 1) throw new Error("lease lost while processing");
         // What is extracted is kept; the raw payload (personal data) is not.
-        await tx.$executeRaw`UPDATE "WebhookDelivery" SET payload = NULL WHERE id = ${d.id}`;
+        await dropDeliveryPayload(tx, d.id);
       },
       { timeout: 30_000 },
     );

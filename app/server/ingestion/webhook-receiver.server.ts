@@ -2,7 +2,7 @@ import { fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, typ
 import { shopifyApiClient } from "../shopify/api.server";
 import { database } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
-import { valuesList } from "../db/values-list.server";
+import { insertDeliveries, type NewDelivery } from "../db/sql/webhooks.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { shopByDomain } from "../shops/shop-cache.server";
@@ -74,40 +74,10 @@ export async function receiveWebhook(request: PlainRequest, expectedTopic: strin
   return { status: 200, result: "accepted", deliveryId: inserted };
 }
 
-interface DeliveryRow {
-  shopId: string | null;
-  shopDomain: string;
-  topic: string;
-  webhookId: string;
-  eventId: string | null;
-  apiVersion: string;
-  triggeredAt: Date | null;
-  receivedAt: Date;
-  status: string;
-  rejectReason: string | null;
-  /** The raw body, stored as jsonb as it came (already checked to be JSON). */
-  payload: string | null;
-}
-
 // Concurrent deliveries are stored together (one statement, one commit); each
 // request learns whether its row was new (its id) or a duplicate (undefined).
-// ON CONFLICT without a target covers both dedupe keys: the webhook id and the event id.
-const deliveryWriter = new GroupCommitter<DeliveryRow, string | undefined>(async (rows) => {
-  const { sql: values, params } = valuesList(
-    rows.map((r) => [r.shopId, r.shopDomain, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt?.toISOString() ?? null, r.receivedAt.toISOString(), r.status, r.rejectReason, r.payload]),
-    [null, null, null, null, null, null, "timestamptz", "timestamptz", null, null, "jsonb"],
-  );
-  const inserted = await database().query<{ id: string; webhookId: string }>(
-    `INSERT INTO "WebhookDelivery" (id, "shopId", "shopDomain", topic, "webhookId", "eventId", "apiVersion",
-                                    "triggeredAt", "receivedAt", "nextAttemptAt", status, "rejectReason", payload)
-     SELECT gen_random_uuid()::text, shop_id, shop_domain, topic, webhook_id, event_id, api_version,
-            triggered_at, received_at, received_at, status, reject_reason, payload
-     FROM (VALUES ${values})
-          AS r(shop_id, shop_domain, topic, webhook_id, event_id, api_version, triggered_at, received_at, status, reject_reason, payload)
-     ON CONFLICT DO NOTHING
-     RETURNING id, "webhookId"`,
-    params,
-  );
+const deliveryWriter = new GroupCommitter<NewDelivery, string | undefined>(async (rows) => {
+  const inserted = await insertDeliveries(database().query, rows);
   const ids = new Map(inserted.map((r) => [r.webhookId, r.id]));
   // Two copies of one delivery in the same group: only the first learns the id.
   return rows.map((r) => {

@@ -2,7 +2,13 @@ import { isInHoldout } from "~/domain/journey";
 import type { OtherEnrollment, RecentSend, ShopSettings } from "~/domain/arbitration/types";
 import type { EngineContext, TriggerPayload } from "~/domain/journey";
 import type { RawQuery } from "../db/client.server";
-import { capWindowStart, loadActiveEnrollments, loadCustomers, loadRecentSends, loadShops, type CustomerRecord } from "./context.server";
+import { loadCustomers, type CustomerRecord } from "../db/sql/customers.server";
+import { loadPlannedSends } from "../db/sql/enrollments.server";
+import { loadRecentSends } from "../db/sql/messages.server";
+import { loadShops, type ShopRecord } from "../db/sql/shops.server";
+
+// Set-based loaders: one query per kind of fact for a whole batch of customers, so a
+// batch of enrollments costs a handful of round trips, not a handful per enrollment.
 
 /**
  * The facts of one batch, loaded once and kept current in memory while the batch's
@@ -12,7 +18,7 @@ import { capWindowStart, loadActiveEnrollments, loadCustomers, loadRecentSends, 
 export class BatchContext {
   private constructor(
     readonly customers: Map<string, CustomerRecord>,
-    readonly shops: Map<string, ShopSettings & { installed: boolean; name: string; url: string }>,
+    readonly shops: Map<string, ShopRecord>,
     private readonly recent: Map<string, RecentSend[]>,
     private readonly active: Map<string, OtherEnrollment[]>,
   ) {}
@@ -25,7 +31,8 @@ export class BatchContext {
     // Sequential: on one connection (a transaction) queries cannot overlap anyway.
     const customers = await loadCustomers(q, shopList, ids);
     const recent = await loadRecentSends(q, shopList, ids, since);
-    const active = await loadActiveEnrollments(q, shopList, ids, new Date(now + (now - since.getTime())));
+    // Other enrollments' planned sends that can compete for the same slot (the priority check).
+    const active = await loadPlannedSends(q, shopList, ids, new Date(now + (now - since.getTime())));
     return new BatchContext(customers, shops, recent, active);
   }
 
@@ -61,4 +68,11 @@ export class BatchContext {
       ...(trigger ? { trigger } : {}),
     };
   }
+}
+
+/** The longest cap window of any shop, so one query covers every customer's caps. */
+export function capWindowStart(shops: Iterable<ShopSettings>, now: number): Date {
+  let hours = 24 * 7;
+  for (const s of shops) for (const rules of Object.values(s.frequencyCaps)) for (const r of rules) hours = Math.max(hours, r.windowHours);
+  return new Date(now - hours * 3_600_000);
 }

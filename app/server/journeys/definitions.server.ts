@@ -1,5 +1,6 @@
 import { parseFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import type { RawQuery } from "../db/client.server";
+import { loadActiveFlowRows, loadFlowRows, loadFlowVersionDefinitions, type FlowRow } from "../db/sql/flows.server";
 
 // FlowVersion rows never change (editing a flow appends a version), so a parsed
 // definition can be cached for the life of the process.
@@ -9,7 +10,7 @@ const cache = (g.__flowmateDefinitions ??= new Map());
 export async function loadDefinitions(q: RawQuery, versionIds: string[]): Promise<Map<string, FlowDefinition>> {
   const missing = [...new Set(versionIds)].filter((id) => !cache.has(id));
   if (missing.length) {
-    const rows = await q<{ id: string; definition: unknown }>(`SELECT id, definition FROM "FlowVersion" WHERE id = ANY($1::text[])`, [missing]);
+    const rows = await loadFlowVersionDefinitions(q, missing);
     for (const r of rows) cache.set(r.id, parseFlowDefinition(r.definition));
   }
   return new Map(versionIds.filter((id) => cache.has(id)).map((id) => [id, cache.get(id)!]));
@@ -30,28 +31,20 @@ export interface ActiveFlow {
 export async function loadActiveFlows(q: RawQuery, shopIds: string[]): Promise<Map<string, ActiveFlow[]>> {
   const out = new Map<string, ActiveFlow[]>();
   if (shopIds.length === 0) return out;
-  const rows = await q<{ id: string; shopId: string; key: string; status: string; priority: number; rolloutPercent: number; activeVersionId: string }>(
-    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "activeVersionId" FROM "Flow"
-     WHERE "shopId" = ANY($1::text[]) AND status = 'on' AND "activeVersionId" IS NOT NULL`,
-    [shopIds],
-  );
+  const rows = await loadActiveFlowRows(q, shopIds);
   const defs = await loadDefinitions(q, rows.map((r) => r.activeVersionId));
   for (const r of rows) {
     const definition = defs.get(r.activeVersionId);
     if (!definition) continue;
     const list = out.get(r.shopId) ?? [];
-    list.push({ ...r, priority: Number(r.priority), rolloutPercent: Number(r.rolloutPercent), versionId: r.activeVersionId, definition });
+    list.push({ ...r, versionId: r.activeVersionId, definition });
     out.set(r.shopId, list);
   }
   return out;
 }
 
 /** Flow rows by id (key, priority, status), for enrollments whose flow may be off now. */
-export async function loadFlows(q: RawQuery, ids: string[]): Promise<Map<string, { id: string; key: string; priority: number; status: string }>> {
+export async function loadFlows(q: RawQuery, ids: string[]): Promise<Map<string, FlowRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await q<{ id: string; key: string; priority: number; status: string }>(
-    `SELECT id, key, priority, status FROM "Flow" WHERE id = ANY($1::text[])`,
-    [[...new Set(ids)]],
-  );
-  return new Map(rows.map((r) => [r.id, { ...r, priority: Number(r.priority) }]));
+  return loadFlowRows(q, [...new Set(ids)]);
 }

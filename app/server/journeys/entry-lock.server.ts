@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { RawQuery } from "../db/client.server";
+import { takeAdvisoryXactLocks } from "../db/sql/enrollments.server";
 
 // The first of the two keys of PostgreSQL's two-key advisory locks: the customers' locks
 // of entry decisions, apart from any other use of advisory locks (the migrator's
@@ -24,6 +25,5 @@ function keyOf(customerId: string): number {
 export async function lockEntryDecisions(q: RawQuery, customerIds: Iterable<string>): Promise<void> {
   const keys = [...new Set([...customerIds].map(keyOf))].sort((a, b) => a - b);
   if (keys.length === 0) return;
-  // unnest returns the array in order, and each row takes its lock as it is read.
-  await q(`SELECT pg_advisory_xact_lock($1::int, k) FROM unnest($2::int[]) AS k`, [ENTRY_DECISIONS, keys]);
+  await takeAdvisoryXactLocks(q, ENTRY_DECISIONS, keys);
 }

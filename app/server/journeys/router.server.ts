@@ -1,14 +1,16 @@
-import { prepareTrigger } from "~/domain/flows";
+import { flowNeeds, prepareTrigger } from "~/domain/flows";
 import { database, type RawQuery } from "../db/client.server";
+import { claimUnroutedEvents, markEventsRouted, type EventRow } from "../db/sql/events.server";
+import { lockListeningEnrollments } from "../db/sql/enrollments.server";
 import { now } from "../clock.server";
 import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
-import { learnedIntervals } from "./learned.server";
-import { stepEnrollments, type DueRow } from "./runner.server";
-import { triggerOf, type EventRow } from "./trigger-data.server";
+import { loadFlowNeeds } from "./flow-needs.server";
+import { stepEnrollments } from "./runner.server";
+import { triggerOf } from "./trigger-data.server";
 
 export interface RouteResult {
   claimed: number;
@@ -32,13 +34,8 @@ export async function routeEvents(limit = 200): Promise<RouteResult> {
 function routeBatch(limit: number): Promise<RouteResult> {
   const at = now();
   return database().transaction(async (q) => {
-    const events = await q<EventRow>(
-      `SELECT id::text, "shopId", "customerId", name, source, "sourceId", "occurredAt", data
-       FROM "Event" WHERE "routedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
+    const events = await claimUnroutedEvents(q, limit);
     if (events.length === 0) return { claimed: 0, enrolled: 0, delivered: 0 };
-    for (const e of events) e.occurredAt = new Date(e.occurredAt);
     // Workers take disjoint events but not disjoint customers (a checkout sends several
     // trigger events), and each inserts the enrollment of every checkout it sees: taken
     // in arrival order, two workers' batches met a..z and z..a and deadlocked. So every
@@ -46,7 +43,7 @@ function routeBatch(limit: number): Promise<RouteResult> {
     // customer's events keep theirs.
     const known = events.filter((e) => e.customerId).sort((x, y) => (x.customerId! < y.customerId! ? -1 : x.customerId! > y.customerId! ? 1 : 0));
     const result = known.length ? await route(q, known, at) : { enrolled: 0, delivered: 0 };
-    await q(`UPDATE "Event" SET "routedAt" = $2 WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id), at.toISOString()]);
+    await markEventsRouted(q, events.map((e) => e.id), at);
     return { claimed: events.length, ...result };
   });
 }
@@ -61,12 +58,7 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
   const ctx = await BatchContext.load(q, shopIds, customerIds, at.getTime());
   const history = await loadHistory(q, shopIds, customerIds);
   // Active enrollments that may receive these events, locked for this transaction.
-  const active = await q<DueRow & { interestedIn: string[] }>(
-    `SELECT id, "shopId", "flowId", "flowVersionId", "customerId", state, holdout, "nextWakeAt", "interestedIn"
-     FROM "Enrollment" WHERE "shopId" = ANY($2::text[]) AND "customerId" = ANY($1::text[]) AND status = 'active'
-       AND cardinality("interestedIn") > 0 ORDER BY id FOR UPDATE`,
-    [customerIds, shopIds],
-  );
+  const active = await lockListeningEnrollments(q, shopIds, customerIds);
   let enrolled = 0;
   let delivered = 0;
   for (const e of events) {
@@ -84,7 +76,7 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     for (const flow of flows.get(e.shopId) ?? []) {
       const def = flow.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
-      const extra = def.source?.catalogueKey === "replenishment" ? { learnedIntervalDays: await learnedIntervals(q, e.shopId, customer.id, productIdsOf(asTrigger.data)) } : {};
+      const extra = await loadFlowNeeds(q, flowNeeds(def), e.shopId, customer.id, asTrigger.data);
       const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, asTrigger, extra), at);
       if (!started) continue;
       enrolled++;
@@ -92,9 +84,4 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     }
   }
   return { enrolled, delivered };
-}
-
-function productIdsOf(data: Record<string, unknown>): string[] {
-  const lines = Array.isArray(data.lines) ? (data.lines as { productId?: unknown }[]) : [];
-  return lines.map((l) => (l?.productId != null ? String(l.productId) : null)).filter((x): x is string => x !== null);
 }

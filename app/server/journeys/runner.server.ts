@@ -1,20 +1,10 @@
-import { seededRandom, step, type EnrollmentState, type StepInput } from "~/domain/journey";
+import { seededRandom, step, type StepInput } from "~/domain/journey";
 import { database, type RawQuery } from "../db/client.server";
+import { claimDueEnrollments, postponeEnrollments, type DueRow } from "../db/sql/enrollments.server";
 import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadDefinitions, loadFlows } from "./definitions.server";
 import { JourneyWrites } from "./writes.server";
-
-interface DueRow {
-  id: string;
-  shopId: string;
-  flowId: string;
-  flowVersionId: string;
-  customerId: string;
-  state: EnrollmentState;
-  holdout: boolean;
-  nextWakeAt: Date;
-}
 
 export interface RunResult {
   claimed: number;
@@ -36,15 +26,7 @@ const PAUSE_MS = 3_600_000;
 export async function runDueEnrollments(limit = 500): Promise<RunResult> {
   const at = now();
   return database().transaction(async (q) => {
-    const due = await q<DueRow>(
-      `SELECT id, "shopId", "flowId", "flowVersionId", "customerId", state, holdout, "nextWakeAt"
-       FROM "Enrollment"
-       WHERE status = 'active' AND "nextWakeAt" <= $1
-       ORDER BY "nextWakeAt"
-       LIMIT $2
-       FOR UPDATE SKIP LOCKED`,
-      [at.toISOString(), limit],
-    );
+    const due = await claimDueEnrollments(q, at, limit);
     if (due.length === 0) return { claimed: 0, messages: 0, lateness: [] };
     const lateness = due.map((d) => at.getTime() - new Date(d.nextWakeAt).getTime());
     const written = await stepEnrollments(q, due, () => ({ kind: "wake" }), at);
@@ -93,9 +75,8 @@ export async function stepEnrollments(
   }
   if (paused.length) {
     // A paused flow holds its enrollments where they are and looks again in an hour.
-    await q(`UPDATE "Enrollment" SET "nextWakeAt" = $2 WHERE id = ANY($1::text[])`, [paused, new Date(at.getTime() + PAUSE_MS).toISOString()]);
+    await postponeEnrollments(q, paused, new Date(at.getTime() + PAUSE_MS));
   }
   return writes.flush(q, at);
 }
 
-export type { DueRow };

@@ -1,5 +1,7 @@
 import { matchDateTrigger, matchInactivityTrigger } from "~/domain/journey";
 import { database, type RawQuery } from "../db/client.server";
+import { timeTriggerCandidates, type CandidateFilter } from "../db/sql/customers.server";
+import { shopsWithTimeTriggers } from "../db/sql/flows.server";
 import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows, type ActiveFlow } from "./definitions.server";
@@ -17,13 +19,9 @@ const DAY = 86_400_000;
  */
 export async function sweepTimeTriggers(limit = 500): Promise<{ enrolled: number }> {
   const at = now();
-  const shops = await database().query<{ id: string }>(
-    `SELECT DISTINCT f."shopId" AS id FROM "Flow" f JOIN "FlowVersion" v ON v.id = f."activeVersionId"
-     JOIN "Shop" s ON s.id = f."shopId"
-     WHERE f.status = 'on' AND s."installState" = 'installed' AND v.definition->'trigger'->>'type' IN ('inactivity', 'date')`,
-  );
+  const shops = await shopsWithTimeTriggers(database().query);
   let enrolled = 0;
-  for (const { id: shopId } of shops) {
+  for (const shopId of shops) {
     const flows = (await loadActiveFlows(database().query, [shopId])).get(shopId) ?? [];
     for (const flow of flows) {
       if (flow.definition.trigger.type !== "inactivity" && flow.definition.trigger.type !== "date") continue;
@@ -35,19 +33,8 @@ export async function sweepTimeTriggers(limit = 500): Promise<{ enrolled: number
 
 async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number): Promise<number> {
   const t = flow.definition.trigger;
-  const candidates = await q<{ id: string }>(
-    `SELECT c.id FROM "Customer" c
-     WHERE c."shopId" = $1 AND c."mergedIntoId" IS NULL AND c."redactedAt" IS NULL AND (${candidateSql(t)})
-       AND NOT EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."shopId" = $1 AND e."flowId" = $2 AND e."customerId" = c.id
-                       AND (e.status = 'active' OR e."enteredAt" > $3))
-       -- Asked within the day and refused (no consent...): the log says so once, not every sweep.
-       AND NOT EXISTS (SELECT 1 FROM "Decision" d WHERE d."shopId" = $1 AND d."customerId" = c.id AND d."flowId" = $2
-                       AND d.outcome = 'not_enrolled' AND d.at > $3)
-     ORDER BY c.id LIMIT $4`,
-    [flow.shopId, flow.id, new Date(at.getTime() - DAY).toISOString(), limit, ...(t.type === "inactivity" ? [new Date(at.getTime() - t.days * DAY).toISOString()] : [])],
-  );
-  if (candidates.length === 0) return 0;
-  const ids = candidates.map((c) => c.id);
+  const ids = await timeTriggerCandidates(q, flow.shopId, flow.id, candidateFilter(t, at), new Date(at.getTime() - DAY), limit);
+  if (ids.length === 0) return 0;
   // The candidate query read the history unlocked: tryEnroll decides on the one read after.
   await lockEntryDecisions(q, ids);
   const ctx = await BatchContext.load(q, [flow.shopId], ids, at.getTime());
@@ -66,16 +53,8 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
 }
 
 /** A cheap SQL pre-filter; the pure matcher makes the real decision. */
-function candidateSql(t: ActiveFlow["definition"]["trigger"]): string {
-  if (t.type === "inactivity") {
-    if (t.basis === "last_order") return `c."lastOrderAt" <= $5`;
-    if (t.basis === "last_engaged") return `COALESCE(c."lastEngagedAt", c."createdAt") <= $5`;
-    return `COALESCE(c."lastSeenAt", c."createdAt") <= $5`;
-  }
-  if (t.type === "date") {
-    if (t.dateField === "first_order") return `c."firstOrderAt" IS NOT NULL`;
-    if (t.dateField === "signup") return `true`;
-    return `c.properties IS NOT NULL`;
-  }
-  return "false";
+function candidateFilter(t: ActiveFlow["definition"]["trigger"], at: Date): CandidateFilter {
+  if (t.type === "inactivity") return { kind: "inactive", basis: t.basis, before: new Date(at.getTime() - t.days * DAY) };
+  if (t.type === "date") return { kind: "has_date", field: t.dateField };
+  return { kind: "none" };
 }

@@ -1,15 +1,5 @@
 import type { TriggerPayload } from "~/domain/journey";
-
-export interface EventRow {
-  id: string;
-  shopId: string;
-  customerId: string | null;
-  name: string;
-  source: string;
-  sourceId: string;
-  occurredAt: Date;
-  data: unknown;
-}
+import type { EventRow } from "../db/sql/events.server";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});

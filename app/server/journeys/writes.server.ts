@@ -3,7 +3,11 @@ import { enrollmentColumns, eventsOfInterest, plannedSend, type Command, type En
 import type { RecentSend } from "~/domain/arbitration/types";
 import { renderSms } from "~/domain/messages/sms-catalogue";
 import type { RawQuery } from "../db/client.server";
-import type { CustomerRecord } from "./context.server";
+import { addCustomerTag, type CustomerRecord } from "../db/sql/customers.server";
+import { insertDecisions } from "../db/sql/decisions.server";
+import { updateEnrollmentStates } from "../db/sql/enrollments.server";
+import { insertOutboxMessages, type NewOutboxMessage } from "../db/sql/messages.server";
+import { insertSuppression } from "../db/sql/suppressions.server";
 
 export interface EnrollmentRef {
   id: string;
@@ -12,24 +16,6 @@ export interface EnrollmentRef {
   flowKey: string;
   priority: number;
   customerId: string;
-}
-
-interface MessageRow {
-  id: string;
-  shopId: string;
-  customerId: string;
-  enrollmentId: string;
-  flowId: string;
-  stepId: string;
-  channel: string;
-  purpose: string;
-  idempotencyKey: string;
-  toAddress: string;
-  templateKey: string;
-  locale: string;
-  variant: string | null;
-  payload: Record<string, unknown>;
-  at: Date;
 }
 
 interface DecisionRow {
@@ -53,7 +39,7 @@ interface DecisionRow {
  */
 export class JourneyWrites {
   private enrollments = new Map<string, { state: EnrollmentState; definition: FlowDefinition }>();
-  private messages: MessageRow[] = [];
+  private messages: NewOutboxMessage[] = [];
   private decisions: DecisionRow[] = [];
   private tags: { customerId: string; tag: string }[] = [];
   private suppressions: { shopId: string; channel: string; address: string; reason: string }[] = [];
@@ -146,74 +132,41 @@ export class JourneyWrites {
   }
 
   async flush(q: RawQuery, at: Date): Promise<{ messages: number; decisions: number }> {
-    const iso = at.toISOString();
     let messageIds = new Map<string, string>();
     if (this.messages.length) {
-      const m = this.messages;
-      const inserted = await q<{ id: string; idempotencyKey: string; shopId: string }>(
-        `INSERT INTO "Message" (id, "shopId", "customerId", "enrollmentId", "flowId", "stepId", channel, purpose, "idempotencyKey",
-                                status, "toAddress", "templateKey", locale, variant, payload, "nextAttemptAt", "createdAt", "updatedAt")
-         SELECT id, shop, cust, enr, flow, step, ch, purpose, ikey, 'pending', addr, tpl, loc, variant, payload, t, t, t
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[], $15::timestamptz[])
-              AS x(id, shop, cust, enr, flow, step, ch, purpose, ikey, addr, tpl, loc, variant, payload, t)
-         ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
-         RETURNING id, "idempotencyKey", "shopId"`,
-        [
-          m.map((r) => r.id), m.map((r) => r.shopId), m.map((r) => r.customerId), m.map((r) => r.enrollmentId), m.map((r) => r.flowId),
-          m.map((r) => r.stepId), m.map((r) => r.channel), m.map((r) => r.purpose), m.map((r) => r.idempotencyKey), m.map((r) => r.toAddress),
-          m.map((r) => r.templateKey), m.map((r) => r.locale), m.map((r) => r.variant), m.map((r) => JSON.stringify(r.payload)),
-          m.map((r) => r.at.toISOString()),
-        ],
-      );
+      const inserted = await insertOutboxMessages(q, this.messages);
       messageIds = new Map(inserted.map((r) => [`${r.shopId}:${r.idempotencyKey}`, r.id]));
     }
     if (this.decisions.length) {
-      const d = this.decisions;
-      await q(
-        `INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])`,
-        [
-          d.map((r) => r.shopId), d.map((r) => r.customerId), d.map((r) => r.enrollmentId), d.map((r) => r.flowId), d.map((r) => r.stepId),
-          d.map((r) => (r.messageKey ? (messageIds.get(`${r.shopId}:${r.messageKey}`) ?? null) : null)),
-          d.map((r) => r.outcome), d.map((r) => r.reason), d.map((r) => JSON.stringify({ ...r.details, ...(r.messageKey ? { messageKey: r.messageKey } : {}) })),
-          d.map((r) => r.at.toISOString()),
-        ],
+      await insertDecisions(
+        q,
+        this.decisions.map(({ messageKey, ...r }) => ({
+          ...r,
+          messageId: messageKey ? (messageIds.get(`${r.shopId}:${messageKey}`) ?? null) : null,
+          details: { ...r.details, ...(messageKey ? { messageKey } : {}) },
+        })),
       );
     }
     if (this.enrollments.size) {
-      const rows = [...this.enrollments.entries()].map(([id, { state, definition }]) => {
-        const cols = enrollmentColumns(state);
-        const planned = plannedSend(definition, state);
-        return { id, state, cols, planned, interested: cols.status === "active" ? eventsOfInterest(definition) : [] };
-      });
-      const ts = (v: number | null) => (v === null ? null : new Date(v).toISOString());
-      await q(
-        `UPDATE "Enrollment" e SET state = u.state, status = u.status, "nextWakeAt" = u.wake, "exitReason" = u.exit_reason,
-                "goalReachedAt" = u.goal, "finishedAt" = u.finished, "plannedSendAt" = u.planned_at, "plannedSendChannel" = u.planned_ch,
-                "interestedIn" = ARRAY(SELECT jsonb_array_elements_text(u.interested)),
-                "updatedAt" = $11
-         FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::timestamptz[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                     $8::timestamptz[], $9::text[], $10::jsonb[])
-              AS u(id, state, status, wake, exit_reason, goal, finished, planned_at, planned_ch, interested)
-         WHERE e.id = u.id`,
-        [
-          rows.map((r) => r.id), rows.map((r) => JSON.stringify(r.state)), rows.map((r) => r.cols.status), rows.map((r) => ts(r.cols.nextWakeAt)),
-          rows.map((r) => r.cols.exitReason), rows.map((r) => ts(r.cols.goalReachedAt)), rows.map((r) => ts(r.cols.finishedAt)),
-          rows.map((r) => ts(r.planned?.at ?? null)), rows.map((r) => r.planned?.channel ?? null), rows.map((r) => JSON.stringify(r.interested)),
-          iso,
-        ],
+      await updateEnrollmentStates(
+        q,
+        [...this.enrollments.entries()].map(([id, { state, definition }]) => {
+          const cols = enrollmentColumns(state);
+          const planned = plannedSend(definition, state);
+          return {
+            id,
+            state,
+            ...cols,
+            plannedSendAt: planned?.at ?? null,
+            plannedSendChannel: planned?.channel ?? null,
+            interestedIn: cols.status === "active" ? eventsOfInterest(definition) : [],
+          };
+        }),
+        at,
       );
     }
-    for (const t of this.tags) {
-      await q(`UPDATE "Customer" SET tags = array_append(tags, $2), "updatedAt" = $3 WHERE id = $1 AND NOT ($2 = ANY(tags))`, [t.customerId, t.tag, iso]);
-    }
-    for (const s of this.suppressions) {
-      await q(
-        `INSERT INTO "Suppression" (id, "shopId", channel, address, reason, "createdAt") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [crypto.randomUUID(), s.shopId, s.channel, s.address, s.reason, iso],
-      );
-    }
+    for (const t of this.tags) await addCustomerTag(q, t.customerId, t.tag, at);
+    for (const s of this.suppressions) await insertSuppression(q, s, at);
     return { messages: messageIds.size, decisions: this.decisions.length };
   }
 }

@@ -1,4 +1,5 @@
 import type { Customer } from "@prisma/client";
+import { lockCustomerRow } from "../db/sql/customers.server";
 import type { Tx } from "./identity.server";
 
 // Consent is decided from the row and then written: two writers (a webhook worker, the
@@ -12,7 +13,7 @@ import type { Tx } from "./identity.server";
 
 /** Locks a customer's row for the rest of the transaction and reads it as committed now. */
 export async function lockCustomer(tx: Tx, shopId: string, id: string): Promise<Customer> {
-  await tx.$queryRaw`SELECT id FROM "Customer" WHERE id = ${id} AND "shopId" = ${shopId} FOR NO KEY UPDATE`;
+  await lockCustomerRow(tx, shopId, id);
   return tx.customer.findFirstOrThrow({ where: { id, shopId } });
 }
 

@@ -1,6 +1,8 @@
 import { Prisma, type Customer } from "@prisma/client";
 import { UNROUTED_EVENTS } from "~/domain/capture/pixel-wire";
 import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
+import { refreshOrderAggregates } from "../db/sql/customers.server";
+import { giveVisitorEvents } from "../db/sql/events.server";
 import { lockCustomer } from "./customer-lock.server";
 
 export type Tx = Prisma.TransactionClient;
@@ -110,10 +112,7 @@ async function linkClient(tx: Tx, shopId: string, clientId: string, customerId: 
   // The visitor's anonymous history becomes the customer's history, and its last day
   // is offered to the flows again now that someone can be messaged (a checkout started
   // before the email was typed, products browsed before signing up).
-  await tx.$executeRaw`
-    UPDATE "Event" SET "customerId" = ${customerId},
-      "routedAt" = CASE WHEN name <> ALL(${[...UNROUTED_EVENTS]}::text[]) AND "occurredAt" > ${new Date(at.getTime() - 86_400_000)} THEN NULL ELSE "routedAt" END
-    WHERE "shopId" = ${shopId} AND "clientId" = ${clientId} AND "customerId" IS NULL`;
+  await giveVisitorEvents(tx, shopId, clientId, customerId, [...UNROUTED_EVENTS], new Date(at.getTime() - 86_400_000));
 }
 
 const CONSENT_FIELDS = ["email", "sms"] as const;
@@ -180,17 +179,6 @@ export async function mergeProfiles(tx: Tx, survivor: Customer, loser: Customer,
     data: { shopId, actor: "system", action: "customer.merged", subjectType: "customer", subjectId: survivor.id, details: { merged: loser.id }, at },
   });
   return tx.customer.findUniqueOrThrow({ where: { id: survivor.id } });
-}
-
-/** Order count, spend and first/last order dates: what RFM and win-back read. */
-export async function refreshOrderAggregates(tx: Tx, shopId: string, customerId: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "Customer" c SET
-      "ordersCount" = COALESCE(s.n, 0), "totalSpent" = COALESCE(s.total, 0),
-      "firstOrderAt" = s.first, "lastOrderAt" = s.last
-    FROM (SELECT count(*)::int AS n, sum("totalPrice") AS total, min("processedAt") AS first, max("processedAt") AS last
-          FROM "Order" WHERE "shopId" = ${shopId} AND "customerId" = ${customerId} AND "cancelledAt" IS NULL) s
-    WHERE c.id = ${customerId} AND c."shopId" = ${shopId}`;
 }
 
 function maxDate(a: Date | null, b: Date | null): Date | null {

@@ -1,4 +1,5 @@
 import { db } from "../db/client.server";
+import { claimCatalogBackfill } from "../db/sql/shops.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { upsertProduct } from "../ingestion/topics/products.server";
@@ -46,15 +47,7 @@ interface ProductsPage {
  */
 export async function backfillNextCatalog(workerId: string): Promise<{ shop: string; products: number } | null> {
   const at = now();
-  const claimed = await db().$queryRaw<{ id: string; domain: string; catalogSyncCursor: string | null }[]>`
-    UPDATE "Shop" SET "catalogSyncLeaseUntil" = ${new Date(at.getTime() + LEASE_MS)}
-    WHERE id = (
-      SELECT id FROM "Shop"
-      WHERE "installState" = 'installed' AND "catalogSyncedAt" IS NULL
-        AND ("catalogSyncLeaseUntil" IS NULL OR "catalogSyncLeaseUntil" < ${at})
-      ORDER BY "installedAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id, domain, "catalogSyncCursor"`;
-  const shop = claimed[0];
+  const shop = await claimCatalogBackfill(db(), at, new Date(at.getTime() + LEASE_MS));
   if (!shop) return null;
   const session = await db().session.findFirst({ where: { shop: shop.domain, isOnline: false } });
   if (!session) {

@@ -1,6 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { OrderPayload } from "~/domain/capture/shopify-payloads";
-import { refreshOrderAggregates, resolveProfile } from "../../profiles/identity.server";
+import { refreshOrderAggregates } from "../../db/sql/customers.server";
+import { resolveProfile } from "../../profiles/identity.server";
 import { syncShopifyCustomer, recordWebhookEvent } from "./customer-sync.server";
 import { parsePayload } from "./parse";
 import type { TopicContext } from "./types";

@@ -1,0 +1,50 @@
+import type { RawQuery } from "./clients.server";
+
+// Flow and FlowVersion rows as the journeys read them (the admin writes them through Prisma).
+
+/** The stored definitions of these versions, unparsed. */
+export function loadFlowVersionDefinitions(q: RawQuery, ids: string[]): Promise<{ id: string; definition: unknown }[]> {
+  return q<{ id: string; definition: unknown }>(`SELECT id, definition FROM "FlowVersion" WHERE id = ANY($1::text[])`, [ids]);
+}
+
+export interface ActiveFlowRow {
+  id: string;
+  shopId: string;
+  key: string;
+  status: string;
+  priority: number;
+  rolloutPercent: number;
+  activeVersionId: string;
+}
+
+/** The flows switched on in these shops that have an active version. */
+export async function loadActiveFlowRows(q: RawQuery, shopIds: string[]): Promise<ActiveFlowRow[]> {
+  const rows = await q<ActiveFlowRow>(
+    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "activeVersionId" FROM "Flow"
+     WHERE "shopId" = ANY($1::text[]) AND status = 'on' AND "activeVersionId" IS NOT NULL`,
+    [shopIds],
+  );
+  return rows.map((r) => ({ ...r, priority: Number(r.priority), rolloutPercent: Number(r.rolloutPercent) }));
+}
+
+export interface FlowRow {
+  id: string;
+  key: string;
+  priority: number;
+  status: string;
+}
+
+export async function loadFlowRows(q: RawQuery, ids: string[]): Promise<Map<string, FlowRow>> {
+  const rows = await q<FlowRow>(`SELECT id, key, priority, status FROM "Flow" WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, { ...r, priority: Number(r.priority) }]));
+}
+
+/** Installed shops with a switched-on flow whose active version starts on time (inactivity or a date). */
+export async function shopsWithTimeTriggers(q: RawQuery): Promise<string[]> {
+  const rows = await q<{ id: string }>(
+    `SELECT DISTINCT f."shopId" AS id FROM "Flow" f JOIN "FlowVersion" v ON v.id = f."activeVersionId"
+     JOIN "Shop" s ON s.id = f."shopId"
+     WHERE f.status = 'on' AND s."installState" = 'installed' AND v.definition->'trigger'->>'type' IN ('inactivity', 'date')`,
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,42 @@
+import type { Database } from "../client.server";
+import { valuesList } from "../values-list.server";
+import type { PrismaSql, RawQuery } from "./clients.server";
+
+// PixelInbox rows: accepted pixel requests, one row per shop per group commit, until
+// the worker expands them into Event rows (app/server/ingestion/pixel-inbox.server.ts).
+
+export interface InboxRow {
+  id: bigint;
+  shopId: string;
+  receivedAt: Date;
+  bodyZstd: Uint8Array | null;
+  /** Rows written before compression. */
+  body: string | null;
+}
+
+/**
+ * Appends one row per shop. One shop per group is the usual case: that statement's
+ * text never changes, so it is prepared once per connection.
+ */
+export async function insertInboxRows(db: Pick<Database, "query">, rows: { shopId: string; receivedAt: Date; bodyZstd: Buffer }[]): Promise<void> {
+  const { sql, params } = valuesList(
+    rows.map((r) => [r.shopId, r.receivedAt.toISOString(), r.bodyZstd]),
+    [null, "timestamptz"],
+  );
+  await db.query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", "bodyZstd") VALUES ${sql}`, params, rows.length === 1 ? { prepare: "pixel-inbox-row" } : {});
+}
+
+/** Whether anything waits: one index probe. */
+export async function inboxHasRows(q: RawQuery): Promise<boolean> {
+  return (await q(`SELECT 1 FROM "PixelInbox" LIMIT 1`)).length > 0;
+}
+
+/** The oldest rows, locked for this transaction (SKIP LOCKED: workers take disjoint rows). */
+export function claimInboxRows(tx: PrismaSql, limit: number): Promise<InboxRow[]> {
+  return tx.$queryRaw<InboxRow[]>`
+    SELECT id, "shopId", "receivedAt", "bodyZstd", body FROM "PixelInbox" ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+}
+
+export async function deleteInboxRows(tx: PrismaSql, ids: bigint[]): Promise<void> {
+  await tx.$executeRaw`DELETE FROM "PixelInbox" WHERE id = ANY(${ids}::bigint[])`;
+}
