@@ -83,6 +83,7 @@ describe("migrations", () => {
     }
   });
 
+  // Spawns the Prisma CLI, which boots its own PGlite: up to ~30 s on a loaded 2-core machine.
   it("build exactly the database prisma/schema.prisma describes (no drift)", async () => {
     // Database A: the committed migrations. Database B: Prisma's SQL for the schema
     // file, from empty. Their catalogues (columns, indexes, constraints) must be equal.
@@ -105,5 +106,5 @@ describe("migrations", () => {
       await a.dropped();
       await b.dropped();
     }
-  });
+  }, 120_000);
 });
