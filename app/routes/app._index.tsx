@@ -1,5 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -17,7 +17,6 @@ import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadOverview } from "~/server/admin/overview.server";
-import { runDemoAction } from "../../demo/overview-actions.server";
 
 const DEMO_BUTTONS = {
   "advance-hour": "home.demo.advance",
@@ -30,17 +29,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { ...(await loadOverview(ctx.shop)), demo: ctx.demo, locale: ctx.locale };
 };
 
-export const action = async ({ request }: ActionFunctionArgs) => {
-  const ctx = await requireAdmin(request);
-  if (!ctx.demo) return Response.json({ ok: false, message: "Demo actions are off" }, { status: 404 });
-  const form = await request.formData();
-  return runDemoAction(ctx.shop, String(form.get("intent") ?? ""));
-};
-
 export default function Overview() {
   const data = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state !== "idle";
+  // The demo's buttons post to its own route (demo/routes/overview-actions.ts).
+  const demoAction = useFetcher<{ ok: boolean; message?: string }>();
+  const result = demoAction.data;
+  const busy = demoAction.state !== "idle";
   const t = translator(data.locale);
   const money = new Intl.NumberFormat(localeTag(data.locale), {
     style: "currency",
@@ -154,12 +148,12 @@ export default function Overview() {
                   {result?.message === "test-email" && <Banner tone="success">{t("home.demo.testEmailSent")}</Banner>}
                   <BlockStack gap="200">
                     {(["advance-hour", "advance-day", "test-email"] as const).map((intent) => (
-                      <Form method="post" key={intent}>
+                      <demoAction.Form method="post" action="/dev/actions" key={intent}>
                         <input type="hidden" name="intent" value={intent} />
                         <Button submit fullWidth disabled={busy} variant={intent === "test-email" ? "primary" : undefined}>
                           {t(DEMO_BUTTONS[intent])}
                         </Button>
-                      </Form>
+                      </demoAction.Form>
                     ))}
                   </BlockStack>
                   <InlineStack gap="300">

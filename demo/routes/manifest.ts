@@ -15,6 +15,7 @@ export interface DemoRoute {
 export const DEMO_ROUTES: readonly DemoRoute[] = [
   { id: "demo/clock", path: "dev/clock", file: "clock.ts" },
   { id: "demo/clock-advance", path: "dev/clock/advance", file: "clock-advance.ts" },
+  { id: "demo/overview-actions", path: "dev/actions", file: "overview-actions.ts" },
   { id: "demo/mail", path: "dev/mail", file: "mail.tsx" },
   { id: "demo/sms", path: "dev/sms", file: "sms.tsx" },
   { id: "demo/storefront", path: "dev/storefront", file: "storefront.ts" },
