@@ -1,8 +1,8 @@
-import type { Template } from "liquidjs";
 import mjml2html from "mjml";
 import { EMAIL_CATALOGUE, type EmailTemplateKey } from "~/domain/messages/catalogue";
 import type { Locale } from "~/i18n";
 import { htmlLiquid, textLiquid } from "./liquid-engines.server";
+import { clearSegmentCache, segmentedRenderer, type RenderTemplate } from "./shared-segments.server";
 import { readStringTable, readTemplateFile, type StringTable } from "./template-files.server";
 
 /**
@@ -10,13 +10,14 @@ import { readStringTable, readTemplateFile, type StringTable } from "./template-
  *   layout + the message's blocks + the locale's strings  ->  MJML
  *   MJML -> responsive HTML (the slow step, ~15 ms), Liquid tags left untouched
  *   HTML, plain text and subject -> parsed Liquid templates.
- * Sending then only renders the parsed templates with liquidjs (renderSync), which is
- * why neither MJML nor the Liquid parser runs per message.
+ * Sending then only renders the parsed templates with liquidjs, which is why neither
+ * MJML nor the Liquid parser runs per message; the parts that read nothing per
+ * recipient are rendered once per shop and products (shared-segments.server.ts).
  */
 export interface CompiledEmail {
-  subject: Template[];
-  html: Template[];
-  text: Template[];
+  subject: RenderTemplate;
+  html: RenderTemplate;
+  text: RenderTemplate;
 }
 
 // MJML validates colour attributes, so brand colours go through MJML as unlikely
@@ -43,6 +44,7 @@ export function compiledEmail(templateKey: EmailTemplateKey, locale: Locale): Pr
 export function clearEmailTemplateCache(): void {
   compiled.clear();
   stringTables.clear();
+  clearSegmentCache();
 }
 
 async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<CompiledEmail> {
@@ -55,9 +57,9 @@ async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<C
     html,
   );
   return {
-    subject: textLiquid.parse(strings("subject")),
-    html: htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n")),
-    text: textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings)),
+    subject: segmentedRenderer(textLiquid, textLiquid.parse(strings("subject"))),
+    html: segmentedRenderer(htmlLiquid, htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n"))),
+    text: segmentedRenderer(textLiquid, textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings))),
   };
 }
 

@@ -5,7 +5,6 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { buildEmailView, parseRenderContext } from "~/domain/messages/email-view";
 import { resolveLocale, type Locale } from "~/i18n";
 import { compiledEmail } from "./compile-template.server";
-import { htmlLiquid, textLiquid } from "./liquid-engines.server";
 
 export interface RenderEmailInput {
   templateKey: string;
@@ -55,9 +54,9 @@ export async function renderEmail({ templateKey, locale, context }: RenderEmailI
     locale: lang,
     purpose: entry.purpose,
     // Header text: one line, no control characters.
-    subject: (textLiquid.renderSync(template.subject, scope) as string).replace(/\s+/g, " ").trim(),
-    html: htmlLiquid.renderSync(template.html, scope) as string,
-    text: tidyText(textLiquid.renderSync(template.text, scope) as string),
+    subject: template.subject(scope).replace(/\s+/g, " ").trim(),
+    html: template.html(scope),
+    text: tidyText(template.text(scope)),
   };
 }
 
