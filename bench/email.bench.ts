@@ -16,7 +16,8 @@
 //
 // Why rendering is cheap: MJML -> HTML (~15 ms) runs once per template and locale, with
 // the Liquid tags left in the HTML; each message renders the parsed, cached template
-// with liquidjs (app/server/channels/email/compile-template.server.ts).
+// with liquidjs (app/server/channels/email/compile-template.server.ts), reusing the
+// parts that read nothing per recipient (shared-segments.server.ts).
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Customer, Message, Shop } from "@prisma/client";
