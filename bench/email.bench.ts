@@ -1,8 +1,12 @@
 // Email throughput: the app's send path (render the MJML/Liquid template, sign tracked
 // links and the open pixel, add sender identity and List-Unsubscribe headers, send over
-// the app's pooled transport) against plain nodemailer sending one pre-rendered message
-// with the same pool settings. Both send into a local SMTP sink (smtp-server in a child
-// process, accepting and discarding) in the same run.
+// the app's pooled transport) against plain nodemailer sending pre-rendered messages
+// through the same pool (the app's transport, called directly). Both send into a local
+// SMTP sink (smtp-server in a child process, accepting and discarding) in the same run.
+//
+// Goal: with a provider that takes 20 ms per message (as real ones do), ours reaches
+// >= 0.9x the baseline. The instant sink's ratio is printed too, as information: it
+// only measures CPU per message, which no provider lets a sender spend alone.
 //
 // Ours works the way the dispatcher does (app/server/channels/dispatch.server.ts): a
 // claimed batch of 50 is composed back to back, then sent concurrently, and the next
@@ -11,23 +15,28 @@
 // Run: npm run bench -- email [--quick]
 //
 // Why rendering is cheap: MJML -> HTML (~15 ms) runs once per template and locale, with
-// the Liquid tags left in the HTML; each message only renders Liquid on the parsed,
-// cached template (app/server/channels/email/compile-template.server.ts).
+// the Liquid tags left in the HTML; each message renders the parsed, cached template
+// with liquidjs (app/server/channels/email/compile-template.server.ts), reusing the
+// parts that read nothing per recipient (shared-segments.server.ts).
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Customer, Message, Shop } from "@prisma/client";
-import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
+import type { SendMailOptions } from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { composeEmail } from "../app/server/channels/email/compose-email.server";
 import { sendEmail } from "../app/server/channels/email/send-email.server";
-import { closeMailTransport, POOL_OPTIONS } from "../app/server/channels/email/transport.server";
+import { closeMailTransport, mailTransport, POOL_OPTIONS } from "../app/server/channels/email/transport.server";
 import { isQuick, median, note, report, roundRatios, timeIt } from "./support/report";
 
 const BENCH = "email";
 const MESSAGES = isQuick() ? 1_000 : 10_000;
+/** With the provider's delay waiting dominates, so fewer messages give a stable figure (but 250 did not). */
+const PROVIDER_MESSAGES = isQuick() ? 1_000 : 2_500;
 const WARMUP = isQuick() ? 200 : 1_000;
 const ROUNDS = 3;
 const PROVIDER_LATENCY_MS = 20;
+/** The goal, at PROVIDER_LATENCY_MS: ours / the baseline, median of the paired rounds. */
+const GOAL_RATIO = 0.9;
 /** In-flight sends: the dispatcher claims, composes and sends batches of 50. */
 const CONCURRENCY = 50;
 
@@ -189,31 +198,28 @@ const ours: SendMany = async (first, count) => {
 };
 
 /**
- * Plain nodemailer, same pool settings, sending messages rendered ahead of time (only
- * the recipient changes): the English and the Polish one, alternating as ours do, since
- * Polish letters make the MIME encoding more work.
+ * Plain nodemailer through the same pool (the app's transport, its sendMail called
+ * directly), sending messages rendered ahead of time (only the recipient changes): the
+ * English and the Polish one, alternating as ours do, since Polish letters make the
+ * MIME encoding more work.
  */
-async function plainNodemailer(url: string): Promise<{ send: SendMany; close: () => void }> {
+async function plainNodemailer(): Promise<SendMany> {
   const templates = await Promise.all([0, 1].map(async (i) => (await composeEmail(customerAndMessage(i).message, shop, customerAndMessage(i).customer)).mail));
-  const transport: Transporter = nodemailer.createTransport({ url, ...POOL_OPTIONS, ignoreTLS: true } as Parameters<typeof nodemailer.createTransport>[0]);
-  return {
-    send: continuously(async (i) => {
-      const template = templates[i % 2]!;
-      const to = `shopper${i}@example.com`;
-      await transport.sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` } as SendMailOptions);
-    }),
-    close: () => transport.close(),
-  };
+  return continuously(async (i) => {
+    const template = templates[i % 2]!;
+    const to = `shopper${i}@example.com`;
+    await mailTransport().sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` } as SendMailOptions);
+  });
 }
 
-async function compare(latencyMs: number, metric: string, messages: number): Promise<void> {
+/** `goal`: the ratio this run must reach; without one the figure is information. */
+async function compare(latencyMs: number, metric: string, messages: number, goal?: number): Promise<void> {
   const sink = await startSink(latencyMs);
   process.env.SMTP_URL = sink.url;
   closeMailTransport();
-  const plain = await plainNodemailer(sink.url);
   const sides = [
     { label: "app (batches: render + track, then send)", send: ours, rates: [] as number[] },
-    { label: "nodemailer pooled, pre-rendered", send: plain.send, rates: [] as number[] },
+    { label: "nodemailer pooled, pre-rendered", send: await plainNodemailer(), rates: [] as number[] },
   ];
   try {
     for (const side of sides) await run(side.send, WARMUP);
@@ -231,18 +237,18 @@ async function compare(latencyMs: number, metric: string, messages: number): Pro
     // Each round ran both sides back to back: the ratio is the median of the rounds' ratios.
     const ratios = roundRatios(app.rates, baseline.rates, true);
     note(`per-round ratios: ${ratios.map((r) => r.toFixed(3)).join(", ")}`);
-    report({
+    const { ratio } = report({
       bench: BENCH,
       metric,
       value: median(app.rates),
       unit: "messages/s",
-      baseline: "nodemailer pooled sendMail, pre-rendered",
+      baseline: "nodemailer pooled sendMail, pre-rendered, same pool",
       baseline_value: median(baseline.rates),
       higherIsBetter: true,
       pairedRatios: ratios,
     });
+    note(goal === undefined ? `sink latency ${latencyMs} ms: ratio ${ratio}, information (no goal)` : `sink latency ${latencyMs} ms: goal ratio >= ${goal}: ${ratio >= goal ? "met" : "NOT met"} (${ratio})`);
   } finally {
-    plain.close();
     closeMailTransport();
     sink.stop();
   }
@@ -257,10 +263,9 @@ async function main(): Promise<void> {
   };
   await compose(200); // compiles the templates and warms the JIT
   const renderMs = (await timeIt(() => compose(500))).ms / 500;
-  note(`${MESSAGES} messages per run (${MESSAGES / 4} with provider latency), ${CONCURRENCY} in flight, pool of ${POOL_OPTIONS.maxConnections} connections, ${ROUNDS} round(s); composing alone (render + links): ${renderMs.toFixed(3)} ms/message`);
+  note(`${MESSAGES} messages per run (${PROVIDER_MESSAGES} with provider latency), ${CONCURRENCY} in flight, pool of ${POOL_OPTIONS.maxConnections} connections, ${ROUNDS} round(s); composing alone (render + links): ${renderMs.toFixed(3)} ms/message`);
+  await compare(PROVIDER_LATENCY_MS, `messages_per_s_provider_latency_${PROVIDER_LATENCY_MS}ms`, PROVIDER_MESSAGES, GOAL_RATIO);
   await compare(0, "messages_per_s", MESSAGES);
-  // Waiting dominates there: fewer messages give a stable figure.
-  await compare(PROVIDER_LATENCY_MS, `messages_per_s_provider_latency_${PROVIDER_LATENCY_MS}ms`, MESSAGES / 4);
 }
 
 const sinkAt = process.argv.indexOf("--sink");

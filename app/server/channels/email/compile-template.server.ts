@@ -1,9 +1,8 @@
-import type { Template } from "liquidjs";
 import mjml2html from "mjml";
 import { EMAIL_CATALOGUE, type EmailTemplateKey } from "~/domain/messages/catalogue";
 import type { Locale } from "~/i18n";
-import { compileLiquid, type CompiledLiquid } from "./liquid-compiled.server";
 import { htmlLiquid, textLiquid } from "./liquid-engines.server";
+import { clearSegmentCache, segmentedRenderer, type RenderTemplate } from "./shared-segments.server";
 import { readStringTable, readTemplateFile, type StringTable } from "./template-files.server";
 
 /**
@@ -11,17 +10,14 @@ import { readStringTable, readTemplateFile, type StringTable } from "./template-
  *   layout + the message's blocks + the locale's strings  ->  MJML
  *   MJML -> responsive HTML (the slow step, ~15 ms), Liquid tags left untouched
  *   HTML, plain text and subject -> parsed Liquid templates.
- * Sending then only renders Liquid on the parsed templates (well under a millisecond),
- * which is why MJML never runs per message. Each part also carries a compiled
- * renderer (liquid-compiled.server.ts): the same output as liquidjs's renderSync without
- * its per-node generators, or null when the template uses something it does not cover.
+ * Sending then only renders the parsed templates with liquidjs, which is why neither
+ * MJML nor the Liquid parser runs per message; the parts that read nothing per
+ * recipient are rendered once per shop and products (shared-segments.server.ts).
  */
 export interface CompiledEmail {
-  subject: Template[];
-  html: Template[];
-  text: Template[];
-  /** Fast renderers for the parts above; null means render that part with liquidjs. */
-  fast: { subject: CompiledLiquid | null; html: CompiledLiquid | null; text: CompiledLiquid | null };
+  subject: RenderTemplate;
+  html: RenderTemplate;
+  text: RenderTemplate;
 }
 
 // MJML validates colour attributes, so brand colours go through MJML as unlikely
@@ -48,6 +44,7 @@ export function compiledEmail(templateKey: EmailTemplateKey, locale: Locale): Pr
 export function clearEmailTemplateCache(): void {
   compiled.clear();
   stringTables.clear();
+  clearSegmentCache();
 }
 
 async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<CompiledEmail> {
@@ -59,18 +56,10 @@ async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<C
     (out, [slot, sentinel]) => out.replaceAll(sentinel, `{{ brand.${slot} }}`),
     html,
   );
-  const subject = textLiquid.parse(strings("subject"));
-  const parsedHtml = htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n"));
-  const text = textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings));
   return {
-    subject,
-    html: parsedHtml,
-    text,
-    fast: {
-      subject: compileLiquid(subject, textLiquid),
-      html: compileLiquid(parsedHtml, htmlLiquid),
-      text: compileLiquid(text, textLiquid),
-    },
+    subject: segmentedRenderer(textLiquid, textLiquid.parse(strings("subject"))),
+    html: segmentedRenderer(htmlLiquid, htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n"))),
+    text: segmentedRenderer(textLiquid, textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings))),
   };
 }
 

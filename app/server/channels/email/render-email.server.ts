@@ -1,4 +1,3 @@
-import type { Liquid, Template } from "liquidjs";
 import { z } from "zod";
 import { catalogueEntry, type EmailTemplateKey, type MessagePurpose } from "~/domain/messages/catalogue";
 import { assertCompliant } from "~/domain/messages/compliance";
@@ -6,8 +5,6 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { buildEmailView, parseRenderContext } from "~/domain/messages/email-view";
 import { resolveLocale, type Locale } from "~/i18n";
 import { compiledEmail } from "./compile-template.server";
-import type { CompiledLiquid } from "./liquid-compiled.server";
-import { htmlLiquid, textLiquid } from "./liquid-engines.server";
 
 export interface RenderEmailInput {
   templateKey: string;
@@ -57,15 +54,10 @@ export async function renderEmail({ templateKey, locale, context }: RenderEmailI
     locale: lang,
     purpose: entry.purpose,
     // Header text: one line, no control characters.
-    subject: renderPart(template.fast.subject, textLiquid, template.subject, scope).replace(/\s+/g, " ").trim(),
-    html: renderPart(template.fast.html, htmlLiquid, template.html, scope),
-    text: tidyText(renderPart(template.fast.text, textLiquid, template.text, scope)),
+    subject: template.subject(scope).replace(/\s+/g, " ").trim(),
+    html: template.html(scope),
+    text: tidyText(template.text(scope)),
   };
-}
-
-/** The compiled renderer when the template compiled (same output), else liquidjs. */
-function renderPart(fast: CompiledLiquid | null, engine: Liquid, templates: Template[], scope: Record<string, unknown>): string {
-  return fast ? fast(scope) : engine.renderSync(templates, scope);
 }
 
 function tidyText(text: string): string {
