@@ -7,13 +7,25 @@ export default tseslint.config(
     ignores: ["node_modules", "build", "data", ".cache", ".scratch", ".scratch-*", "extensions/*/dist", "extensions/theme-widgets/assets", "screenshots"],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-aware rules: a promise nobody awaits (no-floating-promises) or an async
+  // function where a void callback is expected (no-misused-promises) loses errors silently.
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    languageOptions: {
+      globals: { ...globals.node, ...globals.browser },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
+      // Stand-ins and fakes implement async interfaces with synchronous bodies: correct as written.
+      "@typescript-eslint/require-await": "off",
     },
+  },
+  {
+    // Plain JavaScript files are outside the TypeScript project.
+    files: ["**/*.js", "**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     // Domain code is pure: time, randomness and IO come in as arguments.

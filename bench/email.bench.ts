@@ -208,7 +208,7 @@ async function plainNodemailer(): Promise<SendMany> {
   return continuously(async (i) => {
     const template = templates[i % 2]!;
     const to = `shopper${i}@example.com`;
-    await mailTransport().sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` } as SendMailOptions);
+    await mailTransport().sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` });
   });
 }
 

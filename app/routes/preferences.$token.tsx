@@ -38,5 +38,5 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   await applyPreferenceChange({ shopId: r.subject.shop.id, customerId: r.subject.customer.id, action: intent, topics: form.getAll("topic"), at });
   const fresh = await loadLinkSubject("preferences", params.token, at.getTime());
   if (!fresh.ok) return linkErrorPage(request, fresh.reason);
-  return preferencesPage(fresh.subject, params.token!, at, NOTICE[intent]);
+  return preferencesPage(fresh.subject, params.token, at, NOTICE[intent]);
 };

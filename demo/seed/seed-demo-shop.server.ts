@@ -14,7 +14,7 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
   if (existing) {
     const settings = (existing.settings ?? {}) as Record<string, unknown>;
     if (!settings.sms) {
-      await db().shop.update({ where: { id: existing.id }, data: { settings: { ...settings, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } } as Prisma.InputJsonObject } });
+      await db().shop.update({ where: { id: existing.id }, data: { settings: { ...settings, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } } } });
     }
     return { seeded: false, shopId: existing.id };
   }

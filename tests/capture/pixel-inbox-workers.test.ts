@@ -58,8 +58,8 @@ describe.skipIf(!process.env.DATABASE_URL)("pixel inbox expanded by concurrent w
       await inboxRow(tag, [...ascending].reverse(), at);
       const results = await whileHoldingMiddleVisitor(() => Promise.all([expandPixelInbox(1), expandPixelInbox(1)]));
       expect(results.map((r) => r.claimed)).toEqual([VISITORS, VISITORS]);
-      expect(results[0]!.inserted + results[1]!.inserted).toBe(VISITORS);
-      expect(results[0]!.duplicates + results[1]!.duplicates).toBe(VISITORS);
+      expect(results[0].inserted + results[1].inserted).toBe(VISITORS);
+      expect(results[0].duplicates + results[1].duplicates).toBe(VISITORS);
     }
     expect(await prisma().pixelInbox.count({ where: { shopId } })).toBe(0);
     expect(await prisma().event.count({ where: { shopId } })).toBe(rounds.length * VISITORS);

@@ -113,9 +113,9 @@ describe("SMS steps of a flow", () => {
 
   it("sees no SMS in the email flows of the catalogue", () => {
     for (const key of ["welcome", "abandoned_cart", "browse_abandonment", "post_purchase", "win_back"] as const) {
-      expect(smsSendSteps(buildCatalogueFlow(key) as FlowDefinition), key).toEqual([]);
+      expect(smsSendSteps(buildCatalogueFlow(key)), key).toEqual([]);
     }
-    expect(smsLinkKind(buildCatalogueFlow("welcome") as FlowDefinition)).toBe("shop");
+    expect(smsLinkKind(buildCatalogueFlow("welcome"))).toBe("shop");
   });
 });
 

@@ -123,7 +123,7 @@ describe("pixel runtime (Shopify's WebPixel::Render stand-in)", () => {
     expect(api!.init.customerPrivacy.analyticsProcessingAllowed).toBe(true);
     expect(typeof api!.analytics.subscribe).toBe("function");
     expect(typeof api!.browser.sendBeacon).toBe("function");
-    expect(() => shopify.extend("Checkout::Render" as "WebPixel::Render", () => {})).toThrow();
+    expect(() => shopify.extend("Checkout::Render", () => {})).toThrow();
   });
 
   it("runs the real pixel bundle, which subscribes and sends Shopify-shaped events in wire format v1", async () => {

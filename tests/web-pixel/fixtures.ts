@@ -110,7 +110,7 @@ const address = {
 export const checkoutCompletedEvent: PixelEventsCheckoutCompleted = {
   id: "sh-a1b2c3d4-E5F6-4A7B-8C9D-0E1F2A3B4C5D",
   name: "checkout_completed",
-  type: STANDARD as PixelEventsCheckoutCompleted["type"],
+  type: STANDARD,
   timestamp: "2024-05-14T17:51:40.902Z",
   clientId: CLIENT_ID,
   seq: 11,

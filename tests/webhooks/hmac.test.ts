@@ -136,7 +136,7 @@ describe("webhook size limit", () => {
     });
     const headers = new Headers(signed.headers);
     headers.delete("content-length");
-    const res = await call(new Request(signed.url, { method: "POST", headers, body: stream, duplex: "half" } as RequestInit));
+    const res = await call(new Request(signed.url, { method: "POST", headers, body: stream, duplex: "half" }));
     expect(res.status).toBe(413);
     expect(sent).toBeLessThan(16);
     expect(await getDb().prisma.webhookDelivery.count()).toBe(before);

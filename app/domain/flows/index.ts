@@ -42,7 +42,7 @@ export function isCatalogueKey(key: string): key is CatalogueKey {
 
 /** Any catalogue entry, loosely typed (settings as unknown JSON, e.g. from FlowVersion.definition.source.settings). */
 export function catalogueEntry(key: CatalogueKey): CatalogueEntry {
-  return CATALOGUE[key] as unknown as CatalogueEntry;
+  return CATALOGUE[key];
 }
 
 /**
@@ -55,7 +55,7 @@ export function flowDisplayName(flow: { key: string; name: string }, locale: key
 
 /** Builds a catalogue flow from stored (possibly partial) settings; throws a ZodError on invalid settings. */
 export function buildCatalogueFlow(key: CatalogueKey, settings: unknown = {}, env: CatalogueEnv = {}): FlowDefinition {
-  return catalogueEntry(key).buildFlow(settings as never, env);
+  return catalogueEntry(key).buildFlow(settings, env);
 }
 
 /**

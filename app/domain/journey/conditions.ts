@@ -16,7 +16,7 @@ export function readPath(scope: unknown, path: string): unknown {
       continue;
     }
     if (typeof cur !== "object") return undefined;
-    cur = Object.hasOwn(cur as object, part) ? (cur as Record<string, unknown>)[part] : undefined;
+    cur = Object.hasOwn(cur, part) ? (cur as Record<string, unknown>)[part] : undefined;
   }
   return cur;
 }

@@ -65,7 +65,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
     error: null,
     createdAt: at,
     updatedAt: at,
-  } as Message;
+  };
 }
 
 export async function previewEmail(shop: Shop, templateKey: string, locale: Locale) {

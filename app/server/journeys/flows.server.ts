@@ -86,7 +86,7 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   const active = flow?.activeVersionId ? await db().flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
   if (!flow || !active) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
-  const next = CATALOGUE[key].buildFlow(settings as never, await catalogueEnv(shopId));
+  const next = CATALOGUE[key].buildFlow(settings, await catalogueEnv(shopId));
   if (sameStoredJson(next, active.definition)) return false;
   await saveFlowSettings(shopId, key, settings, actor, "Defaults learned from the shop's orders refreshed");
   return true;

@@ -124,7 +124,7 @@ export function startTaskRunner(tasks: Task[], opts: { workerId: string; timer?:
       nextDelayMs: 0,
       nextRunAt: timer.now(),
       running: false,
-    } as TaskStats,
+    },
     inFlight: 0,
     sleep: null as AbortController | null,
   }));

@@ -175,14 +175,14 @@ export class SignupPopup extends Component<{ cfg: PopupConfig }, State> {
         <label for={fid(field)}>{label}</label>
         <input
           id={fid(field)}
-          type={type as "email"}
+          type={type}
           inputMode={type}
           autoComplete={type}
           required={field === "email"}
           value={s[field]}
           aria-invalid={!!errors[field]}
           aria-describedby={describedBy(field)}
-          onInput={(e) => this.setState({ [field]: e.currentTarget.value } as Pick<State, typeof field>)}
+          onInput={(e) => this.setState({ [field]: e.currentTarget.value })}
         />
         {error(field)}
       </div>
@@ -194,7 +194,7 @@ export class SignupPopup extends Component<{ cfg: PopupConfig }, State> {
           type="checkbox"
           checked={s[field]}
           aria-describedby={describedBy(field)}
-          onChange={(e) => this.setState({ [field]: e.currentTarget.checked } as Pick<State, typeof field>)}
+          onChange={(e) => this.setState({ [field]: e.currentTarget.checked })}
         />
         <label for={fid(field)}>{fill(text, cfg.shopName)}</label>
       </div>,

@@ -24,7 +24,7 @@ export function mailTransport(): Transporter {
     transport.use("stream", exposeBodyStream);
     g.__flowmateSmtp = { url, transport };
   }
-  return g.__flowmateSmtp!.transport;
+  return g.__flowmateSmtp.transport;
 }
 
 export function closeMailTransport(): void {
