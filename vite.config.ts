@@ -8,35 +8,21 @@ declare module "@remix-run/node" {
   }
 }
 
-const isVitest = Boolean(process.env.VITEST);
-
 export default defineConfig({
   plugins: [
-    ...(isVitest
-      ? []
-      : [
-          remix({
-            ignoredRouteFiles: ["**/.*", "**/*.test.*"],
-            future: {
-              v3_fetcherPersist: true,
-              v3_relativeSplatPath: true,
-              v3_throwAbortReason: true,
-              v3_lazyRouteDiscovery: true,
-              v3_singleFetch: true,
-              v3_routeConfig: false,
-            },
-          }),
-        ]),
+    remix({
+      ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_lazyRouteDiscovery: true,
+        v3_singleFetch: true,
+        v3_routeConfig: false,
+      },
+    }),
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/polaris", "@shopify/app-bridge-react"] },
-  test: {
-    include: ["tests/**/*.test.ts", "app/**/*.test.ts"],
-    environment: "node",
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    globalSetup: ["tests/support/global-setup.ts"],
-  },
-} as never);
+});
