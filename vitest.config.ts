@@ -14,7 +14,13 @@ const suffixed = (suffixes: string[]) => suffixes.flatMap((s) => [`tests/**/*.${
 // What a project does not set up. A file in a lighter project than it needs fails on
 // the import, naming the suffix it needs, rather than running without its setup (the
 // database banner, or the app's build: an old build in build/ would be used silently).
-const NEEDS = {
+interface Need {
+  what: string;
+  suffix: string;
+  files: RegExp;
+  packages: string[];
+}
+const NEEDS: Record<"database" | "builtApp" | "browser", Need> = {
   database: {
     what: "a database",
     suffix: ".db.test.ts",
