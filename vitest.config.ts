@@ -66,6 +66,9 @@ export default defineConfig({
     // per file. So a unit file that changes something global (env, timers, globals, the
     // app clock) puts it back. Vitest 3.2 takes a pool's isolation from the root config.
     poolOptions: { threads: { isolate: false } },
+    // `npm test` runs the projects one after the other (groupOrder), each one file at a
+    // time as before: run together, the unit pixel build would rewrite
+    // extensions/web-pixel/dist while an e2e storefront test reads it.
     projects: [
       {
         extends: true,
@@ -76,6 +79,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...suffixed(["db.test.ts", "e2e.test.ts", "browser.test.ts"])],
           // Not isolated: see poolOptions.threads above.
           pool: "threads",
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -85,6 +89,7 @@ export default defineConfig({
           name: "db",
           include: suffixed(["db.test.ts"]),
           pool: "forks",
+          sequence: { groupOrder: 1 },
           globalSetup: ["tests/support/announce-database.ts"],
         },
       },
@@ -94,6 +99,7 @@ export default defineConfig({
           name: "e2e",
           include: suffixed(["e2e.test.ts", "browser.test.ts"]),
           pool: "forks",
+          sequence: { groupOrder: 2 },
           globalSetup: ["tests/support/announce-database.ts", "tests/support/build-app.ts"],
         },
       },
