@@ -9,40 +9,26 @@ declare module "@remix-run/node" {
   }
 }
 
-const isVitest = Boolean(process.env.VITEST);
-
 export default defineConfig({
   plugins: [
-    ...(isVitest
-      ? []
-      : [
-          remix({
-            ignoredRouteFiles: ["**/.*", "**/*.test.*"],
-            // The demo's routes live in demo/routes (paths relative to app/).
-            routes: (defineRoutes) =>
-              defineRoutes((route) => {
-                for (const r of DEMO_ROUTES) route(r.path, `../demo/routes/${r.file}`, { id: r.id });
-              }),
-            future: {
-              v3_fetcherPersist: true,
-              v3_relativeSplatPath: true,
-              v3_throwAbortReason: true,
-              v3_lazyRouteDiscovery: true,
-              v3_singleFetch: true,
-              v3_routeConfig: false,
-            },
-          }),
-        ]),
+    remix({
+      ignoredRouteFiles: ["**/.*", "**/*.test.*"],
+      // The demo's routes live in demo/routes (paths relative to app/).
+      routes: (defineRoutes) =>
+        defineRoutes((route) => {
+          for (const r of DEMO_ROUTES) route(r.path, `../demo/routes/${r.file}`, { id: r.id });
+        }),
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_lazyRouteDiscovery: true,
+        v3_singleFetch: true,
+        v3_routeConfig: false,
+      },
+    }),
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ["@shopify/polaris", "@shopify/app-bridge-react"] },
-  test: {
-    include: ["tests/**/*.test.ts", "app/**/*.test.ts"],
-    environment: "node",
-    pool: "forks",
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    globalSetup: ["tests/support/global-setup.ts"],
-  },
-} as never);
+});

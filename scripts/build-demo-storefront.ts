@@ -3,7 +3,7 @@
 //   demo/storefront/client/install-pixel-runtime.ts -> build/demo-storefront/pixel-runtime.js
 //   demo/storefront/client/start-storefront.ts      -> build/demo-storefront/storefront.js
 // Served by the demo's /dev/assets/storefront/* route. Run by `npm run build` and
-// before the tests (tests/support/global-setup.ts), in both after `remix vite:build`,
+// before the tests (tests/support/build-app.ts), in both after `remix vite:build`,
 // which empties build/.
 //
 //   npx tsx scripts/build-demo-storefront.ts

@@ -4,7 +4,7 @@ import type { Database } from "~/server/db/client.server";
 // Makes concurrent workers meet deterministically on PostgreSQL: a third session holds a
 // lock every worker will ask for, so each runs up to it (holding what it locked before)
 // and waits; once enough sessions wait, the holder rolls back and they go on into each
-// other's locks. The technique tests/capture/pixel-inbox-workers.test.ts and tests/journeys/router-workers.test.ts use.
+// other's locks. The technique tests/capture/pixel-inbox-workers.db.test.ts and tests/runner/router-workers.db.test.ts use.
 
 const ROLLBACK = new Error("rollback");
 

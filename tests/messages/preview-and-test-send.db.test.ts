@@ -4,7 +4,7 @@ import { closeMailTransport } from "~/server/channels/email/transport.server";
 import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
 import { startSmtpSink, sunkMails } from "../../demo/standins/smtp-sink.server";
 import { previewEmail, sendTestEmail, TestSendRefused } from "~/server/admin/message-preview.server";
-import { freePort } from "../support/app-process";
+import { freePort } from "../support/ports";
 import { useTestDatabase } from "../support/db";
 
 const getDb = useTestDatabase();

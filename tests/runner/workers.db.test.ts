@@ -8,7 +8,7 @@ import { parseFlowDefinition } from "~/domain/journey";
 import { SEND_WINDOW } from "~/server/channels/dispatch.server";
 import { openDatabase, type Database } from "~/server/db/client.server";
 import { migrate } from "~/server/db/migrate.server";
-import { freePort } from "../support/app-process";
+import { freePort } from "../support/ports";
 
 // Several worker processes on one PostgreSQL (PGlite is one process's database, so
 // these run in CI's PostgreSQL pass).

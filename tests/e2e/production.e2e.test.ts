@@ -5,6 +5,7 @@ import { startApp, type AppProcess } from "../support/app-process";
 
 // `npm run build && npm start`: the production server, no demo surfaces.
 const SECRET = "prod-test-secret";
+const BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 let app: AppProcess;
 beforeAll(async () => {
   app = await startApp({
@@ -42,8 +43,11 @@ describe("production server", () => {
   });
 
   it("does not treat a plain browser visit to /app as the demo merchant", async () => {
-    const res = await fetch(`${app.url}/app`, { redirect: "manual" });
-    expect(res.status).not.toBe(200);
+    // A browser's user agent: Node's own is a bot to Shopify's library (410 Gone).
+    const res = await fetch(`${app.url}/app`, { redirect: "manual", headers: { "user-agent": BROWSER_USER_AGENT } });
+    // Shopify's admin authentication: no shop to authenticate, so to the login page.
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toMatch(/^\/auth\/login\b/);
     expect(await res.text()).not.toContain("Demo mode");
   });
 
