@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as adminStandinRoute from "../../demo/routes/admin-api-graphql";
 import * as smsOutboxRoute from "../../demo/routes/sms";
@@ -74,8 +73,7 @@ function post(form: Record<string, string>, opts: { auth?: string; url?: string 
 }
 
 async function outbox(query = "") {
-  const loader = smsOutboxRoute.loader;
-  return loader({ request: new Request(`${app.url}/dev/sms${query}`), params: {}, context: {} });
+  return smsOutboxRoute.loader({ request: new Request(`${app.url}/dev/sms${query}`), params: {}, context: {} });
 }
 
 describe("demo mode SMS settings", () => {
