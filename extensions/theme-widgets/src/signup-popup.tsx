@@ -134,6 +134,7 @@ export class SignupPopup extends Component<{ cfg: PopupConfig }, State> {
     if (el) el.focus();
   }
 
+  /** Never rejects: a network or server failure ends in fail(), on screen. */
   onSubmit = async (e: Event) => {
     e.preventDefault();
     const { cfg } = this.props;
@@ -150,7 +151,7 @@ export class SignupPopup extends Component<{ cfg: PopupConfig }, State> {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(buildPayload(input, cfg.locale, readClientId())),
       });
-      const data: { status?: string; error?: string; field?: string } = await res.json().catch(() => ({}));
+      const data = (await res.json().catch(() => ({}))) as { status?: string; error?: string; field?: string };
       if (res.ok) {
         this.remember();
         return this.setState({ status: data.status === "pending_confirmation" ? "pending" : "subscribed" });
@@ -241,7 +242,7 @@ export class SignupPopup extends Component<{ cfg: PopupConfig }, State> {
               </button>
             </div>
           ) : (
-            <form noValidate onSubmit={this.onSubmit}>
+            <form noValidate onSubmit={(e) => void this.onSubmit(e)}>
               <h2 id="fm-title">{cfg.title || t[M.title]}</h2>
               <p id="fm-body">{cfg.body || t[M.body]}</p>
               {textField("email", "email", t[M.email])}
