@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
   it("renders the overview with the seeded shop, in English and Polish", { timeout: 180_000 }, async () => {
     await withPage(async (page) => {
       await page.goto(`${app.url}/app`, { waitUntil: "networkidle" });
-      await expect(page.getByRole("heading", { name: "Overview" })).toBeTruthy();
+      await page.getByRole("heading", { name: "Overview" }).waitFor();
       expect(await page.textContent("body")).toContain("Kawa & Co. (demo)");
       expect(await page.textContent("body")).toContain("Customer profiles");
       expect(await page.getByText("240", { exact: true }).count()).toBe(1);
