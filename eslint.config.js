@@ -20,6 +20,8 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
       // Stand-ins and fakes implement async interfaces with synchronous bodies: correct as written.
       "@typescript-eslint/require-await": "off",
+      // Remix loaders and actions throw a Response to answer at once (404, 503, redirects).
+      "@typescript-eslint/only-throw-error": ["error", { allow: [{ from: "lib", name: "Response" }] }],
     },
   },
   {

@@ -60,7 +60,9 @@ if (serveBuild) {
   build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
 }
 
-app.all("*", createRequestHandler({ build }));
+// Remix's handler never rejects: it passes its errors to Express's next().
+const remix = createRequestHandler({ build });
+app.all("*", (req, res, next) => void remix(req, res, next));
 
 const server = httpServer.listen(env.PORT, () => {
   const base = `http://localhost:${env.PORT}`;

@@ -21,7 +21,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Customer, Message, Shop } from "@prisma/client";
-import type { SendMailOptions } from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { composeEmail } from "../app/server/channels/email/compose-email.server";
 import { sendEmail } from "../app/server/channels/email/send-email.server";

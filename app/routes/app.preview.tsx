@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
@@ -29,12 +29,12 @@ const TestSend = z.object({ template: z.string().refine(isEmailTemplateKey, "unk
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await requireAdmin(request);
   const parsed = TestSend.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return Response.json({ ok: false, error: parsed.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
+  if (!parsed.success) return data({ ok: false, error: parsed.error.issues.map((i) => i.message).join("; ") }, { status: 400 });
   try {
     await sendTestEmail(ctx.shop, parsed.data.template, parsed.data.language, parsed.data.to, ctx.demo ? "demo-merchant" : "merchant");
     return { ok: true, error: null };
   } catch (err) {
-    if (err instanceof TestSendRefused) return Response.json({ ok: false, error: err.message }, { status: 400 });
+    if (err instanceof TestSendRefused) return data({ ok: false, error: err.message }, { status: 400 });
     throw err;
   }
 };

@@ -13,5 +13,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   requireDemo();
   const ctx = await requireAdmin(request);
   const form = await request.formData();
-  return runDemoAction(ctx.shop, String(form.get("intent") ?? ""));
+  const intent = form.get("intent");
+  return runDemoAction(ctx.shop, typeof intent === "string" ? intent : "");
 };

@@ -53,9 +53,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   requireDemo();
   const url = new URL(request.url);
   const form = await request.formData();
-  const sid = String(form.get("sid") ?? "");
-  const reply = String(form.get("reply") ?? "");
-  if (!/^SM[0-9a-f]{32}$/.test(sid) || !["STOP", "START"].includes(reply)) return new Response("Bad request", { status: 400 });
+  const sid = form.get("sid");
+  const reply = form.get("reply");
+  if (typeof sid !== "string" || !/^SM[0-9a-f]{32}$/.test(sid) || typeof reply !== "string" || !["STOP", "START"].includes(reply)) return new Response("Bad request", { status: 400 });
   try {
     // Twilio calls the webhook URL configured for the number: here, this app.
     await replyAsRecipient(sid, reply, url.origin);

@@ -1,4 +1,4 @@
-import { buildSchema, graphql, parse, type OperationDefinitionNode } from "graphql";
+import { buildSchema, graphql, Kind, parse, type OperationDefinitionNode } from "graphql";
 import { ADMIN_API_SDL } from "./admin-api-schema";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers } from "../seed/demo-shop";
 
@@ -195,7 +195,7 @@ export async function executeAdminGraphql(shop: string, accessToken: string | nu
   }
   const variables = (req.variables && typeof req.variables === "object" ? req.variables : {}) as Record<string, unknown>;
   try {
-    const op = parse(req.query).definitions.find((d): d is OperationDefinitionNode => d.kind === "OperationDefinition");
+    const op = parse(req.query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     state().calls.push({
       shop,
       operation: op?.name?.value ?? op?.operation ?? "anonymous",

@@ -40,7 +40,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function renderValue(value: unknown): string {
+type Interpolation = string | number | boolean | null | undefined | SafeHtml | readonly Interpolation[];
+
+function renderValue(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return "";
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map(renderValue).join("");
@@ -48,7 +50,7 @@ function renderValue(value: unknown): string {
 }
 
 /** Interpolations are escaped unless they are SafeHtml (or arrays of it). */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
   let out = strings[0] ?? "";
   values.forEach((value, i) => {
     out += renderValue(value) + (strings[i + 1] ?? "");

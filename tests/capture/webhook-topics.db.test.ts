@@ -253,7 +253,8 @@ describe("app and privacy", () => {
     expect(data.profiles).toEqual([expect.objectContaining({ email: "bob.norman@example.com", phone: "+48601234567", firstName: "Bob" })]);
     expect(data.consentHistory).toEqual(expect.arrayContaining([expect.objectContaining({ channel: "email", state: "subscribed" })]));
     expect(data.orders!.length).toBeGreaterThan(0);
-    expect(data.orders![0]).toMatchObject({ lines: expect.arrayContaining([expect.objectContaining({ title: expect.any(String) })]) });
+    const { lines } = data.orders![0] as { lines: { title?: unknown }[] };
+    expect(lines.map((l) => typeof l.title)).toContain("string");
     const text = JSON.stringify(found!.body);
     expect(text).not.toContain("ewa@example.com");
     expect(text).not.toContain("Bob elsewhere");

@@ -232,7 +232,7 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await page.screenshot({ path: screenshotPath("admin-privacy-en.png"), fullPage: true });
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download data (JSON)" }).first().click()]);
       expect(download.suggestedFilename()).toBe("customer-data-4242.json");
-      const data = JSON.parse(fs.readFileSync((await download.path()), "utf8")) as { profiles: { email: string }[]; orders: unknown[]; consentHistory: unknown[] };
+      const data = JSON.parse(fs.readFileSync(await download.path(), "utf8")) as { profiles: { email: string }[]; orders: unknown[]; consentHistory: unknown[] };
       expect(data.profiles.map((p) => p.email)).toEqual([buyer.email]);
       expect(data.orders.length).toBeGreaterThan(0);
 

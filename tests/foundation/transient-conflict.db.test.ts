@@ -63,9 +63,9 @@ describe("errors that are not transient conflicts", () => {
     expect((raw as { code?: string }).code).toBe("22012");
     expect(isTransientConflict(raw)).toBe(false);
     let calls = 0;
-    await expect(retryTransientConflicts("unique", () => {
+    await expect(retryTransientConflicts("unique", async () => {
       calls++;
-      return Promise.reject(duplicate);
+      throw duplicate;
     })).rejects.toBe(duplicate);
     expect(calls).toBe(1);
   });

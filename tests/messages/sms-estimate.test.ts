@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { buildAbandonedCheckout, buildCatalogueFlow } from "~/domain/flows";
-import type { FlowDefinition } from "~/domain/journey";
 import { estimateSmsCost } from "~/domain/sms/cost";
 import {
   estimatedSmsBody,

@@ -1,4 +1,3 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as adminStandinRoute from "../../demo/routes/admin-api-graphql";
 import * as smsOutboxRoute from "../../demo/routes/sms";
@@ -74,8 +73,7 @@ function post(form: Record<string, string>, opts: { auth?: string; url?: string 
 }
 
 async function outbox(query = "") {
-  const loader = smsOutboxRoute.loader;
-  return loader({ request: new Request(`${app.url}/dev/sms${query}`), params: {}, context: {} });
+  return smsOutboxRoute.loader({ request: new Request(`${app.url}/dev/sms${query}`), params: {}, context: {} });
 }
 
 describe("demo mode SMS settings", () => {
@@ -163,8 +161,9 @@ describe("the Twilio stand-in, on the wire", () => {
   ])("refuses %s with Twilio's error JSON", async (_name, override, opts, status, code) => {
     const res = await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "x", ...override }, { auth: opts.auth, url: opts.url?.() });
     expect(res.status).toBe(status);
-    const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ code, message: expect.any(String), more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+    const { message, ...body } = (await res.json()) as Record<string, unknown>;
+    expect(typeof message).toBe("string");
+    expect(body).toEqual({ code, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
     if (status === 401) expect(res.headers.get("www-authenticate")).toBe('Basic realm="Twilio API"');
     expect(standinSmsMessages()).toHaveLength(0);
   });
@@ -237,21 +236,21 @@ describe("the demo's abandoned checkout SMS", () => {
     const page = await outbox("?lang=pl");
     expect(page.notConfigured).toBe(false);
     expect(page.external).toBeNull();
-    expect(page.messages).toEqual([
-      {
-        sid: row.providerId,
-        direction: "outbound-api",
-        from: DEMO_SMS_FROM_NUMBER,
-        to: `${customer.phone!.slice(0, 6)}•••${customer.phone!.slice(-3)}`,
-        body: sent!.body,
-        segments: sent!.segments,
-        encoding: "UCS-2",
-        status: "queued",
-        time: expect.stringContaining("14:01"),
-        webhookStatus: null,
-        canReply: true,
-      },
-    ]);
+    expect(page.messages).toHaveLength(1);
+    const { time, ...listed } = page.messages[0]!;
+    expect(time).toContain("14:01");
+    expect(listed).toEqual({
+      sid: row.providerId,
+      direction: "outbound-api",
+      from: DEMO_SMS_FROM_NUMBER,
+      to: `${customer.phone!.slice(0, 6)}•••${customer.phone!.slice(-3)}`,
+      body: sent!.body,
+      segments: sent!.segments,
+      encoding: "UCS-2",
+      status: "queued",
+      webhookStatus: null,
+      canReply: true,
+    });
     expect(JSON.stringify(page)).not.toContain(customer.phone!);
 
     // "Reply STOP as this customer": Twilio's signed webhook reaches /sms/inbound.

@@ -17,7 +17,7 @@ import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
 import { canSendMarketing } from "~/server/compliance/eligibility.server";
 import { resetStandin, standinCustomer } from "../../demo/standins/admin-api.server";
 import { useTestDatabase } from "../support/db";
-import { callRoute, serveRoutes } from "../support/http";
+import { asyncListener, callRoute, serveRoutes } from "../support/http";
 
 // A stand-in for Twilio's REST API, on the wire exactly as Twilio speaks it:
 // POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, basic auth;
@@ -36,7 +36,7 @@ let twilio: http.Server;
 let twilioUrl: string;
 
 function startTwilioDouble(): Promise<void> {
-  twilio = http.createServer(async (req, res) => {
+  twilio = http.createServer(asyncListener(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
@@ -79,7 +79,7 @@ function startTwilioDouble(): Promise<void> {
       to,
       uri: `/2010-04-01/Accounts/${SID}/Messages/${sid}.json`,
     });
-  });
+  }));
   return new Promise((resolve) =>
     twilio.listen(0, "127.0.0.1", () => {
       twilioUrl = `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`;
@@ -285,9 +285,8 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
     expect(err!.retryAt!.toISOString()).toBe("2026-06-16T06:00:00.000Z");
     // A customer in another zone is judged by their own clock: 21:30 Warsaw is 15:30 in New York.
     const ny = await smsSubscriber({ timezone: "America/New_York" });
-    await expect(sendSmsMessage(await smsMessage(ny, "Sale!"), { now: new Date("2026-06-15T19:30:00Z") })).resolves.toMatchObject({
-      providerId: expect.stringMatching(/^SM/),
-    });
+    const sent = await sendSmsMessage(await smsMessage(ny, "Sale!"), { now: new Date("2026-06-15T19:30:00Z") });
+    expect(sent.providerId).toMatch(/^SM/);
     expect(received).toHaveLength(1);
   });
 

@@ -103,12 +103,18 @@ function pageLoad(options: { href?: string; storage?: Map<string, string>; cooki
     fetchCalls,
     sendBeacon,
     runtime: () => sandbox.flowmatePixelRuntime as PixelRuntimeApi,
-    loadPixel: () => vm.runInContext(pixelBundle, context),
+    loadPixel: (): void => {
+      vm.runInContext(pixelBundle, context);
+    },
   };
 }
 
 const settle = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
-const bodies = (calls: { init: RequestInit }[]) => calls.map((c) => JSON.parse(String(c.init.body)) as WireBody);
+const bodies = (calls: { init: RequestInit }[]) =>
+  calls.map(({ init }) => {
+    if (typeof init.body !== "string") throw new Error("the pixel sends its batch as a JSON string");
+    return JSON.parse(init.body) as WireBody;
+  });
 
 describe("pixel runtime (Shopify's WebPixel::Render stand-in)", () => {
   it("provides the `shopify.extend` global that register() from @shopify/web-pixels-extension calls", () => {

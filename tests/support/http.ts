@@ -28,7 +28,7 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
     );
     return { re, names, mod };
   });
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer(asyncListener(async (req, res) => {
     try {
       const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
       const match = compiled.map((c) => ({ c, m: c.re.exec(url.pathname) })).find((x) => x.m);
@@ -60,12 +60,26 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
     } catch (err) {
       res.writeHead(500).end(String(err));
     }
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A node:http listener from an async handler, for test servers: a failure answers 500
+ * with the error (or drops the connection once the head is out) instead of becoming
+ * an unhandled rejection.
+ */
+export function asyncListener(handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): http.RequestListener {
+  return (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500).end(String(err));
+    });
   };
 }
 

@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { asyncListener } from "../support/http";
 
 export interface RecordedRequest {
   method: string;
@@ -48,7 +49,7 @@ export async function startFakeStorefront(assetsDir: string): Promise<FakeStoref
     },
   };
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer(asyncListener(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -90,7 +91,7 @@ export async function startFakeStorefront(assetsDir: string): Promise<FakeStoref
     } catch (error) {
       send(500, "text/plain", String(error));
     }
-  });
+  }));
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import type { SubscribePayload } from "../../extensions/theme-widgets/src/validate";
 import { buildWidgets } from "../../scripts/build-widgets";
 import { describeInChromium, launchChromium, type Chromium } from "./browser";
 import { startFakeStorefront, storefrontPage, type FakeStorefront, type PageOptions } from "./fake-storefront";
@@ -240,7 +241,7 @@ describeInChromium("theme widgets in Chromium", () => {
     await page.getByRole("button", { name: "Subscribe" }).click();
     await page.getByRole("heading", { name: "Check your inbox" }).waitFor({ timeout: 3000 });
     expect(await popupText(page)).toContain("Click the link inside to confirm your subscription.");
-    expect(JSON.parse(store.subscribeRequests[0]!.body).emailConsent).toBe(true);
+    expect((JSON.parse(store.subscribeRequests[0]!.body) as SubscribePayload).emailConsent).toBe(true);
     await screenshot(page, "signup-popup-pending.png");
   });
 
@@ -285,7 +286,7 @@ describeInChromium("theme widgets in Chromium", () => {
     await page.getByLabel("Adres e-mail", { exact: true }).fill("jan@przyklad.pl");
     await page.getByRole("button", { name: "Zapisz się" }).click();
     await page.getByRole("heading", { name: "Dziękujemy za zapis!" }).waitFor({ timeout: 3000 });
-    expect(JSON.parse(store.subscribeRequests[0]!.body).locale).toBe("pl");
+    expect((JSON.parse(store.subscribeRequests[0]!.body) as SubscribePayload).locale).toBe("pl");
   });
 
   it("uses the merchant's title, text and accent colour", async () => {

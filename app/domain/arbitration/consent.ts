@@ -7,7 +7,8 @@ import type { Channel, CustomerFacts, EpochMs, Purpose } from "./types";
 export type ConsentBlock =
   | { reason: "no_address"; cause: "no_email" | "no_phone" | "invalid" | "redacted" }
   | { reason: "suppressed"; cause: string }
-  | { reason: "no_consent"; cause: "not_subscribed" | "unsubscribed" | "pending" | "paused" | "topic_unsubscribed" | "redacted" | "invalid" | string };
+  // cause: the stored consent state (not_subscribed, unsubscribed, pending, redacted, invalid, ...), paused or topic_unsubscribed.
+  | { reason: "no_consent"; cause: string };
 
 /**
  * The consent rules, per channel and purpose:

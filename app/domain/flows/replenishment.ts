@@ -41,7 +41,7 @@ export function replenishmentIntervalDays(s: ReplenishmentSettings, productIds: 
 
 function enrichTrigger(s: ReplenishmentSettings, trigger: TriggerPayload, extra: TriggerEnrichment): TriggerPayload {
   const lines = Array.isArray(trigger.data.lines) ? (trigger.data.lines as { productId?: unknown }[]) : [];
-  const ids = lines.map((l) => (l && l.productId != null ? String(l.productId) : null)).filter((x): x is string => x !== null);
+  const ids = lines.map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null)).filter((x): x is string => x !== null);
   const days = replenishmentIntervalDays(s, ids, extra.learnedIntervalDays ?? {});
   if (days === null) return trigger;
   return { ...trigger, data: { ...trigger.data, reorderIntervalDays: days } };

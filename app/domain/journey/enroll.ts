@@ -38,7 +38,9 @@ export function contextKeyOf(definition: FlowDefinition, trigger: TriggerPayload
   const path = definition.trigger.contextKeyPath;
   if (!path) return null;
   const v = readPath(trigger.data, path);
-  return v === undefined || v === null || v === "" ? null : String(v);
+  if (v === undefined || v === null || v === "") return null;
+  // Ids are strings or numbers; an object key is compared by its JSON, not as "[object Object]".
+  return typeof v === "string" ? v : JSON.stringify(v);
 }
 
 /**

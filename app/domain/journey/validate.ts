@@ -76,7 +76,7 @@ function zodErrors(issues: readonly Issue[], input: unknown, prefix: readonly Pr
         const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
         const value = readAt(input, path);
         const known = options.length ? ` (one of ${options.join(", ")})` : "";
-        out.push({ path: formatPath(path.slice(0, -1), input) || disc, message: value === undefined ? `${disc} is required${known}` : `unknown ${disc} "${String(value)}"${known}` });
+        out.push({ path: formatPath(path.slice(0, -1), input) || disc, message: value === undefined ? `${disc} is required${known}` : `unknown ${disc} "${typeof value === "string" ? value : JSON.stringify(value)}"${known}` });
         continue;
       }
       // Report the branch that got furthest (fewest issues).

@@ -35,5 +35,5 @@ export async function sendInWindow<T>(items: readonly T[], window: number, mark:
       }
     } else await Promise.race(running);
   }
-  if (failure) throw (failure).error;
+  if (failure) throw failure.error;
 }

@@ -15,9 +15,10 @@ export interface Database {
   /**
    * A parameterised query through the raw driver, for tools that sit below Prisma.
    * `prepare` names the statement so PostgreSQL parses and plans it once per
-   * connection: for a hot statement whose text never changes.
+   * connection: for a hot statement whose text never changes. A function property,
+   * not a method: callers pass `database().query` on as a RawQuery.
    */
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: string }): Promise<T[]>;
+  query: <T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: string }) => Promise<T[]>;
   /** A transaction on one connection through the raw driver (set-based hot paths). */
   transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
   close(): Promise<void>;

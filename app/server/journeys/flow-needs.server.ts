@@ -20,5 +20,5 @@ export async function loadFlowNeeds(q: RawQuery, needs: readonly RuntimeNeed[], 
 
 function productIdsOf(data: Record<string, unknown>): string[] {
   const lines = Array.isArray(data.lines) ? (data.lines as { productId?: unknown }[]) : [];
-  return lines.map((l) => (l?.productId != null ? String(l.productId) : null)).filter((x): x is string => x !== null);
+  return lines.map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null)).filter((x): x is string => x !== null);
 }

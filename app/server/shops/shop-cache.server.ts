@@ -7,7 +7,7 @@ import { db } from "../db/client.server";
 const TTL_MS = 30_000;
 type Cached = { shop: Pick<Shop, "id" | "domain" | "installState" | "primaryDomain" | "timezone" | "locale"> | null; until: number };
 const g = globalThis as unknown as { __flowmateShopCache?: Map<string, Cached> };
-const cache = (g.__flowmateShopCache ??= new Map());
+const cache = (g.__flowmateShopCache ??= new Map<string, Cached>());
 
 /** The cached lookup when it is fresh, without a database round trip or a promise; else undefined. */
 export function cachedShopByDomain(domain: string): Cached["shop"] | undefined {

@@ -109,7 +109,9 @@ function describeError(err: unknown): string {
 export function startTaskRunner(tasks: Task[], opts: { workerId: string; timer?: Timer }): TaskRunner {
   const timer = opts.timer ?? realTimer;
   const stopping = new AbortController();
-  const state = tasks.map((task) => ({
+  // Annotated, not asserted: `stats.lastError` starts null and later holds a string.
+  type State = { task: Task; stats: TaskStats; inFlight: number; sleep: AbortController | null };
+  const state = tasks.map((task): State => ({
     task,
     stats: {
       name: task.name,
@@ -126,9 +128,8 @@ export function startTaskRunner(tasks: Task[], opts: { workerId: string; timer?:
       running: false,
     },
     inFlight: 0,
-    sleep: null as AbortController | null,
+    sleep: null,
   }));
-  type State = (typeof state)[number];
   const drains = new Set<Promise<number>>();
 
   function wakeIdleQueues(except: State) {

@@ -94,11 +94,12 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
 
   // ---- tiny DOM builder (text always goes through textContent) --------------
   type Child = Node | string | null | undefined | false;
-  function h(tag: string, attrs: Record<string, unknown> | null, ...children: (Child | Child[])[]): HTMLElement {
+  type Attr = string | number | boolean | null | undefined | EventListener;
+  function h(tag: string, attrs: Record<string, Attr> | null, ...children: (Child | Child[])[]): HTMLElement {
     const el = document.createElement(tag);
     for (const [key, value] of Object.entries(attrs || {})) {
       if (value === null || value === undefined || value === false) continue;
-      if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value as EventListener);
+      if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
       else if (key === "class") el.className = String(value);
       else el.setAttribute(key, value === true ? "" : String(value));
     }

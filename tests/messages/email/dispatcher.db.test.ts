@@ -136,7 +136,9 @@ describe("dispatchDueMessages", () => {
     const first = await enqueueEmail(prisma(), shop.id, customer);
 
     expect(await dispatchDueMessages("w")).toMatchObject({ claimed: 1, failed: 1, sent: 0 });
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "failed", error: expect.stringContaining("550") });
+    const failed = await prisma().message.findUniqueOrThrow({ where: { id: first.id } });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("550");
     expect(await prisma().suppression.findMany({ where: { shopId: shop.id, address: customer.email! } })).toMatchObject([
       { channel: "email", reason: "hard_bounce" },
     ]);
@@ -163,7 +165,8 @@ describe("dispatchDueMessages", () => {
     expect(await dispatchDueMessages("w")).toMatchObject({ claimed: 2, retried: 2, sent: 0 });
     for (const id of [a.id, b.id]) {
       const row = await prisma().message.findUniqueOrThrow({ where: { id } });
-      expect(row).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null, error: expect.stringMatching(/^4\d\d /) });
+      expect(row).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null });
+      expect(row.error).toMatch(/^4\d\d /);
       expect(row.nextAttemptAt.getTime() - now().getTime()).toBeGreaterThan(55_000);
     }
     // Not due yet.
@@ -264,7 +267,9 @@ describe("dispatchDueMessages", () => {
     const customer = await createCustomer(prisma(), noAddress.id);
     const message = await enqueueEmail(prisma(), noAddress.id, customer);
     expect(await dispatchDueMessages("w")).toMatchObject({ claimed: 1, failed: 1 });
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "failed", error: expect.stringContaining("postal address") });
+    const failed = await prisma().message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("postal address");
     expect(await decisionsFor(message.id)).toMatchObject([{ reason: "render_failed", details: { missing: "postal_address" } }]);
     expect(receivedFor(customer.email!)).toHaveLength(0);
   });

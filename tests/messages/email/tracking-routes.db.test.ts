@@ -48,7 +48,7 @@ describe("click tracking /t/c/:token", () => {
 
   it("follows a link exactly as the dispatcher wrote it into an email", async () => {
     const { mail } = await composeEmail(message, shop, customer, { flowKey: "abandoned_checkout" });
-    const tracked = /href="(https:\/\/app\.flowmate\.test\/t\/c\/([^"]+))"[^>]*>\s*Complete my order/.exec(String(mail.html))!;
+    const tracked = /href="(https:\/\/app\.flowmate\.test\/t\/c\/([^"]+))"[^>]*>\s*Complete my order/.exec(mail.html)!;
     const res = await click(tracked[2]!);
     const location = new URL(res.headers.get("location")!);
     expect(`${location.origin}${location.pathname}`).toBe("https://kawa.example.com/checkouts/c1/recover");

@@ -11,7 +11,7 @@ import { linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
 
 export interface ComposedEmail {
-  mail: SendMailOptions & { messageId: string; envelope: { from: string; to: string[] } };
+  mail: SendMailOptions & { messageId: string; html: string; envelope: { from: string; to: string[] } };
   rendered: RenderedEmail;
 }
 

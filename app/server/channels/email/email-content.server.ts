@@ -50,7 +50,7 @@ export async function emailContent(shop: Shop, templateKey: string, payload: Ema
     lines.map((l) => {
       const product = products.get(String(shopifyNumericId(l.productId)));
       return {
-        title: String(l.title ?? product?.title ?? ""),
+        title: typeof l.title === "string" ? l.title : (product?.title ?? ""),
         quantity: Math.max(1, Math.trunc(Number(l.quantity) || 1)),
         price: typeof l.price === "number" || typeof l.price === "string" ? l.price : null,
         imageUrl: product?.imageUrl ?? null,

@@ -20,7 +20,7 @@ export function mailTransport(): Transporter {
       ...POOL_OPTIONS,
       // The local sink has no certificate; real providers negotiate STARTTLS as usual.
       ignoreTLS: url.startsWith("smtp://127.0.0.1") || url.startsWith("smtp://localhost"),
-    } as Parameters<typeof nodemailer.createTransport>[0]);
+    });
     transport.use("stream", exposeBodyStream);
     g.__flowmateSmtp = { url, transport };
   }

@@ -41,7 +41,7 @@ export function contrast(a: string, b: string): number {
 function formatAddress(raw: unknown): string | null {
   if (!raw || typeof raw !== "object") return null;
   const a = raw as Record<string, unknown>;
-  const str = (k: string) => (typeof a[k] === "string" && (a[k]).trim() ? (a[k]).trim() : null);
+  const str = (k: string) => (typeof a[k] === "string" && a[k].trim() ? a[k].trim() : null);
   const cityLine = [str("zip"), str("city")].filter(Boolean).join(" ");
   const parts = [str("company"), str("address1"), cityLine || null, str("countryCodeV2") ?? str("country")].filter(Boolean);
   return parts.length ? parts.join(", ") : null;
