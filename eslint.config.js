@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules", "build", "data", ".cache", ".scratch", ".scratch-*", "extensions/*/dist", "extensions/theme-widgets/assets", "screenshots"],
+    ignores: [
+      "node_modules",
+      "build",
+      "data",
+      ".cache",
+      ".scratch",
+      ".scratch-*",
+      "extensions/*/dist",
+      "extensions/theme-widgets/assets",
+      "screenshots",
+    ],
   },
   js.configs.recommended,
   // Type-aware rules: a promise nobody awaits (no-floating-promises) or an async

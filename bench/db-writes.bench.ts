@@ -161,7 +161,10 @@ async function compare(database: Database, shopId: string, writers: Writer[], co
     const runs = results.get(writer) ?? [];
     return {
       rowsPerSecond: median(runs.map((r) => r.rowsPerSecond)),
-      p95BatchMs: percentile(runs.flatMap((r) => r.batchMs), 95),
+      p95BatchMs: percentile(
+        runs.flatMap((r) => r.batchMs),
+        95,
+      ),
     };
   };
 }

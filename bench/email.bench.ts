@@ -77,7 +77,10 @@ interface Sink {
 }
 
 async function startSink(latencyMs: number): Promise<Sink> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--sink", String(latencyMs)], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--sink", String(latencyMs)], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   const next = <T extends SinkReply["type"]>(type: T) =>
     new Promise<Extract<SinkReply, { type: T }>>((resolve) => {
       const on = (m: SinkReply) => {
@@ -121,19 +124,44 @@ const payload = {
   flowKey: "abandoned_checkout",
   recoveryUrl: "https://kawa.example.com/checkouts/c1/recover?key=abc",
   items: [
-    { title: "Ethiopia Yirgacheffe 250 g", quantity: 2, price: "54.00", imageUrl: "https://cdn.example.com/yirgacheffe.png", url: "https://kawa.example.com/products/yirgacheffe" },
-    { title: "Gooseneck Kettle", quantity: 1, price: "219.00", imageUrl: "https://cdn.example.com/kettle.png", url: "https://kawa.example.com/products/kettle" },
+    {
+      title: "Ethiopia Yirgacheffe 250 g",
+      quantity: 2,
+      price: "54.00",
+      imageUrl: "https://cdn.example.com/yirgacheffe.png",
+      url: "https://kawa.example.com/products/yirgacheffe",
+    },
+    {
+      title: "Gooseneck Kettle",
+      quantity: 1,
+      price: "219.00",
+      imageUrl: "https://cdn.example.com/kettle.png",
+      url: "https://kawa.example.com/products/kettle",
+    },
   ],
   discount: { code: "WRACAJ15", kind: "percentage" as const, value: 15, expiresAt: "2026-12-24" },
   recommendations: [
-    { title: "Hand Grinder Steel", price: "289.00", imageUrl: "https://cdn.example.com/grinder.png", url: "https://kawa.example.com/products/grinder" },
+    {
+      title: "Hand Grinder Steel",
+      price: "289.00",
+      imageUrl: "https://cdn.example.com/grinder.png",
+      url: "https://kawa.example.com/products/grinder",
+    },
     { title: "Ceramic Mug", price: "45.00", imageUrl: "https://cdn.example.com/mug.png", url: "https://kawa.example.com/products/mug" },
   ],
 };
 
 function customerAndMessage(i: number): { customer: Customer; message: Message } {
   const email = `shopper${i}@example.com`;
-  const customer = { id: `cust_${i}`, shopId: shop.id, email, firstName: `Anna${i}`, lastName: "Nowak", locale: i % 2 ? "pl" : "en", properties: null } as unknown as Customer;
+  const customer = {
+    id: `cust_${i}`,
+    shopId: shop.id,
+    email,
+    firstName: `Anna${i}`,
+    lastName: "Nowak",
+    locale: i % 2 ? "pl" : "en",
+    properties: null,
+  } as unknown as Customer;
   const message = {
     id: `msg_${i}`,
     shopId: shop.id,
@@ -203,11 +231,18 @@ const ours: SendMany = async (first, count) => {
  * MIME encoding more work.
  */
 async function plainNodemailer(): Promise<SendMany> {
-  const templates = await Promise.all([0, 1].map(async (i) => (await composeEmail(customerAndMessage(i).message, shop, customerAndMessage(i).customer)).mail));
+  const templates = await Promise.all(
+    [0, 1].map(async (i) => (await composeEmail(customerAndMessage(i).message, shop, customerAndMessage(i).customer)).mail),
+  );
   return continuously(async (i) => {
     const template = templates[i % 2]!;
     const to = `shopper${i}@example.com`;
-    await mailTransport().sendMail({ ...template, to, envelope: { from: template.envelope.from, to: [to] }, messageId: `<msg_${i}@flowmate.bench>` });
+    await mailTransport().sendMail({
+      ...template,
+      to,
+      envelope: { from: template.envelope.from, to: [to] },
+      messageId: `<msg_${i}@flowmate.bench>`,
+    });
   });
 }
 
@@ -229,7 +264,9 @@ async function compare(latencyMs: number, metric: string, messages: number, goal
         const arrived = (await sink.count()) - before;
         if (arrived !== messages) throw new Error(`${side.label}: the sink received ${arrived} messages, expected ${messages}`);
         side.rates.push(rate);
-        note(`sink latency ${latencyMs} ms, round ${round + 1}: ${side.label}: ${Math.round(rate)} messages/s, ${cpuMs.toFixed(2)} ms CPU per message`);
+        note(
+          `sink latency ${latencyMs} ms, round ${round + 1}: ${side.label}: ${Math.round(rate)} messages/s, ${cpuMs.toFixed(2)} ms CPU per message`,
+        );
       }
     }
     const [app, baseline] = sides as [(typeof sides)[0], (typeof sides)[0]];
@@ -246,7 +283,11 @@ async function compare(latencyMs: number, metric: string, messages: number, goal
       higherIsBetter: true,
       pairedRatios: ratios,
     });
-    note(goal === undefined ? `sink latency ${latencyMs} ms: ratio ${ratio}, information (no goal)` : `sink latency ${latencyMs} ms: goal ratio >= ${goal}: ${ratio >= goal ? "met" : "NOT met"} (${ratio})`);
+    note(
+      goal === undefined
+        ? `sink latency ${latencyMs} ms: ratio ${ratio}, information (no goal)`
+        : `sink latency ${latencyMs} ms: goal ratio >= ${goal}: ${ratio >= goal ? "met" : "NOT met"} (${ratio})`,
+    );
   } finally {
     closeMailTransport();
     sink.stop();
@@ -262,7 +303,9 @@ async function main(): Promise<void> {
   };
   await compose(200); // compiles the templates and warms the JIT
   const renderMs = (await timeIt(() => compose(500))).ms / 500;
-  note(`${MESSAGES} messages per run (${PROVIDER_MESSAGES} with provider latency), ${CONCURRENCY} in flight, pool of ${POOL_OPTIONS.maxConnections} connections, ${ROUNDS} round(s); composing alone (render + links): ${renderMs.toFixed(3)} ms/message`);
+  note(
+    `${MESSAGES} messages per run (${PROVIDER_MESSAGES} with provider latency), ${CONCURRENCY} in flight, pool of ${POOL_OPTIONS.maxConnections} connections, ${ROUNDS} round(s); composing alone (render + links): ${renderMs.toFixed(3)} ms/message`,
+  );
   await compare(PROVIDER_LATENCY_MS, `messages_per_s_provider_latency_${PROVIDER_LATENCY_MS}ms`, PROVIDER_MESSAGES, GOAL_RATIO);
   await compare(0, "messages_per_s", MESSAGES);
 }

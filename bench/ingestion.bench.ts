@@ -73,7 +73,14 @@ const pixelBody = pixelBodies(SHOP, EVENTS_PER_REQUEST);
 
 function webhookRequest(): { body: string; headers: Record<string, string> } {
   const n = seq++;
-  const body = JSON.stringify({ id: 5_000_000 + n, title: `Product ${n}`, handle: `p-${n}`, status: "active", updated_at: new Date().toISOString(), variants: [] });
+  const body = JSON.stringify({
+    id: 5_000_000 + n,
+    title: `Product ${n}`,
+    handle: `p-${n}`,
+    status: "active",
+    updated_at: new Date().toISOString(),
+    variants: [],
+  });
   return {
     body,
     headers: {
@@ -139,12 +146,15 @@ async function measurePixel(appUrl: string, plainUrl: string): Promise<{ ours: S
     for (const [level, connections] of LEVELS.entries()) {
       for (const s of turn++ % 2 === 0 ? sides : [...sides].reverse()) {
         const r = await pixelLoad(s.url, connections);
-        if (r.non2xx > 0 || r.errors > 0) throw new Error(`${s.label} at ${connections} connections answered ${r.non2xx} non-2xx and ${r.errors} errors`);
+        if (r.non2xx > 0 || r.errors > 0)
+          throw new Error(`${s.label} at ${connections} connections answered ${r.non2xx} non-2xx and ${r.errors} errors`);
         s.rates[level]!.push((r["2xx"] * EVENTS_PER_REQUEST) / DURATION_S);
         s.p99s[level]!.push(r.latency.p99);
         s.accepted += r["2xx"];
       }
-      line.push(`${connections}: ${sides.map((s) => `${Math.round(s.rates[level]!.at(-1)! / 1000)}k/${s.p99s[level]!.at(-1)}ms`).join(" vs ")}`);
+      line.push(
+        `${connections}: ${sides.map((s) => `${Math.round(s.rates[level]!.at(-1)! / 1000)}k/${s.p99s[level]!.at(-1)}ms`).join(" vs ")}`,
+      );
     }
     note(`round ${round + 1} (app vs node:http, events/s / p99): ${line.join("; ")}`);
   }
@@ -194,7 +204,16 @@ function reportPixel({ ours, base }: { ours: Side; base: Side }): void {
   });
   const c = LEVELS.indexOf(CONTINUITY_LEVEL);
   const fixed = `node:http parse-and-answer, both at ${CONTINUITY_LEVEL} connections`;
-  report({ bench: BENCH, metric: `pixel_events_per_s_at_${CONTINUITY_LEVEL}_connections`, value: median(ours.rates[c]!), unit: "events/s", baseline: fixed, baseline_value: median(base.rates[c]!), higherIsBetter: true, pairedRatios: roundRatios(ours.rates[c]!, base.rates[c]!, true) });
+  report({
+    bench: BENCH,
+    metric: `pixel_events_per_s_at_${CONTINUITY_LEVEL}_connections`,
+    value: median(ours.rates[c]!),
+    unit: "events/s",
+    baseline: fixed,
+    baseline_value: median(base.rates[c]!),
+    higherIsBetter: true,
+    pairedRatios: roundRatios(ours.rates[c]!, base.rates[c]!, true),
+  });
 }
 
 function mode(xs: number[]): number {
@@ -209,7 +228,7 @@ function mode(xs: number[]): number {
  */
 async function batchesLeftInInbox(database: Database): Promise<number> {
   let batches = 0;
-  for (let after = "0"; ; ) {
+  for (let after = "0"; ;) {
     const rows = await database.query<{ id: string } & Pick<InboxRow, "receivedAt" | "bodyZstd" | "body">>(
       `SELECT id, "receivedAt", "bodyZstd", body FROM "PixelInbox" WHERE id > $1 ORDER BY id LIMIT 500`,
       [after],
@@ -243,7 +262,9 @@ try {
   note("warming up...");
   for (const url of [appUrl, plainUrl]) for (const connections of [CONTINUITY_LEVEL, LEVELS.at(-1)!]) await pixelLoad(url, connections);
 
-  note(`pixel load: ${LEVELS.join(", ")} connections, ${DURATION_S} s each, ${EVENTS_PER_REQUEST} events per request, ${ROUNDS} rounds alternating which side goes first`);
+  note(
+    `pixel load: ${LEVELS.join(", ")} connections, ${DURATION_S} s each, ${EVENTS_PER_REQUEST} events per request, ${ROUNDS} rounds alternating which side goes first`,
+  );
   const pixel = await measurePixel(appUrl, plainUrl);
   // A 202 means the batch is committed in the inbox: every accepted batch must be there.
   // The worker's expansion into Event rows is measured too, on the oldest rows for a
@@ -263,14 +284,22 @@ try {
     }
     return total;
   };
-  const expanded = (await Promise.all([expandFor(), expandFor()])).reduce((a, b) => ({ claimed: a.claimed + b.claimed, inserted: a.inserted + b.inserted }));
+  const expanded = (await Promise.all([expandFor(), expandFor()])).reduce((a, b) => ({
+    claimed: a.claimed + b.claimed,
+    inserted: a.inserted + b.inserted,
+  }));
   const drainS = (performance.now() - drainStart) / 1000;
   const stored = Number((await database.query<{ n: string }>(`SELECT count(*) AS n FROM "Event"`))[0]!.n);
-  if (stored !== expanded.claimed * EVENTS_PER_REQUEST) throw new Error(`the worker took ${expanded.claimed} batches but stored ${stored} events`);
+  if (stored !== expanded.claimed * EVENTS_PER_REQUEST)
+    throw new Error(`the worker took ${expanded.claimed} batches but stored ${stored} events`);
   const held = expanded.claimed + (await batchesLeftInInbox(database));
   if (held < pixel.ours.accepted) throw new Error(`only ${held} batches stored for ${pixel.ours.accepted} accepted requests`);
-  note(`the inbox held ${held} batches (${pixel.ours.accepted} accepted while measured, the rest while warming up) in ${inboxRows} rows: ${(held / inboxRows).toFixed(1)} per group commit`);
-  note(`two workers expanded ${expanded.claimed} of them into ${expanded.inserted} events in ${drainS.toFixed(1)} s (${Math.round(expanded.inserted / drainS)} events/s)`);
+  note(
+    `the inbox held ${held} batches (${pixel.ours.accepted} accepted while measured, the rest while warming up) in ${inboxRows} rows: ${(held / inboxRows).toFixed(1)} per group commit`,
+  );
+  note(
+    `two workers expanded ${expanded.claimed} of them into ${expanded.inserted} events in ${drainS.toFixed(1)} s (${Math.round(expanded.inserted / drainS)} events/s)`,
+  );
   reportPixel(pixel);
   // The rest is left unexpanded; the expansion wrote a lot of WAL and dead rows: clear,
   // vacuum and checkpoint now, as autovacuum and the checkpointer would otherwise do it
@@ -284,7 +313,9 @@ try {
   // (alternating which goes first) and the medians are reported.
   const burstSeconds = quick ? 3 : 5;
   const BURSTS = 3;
-  note(`webhooks: steady ${STEADY_RPS}/s for ${burstSeconds} s, then a burst of ${STEADY_RPS * 10}/s for ${burstSeconds} s, ${BURSTS} times on each side`);
+  note(
+    `webhooks: steady ${STEADY_RPS}/s for ${burstSeconds} s, then a burst of ${STEADY_RPS * 10}/s for ${burstSeconds} s, ${BURSTS} times on each side`,
+  );
   const bursts = { app: { p99: [] as number[], acks: [] as number[] }, plain: { p99: [] as number[], acks: [] as number[] } };
   for (let i = 0; i < BURSTS; i++) {
     for (const side of i % 2 === 0 ? (["app", "plain"] as const) : (["plain", "app"] as const)) {
@@ -298,8 +329,24 @@ try {
   }
   note(`webhook ack p99 per burst: app ${bursts.app.p99.join(", ")} ms; node:http ${bursts.plain.p99.join(", ")} ms`);
   const webhookBaseline = "node:http HMAC-check-and-answer";
-  report({ bench: BENCH, metric: "webhook_ack_p99_ms_at_10x_burst", value: median(bursts.app.p99), unit: "ms", baseline: webhookBaseline, baseline_value: median(bursts.plain.p99), higherIsBetter: false });
-  report({ bench: BENCH, metric: "webhook_acks_per_s_at_10x_burst", value: median(bursts.app.acks), unit: "req/s", baseline: webhookBaseline, baseline_value: median(bursts.plain.acks), higherIsBetter: true });
+  report({
+    bench: BENCH,
+    metric: "webhook_ack_p99_ms_at_10x_burst",
+    value: median(bursts.app.p99),
+    unit: "ms",
+    baseline: webhookBaseline,
+    baseline_value: median(bursts.plain.p99),
+    higherIsBetter: false,
+  });
+  report({
+    bench: BENCH,
+    metric: "webhook_acks_per_s_at_10x_burst",
+    value: median(bursts.app.acks),
+    unit: "req/s",
+    baseline: webhookBaseline,
+    baseline_value: median(bursts.plain.acks),
+    higherIsBetter: true,
+  });
   await database.close();
   await target.drop().catch(() => undefined);
 } finally {

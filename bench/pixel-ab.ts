@@ -62,7 +62,13 @@ try {
       });
       children.push(child);
       for (let k = 0; k < 600 && child.exitCode === null; k++) {
-        if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) break;
+        if (
+          await fetch(`http://127.0.0.1:${port}/`).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       return { ...v, port, pid: child.pid! };

@@ -129,7 +129,12 @@ function printSummary(outcomes: Outcome[]): void {
     }
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const lines = rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join("  ")
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   process.stderr.write(`\nSummary (ratio > 1: we are better than the baseline)\n${lines.join("\n")}\n\n`);
   for (const o of outcomes) {

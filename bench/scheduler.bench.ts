@@ -50,7 +50,9 @@ try {
   const q = database.query;
   const shop = await database.prisma.shop.create({ data: { domain: "sched.myshopify.com", name: "Scheduler", holdoutPercent: 0 } });
   const flow = await database.prisma.flow.create({ data: { shopId: shop.id, key: "custom-bench", name: "bench", status: "on" } });
-  const version = await database.prisma.flowVersion.create({ data: { shopId: shop.id, flowId: flow.id, version: 1, definition: definition as never } });
+  const version = await database.prisma.flowVersion.create({
+    data: { shopId: shop.id, flowId: flow.id, version: 1, definition: definition as never },
+  });
   await q(
     `INSERT INTO "Customer" (id, "shopId", email, "emailConsentState", "createdAt", "updatedAt")
      SELECT 'c' || g, $1, 'c' || g || '@example.com', 'subscribed', now(), now() FROM generate_series(1, $2) g`,
@@ -59,7 +61,20 @@ try {
   // One engine-made state (waiting at "wait"); each row gets its own wake time in it.
   const t0 = Date.now();
   const ctx = {
-    customer: { id: "c1", email: { address: true, consent: "subscribed" }, sms: { address: false, consent: "not_subscribed" }, timezone: null, locale: null, ordersCount: 0, totalSpent: 0, firstOrderAt: null, lastOrderAt: null, tags: [], marketingPausedUntil: null, unsubscribedTopics: [] },
+    customer: {
+      id: "c1",
+      email: { address: true, consent: "subscribed" },
+      sms: { address: false, consent: "not_subscribed" },
+      timezone: null,
+      locale: null,
+      ordersCount: 0,
+      totalSpent: 0,
+      firstOrderAt: null,
+      lastOrderAt: null,
+      tags: [],
+      marketingPausedUntil: null,
+      unsubscribedTopics: [],
+    },
     shop: { id: shop.id, timezone: "UTC", locale: "en", quietHours: null, frequencyCaps: DEFAULT_FREQUENCY_CAPS, holdoutPercent: 0 },
     recentSends: [],
     otherEnrollments: [],
@@ -67,7 +82,14 @@ try {
     enrollmentId: "template",
     flow: { id: flow.id, key: "custom-bench", priority: 50 },
   } satisfies EngineContext;
-  const template = step(definition, null, { kind: "start", trigger: { type: "event", event: "bench", at: t0, data: {} } }, t0, seededRandom("t"), ctx).state;
+  const template = step(
+    definition,
+    null,
+    { kind: "start", trigger: { type: "event", event: "bench", at: t0, data: {} } },
+    t0,
+    seededRandom("t"),
+    ctx,
+  ).state;
 
   async function insertEnrollments(prefix: string, count: number, wakeSql: string) {
     const chunk = 100_000;
@@ -102,7 +124,9 @@ try {
     }),
   );
   const ourSeconds = (performance.now() - started) / 1000;
-  const completed = Number((await q<{ n: string }>(`SELECT count(*) AS n FROM "Enrollment" WHERE id LIKE 'd%' AND status <> 'active'`))[0]!.n);
+  const completed = Number(
+    (await q<{ n: string }>(`SELECT count(*) AS n FROM "Enrollment" WHERE id LIKE 'd%' AND status <> 'active'`))[0]!.n,
+  );
   if (completed !== DUE || done !== DUE) throw new Error(`ran ${done}, completed ${completed}, expected ${DUE}`);
 
   // --- pg-boss: same number of due jobs, the same count of pending future jobs -------------
@@ -114,10 +138,16 @@ try {
   note(`seeding pg-boss: ${PENDING.toLocaleString()} future jobs, ${DUE.toLocaleString()} due jobs...`);
   const future = new Date(Date.now() + 30 * 86_400_000);
   for (let i = 0; i < PENDING; i += 10_000) {
-    await boss.insert("due", Array.from({ length: Math.min(10_000, PENDING - i) }, (_, k) => ({ data: { n: i + k }, startAfter: future })));
+    await boss.insert(
+      "due",
+      Array.from({ length: Math.min(10_000, PENDING - i) }, (_, k) => ({ data: { n: i + k }, startAfter: future })),
+    );
   }
   for (let i = 0; i < DUE; i += 10_000) {
-    await boss.insert("due", Array.from({ length: Math.min(10_000, DUE - i) }, (_, k) => ({ data: { n: i + k } })));
+    await boss.insert(
+      "due",
+      Array.from({ length: Math.min(10_000, DUE - i) }, (_, k) => ({ data: { n: i + k } })),
+    );
   }
   let bossDone = 0;
   const lateBoss: number[] = [];
@@ -137,7 +167,15 @@ try {
   );
   while (!bossEnd) await sleep(50);
   const bossSeconds = (bossEnd - bossStart) / 1000;
-  report({ bench: BENCH, metric: "due_steps_per_s", value: DUE / ourSeconds, unit: "steps/s", baseline: "pg-boss 12 one-write jobs", baseline_value: DUE / bossSeconds, higherIsBetter: true });
+  report({
+    bench: BENCH,
+    metric: "due_steps_per_s",
+    value: DUE / ourSeconds,
+    unit: "steps/s",
+    baseline: "pg-boss 12 one-write jobs",
+    baseline_value: DUE / bossSeconds,
+    higherIsBetter: true,
+  });
 
   // --- lateness: work arriving over time, both systems running continuously -------------------
   note(`lateness: ${LATENESS_JOBS.toLocaleString()} steps due over ${LATENESS_SPREAD_MS / 1000} s`);
@@ -168,11 +206,31 @@ try {
   await Promise.all(loops);
   await boss.stop({ graceful: false }).catch(() => undefined);
   if (lateOurs.length < LATENESS_JOBS) throw new Error(`only ${lateOurs.length} of ${LATENESS_JOBS} steps ran`);
-  report({ bench: BENCH, metric: "lateness_p50_ms", value: percentile(lateOurs, 50), unit: "ms", baseline: "pg-boss 12 startAfter", baseline_value: percentile(lateBoss, 50), higherIsBetter: false });
-  report({ bench: BENCH, metric: "lateness_p99_ms", value: percentile(lateOurs, 99), unit: "ms", baseline: "pg-boss 12 startAfter", baseline_value: percentile(lateBoss, 99), higherIsBetter: false });
+  report({
+    bench: BENCH,
+    metric: "lateness_p50_ms",
+    value: percentile(lateOurs, 50),
+    unit: "ms",
+    baseline: "pg-boss 12 startAfter",
+    baseline_value: percentile(lateBoss, 50),
+    higherIsBetter: false,
+  });
+  report({
+    bench: BENCH,
+    metric: "lateness_p99_ms",
+    value: percentile(lateOurs, 99),
+    unit: "ms",
+    baseline: "pg-boss 12 startAfter",
+    baseline_value: percentile(lateBoss, 99),
+    higherIsBetter: false,
+  });
 
   async function insertEnrollmentsAt(prefix: string, count: number, startMs: number) {
-    await insertEnrollments(prefix, count, `to_timestamp((${startMs} + floor((g - 1) * ${LATENESS_SPREAD_MS}::float8 / ${count}))::float8 / 1000)`);
+    await insertEnrollments(
+      prefix,
+      count,
+      `to_timestamp((${startMs} + floor((g - 1) * ${LATENESS_SPREAD_MS}::float8 / ${count}))::float8 / 1000)`,
+    );
   }
 
   await database.close();

@@ -33,8 +33,7 @@ export async function buildPixel(): Promise<{ path: string; bytes: number }> {
   return { path: outfile, bytes: size };
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 
 if (invokedDirectly) {
   try {

@@ -69,10 +69,13 @@ export const en = {
   "flows.sms.subscribers.other": "{count} SMS subscribers",
   "flows.sms.cost": "{subscribers} → ~{total} if each receives it once · ~{perMessage} per message · ~{per1000} per {thousand} messages",
   "flows.sms.noSubscribers": "No SMS subscribers yet: today nothing would be sent.",
-  "flows.sms.note": "Estimate at the SMS provider's list prices, in USD, with the opt-out line and the link counted. Your provider's invoice may differ.",
-  "flows.sms.ucs2": "UCS-2: one character outside the GSM alphabet (such as ą, ę, ł) cuts a segment to 70 characters, 67 when the text is split.",
+  "flows.sms.note":
+    "Estimate at the SMS provider's list prices, in USD, with the opt-out line and the link counted. Your provider's invoice may differ.",
+  "flows.sms.ucs2":
+    "UCS-2: one character outside the GSM alphabet (such as ą, ę, ł) cuts a segment to 70 characters, 67 when the text is split.",
   "flows.sms.confirm.title": "Turn on “{flow}”? It sends SMS.",
-  "flows.sms.confirm.body": "Every SMS-subscribed customer who enters this flow receives these texts. Check the estimate before the flow goes live.",
+  "flows.sms.confirm.body":
+    "Every SMS-subscribed customer who enters this flow receives these texts. Check the estimate before the flow goes live.",
   "flows.sms.confirm.accept": "Turn on and accept the SMS cost",
   "flows.sms.confirm.cancel": "Cancel",
   "flows.sms.confirmRequired": "This flow sends SMS: confirm its cost estimate before turning it on.",
@@ -90,7 +93,8 @@ export const en = {
   "nav.privacy": "Privacy requests",
   "privacy.title": "Privacy requests",
   "privacy.subtitle": "Your customers' requests to see or erase their data, as Shopify forwards them.",
-  "privacy.howTo": "For a data request, download what Flowmate holds on the customer and send it to them with the rest of your shop's data. Erasures are carried out automatically.",
+  "privacy.howTo":
+    "For a data request, download what Flowmate holds on the customer and send it to them with the rest of your shop's data. Erasures are carried out automatically.",
   "privacy.empty": "No requests yet. When a customer asks you for their data or for its erasure in Shopify, the request appears here.",
   "privacy.received": "Received",
   "privacy.request": "Request",
@@ -224,7 +228,8 @@ export const en = {
   "smsOutbox.external": "SMS go to the gateway at SMS_API_BASE_URL ({url}), so they are not shown here.",
   "smsOutbox.notConfigured": "SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN), so nothing is sent.",
   "smsOutbox.empty": "No SMS sent yet.",
-  "smsOutbox.emptyHint": "When a flow texts a customer (the abandoned checkout reminder goes out 4 hours after a checkout is left, between 08:00 and 21:00 Warsaw time), the message appears here.",
+  "smsOutbox.emptyHint":
+    "When a flow texts a customer (the abandoned checkout reminder goes out 4 hours after a checkout is left, between 08:00 and 21:00 Warsaw time), the message appears here.",
   "smsOutbox.mailOutbox": "Mail outbox",
   "smsOutbox.outbound": "Sent by the app",
   "smsOutbox.inbound": "Customer's reply",

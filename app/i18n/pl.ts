@@ -40,7 +40,8 @@ export const pl: Record<MessageKey, string> = {
   "consent.subscribed": "Zapisany",
   "nav.flows": "Przepływy",
   "flows.title": "Przepływy",
-  "flows.subtitle": "Gotowe automatyzacje. Włącz jedną, a będzie działać przez całą dobę, w granicach zgód, limitów częstotliwości i godzin ciszy.",
+  "flows.subtitle":
+    "Gotowe automatyzacje. Włącz jedną, a będzie działać przez całą dobę, w granicach zgód, limitów częstotliwości i godzin ciszy.",
   "flows.on": "Włączony",
   "flows.off": "Wyłączony",
   "flows.paused": "Wstrzymany",
@@ -69,12 +70,14 @@ export const pl: Record<MessageKey, string> = {
   "flows.sms.subscribers.few": "Subskrybenci SMS: {count}",
   "flows.sms.subscribers.many": "Subskrybenci SMS: {count}",
   "flows.sms.subscribers.other": "Subskrybenci SMS: {count}",
-  "flows.sms.cost": "{subscribers} → ok. {total}, jeśli każdy otrzyma go raz · ok. {perMessage} za wiadomość · ok. {per1000} za {thousand} wiadomości",
+  "flows.sms.cost":
+    "{subscribers} → ok. {total}, jeśli każdy otrzyma go raz · ok. {perMessage} za wiadomość · ok. {per1000} za {thousand} wiadomości",
   "flows.sms.noSubscribers": "Brak subskrybentów SMS: dziś nic nie zostałoby wysłane.",
   "flows.sms.note": "Szacunek według cennika dostawcy SMS, w USD, z linią rezygnacji i linkiem. Faktura dostawcy może się różnić.",
   "flows.sms.ucs2": "UCS-2: jeden znak spoza alfabetu GSM (np. ą, ę, ł) skraca segment do 70 znaków, a przy podziale tekstu do 67.",
   "flows.sms.confirm.title": "Włączyć „{flow}”? Ten przepływ wysyła SMS-y.",
-  "flows.sms.confirm.body": "Te wiadomości otrzyma każdy klient ze zgodą na SMS, który wejdzie do przepływu. Sprawdź szacunek, zanim przepływ zacznie działać.",
+  "flows.sms.confirm.body":
+    "Te wiadomości otrzyma każdy klient ze zgodą na SMS, który wejdzie do przepływu. Sprawdź szacunek, zanim przepływ zacznie działać.",
   "flows.sms.confirm.accept": "Włącz i zaakceptuj koszt SMS",
   "flows.sms.confirm.cancel": "Anuluj",
   "flows.sms.confirmRequired": "Ten przepływ wysyła SMS-y: przed włączeniem potwierdź szacunkowy koszt.",
@@ -92,7 +95,8 @@ export const pl: Record<MessageKey, string> = {
   "nav.privacy": "Wnioski o dane",
   "privacy.title": "Wnioski o dane osobowe",
   "privacy.subtitle": "Prośby klientów o wgląd w ich dane lub o ich usunięcie, przekazane przez Shopify.",
-  "privacy.howTo": "Przy wniosku o dostęp pobierz dane, które Flowmate przechowuje o kliencie, i prześlij je razem z pozostałymi danymi sklepu. Usunięcie danych wykonujemy automatycznie.",
+  "privacy.howTo":
+    "Przy wniosku o dostęp pobierz dane, które Flowmate przechowuje o kliencie, i prześlij je razem z pozostałymi danymi sklepu. Usunięcie danych wykonujemy automatycznie.",
   "privacy.empty": "Brak wniosków. Gdy klient poprosi w Shopify o swoje dane lub o ich usunięcie, wniosek pojawi się tutaj.",
   "privacy.received": "Otrzymano",
   "privacy.request": "Wniosek",
@@ -226,7 +230,8 @@ export const pl: Record<MessageKey, string> = {
   "smsOutbox.external": "SMS-y trafiają do bramki wskazanej w SMS_API_BASE_URL ({url}), więc nie są tu pokazywane.",
   "smsOutbox.notConfigured": "SMS-y nie są skonfigurowane (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN), więc nic nie jest wysyłane.",
   "smsOutbox.empty": "Nie wysłano jeszcze żadnego SMS-a.",
-  "smsOutbox.emptyHint": "Gdy przepływ wyśle SMS do klienta (przypomnienie o porzuconym checkoucie wychodzi 4 godziny po jego porzuceniu, między 8:00 a 21:00 czasu warszawskiego), wiadomość pojawi się tutaj.",
+  "smsOutbox.emptyHint":
+    "Gdy przepływ wyśle SMS do klienta (przypomnienie o porzuconym checkoucie wychodzi 4 godziny po jego porzuceniu, między 8:00 a 21:00 czasu warszawskiego), wiadomość pojawi się tutaj.",
   "smsOutbox.mailOutbox": "Skrzynka nadawcza",
   "smsOutbox.outbound": "Wysłany przez aplikację",
   "smsOutbox.inbound": "Odpowiedź klienta",

@@ -13,7 +13,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = url.searchParams.get("q")?.trim() ?? "";
   const base = { locale: ctx.locale, timezone: ctx.shop.timezone, query };
   const customerId = url.searchParams.get("customer");
-  if (customerId) return { ...base, view: "customer" as const, why: await customerWhy(ctx.shop, customerId, ctx.locale, { before: url.searchParams.get("before") }) };
+  if (customerId)
+    return {
+      ...base,
+      view: "customer" as const,
+      why: await customerWhy(ctx.shop, customerId, ctx.locale, { before: url.searchParams.get("before") }),
+    };
   if (query) {
     const matches = await findCustomers(ctx.shop, query);
     // One match: straight to the customer.
@@ -41,7 +46,11 @@ export default function CustomersWhy() {
   const [query, setQuery] = useState(data.query);
 
   return (
-    <Page title={t("why.title")} subtitle={t("why.subtitle")} backAction={data.view === "recent" ? undefined : { content: t("why.back"), url: href("") }}>
+    <Page
+      title={t("why.title")}
+      subtitle={t("why.subtitle")}
+      backAction={data.view === "recent" ? undefined : { content: t("why.back"), url: href("") }}
+    >
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -84,7 +93,16 @@ export default function CustomersWhy() {
             )}
             {data.view === "customer" &&
               (data.why ? (
-                <CustomerView why={data.why} t={t} when={when} pageHref={(before) => href([`customer=${encodeURIComponent(data.why!.customer.id)}`, before ? `before=${before}` : ""].filter(Boolean).join("&"))} />
+                <CustomerView
+                  why={data.why}
+                  t={t}
+                  when={when}
+                  pageHref={(before) =>
+                    href(
+                      [`customer=${encodeURIComponent(data.why!.customer.id)}`, before ? `before=${before}` : ""].filter(Boolean).join("&"),
+                    )
+                  }
+                />
               ) : (
                 <Text as="p">{t("why.noMatch", { query: data.query })}</Text>
               ))}
@@ -97,12 +115,24 @@ export default function CustomersWhy() {
 
 type Why = NonNullable<Extract<ReturnType<typeof useLoaderData<typeof loader>>, { view: "customer" }>["why"]>;
 
-function CustomerView({ why, t, when, pageHref }: { why: Why; t: Translate; when: Intl.DateTimeFormat; pageHref: (before: string | null) => string }) {
+function CustomerView({
+  why,
+  t,
+  when,
+  pageHref,
+}: {
+  why: Why;
+  t: Translate;
+  when: Intl.DateTimeFormat;
+  pageHref: (before: string | null) => string;
+}) {
   const c = why.customer;
   const consent = (state: string, level: string | null, source: string | null, at: string | null) => (
     <BlockStack gap="050">
       <span>
-        <Badge tone={state === "subscribed" ? "success" : state === "unsubscribed" ? "critical" : undefined}>{label(t, `why.consent.${state}`, state)}</Badge>
+        <Badge tone={state === "subscribed" ? "success" : state === "unsubscribed" ? "critical" : undefined}>
+          {label(t, `why.consent.${state}`, state)}
+        </Badge>
       </span>
       {at && (
         <Text as="span" tone="subdued" variant="bodySm">
@@ -141,7 +171,9 @@ function CustomerView({ why, t, when, pageHref }: { why: Why; t: Translate; when
             </BlockStack>
           </InlineStack>
           {c.marketingPausedUntil && <Text as="p">{t("why.pausedUntil", { date: when.format(new Date(c.marketingPausedUntil)) })}</Text>}
-          {c.unsubscribedTopics.length > 0 && <Text as="p">{t("why.unsubscribedTopics", { topics: c.unsubscribedTopics.join(", ") })}</Text>}
+          {c.unsubscribedTopics.length > 0 && (
+            <Text as="p">{t("why.unsubscribedTopics", { topics: c.unsubscribedTopics.join(", ") })}</Text>
+          )}
           {why.suppressions.map((s) => (
             <Text as="p" key={`${s.channel}:${s.reason}`} tone="critical">
               {t("why.suppressed", { channel: s.channel, reason: s.reason, date: when.format(new Date(s.createdAt)) })}
@@ -224,13 +256,23 @@ function DecisionsCard({ title, empty, children, ...table }: DecisionsProps & { 
 }
 
 function Decisions({ decisions, t, when, customerHref }: DecisionsProps) {
-  const headings = [t("why.col.when"), ...(customerHref ? [t("why.col.customer")] : []), t("why.col.flow"), t("why.col.decision"), t("why.col.why")].map((title) => ({ title }));
+  const headings = [
+    t("why.col.when"),
+    ...(customerHref ? [t("why.col.customer")] : []),
+    t("why.col.flow"),
+    t("why.col.decision"),
+    t("why.col.why"),
+  ].map((title) => ({ title }));
   return (
     <IndexTable itemCount={decisions.length} selectable={false} headings={headings as [{ title: string }, ...{ title: string }[]]}>
       {decisions.map((d, i) => (
         <IndexTable.Row id={d.id} key={d.id} position={i}>
           <IndexTable.Cell>{when.format(new Date(d.at))}</IndexTable.Cell>
-          {customerHref && <IndexTable.Cell>{d.customerId ? <Link to={customerHref(d.customerId)}>{d.customer ?? d.customerId}</Link> : "—"}</IndexTable.Cell>}
+          {customerHref && (
+            <IndexTable.Cell>
+              {d.customerId ? <Link to={customerHref(d.customerId)}>{d.customer ?? d.customerId}</Link> : "—"}
+            </IndexTable.Cell>
+          )}
           <IndexTable.Cell>
             <BlockStack gap="050">
               <Text as="span">{d.flow ?? "—"}</Text>

@@ -178,7 +178,12 @@ function SmsEstimate({ estimate, locale, t }: { estimate: FlowSmsEstimate; local
     t(`${base}.${plural.select(n)}` as MessageKey, { count: int.format(n) });
   // Cents, or four decimals below a dollar: one GSM-7 segment to the US is $0.0083.
   const money = (usd: number) =>
-    new Intl.NumberFormat(tag, { style: "currency", currency: estimate.currency, minimumFractionDigits: 2, maximumFractionDigits: usd < 1 ? 4 : 2 }).format(usd);
+    new Intl.NumberFormat(tag, {
+      style: "currency",
+      currency: estimate.currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: usd < 1 ? 4 : 2,
+    }).format(usd);
   const ucs2 = estimate.steps.some((s) => s.texts.some((x) => x.encoding === "UCS-2"));
   return (
     <BlockStack gap="100">

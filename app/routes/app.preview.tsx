@@ -24,7 +24,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const TestSend = z.object({ template: z.string().refine(isEmailTemplateKey, "unknown template"), language: z.enum(["en", "pl"]), to: z.string().email() });
+const TestSend = z.object({
+  template: z.string().refine(isEmailTemplateKey, "unknown template"),
+  language: z.enum(["en", "pl"]),
+  to: z.string().email(),
+});
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await requireAdmin(request);
@@ -54,8 +58,23 @@ export default function Preview() {
           <Card>
             <Form method="get">
               <BlockStack gap="300">
-                <Select label={t("preview.template")} name="template" options={data.templates.map((k) => ({ label: k, value: k }))} value={template} onChange={setTemplate} />
-                <Select label={t("preview.language")} name="language" options={[{ label: "English", value: "en" }, { label: "Polski", value: "pl" }]} value={language} onChange={setLanguage} />
+                <Select
+                  label={t("preview.template")}
+                  name="template"
+                  options={data.templates.map((k) => ({ label: k, value: k }))}
+                  value={template}
+                  onChange={setTemplate}
+                />
+                <Select
+                  label={t("preview.language")}
+                  name="language"
+                  options={[
+                    { label: "English", value: "en" },
+                    { label: "Polski", value: "pl" },
+                  ]}
+                  value={language}
+                  onChange={setLanguage}
+                />
                 <input type="hidden" name="lang" value={data.locale} />
                 <Button submit>{t("preview.show")}</Button>
               </BlockStack>
@@ -71,7 +90,14 @@ export default function Preview() {
                 {result && !result.ok && <Banner tone="critical">{result.error}</Banner>}
                 <input type="hidden" name="template" value={data.templateKey} />
                 <input type="hidden" name="language" value={data.language} />
-                <TextField label={t("preview.to")} name="to" value={to} onChange={setTo} autoComplete="email" helpText={t("preview.internalOnly")} />
+                <TextField
+                  label={t("preview.to")}
+                  name="to"
+                  value={to}
+                  onChange={setTo}
+                  autoComplete="email"
+                  helpText={t("preview.internalOnly")}
+                />
                 <Button submit variant="primary" disabled={busy}>
                   {t("preview.send")}
                 </Button>
@@ -90,7 +116,12 @@ export default function Preview() {
                   {data.preview.subject}
                 </Text>
               </InlineStack>
-              <iframe title={data.preview.subject} sandbox="" srcDoc={data.preview.html} style={{ width: "100%", minHeight: 900, border: "1px solid #e3e3e3", borderRadius: 8 }} />
+              <iframe
+                title={data.preview.subject}
+                sandbox=""
+                srcDoc={data.preview.html}
+                style={{ width: "100%", minHeight: 900, border: "1px solid #e3e3e3", borderRadius: 8 }}
+              />
             </BlockStack>
           </Card>
         </Layout.Section>

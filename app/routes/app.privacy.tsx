@@ -55,7 +55,12 @@ export default function PrivacyRequests() {
                 <IndexTable
                   itemCount={requests.length}
                   selectable={false}
-                  headings={[{ title: t("privacy.received") }, { title: t("privacy.request") }, { title: t("privacy.status") }, { title: "" }]}
+                  headings={[
+                    { title: t("privacy.received") },
+                    { title: t("privacy.request") },
+                    { title: t("privacy.status") },
+                    { title: "" },
+                  ]}
                 >
                   {requests.map((r, i) => (
                     <IndexTable.Row id={r.id} key={r.id} position={i}>
@@ -68,7 +73,9 @@ export default function PrivacyRequests() {
                           <Badge tone="success">{t("privacy.erased")}</Badge>
                         ) : (
                           <BlockStack gap="100">
-                            <Text as="span">{r.profiles === 0 ? t("privacy.profiles.none") : t("privacy.profiles.some", { count: r.profiles })}</Text>
+                            <Text as="span">
+                              {r.profiles === 0 ? t("privacy.profiles.none") : t("privacy.profiles.some", { count: r.profiles })}
+                            </Text>
                             <Text as="span" tone="subdued">
                               {t("privacy.answerBy", { date: date.format(new Date(r.answerBy)) })}
                             </Text>

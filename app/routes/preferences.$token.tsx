@@ -35,7 +35,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!form || form.get("token") !== params.token) return linkErrorPage(request, "token_mismatch", 403);
   const intent = form.get("intent");
   if (!isAction(intent)) return linkErrorPage(request, "unknown_action", 400);
-  await applyPreferenceChange({ shopId: r.subject.shop.id, customerId: r.subject.customer.id, action: intent, topics: form.getAll("topic"), at });
+  await applyPreferenceChange({
+    shopId: r.subject.shop.id,
+    customerId: r.subject.customer.id,
+    action: intent,
+    topics: form.getAll("topic"),
+    at,
+  });
   const fresh = await loadLinkSubject("preferences", params.token, at.getTime());
   if (!fresh.ok) return linkErrorPage(request, fresh.reason);
   return preferencesPage(fresh.subject, params.token, at, NOTICE[intent]);

@@ -18,7 +18,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   }
   const { message } = link;
   const flowKey = (message.payload as { flowKey?: unknown } | null)?.flowKey;
-  const destination = withUtm(link.destination, { campaign: typeof flowKey === "string" ? flowKey : message.templateKey, content: message.templateKey }, "sms");
+  const destination = withUtm(
+    link.destination,
+    { campaign: typeof flowKey === "string" ? flowKey : message.templateKey, content: message.templateKey },
+    "sms",
+  );
   await recordEngagement(
     "clicked",
     { shopId: message.shopId, customerId: message.customerId ?? "", messageId: message.id, url: destination, channel: "sms" },

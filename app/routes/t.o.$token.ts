@@ -18,6 +18,10 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   }
   return new Response(PIXEL, {
     status: 200,
-    headers: { "content-type": "image/gif", "content-length": String(PIXEL.length), "cache-control": "no-store, no-cache, must-revalidate, private" },
+    headers: {
+      "content-type": "image/gif",
+      "content-length": String(PIXEL.length),
+      "cache-control": "no-store, no-cache, must-revalidate, private",
+    },
   });
 };

@@ -59,7 +59,10 @@ export function shopifyCredentials(env: AppEnv) {
     apiKey: env.SHOPIFY_API_KEY ?? DEMO_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET ?? DEMO_API_SECRET,
     appUrl: env.SHOPIFY_APP_URL ?? `http://localhost:${env.PORT}`,
-    scopes: (env.SCOPES ?? DEFAULT_SCOPES).split(",").map((s) => s.trim()).filter(Boolean),
+    scopes: (env.SCOPES ?? DEFAULT_SCOPES)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 

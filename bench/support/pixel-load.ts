@@ -21,7 +21,13 @@ export function pixelBodies(shop: string, events: number): () => string {
         clientId,
         seq: n,
         context: { url: `https://${shop}/products/p-${n % 50}`, referrer: "", title: "Product", language: "pl-PL" },
-        data: { productVariant: { id: String(45_000_000_000 + (n % 50)), price: { amount: 54, currencyCode: "PLN" }, product: { id: String(8_000_000_000 + (n % 50)), title: "Coffee" } } },
+        data: {
+          productVariant: {
+            id: String(45_000_000_000 + (n % 50)),
+            price: { amount: 54, currencyCode: "PLN" },
+            product: { id: String(8_000_000_000 + (n % 50)), title: "Coffee" },
+          },
+        },
       };
     });
     return JSON.stringify({ shop, v: 1, events: batch });

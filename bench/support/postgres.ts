@@ -62,7 +62,6 @@ async function startPrivateCluster(): Promise<PostgresServer> {
   return serverAt(url, `PostgreSQL ${serverVersion(data)} (private cluster, port ${port})`, stopSync);
 }
 
-
 function serverAt(url: string, describe: string, stopSync: () => void): PostgresServer {
   return {
     url,

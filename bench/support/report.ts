@@ -37,7 +37,11 @@ export function roundRatios(ours: readonly number[], baseline: readonly number[]
 
 /** Prints exactly one JSON line to stdout and returns it. */
 export function report(m: Measurement): ResultLine {
-  const ratio = m.pairedRatios?.length ? median(m.pairedRatios) : m.higherIsBetter ? m.value / m.baseline_value : m.baseline_value / m.value;
+  const ratio = m.pairedRatios?.length
+    ? median(m.pairedRatios)
+    : m.higherIsBetter
+      ? m.value / m.baseline_value
+      : m.baseline_value / m.value;
   const line: ResultLine = {
     bench: m.bench,
     metric: m.metric,

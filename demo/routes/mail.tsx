@@ -65,7 +65,12 @@ export default function MailOutbox() {
                           style={{ display: "block", textDecoration: "none", color: "inherit" }}
                           aria-current={selected?.id === m.id}
                         >
-                          <Box padding="300" background={selected?.id === m.id ? "bg-surface-selected" : undefined} borderBlockEndWidth="025" borderColor="border">
+                          <Box
+                            padding="300"
+                            background={selected?.id === m.id ? "bg-surface-selected" : undefined}
+                            borderBlockEndWidth="025"
+                            borderColor="border"
+                          >
                             <BlockStack gap="100">
                               <Text as="span" variant="bodyMd" fontWeight="semibold" truncate>
                                 {m.subject || "(no subject)"}

@@ -27,7 +27,11 @@ export const loader = ({ request }: LoaderFunctionArgs) => {
   const locale = resolveLocale(new URL(request.url).searchParams.get("lang"));
   const config = readSmsConfig();
   // Times in the demo shop's zone, formatted here so the browser renders the same text.
-  const time = new Intl.DateTimeFormat(locale === "pl" ? "pl-PL" : "en-GB", { timeZone: DEMO_SHOP.ianaTimezone, dateStyle: "medium", timeStyle: "short" });
+  const time = new Intl.DateTimeFormat(locale === "pl" ? "pl-PL" : "en-GB", {
+    timeZone: DEMO_SHOP.ianaTimezone,
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
   return {
     locale,
     notConfigured: !config,
@@ -55,7 +59,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const sid = form.get("sid");
   const reply = form.get("reply");
-  if (typeof sid !== "string" || !/^SM[0-9a-f]{32}$/.test(sid) || typeof reply !== "string" || !["STOP", "START"].includes(reply)) return new Response("Bad request", { status: 400 });
+  if (typeof sid !== "string" || !/^SM[0-9a-f]{32}$/.test(sid) || typeof reply !== "string" || !["STOP", "START"].includes(reply))
+    return new Response("Bad request", { status: 400 });
   try {
     // Twilio calls the webhook URL configured for the number: here, this app.
     await replyAsRecipient(sid, reply, url.origin);
@@ -130,7 +135,9 @@ export default function SmsOutbox() {
                               <code>{m.sid}</code>
                             </Text>
                             {m.webhookStatus !== null && (
-                              <Badge tone={m.webhookStatus === 200 ? "success" : "critical"}>{t("smsOutbox.webhook", { status: m.webhookStatus })}</Badge>
+                              <Badge tone={m.webhookStatus === 200 ? "success" : "critical"}>
+                                {t("smsOutbox.webhook", { status: m.webhookStatus })}
+                              </Badge>
                             )}
                           </InlineStack>
                           {m.canReply && (

@@ -70,8 +70,38 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ["Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Michał", "Agnieszka", "Paweł", "Emma", "Lucas", "Olivia", "Jan", "Zofia", "Marek", "Ewa", "Adam"];
-const LAST = ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Smith", "Brown", "Mazur", "Krawczyk", "Dąbrowski"];
+const FIRST = [
+  "Anna",
+  "Piotr",
+  "Katarzyna",
+  "Tomasz",
+  "Magdalena",
+  "Michał",
+  "Agnieszka",
+  "Paweł",
+  "Emma",
+  "Lucas",
+  "Olivia",
+  "Jan",
+  "Zofia",
+  "Marek",
+  "Ewa",
+  "Adam",
+];
+const LAST = [
+  "Nowak",
+  "Kowalski",
+  "Wiśniewska",
+  "Wójcik",
+  "Kamińska",
+  "Lewandowski",
+  "Zielińska",
+  "Smith",
+  "Brown",
+  "Mazur",
+  "Krawczyk",
+  "Dąbrowski",
+];
 
 export interface DemoCustomer {
   id: number;
@@ -98,7 +128,12 @@ export function demoCustomers(count = 240): DemoCustomer[] {
   return Array.from({ length: count }, (_, i) => {
     const first = FIRST[Math.floor(rnd() * FIRST.length)]!;
     const last = LAST[Math.floor(rnd() * LAST.length)]!;
-    const ascii = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace("ł", "l").toLowerCase();
+    const ascii = (s: string) =>
+      s
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .replace("ł", "l")
+        .toLowerCase();
     const consentRoll = rnd();
     const hasPhone = rnd() < 0.45;
     return {

@@ -14,7 +14,10 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
   if (existing) {
     const settings = (existing.settings ?? {}) as Record<string, unknown>;
     if (!settings.sms) {
-      await db().shop.update({ where: { id: existing.id }, data: { settings: { ...settings, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } } } });
+      await db().shop.update({
+        where: { id: existing.id },
+        data: { settings: { ...settings, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } } },
+      });
     }
     return { seeded: false, shopId: existing.id };
   }
@@ -96,9 +99,10 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
         }),
       });
       const ids = new Map(
-        (await tx.customer.findMany({ where: { shopId: shop.id }, select: { id: true, shopifyCustomerId: true } })).map(
-          (r) => [Number(r.shopifyCustomerId), r.id],
-        ),
+        (await tx.customer.findMany({ where: { shopId: shop.id }, select: { id: true, shopifyCustomerId: true } })).map((r) => [
+          Number(r.shopifyCustomerId),
+          r.id,
+        ]),
       );
       await tx.consentRecord.createMany({
         data: customers
@@ -166,7 +170,13 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
               FROM "Order" WHERE "shopId" = ${shop.id} GROUP BY "customerId") s
         WHERE c.id = s."customerId" AND c."shopId" = ${shop.id}`;
       await tx.auditLog.create({
-        data: { shopId: shop.id, actor: "system", action: "demo.seeded", details: { customers: customers.length, orders: orders.length }, at },
+        data: {
+          shopId: shop.id,
+          actor: "system",
+          action: "demo.seeded",
+          details: { customers: customers.length, orders: orders.length },
+          at,
+        },
       });
       return shop.id;
     },

@@ -92,7 +92,15 @@ function productNodes() {
       maxVariantPrice: { amount: p.price, currencyCode: DEMO_SHOP.currencyCode },
     },
     variants: () => ({
-      nodes: [{ id: `gid://shopify/ProductVariant/${p.variantId}`, legacyResourceId: String(p.variantId), title: "Default Title", price: p.price, sku: p.handle.toUpperCase() }],
+      nodes: [
+        {
+          id: `gid://shopify/ProductVariant/${p.variantId}`,
+          legacyResourceId: String(p.variantId),
+          title: "Default Title",
+          price: p.price,
+          sku: p.handle.toUpperCase(),
+        },
+      ],
     }),
   }));
 }
@@ -128,7 +136,11 @@ function rootValue(shop: string) {
       };
     },
     customer: ({ id }: { id: string }) => s.customers.get(id) ?? null,
-    customerEmailMarketingConsentUpdate: ({ input }: { input: { customerId: string; emailMarketingConsent: StandinCustomer["emailMarketingConsent"] } }) => {
+    customerEmailMarketingConsentUpdate: ({
+      input,
+    }: {
+      input: { customerId: string; emailMarketingConsent: StandinCustomer["emailMarketingConsent"] };
+    }) => {
       const c = s.customers.get(input.customerId);
       if (!c) return { customer: null, userErrors: [userError(["input", "customerId"], "Customer not found")] };
       c.emailMarketingConsent = {
@@ -138,7 +150,14 @@ function rootValue(shop: string) {
       };
       return { customer: c, userErrors: [] };
     },
-    customerSmsMarketingConsentUpdate: ({ input }: { input: { customerId: string; smsMarketingConsent: { marketingState: string; marketingOptInLevel?: string; consentUpdatedAt?: string } } }) => {
+    customerSmsMarketingConsentUpdate: ({
+      input,
+    }: {
+      input: {
+        customerId: string;
+        smsMarketingConsent: { marketingState: string; marketingOptInLevel?: string; consentUpdatedAt?: string };
+      };
+    }) => {
       const c = s.customers.get(input.customerId);
       if (!c) return { customer: null, userErrors: [userError(["input", "customerId"], "Customer not found")] };
       if (!c.smsMarketingConsent) {
@@ -151,13 +170,23 @@ function rootValue(shop: string) {
       };
       return { customer: c, userErrors: [] };
     },
-    discountCodeBasicCreate: ({ basicCodeDiscount: input }: { basicCodeDiscount: { title?: string; code?: string; startsAt?: string; endsAt?: string } }) => {
+    discountCodeBasicCreate: ({
+      basicCodeDiscount: input,
+    }: {
+      basicCodeDiscount: { title?: string; code?: string; startsAt?: string; endsAt?: string };
+    }) => {
       const code = input.code?.trim();
-      if (!code) return { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code can't be blank", code: "BLANK" }] };
+      if (!code)
+        return {
+          codeDiscountNode: null,
+          userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code can't be blank", code: "BLANK" }],
+        };
       if (s.discounts.has(code.toUpperCase())) {
         return {
           codeDiscountNode: null,
-          userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
+          userErrors: [
+            { field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" },
+          ],
         };
       }
       const d: StandinDiscount = {
@@ -171,7 +200,13 @@ function rootValue(shop: string) {
       return {
         codeDiscountNode: {
           id: d.id,
-          codeDiscount: { __typename: "DiscountCodeBasic", title: d.title, startsAt: d.startsAt, endsAt: d.endsAt, codes: { nodes: [{ code: d.code }] } },
+          codeDiscount: {
+            __typename: "DiscountCodeBasic",
+            title: d.title,
+            startsAt: d.startsAt,
+            endsAt: d.endsAt,
+            codes: { nodes: [{ code: d.code }] },
+          },
         },
         userErrors: [],
       };

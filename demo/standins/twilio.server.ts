@@ -80,7 +80,13 @@ function newSid(prefix: "SM"): string {
 
 function record(m: Omit<StandinSms, "sid" | "segments" | "encoding" | "createdAt"> & { sid?: string }): StandinSms {
   const count = countSmsSegments(m.body);
-  const stored: StandinSms = { ...m, sid: m.sid ?? newSid("SM"), segments: Math.max(1, count.segments), encoding: count.encoding, createdAt: clockNow().toISOString() };
+  const stored: StandinSms = {
+    ...m,
+    sid: m.sid ?? newSid("SM"),
+    segments: Math.max(1, count.segments),
+    encoding: count.encoding,
+    createdAt: clockNow().toISOString(),
+  };
   state.messages.unshift(stored);
   state.messages.length = Math.min(state.messages.length, KEEP);
   return stored;
@@ -146,10 +152,21 @@ export async function createMessage(request: Request, accountSidInPath: string):
   if (!to) return twilioError(400, TWILIO_ERRORS.toRequired, "A 'To' phone number is required.");
   if (!E164.test(to)) return twilioError(400, TWILIO_ERRORS.invalidTo, `The 'To' number ${to} is not a valid phone number.`);
   if (!from && !messagingServiceSid) return twilioError(400, TWILIO_ERRORS.fromRequired, "A 'From' phone number is required.");
-  if (from && !E164.test(from) && !ALPHANUMERIC_SENDER.test(from)) return twilioError(400, TWILIO_ERRORS.invalidFrom, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`);
+  if (from && !E164.test(from) && !ALPHANUMERIC_SENDER.test(from))
+    return twilioError(
+      400,
+      TWILIO_ERRORS.invalidFrom,
+      `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`,
+    );
   if (!body.trim()) return twilioError(400, TWILIO_ERRORS.bodyRequired, "Message body is required.");
-  if (body.length > TWILIO_MAX_BODY_CHARS) return twilioError(400, TWILIO_ERRORS.bodyTooLong, `The concatenated message body exceeds the ${TWILIO_MAX_BODY_CHARS} character limit.`);
-  if (state.optedOut.has(`${from ?? messagingServiceSid}|${to}`)) return twilioError(400, TWILIO_ERRORS.optedOut, "Attempt to send to unsubscribed recipient");
+  if (body.length > TWILIO_MAX_BODY_CHARS)
+    return twilioError(
+      400,
+      TWILIO_ERRORS.bodyTooLong,
+      `The concatenated message body exceeds the ${TWILIO_MAX_BODY_CHARS} character limit.`,
+    );
+  if (state.optedOut.has(`${from ?? messagingServiceSid}|${to}`))
+    return twilioError(400, TWILIO_ERRORS.optedOut, "Attempt to send to unsubscribed recipient");
 
   const m = record({
     direction: "outbound-api",
@@ -199,7 +216,11 @@ function xmlUnescape(s: string): string {
  * <Message> it answers goes back to the recipient. (Twilio's default opt-out
  * handling would send its own confirmation instead; the demo shows the app's.)
  */
-export async function replyAsRecipient(sid: string, body: string, appOrigin: string): Promise<{ inbound: StandinSms; replies: StandinSms[] }> {
+export async function replyAsRecipient(
+  sid: string,
+  body: string,
+  appOrigin: string,
+): Promise<{ inbound: StandinSms; replies: StandinSms[] }> {
   const original = state.messages.find((m) => m.sid === sid);
   if (!original || original.direction === "inbound" || !original.from) throw new Error(`No outgoing SMS ${sid} from a number to reply to`);
   const config = readSmsConfig();

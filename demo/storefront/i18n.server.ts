@@ -49,8 +49,7 @@ const en = {
   addToCart: "Add to cart",
   buyNow: "Buy it now",
   inStock: "In stock, ready to ship",
-  descCoffee:
-    "Whole beans roasted to bring out sweetness and clarity. Rest for a few days after roasting, then grind just before brewing.",
+  descCoffee: "Whole beans roasted to bring out sweetness and clarity. Rest for a few days after roasting, then grind just before brewing.",
   descEquipment: "Well-made brewing equipment we use every day in our own café. Built to last, easy to clean.",
   descMerch: "Made for your daily cup, at home or on the way. Dishwasher safe.",
   descGift: "Let them choose. Delivered by email instantly, valid for 12 months on everything in the shop.",
@@ -170,8 +169,7 @@ const pl: StorefrontStrings = {
   addToCart: "Dodaj do koszyka",
   buyNow: "Kup teraz",
   inStock: "Dostępny, gotowy do wysyłki",
-  descCoffee:
-    "Kawa ziarnista palona tak, by wydobyć słodycz i klarowność. Odczekaj kilka dni po paleniu i miel tuż przed parzeniem.",
+  descCoffee: "Kawa ziarnista palona tak, by wydobyć słodycz i klarowność. Odczekaj kilka dni po paleniu i miel tuż przed parzeniem.",
   descEquipment: "Solidny sprzęt do parzenia, którego sami używamy na co dzień w naszej kawiarni. Trwały i łatwy w czyszczeniu.",
   descMerch: "Do codziennej kawy w domu i w drodze. Można myć w zmywarce.",
   descGift: "Niech sami wybiorą. Wysyłana e-mailem od razu, ważna 12 miesięcy na cały asortyment.",

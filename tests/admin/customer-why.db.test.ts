@@ -24,11 +24,22 @@ beforeAll(async () => {
   await installCatalogue(shop.id);
   await setFlowStatus(shop.id, "abandoned_checkout", "on", "test");
   const subscribed = { emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"), locale: "pl" };
-  await prisma().customer.create({ data: { shopId: shop.id, email: "carla@example.com", firstName: "Carla", phone: "+48601555444", ...subscribed } });
-  await prisma().customer.create({ data: { shopId: shop.id, email: "dan@example.com", firstName: "Dan", emailConsentState: "not_subscribed" } });
+  await prisma().customer.create({
+    data: { shopId: shop.id, email: "carla@example.com", firstName: "Carla", phone: "+48601555444", ...subscribed },
+  });
+  await prisma().customer.create({
+    data: { shopId: shop.id, email: "dan@example.com", firstName: "Dan", emailConsentState: "not_subscribed" },
+  });
   await prisma().customer.create({ data: { shopId: other.id, email: "carla@example.com", firstName: "Carla elsewhere", ...subscribed } });
-  for (const [token, email] of [["chk-carla", "carla@example.com"], ["chk-dan", "dan@example.com"]] as const) {
-    await deliver(SHOP, "checkouts/create", checkoutPayload({ token, email, total_price: "320.00", created_at: "2026-11-24T09:00:00Z", updated_at: "2026-11-24T09:00:00Z" }));
+  for (const [token, email] of [
+    ["chk-carla", "carla@example.com"],
+    ["chk-dan", "dan@example.com"],
+  ] as const) {
+    await deliver(
+      SHOP,
+      "checkouts/create",
+      checkoutPayload({ token, email, total_price: "320.00", created_at: "2026-11-24T09:00:00Z", updated_at: "2026-11-24T09:00:00Z" }),
+    );
   }
   await settleJourneys();
   advanceClock(3_600_000);
@@ -40,7 +51,9 @@ describe("customer why", () => {
     expect((await findCustomers(shop, "  Carla@Example.com ")).map((c) => c.firstName)).toEqual(["Carla"]);
     expect((await findCustomers(shop, "+48 601 555 444")).map((c) => c.firstName)).toEqual(["Carla"]);
     await prisma().shop.update({ where: { id: shop.id }, data: { postalAddress: { countryCodeV2: "PL" } } });
-    expect((await findCustomers({ ...shop, postalAddress: { countryCodeV2: "PL" } }, "601 555 444")).map((c) => c.firstName)).toEqual(["Carla"]);
+    expect((await findCustomers({ ...shop, postalAddress: { countryCodeV2: "PL" } }, "601 555 444")).map((c) => c.firstName)).toEqual([
+      "Carla",
+    ]);
     expect(await findCustomers(shop, "nobody@example.com")).toEqual([]);
     expect(await findCustomers(shop, "")).toEqual([]);
     expect((await findCustomers(other, "carla@example.com")).map((c) => c.firstName)).toEqual(["Carla elsewhere"]);
@@ -63,11 +76,17 @@ describe("customer why", () => {
     expect(new Set(pl.decisions.map((d) => d.flow))).toEqual(new Set(["Porzucony checkout"]));
     expect(new Set((await recentDecisions(shop, "pl")).map((d) => d.flow))).toEqual(new Set(["Porzucony checkout"]));
     // A flow that is not from the catalogue keeps the name the merchant gave it.
-    await prisma().flow.updateMany({ where: { shopId: shop.id, key: "abandoned_checkout" }, data: { key: "custom-1", name: "Moja seria" } });
+    await prisma().flow.updateMany({
+      where: { shopId: shop.id, key: "abandoned_checkout" },
+      data: { key: "custom-1", name: "Moja seria" },
+    });
     try {
       expect((await customerWhy(shop, carla.id, "en"))!.enrollments.map((e) => e.flow)).toEqual(["Moja seria"]);
     } finally {
-      await prisma().flow.updateMany({ where: { shopId: shop.id, key: "custom-1" }, data: { key: "abandoned_checkout", name: "Abandoned checkout" } });
+      await prisma().flow.updateMany({
+        where: { shopId: shop.id, key: "custom-1" },
+        data: { key: "abandoned_checkout", name: "Abandoned checkout" },
+      });
     }
   });
 
@@ -97,7 +116,13 @@ describe("customer why", () => {
     // Two decisions share each timestamp: the cursor must not skip or repeat one of a pair.
     const base = Date.parse("2026-10-01T00:00:00Z");
     await prisma().decision.createMany({
-      data: Array.from({ length: 2 * TIMELINE_PAGE + 11 }, (_, i) => ({ shopId: shop.id, customerId: erin.id, outcome: "skip", reason: "quiet_hours", at: new Date(base + Math.floor(i / 2) * 60_000) })),
+      data: Array.from({ length: 2 * TIMELINE_PAGE + 11 }, (_, i) => ({
+        shopId: shop.id,
+        customerId: erin.id,
+        outcome: "skip",
+        reason: "quiet_hours",
+        at: new Date(base + Math.floor(i / 2) * 60_000),
+      })),
     });
     const seen: string[] = [];
     const pages: number[] = [];
@@ -113,7 +138,10 @@ describe("customer why", () => {
       first = false;
     } while (before);
     expect(pages).toEqual([TIMELINE_PAGE, TIMELINE_PAGE, 11]);
-    const all = await prisma().decision.findMany({ where: { shopId: shop.id, customerId: erin.id }, orderBy: [{ at: "desc" }, { id: "desc" }] });
+    const all = await prisma().decision.findMany({
+      where: { shopId: shop.id, customerId: erin.id },
+      orderBy: [{ at: "desc" }, { id: "desc" }],
+    });
     expect(seen).toEqual(all.map((d) => d.id.toString()));
     // A cursor that is not this customer's (or not a decision id at all) gives the first page.
     const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
@@ -127,12 +155,46 @@ describe("customer why", () => {
 
   it("has an English and a Polish sentence for every reason the flows and the dispatcher record", () => {
     const reasons = [
-      "trigger", "allowed", "holdout", "no_consent", "no_address", "suppressed", "suppressed_address", "frequency_cap", "lost_priority",
-      "quiet_hours", "deferral_expired", "goal_reached", "end_of_flow", "exit_condition", "exit_step", "loop_guard", "invalid_step",
-      "flow_switched_off", "app_uninstalled", "sunset", "trigger_mismatch", "entry_condition", "already_enrolled", "reentry_never",
-      "reentry_window", "not_in_rollout", "render_failed", "discount_unavailable", "hard_bounce", "send_failed", "outcome_unknown",
-      "sms_cost_unconfirmed", "sms_channel_unavailable", "paused", "topic_opt_out", "unknown_customer", "address_changed",
-      "shop_not_installed", "redacted", "customer_gone",
+      "trigger",
+      "allowed",
+      "holdout",
+      "no_consent",
+      "no_address",
+      "suppressed",
+      "suppressed_address",
+      "frequency_cap",
+      "lost_priority",
+      "quiet_hours",
+      "deferral_expired",
+      "goal_reached",
+      "end_of_flow",
+      "exit_condition",
+      "exit_step",
+      "loop_guard",
+      "invalid_step",
+      "flow_switched_off",
+      "app_uninstalled",
+      "sunset",
+      "trigger_mismatch",
+      "entry_condition",
+      "already_enrolled",
+      "reentry_never",
+      "reentry_window",
+      "not_in_rollout",
+      "render_failed",
+      "discount_unavailable",
+      "hard_bounce",
+      "send_failed",
+      "outcome_unknown",
+      "sms_cost_unconfirmed",
+      "sms_channel_unavailable",
+      "paused",
+      "topic_opt_out",
+      "unknown_customer",
+      "address_changed",
+      "shop_not_installed",
+      "redacted",
+      "customer_gone",
     ];
     // The Polish dictionary is typed to have every English key.
     expect(reasons.filter((r) => !isMessageKey(`why.reason.${r}`))).toEqual([]);

@@ -35,7 +35,11 @@ describe("catalogue backfill on install", () => {
     await prisma().session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "s", accessToken: "shpat_x" } });
     await prisma().shop.update({ where: { id: shopId }, data: { catalogSyncLeaseUntil: null } });
     // A product webhook newer than the backfill's copy must win.
-    await deliver(SHOP, "products/update", productPayload({ id: DEMO_PRODUCTS[0]!.id, title: "Newer title from webhook", updated_at: "2026-11-20T10:00:00Z" }));
+    await deliver(
+      SHOP,
+      "products/update",
+      productPayload({ id: DEMO_PRODUCTS[0]!.id, title: "Newer title from webhook", updated_at: "2026-11-20T10:00:00Z" }),
+    );
     await drainWebhooks();
     const result = await backfillNextCatalog("w1");
     expect(result).toEqual({ shop: SHOP, products: DEMO_PRODUCTS.length });

@@ -117,7 +117,10 @@ describe("POST /api/pixel/events", () => {
     const receivedAt = new Date();
     await expect(prisma().pixelInbox.create({ data: { shopId, receivedAt } })).rejects.toThrow(/PixelInbox_one_body/);
     await expect(
-      getDb().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body, "bodyZstd") VALUES ($1, now(), '[]', $2)`, [shopId, zlib.zstdCompressSync(Buffer.from("[]"))]),
+      getDb().query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", body, "bodyZstd") VALUES ($1, now(), '[]', $2)`, [
+        shopId,
+        zlib.zstdCompressSync(Buffer.from("[]")),
+      ]),
     ).rejects.toThrow(/PixelInbox_one_body/);
   });
 
@@ -130,7 +133,11 @@ describe("POST /api/pixel/events", () => {
     bytes[i] = 0xc5; // the lead byte of "ś" without its continuation byte
     bytes[i + 1] = 0x20;
     const res = await action({
-      request: new Request("http://localhost/api/pixel/events", { method: "POST", body: bytes, headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" } }),
+      request: new Request("http://localhost/api/pixel/events", {
+        method: "POST",
+        body: bytes,
+        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" },
+      }),
       params: {},
       context: {},
     });
@@ -196,10 +203,20 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
     ["events is a string", (post) => post({ shop: SHOP_DOMAIN, v: 1, events: "page_viewed" }), 400, /events/],
     ["event id is a number", (post) => post(batch([{ ...good, id: 42 as unknown as string }])), 400, /events\.0\.id/],
     ["timestamp is not a date", (post) => post(batch([{ ...good, id: "ts-bad", timestamp: "yesterday" }])), 400, /timestamp/],
-    ["event id longer than 128 characters", (post) => post(batch([{ ...good, id: "x".repeat(129) }])), 400, /events\.0\.id: must be 1 to 128/],
+    [
+      "event id longer than 128 characters",
+      (post) => post(batch([{ ...good, id: "x".repeat(129) }])),
+      400,
+      /events\.0\.id: must be 1 to 128/,
+    ],
     ["empty clientId", (post) => post(batch([{ ...good, id: "empty-client", clientId: "" }])), 400, /events\.0\.clientId/],
     ["negative seq", (post) => post(batch([{ ...good, id: "neg-seq", seq: -1 }])), 400, /events\.0\.seq/],
-    ["page title over 1,024 characters", (post) => post(batch([{ ...good, id: "long-title", context: { ...good.context, title: "t".repeat(1025) } }])), 400, /events\.0\.context\.title/],
+    [
+      "page title over 1,024 characters",
+      (post) => post(batch([{ ...good, id: "long-title", context: { ...good.context, title: "t".repeat(1025) } }])),
+      400,
+      /events\.0\.context\.title/,
+    ],
     ["missing clientId", (post) => post(batch([{ ...good, id: "no-client", clientId: undefined as unknown as string }])), 400, /clientId/],
     ["missing shop", (post) => post({ v: 1, events: [good] }), 400, /shop/],
     ["shop is not a myshopify domain", (post) => post(batch([good], "evil.example.com")), 400, /myshopify/],
@@ -208,13 +225,29 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
     ["empty events", (post) => post(batch([])), 400, /events/],
     ["1 MB body", (post) => post(batch([{ ...good, id: "huge", data: { pad: "x".repeat(1024 * 1024) } }])), 413, /larger than/],
     ["1,000 events", (post) => post(batch(many(1000).map((e) => ({ ...e, data: null })))), 413, /.+/],
-    ["101 small events", (post) => post(batch(many(101).map((e) => ({ ...e, context: { url: "", referrer: "", title: "", language: "" }, data: null })))), 413, /Too many events: 101/],
+    [
+      "101 small events",
+      (post) => post(batch(many(101).map((e) => ({ ...e, context: { url: "", referrer: "", title: "", language: "" }, data: null })))),
+      413,
+      /Too many events: 101/,
+    ],
     ["unknown shop", (post) => post(batch([{ ...good, id: "unknown-shop" }], "nobody.myshopify.com")), 404, /Unknown shop/],
     ["uninstalled shop", (post) => post(batch([{ ...good, id: "gone-shop" }], "gone.myshopify.com")), 403, /not installed/],
-    ["a foreign website's origin", (post) => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }), 403, /Origin/],
+    [
+      "a foreign website's origin",
+      (post) => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }),
+      403,
+      /Origin/,
+    ],
     [
       "one good event beside one bad one (nothing half-written)",
-      (post) => post(batch([{ ...good, id: "half-good" }, { ...good, id: "half-bad", timestamp: "nope" }])),
+      (post) =>
+        post(
+          batch([
+            { ...good, id: "half-good" },
+            { ...good, id: "half-bad", timestamp: "nope" },
+          ]),
+        ),
       400,
       /timestamp/,
     ],
@@ -243,7 +276,11 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const overHttp: Post = (body, headers = {}) =>
-      fetch(url, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers } });
+      fetch(url, {
+        method: "POST",
+        body: typeof body === "string" ? body : JSON.stringify(body),
+        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers },
+      });
 
     it.each(cases)("%s", async (_name, send, status, reason) => {
       const before = await counts();
@@ -266,7 +303,11 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
   });
 
   it("other methods are not allowed", async () => {
-    const res = await action({ request: new Request("http://localhost/api/pixel/events", { method: "PUT", body: "{}" }), params: {}, context: {} });
+    const res = await action({
+      request: new Request("http://localhost/api/pixel/events", { method: "PUT", body: "{}" }),
+      params: {},
+      context: {},
+    });
     expect(res.status).toBe(405);
   });
 });

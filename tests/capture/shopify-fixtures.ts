@@ -57,7 +57,15 @@ export function orderPayload(over: Record<string, unknown> = {}) {
     billing_address: { country_code: "PL" },
     customer: customerPayload({ email_marketing_consent: undefined, sms_marketing_consent: undefined }),
     line_items: [
-      { id: 1, product_id: 8000000001, variant_id: 45000000001, title: "Ethiopia Yirgacheffe 250 g", quantity: 2, price: "54.00", sku: "ETH" },
+      {
+        id: 1,
+        product_id: 8000000001,
+        variant_id: 45000000001,
+        title: "Ethiopia Yirgacheffe 250 g",
+        quantity: 2,
+        price: "54.00",
+        sku: "ETH",
+      },
       { id: 2, product_id: 8000000010, variant_id: 45000000010, title: "Ceramic Mug", quantity: 3, price: "45.00", sku: "MUG" },
     ],
     ...over,

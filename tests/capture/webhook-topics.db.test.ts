@@ -38,7 +38,10 @@ describe("customers", () => {
     expect(c.emailConsentUpdatedAt?.toISOString()).toBe("2026-11-01T09:00:00.000Z");
     const history = await prisma().consentRecord.findMany({ where: { customerId: c.id } });
     expect(history.map((h) => [h.channel, h.state])).toEqual(expect.arrayContaining([["email", "subscribed"]]));
-    expect(await prisma().webhookDelivery.findFirst({ where: { topic: "customers/create" } })).toMatchObject({ status: "processed", payload: null });
+    expect(await prisma().webhookDelivery.findFirst({ where: { topic: "customers/create" } })).toMatchObject({
+      status: "processed",
+      payload: null,
+    });
   });
 
   it("customers_email_marketing_consent/update withdraws email consent; an older update arriving later does not undo it", async () => {
@@ -63,7 +66,12 @@ describe("customers", () => {
     await send("customers_marketing_consent/update", {
       id: 7064055069303,
       phone: "+48601234567",
-      sms_marketing_consent: { state: "subscribed", opt_in_level: "single_opt_in", consent_updated_at: "2026-11-16T08:00:00Z", consent_collected_from: "SHOPIFY" },
+      sms_marketing_consent: {
+        state: "subscribed",
+        opt_in_level: "single_opt_in",
+        consent_updated_at: "2026-11-16T08:00:00Z",
+        consent_collected_from: "SHOPIFY",
+      },
     });
     const c = await prisma().customer.findFirstOrThrow({ where: { shopId, phone: "+48601234567" } });
     expect(c).toMatchObject({ smsConsentState: "subscribed", smsOptInLevel: "single_opt_in", smsConsentSource: "shopify:shopify" });
@@ -79,8 +87,17 @@ describe("customers", () => {
 describe("orders", () => {
   it("orders/create stores the order, its lines, the customer's aggregates and an order_placed event", async () => {
     await send("orders/create", orderPayload());
-    const o = await prisma().order.findFirstOrThrow({ where: { shopId, shopifyOrderId: 5820982911946n }, include: { lines: true, customer: true } });
-    expect(o).toMatchObject({ name: "#1001", currency: "PLN", discountCodes: ["WELCOME10"], checkoutToken: "chk-abc-123", financialStatus: "paid" });
+    const o = await prisma().order.findFirstOrThrow({
+      where: { shopId, shopifyOrderId: 5820982911946n },
+      include: { lines: true, customer: true },
+    });
+    expect(o).toMatchObject({
+      name: "#1001",
+      currency: "PLN",
+      discountCodes: ["WELCOME10"],
+      checkoutToken: "chk-abc-123",
+      financialStatus: "paid",
+    });
     expect(o.totalPrice.toString()).toBe("254");
     expect(o.lines.map((l) => [l.title, l.quantity, l.price.toString()])).toEqual([
       ["Ethiopia Yirgacheffe 250 g", 2, "54"],
@@ -146,7 +163,12 @@ describe("products", () => {
     await send("products/create", productPayload());
     await send("products/update", productPayload({ title: "Old title", updated_at: "2026-11-01T10:00:00Z" }));
     const p = await prisma().product.findFirstOrThrow({ where: { shopId, shopifyProductId: 632910392n } });
-    expect(p).toMatchObject({ title: "Hand Grinder Steel", handle: "hand-grinder-steel", tags: ["grinder", "steel"], imageUrl: "https://cdn.shopify.com/s/files/grinder.jpg" });
+    expect(p).toMatchObject({
+      title: "Hand Grinder Steel",
+      handle: "hand-grinder-steel",
+      tags: ["grinder", "steel"],
+      imageUrl: "https://cdn.shopify.com/s/files/grinder.jpg",
+    });
     expect([p.priceMin?.toString(), p.priceMax?.toString()]).toEqual(["289", "349"]);
   });
 
@@ -160,7 +182,13 @@ describe("products", () => {
 describe("fulfillments", () => {
   it("a fulfillment that overtakes its order waits for it, then records fulfillment_created for the customer", async () => {
     const orderId = 777001;
-    const res = await deliver(SHOP, "fulfillments/create", { id: 255858046, order_id: orderId, status: "success", created_at: "2026-11-21T10:00:00Z", tracking_number: "PL123" });
+    const res = await deliver(SHOP, "fulfillments/create", {
+      id: 255858046,
+      order_id: orderId,
+      status: "success",
+      created_at: "2026-11-21T10:00:00Z",
+      tracking_number: "PL123",
+    });
     expect(res.status).toBe(200);
     await drainWebhooks();
     const waiting = await prisma().webhookDelivery.findFirstOrThrow({ where: { topic: "fulfillments/create" } });
@@ -194,7 +222,13 @@ describe("the remaining topics", () => {
     await send("checkouts/update", checkoutPayload({ token: "chk-upd", total_price: "150.00", updated_at: "2026-11-20T12:30:00+01:00" }));
     const ch = await prisma().checkout.findFirstOrThrow({ where: { shopId, token: "chk-upd" } });
     expect(ch.totalPrice?.toString()).toBe("150");
-    await send("carts/create", { id: "cart-new", token: "cart-new", line_items: [], created_at: "2026-11-20T09:00:00Z", updated_at: "2026-11-20T09:00:00Z" });
+    await send("carts/create", {
+      id: "cart-new",
+      token: "cart-new",
+      line_items: [],
+      created_at: "2026-11-20T09:00:00Z",
+      updated_at: "2026-11-20T09:00:00Z",
+    });
     expect(await prisma().cart.count({ where: { shopId, token: "cart-new" } })).toBe(1);
   });
 
@@ -208,14 +242,29 @@ describe("the remaining topics", () => {
 
   it("customers/delete erases the deleted customer's personal data", async () => {
     await send("customers/create", customerPayload({ id: 5550001, email: "gone@example.com", phone: null }));
-    await send("customers/delete", { id: 5550001, phone: null, addresses: [], tax_exemptions: [], email_marketing_consent: null, sms_marketing_consent: null });
-    const c = await prisma().customer.findFirstOrThrow({ where: { shopId, redactedAt: { not: null }, email: null, emailConsentState: "redacted" }, orderBy: { updatedAt: "desc" } });
+    await send("customers/delete", {
+      id: 5550001,
+      phone: null,
+      addresses: [],
+      tax_exemptions: [],
+      email_marketing_consent: null,
+      sms_marketing_consent: null,
+    });
+    const c = await prisma().customer.findFirstOrThrow({
+      where: { shopId, redactedAt: { not: null }, email: null, emailConsentState: "redacted" },
+      orderBy: { updatedAt: "desc" },
+    });
     expect(c.firstName).toBeNull();
     expect(await prisma().customer.count({ where: { shopId, email: "gone@example.com" } })).toBe(0);
   });
 
   it("app/scopes_update stores the granted scopes", async () => {
-    await send("app/scopes_update", { id: 1, previous: ["read_orders"], current: ["read_orders", "write_discounts"], updated_at: "2026-11-22T10:00:00Z" });
+    await send("app/scopes_update", {
+      id: 1,
+      previous: ["read_orders"],
+      current: ["read_orders", "write_discounts"],
+      updated_at: "2026-11-22T10:00:00Z",
+    });
     const s = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
     expect(s.scopes).toBe("read_orders,write_discounts");
   });
@@ -239,7 +288,10 @@ describe("app and privacy", () => {
 
   it("the data request's export holds the customer's profile, consent history and orders, and nobody else's", async () => {
     // Another customer in this shop and the same person in another shop stay out of it.
-    await send("customers/create", customerPayload({ id: 7064055069999, email: "ewa@example.com", phone: "+48 601 999 888", first_name: "Ewa" }));
+    await send(
+      "customers/create",
+      customerPayload({ id: 7064055069999, email: "ewa@example.com", phone: "+48 601 999 888", first_name: "Ewa" }),
+    );
     const other = await prisma().shop.create({ data: { domain: "topics-other.myshopify.com", name: "Other" } });
     await prisma().customer.create({ data: { shopId: other.id, email: "bob.norman@example.com", firstName: "Bob elsewhere" } });
     const shop = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
@@ -294,7 +346,11 @@ describe("app and privacy", () => {
   it("shop/redact deletes everything of the shop", async () => {
     await send("shop/redact", { shop_id: 954889, shop_domain: SHOP });
     expect(await prisma().shop.count({ where: { domain: SHOP } })).toBe(0);
-    for (const count of [prisma().customer.count({ where: { shopId } }), prisma().order.count({ where: { shopId } }), prisma().event.count({ where: { shopId } })]) {
+    for (const count of [
+      prisma().customer.count({ where: { shopId } }),
+      prisma().order.count({ where: { shopId } }),
+      prisma().event.count({ where: { shopId } }),
+    ]) {
       expect(await count).toBe(0);
     }
     expect(await prisma().webhookDelivery.count({ where: { shopDomain: SHOP, topic: { not: "shop/redact" } } })).toBe(0);

@@ -31,7 +31,10 @@ describe.skipIf(!hasChromium)("storefront signup to welcome email", () => {
       await dialog.getByLabel("Email", { exact: true }).fill("loop.shopper@example.com");
       await dialog.getByLabel(/marketing emails/).check();
       await dialog.getByRole("button", { name: "Subscribe" }).click();
-      await dialog.getByText(/thank|check your inbox/i).first().waitFor({ timeout: 15_000 });
+      await dialog
+        .getByText(/thank|check your inbox/i)
+        .first()
+        .waitFor({ timeout: 15_000 });
 
       let body = "";
       for (let i = 0; i < 60 && !body.includes("loop.shopper@example.com"); i++) {

@@ -37,13 +37,19 @@ describe("npm run demo", () => {
   });
 
   it("texts the abandoned checkout reminder through the Twilio stand-in", { timeout: 120_000 }, async () => {
-    const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
+    const customer = demoCustomers().find(
+      (c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl",
+    )!;
     // 10:00 in Warsaw, so the SMS, 4 hours after the checkout, is inside the 08:00-21:00 window.
     const start = await advance(msUntilWarsaw10(await demoNow()));
     const body = JSON.stringify(
       checkoutPayload({
-        id: 9818200799001, token: "chk-demo-e2e-sms", email: customer.email, phone: customer.phone,
-        created_at: start.toISOString(), updated_at: start.toISOString(),
+        id: 9818200799001,
+        token: "chk-demo-e2e-sms",
+        email: customer.email,
+        phone: customer.phone,
+        created_at: start.toISOString(),
+        updated_at: start.toISOString(),
         abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-e2e-sms/recover?key=k`,
       }),
     );
@@ -189,59 +195,81 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
       await page.screenshot({ path: screenshotPath("admin-preview-pl.png"), fullPage: true });
     });
   });
-  it("explains on the customers page why the abandoned-checkout customer got their reminders, in English and Polish", { timeout: 120_000 }, async () => {
-    // The customer of the SMS test above: entered the flow, then got an email and a text.
-    const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
-    await withPage(async (page) => {
-      await page.goto(`${app.url}/app/customers`, { waitUntil: "networkidle" });
-      expect(await page.textContent("body")).toContain("Latest decisions in your shop");
-      await page.screenshot({ path: screenshotPath("admin-customers-en.png"), fullPage: true });
+  it(
+    "explains on the customers page why the abandoned-checkout customer got their reminders, in English and Polish",
+    { timeout: 120_000 },
+    async () => {
+      // The customer of the SMS test above: entered the flow, then got an email and a text.
+      const customer = demoCustomers().find(
+        (c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl",
+      )!;
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/customers`, { waitUntil: "networkidle" });
+        expect(await page.textContent("body")).toContain("Latest decisions in your shop");
+        await page.screenshot({ path: screenshotPath("admin-customers-en.png"), fullPage: true });
 
-      await page.getByLabel("Email, phone or Shopify customer id").fill(customer.email.toUpperCase());
-      await page.getByRole("button", { name: "Find" }).click();
-      // A client-side navigation: wait for the customer's timeline itself.
-      await page.getByRole("heading", { name: "Decisions, newest first" }).waitFor();
-      const body = await page.textContent("body");
-      expect(body).toContain(customer.email);
-      expect(body).toContain("Consent, frequency caps, quiet hours and flow priorities all allowed it.");
-      expect(body).toContain("The flow's trigger happened.");
-      await page.screenshot({ path: screenshotPath("admin-customer-why-en.png"), fullPage: true });
+        await page.getByLabel("Email, phone or Shopify customer id").fill(customer.email.toUpperCase());
+        await page.getByRole("button", { name: "Find" }).click();
+        // A client-side navigation: wait for the customer's timeline itself.
+        await page.getByRole("heading", { name: "Decisions, newest first" }).waitFor();
+        const body = await page.textContent("body");
+        expect(body).toContain(customer.email);
+        expect(body).toContain("Consent, frequency caps, quiet hours and flow priorities all allowed it.");
+        expect(body).toContain("The flow's trigger happened.");
+        await page.screenshot({ path: screenshotPath("admin-customer-why-en.png"), fullPage: true });
 
-      await page.goto(`${page.url()}&lang=pl`, { waitUntil: "networkidle" });
-      expect(await page.textContent("body")).toContain("Zgoda, limity częstotliwości, godziny ciszy i priorytety przepływów na to pozwoliły.");
-      await page.screenshot({ path: screenshotPath("admin-customer-why-pl.png"), fullPage: true });
-    });
-  });
+        await page.goto(`${page.url()}&lang=pl`, { waitUntil: "networkidle" });
+        expect(await page.textContent("body")).toContain(
+          "Zgoda, limity częstotliwości, godziny ciszy i priorytety przepływów na to pozwoliły.",
+        );
+        await page.screenshot({ path: screenshotPath("admin-customer-why-pl.png"), fullPage: true });
+      });
+    },
+  );
 
-  it("answers a customer's data request from the privacy page: the JSON download, in English and Polish", { timeout: 120_000 }, async () => {
-    const customers = demoCustomers();
-    const buyer = customers.find((c) => demoOrders(customers).some((o) => o.customerId === c.id))!;
-    const body = JSON.stringify({
-      shop_id: 1,
-      shop_domain: DEMO_SHOP.domain,
-      orders_requested: [],
-      customer: { id: buyer.id, email: buyer.email, phone: buyer.phone },
-      data_request: { id: 4242 },
-    });
-    expect((await postWebhook("customers/data_request", body)).status).toBe(200);
-    await waitFor(async () => (await (await fetch(`${app.url}/app/privacy`)).text()).includes("Shopify request 4242"), "the data request on the privacy page");
+  it(
+    "answers a customer's data request from the privacy page: the JSON download, in English and Polish",
+    { timeout: 120_000 },
+    async () => {
+      const customers = demoCustomers();
+      const buyer = customers.find((c) => demoOrders(customers).some((o) => o.customerId === c.id))!;
+      const body = JSON.stringify({
+        shop_id: 1,
+        shop_domain: DEMO_SHOP.domain,
+        orders_requested: [],
+        customer: { id: buyer.id, email: buyer.email, phone: buyer.phone },
+        data_request: { id: 4242 },
+      });
+      expect((await postWebhook("customers/data_request", body)).status).toBe(200);
+      await waitFor(
+        async () => (await (await fetch(`${app.url}/app/privacy`)).text()).includes("Shopify request 4242"),
+        "the data request on the privacy page",
+      );
 
-    await withPage(async (page) => {
-      await page.goto(`${app.url}/app/privacy`, { waitUntil: "networkidle" });
-      expect(await page.textContent("body")).toContain("Profiles found: 1");
-      await page.screenshot({ path: screenshotPath("admin-privacy-en.png"), fullPage: true });
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download data (JSON)" }).first().click()]);
-      expect(download.suggestedFilename()).toBe("customer-data-4242.json");
-      const data = JSON.parse(fs.readFileSync(await download.path(), "utf8")) as { profiles: { email: string }[]; orders: unknown[]; consentHistory: unknown[] };
-      expect(data.profiles.map((p) => p.email)).toEqual([buyer.email]);
-      expect(data.orders.length).toBeGreaterThan(0);
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/privacy`, { waitUntil: "networkidle" });
+        expect(await page.textContent("body")).toContain("Profiles found: 1");
+        await page.screenshot({ path: screenshotPath("admin-privacy-en.png"), fullPage: true });
+        const [download] = await Promise.all([
+          page.waitForEvent("download"),
+          page.getByRole("button", { name: "Download data (JSON)" }).first().click(),
+        ]);
+        expect(download.suggestedFilename()).toBe("customer-data-4242.json");
+        const data = JSON.parse(fs.readFileSync(await download.path(), "utf8")) as {
+          profiles: { email: string }[];
+          orders: unknown[];
+          consentHistory: unknown[];
+        };
+        expect(data.profiles.map((p) => p.email)).toEqual([buyer.email]);
+        expect(data.orders.length).toBeGreaterThan(0);
 
-      await page.goto(`${app.url}/app/privacy?lang=pl`, { waitUntil: "networkidle" });
-      expect(await page.textContent("body")).toContain("Wnioski o dane osobowe");
-      expect(await page.textContent("body")).toContain("Pobierz dane (JSON)");
-      await page.screenshot({ path: screenshotPath("admin-privacy-pl.png"), fullPage: true });
-    });
-  });
+        await page.goto(`${app.url}/app/privacy?lang=pl`, { waitUntil: "networkidle" });
+        expect(await page.textContent("body")).toContain("Wnioski o dane osobowe");
+        expect(await page.textContent("body")).toContain("Pobierz dane (JSON)");
+        await page.screenshot({ path: screenshotPath("admin-privacy-pl.png"), fullPage: true });
+      });
+    },
+  );
 });
 
 /** A delivery as Shopify signs it for the demo app. */
@@ -265,7 +293,11 @@ async function demoNow(): Promise<Date> {
 }
 
 async function advance(ms: number): Promise<Date> {
-  const res = await fetch(`${app.url}/dev/clock/advance`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ms }) });
+  const res = await fetch(`${app.url}/dev/clock/advance`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ms }),
+  });
   return new Date(((await res.json()) as { now: string }).now);
 }
 

@@ -36,7 +36,10 @@ describe("production server", () => {
   ])("answers 404 to the demo-only %s %s", async (method, path) => {
     const res = await fetch(`${app.url}${path}`, {
       method,
-      headers: { "content-type": "application/json", authorization: `Basic ${Buffer.from(`${DEMO_TWILIO_ACCOUNT_SID}:${DEMO_TWILIO_AUTH_TOKEN}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Basic ${Buffer.from(`${DEMO_TWILIO_ACCOUNT_SID}:${DEMO_TWILIO_AUTH_TOKEN}`).toString("base64")}`,
+      },
       body: method === "POST" ? JSON.stringify({ ms: 3_600_000, query: "{ shop { name } }" }) : undefined,
     });
     expect(res.status).toBe(404);

@@ -43,7 +43,10 @@ describe("abandoned cart: exits and re-entry", () => {
     const sim = new Sim(def);
     sim.start(added());
     sim.event("checkout_started", { token: "tok-1" }, { at: T0 + 20 * M });
-    expect(sim.trace().slice(2)).toEqual(["2026-03-10T09:20Z decision exit/exit_condition wait_1 rule=checkout_started", "2026-03-10T09:20Z exit checkout_started"]);
+    expect(sim.trace().slice(2)).toEqual([
+      "2026-03-10T09:20Z decision exit/exit_condition wait_1 rule=checkout_started",
+      "2026-03-10T09:20Z exit checkout_started",
+    ]);
   });
 
   it("a completed checkout exits; an order is the goal", () => {
@@ -68,7 +71,10 @@ describe("abandoned cart: exits and re-entry", () => {
       reason: "reentry_window",
       decision: { details: { eligibleAt: T0 + D } },
     });
-    expect(enroll(def, added(), { history: [{ enteredAt: T0 - 8 * D, status: "completed", contextKey: "cart-0" }] })).toEqual({ enroll: true, contextKey: "cart-1" });
+    expect(enroll(def, added(), { history: [{ enteredAt: T0 - 8 * D, status: "completed", contextKey: "cart-0" }] })).toEqual({
+      enroll: true,
+      contextKey: "cart-1",
+    });
     expect(enroll(def, added(), { customer: customer({ email: { address: false, consent: "not_subscribed" } }) })).toMatchObject({
       reason: "no_consent",
       decision: { details: { causes: { email: "no_email" } } },

@@ -124,12 +124,20 @@ describe("abandoned checkout: exits", () => {
 });
 
 describe("abandoned checkout: entry and re-entry", () => {
-  const past = (daysAgo: number, token: string, status: "active" | "completed" | "exited" = "completed") => ({ enteredAt: T0 - daysAgo * D, status, contextKey: token });
+  const past = (daysAgo: number, token: string, status: "active" | "completed" | "exited" = "completed") => ({
+    enteredAt: T0 - daysAgo * D,
+    status,
+    contextKey: token,
+  });
 
   it("enrolls once per checkout token and at most once per 3 days", () => {
     expect(enroll(def, checkout(80, "tok-1"))).toEqual({ enroll: true, contextKey: "tok-1" });
     const again = enroll(def, checkout(80, "tok-1"), { history: [past(1, "tok-1")] });
-    expect(again).toMatchObject({ enroll: false, reason: "already_enrolled", decision: { outcome: "not_enrolled", reason: "already_enrolled", details: { contextKey: "tok-1" } } });
+    expect(again).toMatchObject({
+      enroll: false,
+      reason: "already_enrolled",
+      decision: { outcome: "not_enrolled", reason: "already_enrolled", details: { contextKey: "tok-1" } },
+    });
     const soon = enroll(def, checkout(80, "tok-2"), { history: [past(2, "tok-1")] });
     expect(soon).toMatchObject({ enroll: false, reason: "reentry_window", decision: { details: { eligibleAt: T0 + D, windowHours: 72 } } });
     expect(enroll(def, checkout(80, "tok-2"), { history: [past(2, "tok-1")], now: T0 + D })).toEqual({ enroll: true, contextKey: "tok-2" });
@@ -288,6 +296,9 @@ describe("abandoned checkout with the SMS reminder", () => {
   });
 
   it("enrolls a customer with SMS consent only", () => {
-    expect(enroll(withSms, checkout(), { customer: customer({ email: { consent: "not_subscribed" } }) })).toEqual({ enroll: true, contextKey: "tok-1" });
+    expect(enroll(withSms, checkout(), { customer: customer({ email: { consent: "not_subscribed" } }) })).toEqual({
+      enroll: true,
+      contextKey: "tok-1",
+    });
   });
 });

@@ -31,10 +31,19 @@ describe("frequency caps", () => {
   });
 
   it("frees a channel when enough old sends leave the binding window", () => {
-    expect(checkFrequencyCap([email(T0 - 10 * H)], "email", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({ ok: false, freeAt: T0 + 6 * H, rule: { windowHours: 16 } });
+    expect(checkFrequencyCap([email(T0 - 10 * H)], "email", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({
+      ok: false,
+      freeAt: T0 + 6 * H,
+      rule: { windowHours: 16 },
+    });
     expect(checkFrequencyCap([email(T0 - 16 * H)], "email", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({ ok: true, freeAt: T0 });
     const week = [email(T0 - 6 * D), email(T0 - 4 * D), email(T0 - 2 * D)];
-    expect(checkFrequencyCap(week, "email", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({ ok: false, freeAt: T0 + D, rule: { windowHours: 168 }, inWindow: 3 });
+    expect(checkFrequencyCap(week, "email", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({
+      ok: false,
+      freeAt: T0 + D,
+      rule: { windowHours: 168 },
+      inWindow: 3,
+    });
     expect(checkFrequencyCap(week, "sms", T0, DEFAULT_FREQUENCY_CAPS)).toMatchObject({ ok: true });
   });
 
@@ -48,7 +57,10 @@ describe("frequency caps", () => {
 
   it("reads Shop.frequencyCaps per channel, never falling back to uncapped", () => {
     expect(parseFrequencyCaps(null)).toEqual(DEFAULT_FREQUENCY_CAPS);
-    expect(parseFrequencyCaps({ sms: [{ count: 2, windowHours: 24 }] })).toEqual({ email: DEFAULT_FREQUENCY_CAPS.email, sms: [{ count: 2, windowHours: 24 }] });
+    expect(parseFrequencyCaps({ sms: [{ count: 2, windowHours: 24 }] })).toEqual({
+      email: DEFAULT_FREQUENCY_CAPS.email,
+      sms: [{ count: 2, windowHours: 24 }],
+    });
     expect(parseFrequencyCaps({ email: [] })).toEqual({ email: [], sms: DEFAULT_FREQUENCY_CAPS.sms });
     expect(parseFrequencyCaps({ email: [{ count: -1, windowHours: 16 }] })).toEqual(DEFAULT_FREQUENCY_CAPS);
     expect(parseFrequencyCaps("garbage")).toEqual(DEFAULT_FREQUENCY_CAPS);
@@ -59,14 +71,35 @@ describe("consent", () => {
   const at = T0;
   it("marketing needs an address, subscribed, no suppression, no pause, the topic not opted out", () => {
     expect(consentBlock(customer(), "email", "marketing", "newsletter", at)).toBeNull();
-    expect(consentBlock(customer({ email: { address: false } }), "email", "marketing", null, at)).toEqual({ reason: "no_address", cause: "no_email" });
-    expect(consentBlock(customer({ sms: { address: false } }), "sms", "marketing", null, at)).toEqual({ reason: "no_address", cause: "no_phone" });
-    expect(consentBlock(customer({ email: { consent: "pending" } }), "email", "marketing", null, at)).toEqual({ reason: "no_consent", cause: "pending" });
-    expect(consentBlock(customer({ sms: { consent: "not_subscribed" } }), "sms", "marketing", null, at)).toEqual({ reason: "no_consent", cause: "not_subscribed" });
-    expect(consentBlock(customer({ email: { suppressed: "complaint" } }), "email", "marketing", null, at)).toEqual({ reason: "suppressed", cause: "complaint" });
-    expect(consentBlock(customer({ marketingPausedUntil: at + D }), "email", "marketing", null, at)).toEqual({ reason: "no_consent", cause: "paused" });
+    expect(consentBlock(customer({ email: { address: false } }), "email", "marketing", null, at)).toEqual({
+      reason: "no_address",
+      cause: "no_email",
+    });
+    expect(consentBlock(customer({ sms: { address: false } }), "sms", "marketing", null, at)).toEqual({
+      reason: "no_address",
+      cause: "no_phone",
+    });
+    expect(consentBlock(customer({ email: { consent: "pending" } }), "email", "marketing", null, at)).toEqual({
+      reason: "no_consent",
+      cause: "pending",
+    });
+    expect(consentBlock(customer({ sms: { consent: "not_subscribed" } }), "sms", "marketing", null, at)).toEqual({
+      reason: "no_consent",
+      cause: "not_subscribed",
+    });
+    expect(consentBlock(customer({ email: { suppressed: "complaint" } }), "email", "marketing", null, at)).toEqual({
+      reason: "suppressed",
+      cause: "complaint",
+    });
+    expect(consentBlock(customer({ marketingPausedUntil: at + D }), "email", "marketing", null, at)).toEqual({
+      reason: "no_consent",
+      cause: "paused",
+    });
     expect(consentBlock(customer({ marketingPausedUntil: at - D }), "email", "marketing", null, at)).toBeNull();
-    expect(consentBlock(customer({ unsubscribedTopics: ["offers"] }), "email", "marketing", "offers", at)).toEqual({ reason: "no_consent", cause: "topic_unsubscribed" });
+    expect(consentBlock(customer({ unsubscribedTopics: ["offers"] }), "email", "marketing", "offers", at)).toEqual({
+      reason: "no_consent",
+      cause: "topic_unsubscribed",
+    });
     expect(consentBlock(customer({ unsubscribedTopics: ["offers"] }), "email", "marketing", "newsletter", at)).toBeNull();
   });
 
@@ -74,8 +107,14 @@ describe("consent", () => {
     const c = customer({ email: { consent: "unsubscribed", suppressed: "sunset" } });
     expect(consentBlock(c, "email", "transactional", null, at)).toBeNull();
     expect(consentBlock(c, "email", "marketing", null, at)).toEqual({ reason: "no_consent", cause: "unsubscribed" });
-    expect(consentBlock(customer({ email: { suppressed: "hard_bounce" } }), "email", "transactional", null, at)).toEqual({ reason: "suppressed", cause: "hard_bounce" });
-    expect(consentBlock(customer({ email: { consent: "redacted" } }), "email", "transactional", null, at)).toEqual({ reason: "no_address", cause: "redacted" });
+    expect(consentBlock(customer({ email: { suppressed: "hard_bounce" } }), "email", "transactional", null, at)).toEqual({
+      reason: "suppressed",
+      cause: "hard_bounce",
+    });
+    expect(consentBlock(customer({ email: { consent: "redacted" } }), "email", "transactional", null, at)).toEqual({
+      reason: "no_address",
+      cause: "redacted",
+    });
   });
 });
 
@@ -97,7 +136,9 @@ describe("priorities", () => {
 
   it("equal priorities never conflict (first come, first served by the caps)", () => {
     expect(capsAndPriority("email", 50, T0, [], [competitor("other", 50, T0 + H)], caps)).toBeNull();
-    expect(capsAndPriority("email", 50, T0, [email(T0 - H, { flowKey: "other", priority: 50 })], [], caps)).toMatchObject({ reason: "frequency_cap" });
+    expect(capsAndPriority("email", 50, T0, [email(T0 - H, { flowKey: "other", priority: 50 })], [], caps)).toMatchObject({
+      reason: "frequency_cap",
+    });
   });
 
   it("ignores planned sends on another channel, beyond the longest cap window, or of itself", () => {
@@ -106,7 +147,10 @@ describe("priorities", () => {
     expect(capsAndPriority("email", 40, T0, [], [{ ...competitor("x", 90, T0 + H), enrollmentId: "me" }], caps, "me")).toBeNull();
     expect(capsAndPriority("email", 40, T0, [], [{ ...competitor("x", 90, T0), nextSendAt: null }], caps)).toBeNull();
     // Overdue by less than the channel window: still about to go, so it still wins; a whole window overdue is stale.
-    expect(capsAndPriority("email", 40, T0, [], [competitor("x", 90, T0 - 15 * H)], caps)).toMatchObject({ reason: "lost_priority", until: T0 + 16 * H });
+    expect(capsAndPriority("email", 40, T0, [], [competitor("x", 90, T0 - 15 * H)], caps)).toMatchObject({
+      reason: "lost_priority",
+      until: T0 + 16 * H,
+    });
     expect(capsAndPriority("email", 40, T0, [], [competitor("x", 90, T0 - 16 * H)], caps)).toBeNull();
   });
 
@@ -135,13 +179,26 @@ describe("arbitration order", () => {
   });
 
   it("consent first (a customer without consent is not counted as held out), holdout last", () => {
-    expect(arbitrateSend(req, ctx({ holdout: true }, customer({ email: { consent: "unsubscribed" } })), T0)).toMatchObject({ outcome: "skip", reason: "no_consent" });
-    expect(arbitrateSend(req, ctx({ holdout: true }), T0)).toEqual({ outcome: "holdout", reason: "holdout", details: { channel: "email", purpose: "marketing" } });
-    expect(arbitrateSend(req, ctx({ holdout: true, recentSends: [email(T0 - H)] }), T0)).toMatchObject({ outcome: "defer", reason: "frequency_cap" });
+    expect(arbitrateSend(req, ctx({ holdout: true }, customer({ email: { consent: "unsubscribed" } })), T0)).toMatchObject({
+      outcome: "skip",
+      reason: "no_consent",
+    });
+    expect(arbitrateSend(req, ctx({ holdout: true }), T0)).toEqual({
+      outcome: "holdout",
+      reason: "holdout",
+      details: { channel: "email", purpose: "marketing" },
+    });
+    expect(arbitrateSend(req, ctx({ holdout: true, recentSends: [email(T0 - H)] }), T0)).toMatchObject({
+      outcome: "defer",
+      reason: "frequency_cap",
+    });
   });
 
   it("onCap skip, and maxDeferHours turning a long deferral into a logged skip", () => {
-    expect(arbitrateSend({ ...req, onCap: "skip" }, ctx({ recentSends: [email(T0 - H)] }), T0)).toMatchObject({ outcome: "skip", reason: "frequency_cap" });
+    expect(arbitrateSend({ ...req, onCap: "skip" }, ctx({ recentSends: [email(T0 - H)] }), T0)).toMatchObject({
+      outcome: "skip",
+      reason: "frequency_cap",
+    });
     expect(arbitrateSend({ ...req, maxDeferHours: 2 }, ctx({ recentSends: [email(T0 - H)] }), T0)).toMatchObject({
       outcome: "skip",
       reason: "deferral_expired",
@@ -149,7 +206,9 @@ describe("arbitration order", () => {
       details: { blockedBy: "frequency_cap", dueSince: T0, wouldSendAt: T0 + 22 * H, maxDeferHours: 2 },
     });
     // The allowance counts from when the send first became due, not from this attempt.
-    expect(arbitrateSend({ ...req, maxDeferHours: 20, dueSince: T0 - 10 * H }, ctx({ recentSends: [email(T0 - H)] }), T0)).toMatchObject({ reason: "deferral_expired" });
+    expect(arbitrateSend({ ...req, maxDeferHours: 20, dueSince: T0 - 10 * H }, ctx({ recentSends: [email(T0 - H)] }), T0)).toMatchObject({
+      reason: "deferral_expired",
+    });
   });
 });
 

@@ -28,7 +28,10 @@ describe("browse abandonment: exits and the 14-day suppression", () => {
       const sim = new Sim(def);
       sim.start(viewed);
       sim.event(name, {}, { at: T0 + H });
-      expect(sim.trace().slice(2)).toEqual([`2026-03-10T10:00Z decision exit/exit_condition wait_1 rule=${name}`, `2026-03-10T10:00Z exit ${name}`]);
+      expect(sim.trace().slice(2)).toEqual([
+        `2026-03-10T10:00Z decision exit/exit_condition wait_1 rule=${name}`,
+        `2026-03-10T10:00Z exit ${name}`,
+      ]);
     });
   }
 
@@ -89,11 +92,15 @@ describe("browse abandonment: arbitration", () => {
     sim.start(viewed);
     sim.wake();
     expect(sim.trace()[2]).toBe("2026-03-10T11:00Z decision skip/lost_priority send_1 email against=welcome");
-    expect(sim.commands("decision")[1]).toMatchObject({ details: { against: { kind: "recent", flowKey: "welcome" }, rule: { count: 1, windowHours: 16 } } });
+    expect(sim.commands("decision")[1]).toMatchObject({
+      details: { against: { kind: "recent", flowKey: "welcome" }, rule: { count: 1, windowHours: 16 } },
+    });
   });
 
   it("is deferred instead when the merchant sets onConflict to defer", () => {
-    const sim = new Sim(buildBrowseAbandonment({ onConflict: "defer" }), { otherEnrollments: [competitor("abandoned_checkout", 100, T0 + 3 * H)] });
+    const sim = new Sim(buildBrowseAbandonment({ onConflict: "defer" }), {
+      otherEnrollments: [competitor("abandoned_checkout", 100, T0 + 3 * H)],
+    });
     sim.start(viewed);
     sim.wake();
     expect(sim.trace().slice(2)).toEqual([

@@ -127,7 +127,14 @@ export class Sim {
     this.calls.push(r.commands);
     for (const cmd of r.commands) {
       this.log.push({ at: this.now, cmd });
-      if (cmd.type === "send") this.recent.push({ channel: cmd.channel, purpose: cmd.purpose, at: this.now, flowKey: this.ctx.flow.key, priority: this.ctx.flow.priority });
+      if (cmd.type === "send")
+        this.recent.push({
+          channel: cmd.channel,
+          purpose: cmd.purpose,
+          at: this.now,
+          flowKey: this.ctx.flow.key,
+          priority: this.ctx.flow.priority,
+        });
     }
     return r.commands;
   }
@@ -181,7 +188,9 @@ export class Sim {
   }
 
   decisions(): { at: string; outcome: string; reason: string; stepId: string | null }[] {
-    return this.log.flatMap(({ at, cmd }) => (cmd.type === "decision" ? [{ at: iso(at), outcome: cmd.outcome, reason: cmd.reason, stepId: cmd.stepId }] : []));
+    return this.log.flatMap(({ at, cmd }) =>
+      cmd.type === "decision" ? [{ at: iso(at), outcome: cmd.outcome, reason: cmd.reason, stepId: cmd.stepId }] : [],
+    );
   }
 
   commands(type?: Command["type"]): Command[] {
@@ -247,5 +256,8 @@ export function enroll(
   opts: { customer?: CustomerFacts; history?: PastEnrollment[]; now?: number; percent?: number } = {},
 ): EnrollDecision {
   const now = opts.now ?? T0;
-  return shouldEnroll(def, { type: "event", at: now, data: {}, ...trigger }, opts.customer ?? customer(), opts.history ?? [], now, { flowId: `flow-${def.key}`, percent: opts.percent ?? 100 });
+  return shouldEnroll(def, { type: "event", at: now, data: {}, ...trigger }, opts.customer ?? customer(), opts.history ?? [], now, {
+    flowId: `flow-${def.key}`,
+    percent: opts.percent ?? 100,
+  });
 }

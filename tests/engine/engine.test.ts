@@ -46,14 +46,22 @@ describe("wait for an event with a timeout", () => {
       "2026-03-10T09:20Z decision exit/end_of_flow vip",
       "2026-03-10T09:20Z complete end_of_flow",
     ]);
-    expect(sim.state!.history.map((h) => `${h.stepId}:${h.result}`)).toEqual(["wait_order:wait_for_event", "wait_order:event:order_placed", "big:then", "vip:send"]);
+    expect(sim.state!.history.map((h) => `${h.stepId}:${h.result}`)).toEqual([
+      "wait_order:wait_for_event",
+      "wait_order:event:order_placed",
+      "big:then",
+      "vip:send",
+    ]);
   });
 
   it("the timeout takes the other branch", () => {
     const sim = new Sim(flow);
     sim.start({ event: "thing_happened" });
     sim.runToEnd();
-    expect(sim.trace().slice(2, 4)).toEqual(["2026-03-10T10:00Z send email nudge marketing key=enr-1:nudge:1", "2026-03-10T10:00Z decision send/allowed nudge email"]);
+    expect(sim.trace().slice(2, 4)).toEqual([
+      "2026-03-10T10:00Z send email nudge marketing key=enr-1:nudge:1",
+      "2026-03-10T10:00Z decision send/allowed nudge email",
+    ]);
   });
 
   it("an early or repeated wake only re-arms the timer", () => {
@@ -73,7 +81,15 @@ describe("splits and A/B tests", () => {
         id: "tier",
         type: "split",
         branches: [
-          { when: { all: [{ field: "customer.totalSpent", op: "gte", value: 1000 }, { field: "customer.tags", op: "contains", value: "vip" }] }, next: "vip" },
+          {
+            when: {
+              all: [
+                { field: "customer.totalSpent", op: "gte", value: 1000 },
+                { field: "customer.tags", op: "contains", value: "vip" },
+              ],
+            },
+            next: "vip",
+          },
           { when: { field: "trigger.lines.length", op: "gt", value: 2 }, next: "big_cart" },
         ],
         otherwise: "plain",
@@ -94,7 +110,14 @@ describe("splits and A/B tests", () => {
 
   it("an A/B split draws once with the given randomness and keeps the assignment", () => {
     const flow = def([
-      { id: "ab", type: "ab_split", variants: [{ key: "a", weight: 1, next: "send_a" }, { key: "b", weight: 3, next: "send_b" }] },
+      {
+        id: "ab",
+        type: "ab_split",
+        variants: [
+          { key: "a", weight: 1, next: "send_a" },
+          { key: "b", weight: 3, next: "send_b" },
+        ],
+      },
       { id: "send_a", type: "send", channel: "email", templateKey: "a" },
       { id: "send_b", type: "send", channel: "email", templateKey: "b" },
     ]);
@@ -140,7 +163,10 @@ describe("splits and A/B tests", () => {
       "2026-03-11T07:00Z decision exit/end_of_flow s",
       "2026-03-11T07:00Z complete end_of_flow",
     ]);
-    expect(sim.commands("decision")[2]).toMatchObject({ templateKey: "t_long", details: { variant: "long", dueSince: Date.parse("2026-03-10T22:00:00Z") } });
+    expect(sim.commands("decision")[2]).toMatchObject({
+      templateKey: "t_long",
+      details: { variant: "long", dueSince: Date.parse("2026-03-10T22:00:00Z") },
+    });
   });
 });
 
@@ -158,9 +184,15 @@ describe("wait until a local time window", () => {
     const inside = new Sim(flow); // Tuesday 10:00 local
     inside.start({ event: "thing_happened" });
     expect(inside.commands("send")).toHaveLength(1);
-    const shopZone = new Sim(def([{ id: "w", type: "wait_window", start: "09:00", end: "11:00", timezone: "shop", next: "s" }, { id: "s", type: "exit" }]), {
-      customer: customer({ timezone: "America/New_York" }),
-    });
+    const shopZone = new Sim(
+      def([
+        { id: "w", type: "wait_window", start: "09:00", end: "11:00", timezone: "shop", next: "s" },
+        { id: "s", type: "exit" },
+      ]),
+      {
+        customer: customer({ timezone: "America/New_York" }),
+      },
+    );
     shopZone.start({ event: "thing_happened" });
     expect(shopZone.state).toMatchObject({ status: "exited" });
   });
@@ -202,7 +234,10 @@ describe("idempotency, purity and serialisation", () => {
     const sim = new Sim(flow);
     sim.start({ event: "thing_happened" });
     const done = sim.state!;
-    expect(step(flow, done, { kind: "start", trigger: { type: "event", at: T0, data: {} } }, T0, Math.random, sim.ctx)).toEqual({ state: done, commands: [] });
+    expect(step(flow, done, { kind: "start", trigger: { type: "event", at: T0, data: {} } }, T0, Math.random, sim.ctx)).toEqual({
+      state: done,
+      commands: [],
+    });
     expect(step(flow, done, { kind: "wake" }, T0 + D, Math.random, sim.ctx)).toEqual({ state: done, commands: [] });
     expect(() => step(flow, null, { kind: "wake" }, T0, Math.random, sim.ctx)).toThrow(/needs the enrollment's state/);
   });
@@ -233,7 +268,13 @@ describe("ends", () => {
       { type: "decision", outcome: "exit", reason: "flow_switched_off", stepId: "wait_1", at: T0, details: {} },
       { type: "exit", reason: "flow_switched_off" },
     ]);
-    expect(enrollmentColumns(sim.state!)).toEqual({ status: "exited", nextWakeAt: null, exitReason: "flow_switched_off", goalReachedAt: null, finishedAt: T0 });
+    expect(enrollmentColumns(sim.state!)).toEqual({
+      status: "exited",
+      nextWakeAt: null,
+      exitReason: "flow_switched_off",
+      goalReachedAt: null,
+      finishedAt: T0,
+    });
   });
 
   it("an exit step ends with its reason; a goal outside its window does not count", () => {
@@ -298,7 +339,13 @@ describe("other commands", () => {
     const sim = new Sim(pp, { customer: customer({ ordersCount: 1 }) });
     sim.start({ event: "order_placed", data: { orderId: "o-1" } });
     expect(plannedSend(pp, sim.state!)).toEqual({ channel: "email", at: T0 + H });
-    expect(enrollmentColumns(sim.state!)).toEqual({ status: "active", nextWakeAt: T0 + H, exitReason: null, goalReachedAt: null, finishedAt: null });
+    expect(enrollmentColumns(sim.state!)).toEqual({
+      status: "active",
+      nextWakeAt: T0 + H,
+      exitReason: null,
+      goalReachedAt: null,
+      finishedAt: null,
+    });
     sim.wake();
     expect(plannedSend(pp, sim.state!)).toBeNull(); // waiting for the fulfillment
     expect(eventsOfInterest(pp)).toEqual(["fulfillment_created", "order_cancelled", "order_placed"]);
@@ -316,11 +363,15 @@ describe("entry", () => {
     expect(enroll(flow, seg("rfm:champions"), { customer: customer({ ordersCount: 5 }) })).toEqual({ enroll: true, contextKey: null });
     expect(enroll(flow, seg("rfm:at_risk"), { customer: customer({ ordersCount: 5 }) })).toMatchObject({ reason: "trigger_mismatch" });
     expect(enroll(flow, seg("rfm:champions"), { customer: customer({ ordersCount: 1 }) })).toMatchObject({ reason: "trigger_mismatch" });
-    expect(enroll(flow, seg("rfm:champions"), { customer: customer({ ordersCount: 5, email: { consent: "unsubscribed" } }) })).toMatchObject({ enroll: true });
+    expect(
+      enroll(flow, seg("rfm:champions"), { customer: customer({ ordersCount: 5, email: { consent: "unsubscribed" } }) }),
+    ).toMatchObject({ enroll: true });
   });
 
   it("the not_enrolled decision carries the flow, the trigger and the reason's details", () => {
-    const flow = def([{ id: "s", type: "send", channel: "sms", templateKey: "t" }], { entry: { requiresConsent: "sms", conditions: { field: "customer.countryCode", op: "in", value: ["PL", "DE"] } } });
+    const flow = def([{ id: "s", type: "send", channel: "sms", templateKey: "t" }], {
+      entry: { requiresConsent: "sms", conditions: { field: "customer.countryCode", op: "in", value: ["PL", "DE"] } },
+    });
     expect(enroll(flow, { event: "thing_happened", sourceId: "ev-7" }, { customer: customer({ countryCode: "US" }) })).toEqual({
       enroll: false,
       reason: "entry_condition",
@@ -356,7 +407,10 @@ describe("result invariants over every catalogue flow", () => {
     for (const key of CATALOGUE_KEYS) {
       for (const holdout of [false, true]) {
         const flow = buildCatalogueFlow(key);
-        const sim = new Sim(flow, { holdout, customer: customer({ ordersCount: 1, lastOrderAt: T0 - 200 * D, lastEngagedAt: T0 - 200 * D }) });
+        const sim = new Sim(flow, {
+          holdout,
+          customer: customer({ ordersCount: 1, lastOrderAt: T0 - 200 * D, lastEngagedAt: T0 - 200 * D }),
+        });
         sim.start({
           type: flow.trigger.type,
           event: flow.trigger.type === "event" ? flow.trigger.events[0] : undefined,
@@ -371,7 +425,12 @@ describe("result invariants over every catalogue flow", () => {
           if (timers.length) expect(cmds.at(-1), key).toBe(timers[0]);
           const sends = cmds.filter((c) => c.type === "send");
           for (const s of sends) {
-            expect(cmds.some((c) => c.type === "decision" && c.outcome === "send" && c.messageKey === (s.type === "send" ? s.idempotencyKey : "")), key).toBe(true);
+            expect(
+              cmds.some(
+                (c) => c.type === "decision" && c.outcome === "send" && c.messageKey === (s.type === "send" ? s.idempotencyKey : ""),
+              ),
+              key,
+            ).toBe(true);
           }
         }
         const outcomes = sim.commands("decision").map((c) => (c.type === "decision" ? c.outcome : ""));

@@ -7,7 +7,9 @@ describe("what the runtime loads for a flow (FlowDefinition.needs)", () => {
     const replenishment = buildCatalogueFlow("replenishment");
     expect(flowNeeds(replenishment)).toEqual(["learnedReorderIntervals"]);
     expect(flowNeeds({ ...replenishment, needs: [] })).toEqual([]);
-    expect(flowNeeds({ ...buildCatalogueFlow("welcome"), key: "custom-1", needs: ["learnedReorderIntervals"] })).toEqual(["learnedReorderIntervals"]);
+    expect(flowNeeds({ ...buildCatalogueFlow("welcome"), key: "custom-1", needs: ["learnedReorderIntervals"] })).toEqual([
+      "learnedReorderIntervals",
+    ]);
   });
 
   it("is the catalogue entry's declaration for a definition stored before the field existed", () => {

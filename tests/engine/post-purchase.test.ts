@@ -4,7 +4,10 @@ import { D, H, Sim, T0, campaignEmail, competitor, customer, enroll } from "./dr
 
 // T0 = Tue 2026-03-10 09:00Z = 10:00 in Warsaw (CET). Times in traces are UTC.
 const def = buildPostPurchase();
-const order = (orderId = "o-1") => ({ event: "order_placed", data: { orderId, value: 120, currency: "PLN", lines: [{ productId: "p-1", quantity: 1, price: "120.00" }] } });
+const order = (orderId = "o-1") => ({
+  event: "order_placed",
+  data: { orderId, value: 120, currency: "PLN", lines: [{ productId: "p-1", quantity: 1, price: "120.00" }] },
+});
 const firstTimer = () => customer({ ordersCount: 1 });
 
 describe("post-purchase: happy path", () => {
@@ -63,7 +66,10 @@ describe("post-purchase: exits, goal and re-entry", () => {
     sim.start(order());
     expect(sim.event("order_cancelled", { orderId: "o-9" }, { at: T0 + 3 * H })).toEqual([]);
     sim.event("order_cancelled", { orderId: "o-1" }, { at: T0 + 4 * H });
-    expect(sim.trace().slice(-2)).toEqual(["2026-03-10T13:00Z decision exit/exit_condition wait_fulfillment rule=order_cancelled", "2026-03-10T13:00Z exit order_cancelled"]);
+    expect(sim.trace().slice(-2)).toEqual([
+      "2026-03-10T13:00Z decision exit/exit_condition wait_fulfillment rule=order_cancelled",
+      "2026-03-10T13:00Z exit order_cancelled",
+    ]);
   });
 
   it("the customer's next order is the goal (and starts its own journey); a redelivery of this order is not", () => {

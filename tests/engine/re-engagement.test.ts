@@ -71,15 +71,22 @@ describe("re-engagement: goal (any engagement), exits, re-entry", () => {
     const b = new Sim(def, { customer: dormant() });
     b.start(trigger());
     b.event("email_unsubscribed", {}, { at: T0 + D });
-    expect(b.trace().slice(-2)).toEqual(["2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed", "2026-03-11T09:00Z exit email_unsubscribed"]);
+    expect(b.trace().slice(-2)).toEqual([
+      "2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed",
+      "2026-03-11T09:00Z exit email_unsubscribed",
+    ]);
   });
 
   it("at most every 180 days", () => {
     const t = trigger();
-    expect(enroll(def, t, { customer: dormant(), history: [{ enteredAt: T0 - 170 * D, status: "completed", contextKey: "last_engaged:1" }] })).toMatchObject({
+    expect(
+      enroll(def, t, { customer: dormant(), history: [{ enteredAt: T0 - 170 * D, status: "completed", contextKey: "last_engaged:1" }] }),
+    ).toMatchObject({
       reason: "reentry_window",
     });
-    expect(enroll(def, t, { customer: dormant(), history: [{ enteredAt: T0 - 190 * D, status: "completed", contextKey: "last_engaged:1" }] })).toMatchObject({ enroll: true });
+    expect(
+      enroll(def, t, { customer: dormant(), history: [{ enteredAt: T0 - 190 * D, status: "completed", contextKey: "last_engaged:1" }] }),
+    ).toMatchObject({ enroll: true });
   });
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { buildReplenishment, buildWelcome, learnReorderIntervalDays, prepareTrigger, replenishment, ReplenishmentSettings, replenishmentIntervalDays } from "~/domain/flows";
+import {
+  buildReplenishment,
+  buildWelcome,
+  learnReorderIntervalDays,
+  prepareTrigger,
+  replenishment,
+  ReplenishmentSettings,
+  replenishmentIntervalDays,
+} from "~/domain/flows";
 import type { TriggerPayload } from "~/domain/journey";
 import { D, H, Sim, T0, campaignEmail, competitor, enroll } from "./driver";
 
@@ -9,7 +17,12 @@ const def = buildReplenishment(settings);
 const parsed = ReplenishmentSettings.parse(settings);
 
 function orderTrigger(orderId = "o-1", productIds = ["p-1"], when = T0, s = parsed, learned: Record<string, number> = {}): TriggerPayload {
-  const raw: TriggerPayload = { type: "event", event: "order_placed", at: when, data: { orderId, value: 40, lines: productIds.map((productId) => ({ productId, quantity: 1 })) } };
+  const raw: TriggerPayload = {
+    type: "event",
+    event: "order_placed",
+    at: when,
+    data: { orderId, value: 40, lines: productIds.map((productId) => ({ productId, quantity: 1 })) },
+  };
   return replenishment.enrichTrigger!(s, raw, { learnedIntervalDays: learned });
 }
 
@@ -27,7 +40,12 @@ describe("replenishment: intervals", () => {
   });
 
   it("prepareTrigger uses the settings stored in the definition", () => {
-    const raw: TriggerPayload = { type: "event", event: "order_placed", at: T0, data: { orderId: "o-1", lines: [{ productId: 1 }, { productId: "p-1" }] } };
+    const raw: TriggerPayload = {
+      type: "event",
+      event: "order_placed",
+      at: T0,
+      data: { orderId: "o-1", lines: [{ productId: 1 }, { productId: "p-1" }] },
+    };
     expect(prepareTrigger(def, raw).data.reorderIntervalDays).toBe(30);
     expect(prepareTrigger(buildReplenishment(), raw, { learnedIntervalDays: { "1": 21 } }).data.reorderIntervalDays).toBe(21);
     expect(prepareTrigger(buildWelcome(), raw)).toBe(raw);
@@ -77,12 +95,20 @@ describe("replenishment: exits, goal and re-entry", () => {
     const b = new Sim(def);
     b.start(orderTrigger());
     b.event("order_cancelled", { orderId: "o-1" }, { at: T0 + D });
-    expect(b.trace().slice(-2)).toEqual(["2026-03-11T09:00Z decision exit/exit_condition wait_reorder rule=order_cancelled", "2026-03-11T09:00Z exit order_cancelled"]);
+    expect(b.trace().slice(-2)).toEqual([
+      "2026-03-11T09:00Z decision exit/exit_condition wait_reorder rule=order_cancelled",
+      "2026-03-11T09:00Z exit order_cancelled",
+    ]);
   });
 
   it("each order enrolls once", () => {
-    expect(enroll(def, orderTrigger("o-2"), { history: [{ enteredAt: T0 - 5 * D, status: "active", contextKey: "o-1" }] })).toEqual({ enroll: true, contextKey: "o-2" });
-    expect(enroll(def, orderTrigger("o-1"), { history: [{ enteredAt: T0 - 5 * D, status: "exited", contextKey: "o-1" }] })).toMatchObject({ reason: "already_enrolled" });
+    expect(enroll(def, orderTrigger("o-2"), { history: [{ enteredAt: T0 - 5 * D, status: "active", contextKey: "o-1" }] })).toEqual({
+      enroll: true,
+      contextKey: "o-2",
+    });
+    expect(enroll(def, orderTrigger("o-1"), { history: [{ enteredAt: T0 - 5 * D, status: "exited", contextKey: "o-1" }] })).toMatchObject({
+      reason: "already_enrolled",
+    });
   });
 });
 

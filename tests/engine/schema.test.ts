@@ -1,9 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, CATALOGUE_KEYS, buildCatalogueFlow } from "~/domain/flows";
-import { FlowDefinitionError, formatValidationErrors, parseFlowDefinition, validateFlowDefinition, type FlowDefinitionInput } from "~/domain/journey";
+import {
+  FlowDefinitionError,
+  formatValidationErrors,
+  parseFlowDefinition,
+  validateFlowDefinition,
+  type FlowDefinitionInput,
+} from "~/domain/journey";
 
 function flow(steps: unknown[], extra: Record<string, unknown> = {}): unknown {
-  return { schemaVersion: 1, key: "custom-test", name: "Test", trigger: { type: "event", events: ["thing_happened"] }, startStepId: "a", steps, ...extra };
+  return {
+    schemaVersion: 1,
+    key: "custom-test",
+    name: "Test",
+    trigger: { type: "event", events: ["thing_happened"] },
+    startStepId: "a",
+    steps,
+    ...extra,
+  };
 }
 
 function errors(input: unknown): string[] {
@@ -53,7 +67,11 @@ describe("validateFlowDefinition", () => {
           { startStepId: "start" },
         ),
       ),
-    ).toEqual(['steps[1] (a): step id "a" is used twice', 'startStepId: start step "start" does not exist', 'steps[0] (a).next: next step "nowhere" does not exist']);
+    ).toEqual([
+      'steps[1] (a): step id "a" is used twice',
+      'startStepId: start step "start" does not exist',
+      'steps[0] (a).next: next step "nowhere" does not exist',
+    ]);
   });
 
   it("explains an unreachable step", () => {
@@ -85,7 +103,14 @@ describe("validateFlowDefinition", () => {
       flow([
         { id: "a", type: "send", channel: "email", templateKey: "t", discountStepId: "b", next: "b" },
         { id: "b", type: "condition", if: { field: "cart.value", op: "gt", value: 1 }, then: "c" },
-        { id: "c", type: "ab_split", variants: [{ key: "x", weight: 1, next: "d" }, { key: "x", weight: 1 }] },
+        {
+          id: "c",
+          type: "ab_split",
+          variants: [
+            { key: "x", weight: 1, next: "d" },
+            { key: "x", weight: 1 },
+          ],
+        },
         { id: "d", type: "wait_window", start: "09:00", end: "09:00", next: "e" },
         { id: "e", type: "exit" },
       ]),
@@ -102,7 +127,9 @@ describe("validateFlowDefinition", () => {
     expect(errors(flow([{ id: "a", type: "exit" }], { entry: { conditions: { field: "event.name", op: "exists" } } }))).toEqual([
       'entry.conditions: field "event.name" must start with one of customer, trigger, shop',
     ]);
-    expect(errors({ ...(flow([{ id: "a", type: "exit" }]) as object), schemaVersion: 2 })).toEqual(["schemaVersion: schemaVersion must be 1"]);
+    expect(errors({ ...(flow([{ id: "a", type: "exit" }]) as object), schemaVersion: 2 })).toEqual([
+      "schemaVersion: schemaVersion must be 1",
+    ]);
     expect(errors(flow([{ id: "a", type: "exit" }], { trigger: { type: "moon_phase" } }))).toEqual([
       'trigger: unknown type "moon_phase" (one of event, segment_entered, date, inactivity)',
     ]);
@@ -116,7 +143,12 @@ describe("validateFlowDefinition", () => {
     expect(() => parseFlowDefinition(flow([{ id: "a", type: "send", channel: "fax", templateKey: "t" }]))).toThrow(
       "Invalid flow definition:\nsteps[0] (a).channel: channel is email or sms",
     );
-    expect(formatValidationErrors([{ path: "", message: "x" }, { path: "p", message: "y" }])).toBe("x\np: y");
+    expect(
+      formatValidationErrors([
+        { path: "", message: "x" },
+        { path: "p", message: "y" },
+      ]),
+    ).toBe("x\np: y");
   });
 
   it("round-trips through JSON (FlowVersion.definition is jsonb)", () => {
@@ -129,7 +161,16 @@ describe("validateFlowDefinition", () => {
 
 describe("the catalogue", () => {
   it("has the eight flows, each valid, off by default, with EN and PL strings", () => {
-    expect(CATALOGUE_KEYS).toEqual(["welcome", "abandoned_checkout", "abandoned_cart", "browse_abandonment", "post_purchase", "replenishment", "win_back", "re_engagement"]);
+    expect(CATALOGUE_KEYS).toEqual([
+      "welcome",
+      "abandoned_checkout",
+      "abandoned_cart",
+      "browse_abandonment",
+      "post_purchase",
+      "replenishment",
+      "win_back",
+      "re_engagement",
+    ]);
     for (const key of CATALOGUE_KEYS) {
       const entry = CATALOGUE[key];
       const def = entry.buildFlow();
@@ -147,7 +188,16 @@ describe("the catalogue", () => {
 
   it("ranks priorities: abandoned checkout > welcome > abandoned cart > post-purchase > replenishment > browse > win-back > re-engagement", () => {
     const ranked = [...CATALOGUE_KEYS].sort((a, b) => CATALOGUE[b].defaultPriority - CATALOGUE[a].defaultPriority);
-    expect(ranked).toEqual(["abandoned_checkout", "welcome", "abandoned_cart", "post_purchase", "replenishment", "browse_abandonment", "win_back", "re_engagement"]);
+    expect(ranked).toEqual([
+      "abandoned_checkout",
+      "welcome",
+      "abandoned_cart",
+      "post_purchase",
+      "replenishment",
+      "browse_abandonment",
+      "win_back",
+      "re_engagement",
+    ]);
   });
 
   it("builds from edited settings: delays, content, incentive, exits, re-entry, priority", () => {

@@ -50,7 +50,11 @@ describe("welcome series: happy path", () => {
     sim.start(subscribed);
     sim.runToEnd();
     expect(sim.commands("create_discount")).toEqual([]);
-    expect(sim.commands("send").map((c) => (c.type === "send" ? `${c.templateKey}@${c.stepId}` : ""))).toEqual(["welcome_1@send_1", "welcome_2@send_2", "welcome_3@send_3"]);
+    expect(sim.commands("send").map((c) => (c.type === "send" ? `${c.templateKey}@${c.stepId}` : ""))).toEqual([
+      "welcome_1@send_1",
+      "welcome_2@send_2",
+      "welcome_3@send_3",
+    ]);
     expect(sim.now).toBe(T0 + 72 * H);
   });
 });
@@ -60,13 +64,22 @@ describe("welcome series: exits and re-entry", () => {
     const sim = new Sim(def);
     sim.start(subscribed);
     sim.event("email_unsubscribed", {}, { at: T0 + D });
-    expect(sim.trace().slice(-2)).toEqual(["2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed", "2026-03-11T09:00Z exit email_unsubscribed"]);
+    expect(sim.trace().slice(-2)).toEqual([
+      "2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed",
+      "2026-03-11T09:00Z exit email_unsubscribed",
+    ]);
   });
 
   it("welcomes a customer once, ever", () => {
     expect(enroll(def, subscribed)).toEqual({ enroll: true, contextKey: null });
-    expect(enroll(def, subscribed, { history: [{ enteredAt: T0 - 300 * D, status: "completed" }] })).toMatchObject({ enroll: false, reason: "reentry_never" });
-    expect(enroll(def, subscribed, { history: [{ enteredAt: T0 - D, status: "active" }] })).toMatchObject({ enroll: false, reason: "already_enrolled" });
+    expect(enroll(def, subscribed, { history: [{ enteredAt: T0 - 300 * D, status: "completed" }] })).toMatchObject({
+      enroll: false,
+      reason: "reentry_never",
+    });
+    expect(enroll(def, subscribed, { history: [{ enteredAt: T0 - D, status: "active" }] })).toMatchObject({
+      enroll: false,
+      reason: "already_enrolled",
+    });
     expect(enroll(def, subscribed, { customer: customer({ email: { consent: "pending" } }) })).toMatchObject({ reason: "no_consent" });
   });
 });
@@ -107,7 +120,9 @@ describe("welcome series: arbitration", () => {
       "2026-03-10T09:00Z schedule send_1 at=2026-03-11T07:00Z deferred plans=email",
     ]);
     expect(sim.commands("decision")[1]).toMatchObject({
-      details: { against: { flowKey: "abandoned_checkout", priority: 100, at: T0 + 2 * H, kind: "planned", enrollmentId: "enr-abandoned_checkout" } },
+      details: {
+        against: { flowKey: "abandoned_checkout", priority: 100, at: T0 + 2 * H, kind: "planned", enrollmentId: "enr-abandoned_checkout" },
+      },
     });
   });
 

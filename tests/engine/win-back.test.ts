@@ -68,19 +68,30 @@ describe("win-back: exits, goal and re-entry", () => {
     const b = new Sim(def, { customer: lapsed() });
     b.start(trigger());
     b.event("email_unsubscribed", {}, { at: T0 + D });
-    expect(b.trace().slice(-2)).toEqual(["2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed", "2026-03-11T09:00Z exit email_unsubscribed"]);
+    expect(b.trace().slice(-2)).toEqual([
+      "2026-03-11T09:00Z decision exit/exit_condition wait_2 rule=email_unsubscribed",
+      "2026-03-11T09:00Z exit email_unsubscribed",
+    ]);
   });
 
   it("once per lapse, at most every 180 days, only for past buyers", () => {
     const t = trigger();
     const c = lapsed();
     expect(enroll(def, t, { customer: c })).toEqual({ enroll: true, contextKey: `last_order:${T0 - 100 * D}` });
-    expect(enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 10 * D, status: "completed", contextKey: t.data.occurrence as string }] })).toMatchObject({ reason: "already_enrolled" });
-    expect(enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 179 * D, status: "completed", contextKey: "last_order:0" }] })).toMatchObject({
+    expect(
+      enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 10 * D, status: "completed", contextKey: t.data.occurrence as string }] }),
+    ).toMatchObject({ reason: "already_enrolled" });
+    expect(
+      enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 179 * D, status: "completed", contextKey: "last_order:0" }] }),
+    ).toMatchObject({
       reason: "reentry_window",
     });
-    expect(enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 181 * D, status: "completed", contextKey: "last_order:0" }] })).toMatchObject({ enroll: true });
-    expect(enroll(def, t, { customer: customer({ ordersCount: 0, lastOrderAt: T0 - 100 * D }) })).toMatchObject({ reason: "entry_condition" });
+    expect(
+      enroll(def, t, { customer: c, history: [{ enteredAt: T0 - 181 * D, status: "completed", contextKey: "last_order:0" }] }),
+    ).toMatchObject({ enroll: true });
+    expect(enroll(def, t, { customer: customer({ ordersCount: 0, lastOrderAt: T0 - 100 * D }) })).toMatchObject({
+      reason: "entry_condition",
+    });
   });
 });
 

@@ -51,7 +51,12 @@ describe("Admin GraphQL stand-in, called through the app's own client over HTTP"
       codeDiscountNode { id codeDiscount { ... on DiscountCodeBasic { title codes(first: 1) { nodes { code } } } } }
       userErrors { field message code } } }`;
     const input = { title: "Welcome 10%", code: "WELCOME-ABC123", customerGets: { value: { percentage: 0.1 }, items: { all: true } } };
-    type R = { discountCodeBasicCreate: { codeDiscountNode: { id: string; codeDiscount: { codes: { nodes: { code: string }[] } } } | null; userErrors: { code: string }[] } };
+    type R = {
+      discountCodeBasicCreate: {
+        codeDiscountNode: { id: string; codeDiscount: { codes: { nodes: { code: string }[] } } } | null;
+        userErrors: { code: string }[];
+      };
+    };
     const first = await gql<R>(m, { input });
     expect(first.discountCodeBasicCreate.codeDiscountNode?.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
     expect(first.discountCodeBasicCreate.codeDiscountNode?.codeDiscount.codes.nodes[0]?.code).toBe("WELCOME-ABC123");

@@ -20,7 +20,9 @@ afterEach(() => {
 
 describe("demo-only routes", () => {
   it("exist (the list is not empty), and every module in demo/routes is registered", () => {
-    expect(demoRouteFiles).toEqual(expect.arrayContaining(["clock-advance.ts", "mail.tsx", "sms.tsx", "twilio-messages.ts", "app-proxy.ts"]));
+    expect(demoRouteFiles).toEqual(
+      expect.arrayContaining(["clock-advance.ts", "mail.tsx", "sms.tsx", "twilio-messages.ts", "app-proxy.ts"]),
+    );
     const modules = fs.readdirSync(ROUTES_DIR).filter((f) => /\.tsx?$/.test(f) && f !== "manifest.ts");
     expect([...demoRouteFiles].sort()).toEqual(modules.sort());
   });
@@ -33,7 +35,10 @@ describe("demo-only routes", () => {
   it.each(demoRouteFiles)("%s answers 404 with NODE_ENV=production", async (file) => {
     const mod = (await import(/* @vite-ignore */ path.join(ROUTES_DIR, file))) as RouteModule;
     process.env.NODE_ENV = "production";
-    for (const [method, handler] of [["GET", mod.loader], ["POST", mod.action]] as const) {
+    for (const [method, handler] of [
+      ["GET", mod.loader],
+      ["POST", mod.action],
+    ] as const) {
       if (!handler) continue;
       const res = await callRoute(
         handler,
@@ -51,10 +56,15 @@ describe("demo-only routes", () => {
 
 describe("dev clock", () => {
   const post = (body: string) =>
-    callRoute(advance.action, new Request("http://localhost/dev/clock/advance", { method: "POST", body, headers: { "content-type": "application/json" } }));
+    callRoute(
+      advance.action,
+      new Request("http://localhost/dev/clock/advance", { method: "POST", body, headers: { "content-type": "application/json" } }),
+    );
 
   it("advances by the requested milliseconds", async () => {
-    const before = Date.parse(((await (await callRoute(clock.loader, new Request("http://localhost/dev/clock"))).json()) as { now: string }).now);
+    const before = Date.parse(
+      ((await (await callRoute(clock.loader, new Request("http://localhost/dev/clock"))).json()) as { now: string }).now,
+    );
     const res = await post(JSON.stringify({ ms: 3_600_000 }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { now: string; offsetMs: number };

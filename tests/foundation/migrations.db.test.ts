@@ -47,10 +47,33 @@ describe("migrations", () => {
         )
       ).map((r) => r.table_name);
       for (const t of [
-        "Session", "Shop", "Customer", "ClientIdentity", "ConsentRecord", "Event", "Product", "Order", "OrderLine",
-        "Checkout", "Cart", "Flow", "FlowVersion", "Enrollment", "Message", "MessageEvent", "Decision",
-        "WebhookDelivery", "AuditLog", "Suppression", "DiscountCode", "Segment", "SegmentMember", "Experiment",
-        "Conversion", "Widget", "ProductAffinity",
+        "Session",
+        "Shop",
+        "Customer",
+        "ClientIdentity",
+        "ConsentRecord",
+        "Event",
+        "Product",
+        "Order",
+        "OrderLine",
+        "Checkout",
+        "Cart",
+        "Flow",
+        "FlowVersion",
+        "Enrollment",
+        "Message",
+        "MessageEvent",
+        "Decision",
+        "WebhookDelivery",
+        "AuditLog",
+        "Suppression",
+        "DiscountCode",
+        "Segment",
+        "SegmentMember",
+        "Experiment",
+        "Conversion",
+        "Widget",
+        "ProductAffinity",
       ]) {
         expect(tables).toContain(t);
       }

@@ -12,7 +12,8 @@ const prisma = () => getDb().prisma;
 const ids: string[] = [];
 
 beforeAll(async () => {
-  for (const domain of ["deadlock-a.myshopify.com", "deadlock-b.myshopify.com"]) ids.push((await prisma().shop.create({ data: { domain, name: "Deadlock" } })).id);
+  for (const domain of ["deadlock-a.myshopify.com", "deadlock-b.myshopify.com"])
+    ids.push((await prisma().shop.create({ data: { domain, name: "Deadlock" } })).id);
 });
 
 /** Two transactions that lock two shops in opposite orders, meeting after each has its first. */
@@ -23,15 +24,18 @@ function collide(wrap: (name: string, tx: () => Promise<string>) => Promise<stri
   const transaction = (first: string, second: string, name: string) => {
     let attempt = 0;
     return wrap(name, () =>
-      prisma().$transaction(async (tx) => {
-        attempt++;
-        await tx.shop.update({ where: { id: first }, data: { name: `${name} ${attempt}` } });
-        // Only the first attempts meet: a retry runs alone.
-        if (attempt === 1 && ++arrived === 2) bothHoldOne();
-        if (attempt === 1) await barrier;
-        await tx.shop.update({ where: { id: second }, data: { name: `${name} ${attempt}` } });
-        return `${name} after ${attempt}`;
-      }, { timeout: 30_000 }),
+      prisma().$transaction(
+        async (tx) => {
+          attempt++;
+          await tx.shop.update({ where: { id: first }, data: { name: `${name} ${attempt}` } });
+          // Only the first attempts meet: a retry runs alone.
+          if (attempt === 1 && ++arrived === 2) bothHoldOne();
+          if (attempt === 1) await barrier;
+          await tx.shop.update({ where: { id: second }, data: { name: `${name} ${attempt}` } });
+          return `${name} after ${attempt}`;
+        },
+        { timeout: 30_000 },
+      ),
     );
   };
   return Promise.allSettled([transaction(ids[0]!, ids[1]!, "one"), transaction(ids[1]!, ids[0]!, "two")]);
@@ -57,16 +61,22 @@ describe.skipIf(!process.env.DATABASE_URL)("transient conflicts on PostgreSQL", 
 
 describe("errors that are not transient conflicts", () => {
   it("are not retried (a unique violation through Prisma, a division by zero through the driver)", async () => {
-    const duplicate = await prisma().shop.create({ data: { domain: "deadlock-a.myshopify.com", name: "Again" } }).catch((err: unknown) => err);
+    const duplicate = await prisma()
+      .shop.create({ data: { domain: "deadlock-a.myshopify.com", name: "Again" } })
+      .catch((err: unknown) => err);
     expect(isTransientConflict(duplicate)).toBe(false);
-    const raw = await getDb().query(`SELECT 1 / 0`).catch((err: unknown) => err);
+    const raw = await getDb()
+      .query(`SELECT 1 / 0`)
+      .catch((err: unknown) => err);
     expect((raw as { code?: string }).code).toBe("22012");
     expect(isTransientConflict(raw)).toBe(false);
     let calls = 0;
-    await expect(retryTransientConflicts("unique", async () => {
-      calls++;
-      throw duplicate;
-    })).rejects.toBe(duplicate);
+    await expect(
+      retryTransientConflicts("unique", async () => {
+        calls++;
+        throw duplicate;
+      }),
+    ).rejects.toBe(duplicate);
     expect(calls).toBe(1);
   });
 });

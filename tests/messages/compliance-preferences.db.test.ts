@@ -36,7 +36,11 @@ const show = (token: string) => callRoute(preferencesRoute.loader, new Request(u
 function change(token: string, fields: [string, string][]) {
   return callRoute(
     preferencesRoute.action,
-    new Request(url(token), { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded" } }),
+    new Request(url(token), {
+      method: "POST",
+      body: new URLSearchParams(fields).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    }),
     { token },
   );
 }
@@ -60,22 +64,47 @@ describe("preference center /preferences/:token", () => {
   it("refuses a POST that does not echo the URL's token (cross-site forgery) and changes nothing", async () => {
     const c = await subscriber();
     const token = tokenFor(c);
-    for (const fields of [[["intent", "unsubscribe_all"]], [["token", "x"], ["intent", "unsubscribe_all"]]] as [string, string][][]) {
+    for (const fields of [
+      [["intent", "unsubscribe_all"]],
+      [
+        ["token", "x"],
+        ["intent", "unsubscribe_all"],
+      ],
+    ] as [string, string][][]) {
       const res = await change(token, fields);
       expect(res.status).toBe(403);
     }
-    expect((await change(token, [["token", token], ["intent", "explode"]])).status).toBe(400);
+    expect(
+      (
+        await change(token, [
+          ["token", token],
+          ["intent", "explode"],
+        ])
+      ).status,
+    ).toBe(400);
     expect((await reload(c)).emailConsentState).toBe("subscribed");
     // A valid echo on a token for another customer does not work either.
     const other = await subscriber({}, plShop);
     const forged = signToken("preferences", { shopId: shop.id, customerId: other.id });
-    expect((await change(forged, [["token", forged], ["intent", "unsubscribe_all"]])).status).toBe(400);
+    expect(
+      (
+        await change(forged, [
+          ["token", forged],
+          ["intent", "unsubscribe_all"],
+        ])
+      ).status,
+    ).toBe(400);
   });
 
   it("saves topics: unticked ones stop arriving, ticked ones still do", async () => {
     const c = await subscriber();
     const token = tokenFor(c);
-    const res = await change(token, [["token", token], ["intent", "save_topics"], ["topic", "newsletter"], ["topic", "bogus"]]);
+    const res = await change(token, [
+      ["token", token],
+      ["intent", "save_topics"],
+      ["topic", "newsletter"],
+      ["topic", "bogus"],
+    ]);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Your preferences are saved.");
     expect((await reload(c)).unsubscribedTopics).toEqual(["offers", "product_news"]);
@@ -89,7 +118,10 @@ describe("preference center /preferences/:token", () => {
     const c = await subscriber();
     const token = tokenFor(c);
     const before = now().getTime();
-    const res = await change(token, [["token", token], ["intent", "pause"]]);
+    const res = await change(token, [
+      ["token", token],
+      ["intent", "pause"],
+    ]);
     expect(await res.text()).toMatch(/Done\. You will not hear from us until/);
     const paused = await reload(c);
     expect(paused.emailConsentState).toBe("subscribed"); // still a subscriber
@@ -101,7 +133,10 @@ describe("preference center /preferences/:token", () => {
     expect(await canSendMarketing(c, "email", new Date(before + 31 * 86_400_000))).toBe(true);
     expect(await (await show(token)).text()).toContain("Resume now");
 
-    await change(token, [["token", token], ["intent", "resume"]]);
+    await change(token, [
+      ["token", token],
+      ["intent", "resume"],
+    ]);
     expect((await reload(c)).marketingPausedUntil).toBeNull();
     expect(await canSendMarketing(c, "email")).toBe(true);
   });
@@ -109,17 +144,31 @@ describe("preference center /preferences/:token", () => {
   it("unsubscribes from everything (email and SMS), with consent history, then resubscribes", async () => {
     const c = await subscriber({ phone: "+48512345678", smsConsentState: "subscribed", smsOptInLevel: "single_opt_in" });
     const token = tokenFor(c);
-    const res = await change(token, [["token", token], ["intent", "unsubscribe_all"]]);
+    const res = await change(token, [
+      ["token", token],
+      ["intent", "unsubscribe_all"],
+    ]);
     expect(await res.text()).toContain("You are unsubscribed from all marketing messages.");
-    expect(await reload(c)).toMatchObject({ emailConsentState: "unsubscribed", smsConsentState: "unsubscribed", emailConsentSource: "preference_center" });
+    expect(await reload(c)).toMatchObject({
+      emailConsentState: "unsubscribed",
+      smsConsentState: "unsubscribed",
+      emailConsentSource: "preference_center",
+    });
     expect(await canSendMarketing(c, "email")).toBe(false);
     expect(await canSendMarketing(c, "sms")).toBe(false);
     const page = await (await show(token)).text();
     expect(page).toContain("Subscribe again");
     expect(page).not.toContain("Pause for 30 days");
 
-    await change(token, [["token", token], ["intent", "resubscribe"]]);
-    expect(await reload(c)).toMatchObject({ emailConsentState: "subscribed", emailOptInLevel: "single_opt_in", smsConsentState: "unsubscribed" });
+    await change(token, [
+      ["token", token],
+      ["intent", "resubscribe"],
+    ]);
+    expect(await reload(c)).toMatchObject({
+      emailConsentState: "subscribed",
+      emailOptInLevel: "single_opt_in",
+      smsConsentState: "unsubscribed",
+    });
     const records = await prisma().consentRecord.findMany({ where: { customerId: c.id }, orderBy: { id: "asc" } });
     expect(records.map((r) => [r.channel, r.state, r.source])).toEqual([
       ["email", "unsubscribed", "preference_center"],

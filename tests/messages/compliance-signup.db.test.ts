@@ -21,11 +21,15 @@ let soiShop: Shop;
 beforeAll(async () => {
   resetShopify(); // its session storage must use this file's database
   const address = { address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCodeV2: "PL" };
-  doiShop = await prisma().shop.create({ data: { domain: DOI_SHOP, name: "Kawa & Co.", locale: "pl", doubleOptIn: true, postalAddress: address } });
+  doiShop = await prisma().shop.create({
+    data: { domain: DOI_SHOP, name: "Kawa & Co.", locale: "pl", doubleOptIn: true, postalAddress: address },
+  });
   soiShop = await prisma().shop.create({ data: { domain: SOI_SHOP, name: "North Coffee", locale: "en", postalAddress: address } });
   await prisma().shop.create({ data: { domain: NO_SESSION_SHOP, name: "Ghost" } });
   for (const shop of [DOI_SHOP, SOI_SHOP]) {
-    await prisma().session.create({ data: { id: `offline_${shop}`, shop, state: "x", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
+    await prisma().session.create({
+      data: { id: `offline_${shop}`, shop, state: "x", isOnline: false, accessToken: "shpat_test", scope: "write_customers" },
+    });
   }
 });
 
@@ -95,7 +99,9 @@ describe("double opt-in, end to end", () => {
     const event = await prisma().event.findFirstOrThrow({ where: { shopId: doiShop.id, name: "form_submitted" } });
     expect(event).toMatchObject({ source: "form", customerId: customer.id, clientId: "client-abc" });
     expect(event.data).toEqual({ form: "signup_popup", emailConsent: true, smsConsent: false });
-    expect(await prisma().clientIdentity.findFirst({ where: { shopId: doiShop.id, clientId: "client-abc" } })).toMatchObject({ customerId: customer.id });
+    expect(await prisma().clientIdentity.findFirst({ where: { shopId: doiShop.id, clientId: "client-abc" } })).toMatchObject({
+      customerId: customer.id,
+    });
 
     // Submitting again the same day: still pending, still one confirmation email.
     expect(await (await subscribe(form())).json()).toEqual({ status: "pending_confirmation" });
@@ -110,14 +116,22 @@ describe("double opt-in, end to end", () => {
     expect((await prisma().customer.findUniqueOrThrow({ where: { id: customer.id } })).emailConsentState).toBe("pending");
 
     const post = (body: string) =>
-      callRoute(confirmRoute.action, new Request(confirmUrl, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }), { token });
+      callRoute(
+        confirmRoute.action,
+        new Request(confirmUrl, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } }),
+        { token },
+      );
     expect((await post("token=forged")).status).toBe(403);
     const done = await post(new URLSearchParams({ token }).toString());
     expect(done.status).toBe(200);
     expect(await done.text()).toContain("Dziękujemy za zapis!");
 
     const confirmed = await prisma().customer.findUniqueOrThrow({ where: { id: customer.id } });
-    expect(confirmed).toMatchObject({ emailConsentState: "subscribed", emailOptInLevel: "confirmed_opt_in", emailConsentSource: "double_opt_in" });
+    expect(confirmed).toMatchObject({
+      emailConsentState: "subscribed",
+      emailOptInLevel: "confirmed_opt_in",
+      emailConsentSource: "double_opt_in",
+    });
     expect(await canSendMarketing(confirmed, "email")).toBe(true);
     const history = await prisma().consentRecord.findMany({ where: { customerId: customer.id }, orderBy: { id: "asc" } });
     expect(history.map((r) => [r.channel, r.state, r.optInLevel, r.source])).toEqual([
@@ -146,7 +160,10 @@ describe("double opt-in, end to end", () => {
 
 describe("single opt-in signup", () => {
   it("subscribes email at once (single_opt_in) and SMS only with a valid number read in the shop's country", async () => {
-    const res = await subscribe(form({ email: "jan@example.com", phone: "512 345 678", smsConsent: true, locale: "en" }), signedQuery(SOI_SHOP));
+    const res = await subscribe(
+      form({ email: "jan@example.com", phone: "512 345 678", smsConsent: true, locale: "en" }),
+      signedQuery(SOI_SHOP),
+    );
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ status: "subscribed" });
     const c = await prisma().customer.findFirstOrThrow({ where: { shopId: soiShop.id, email: "jan@example.com" } });
@@ -219,7 +236,9 @@ describe("POST /proxy/subscribe: bad input and bad callers", () => {
   });
 
   it("refuses a correctly signed request from a shop with no stored session", async () => {
-    const res = await subscribe(form({ email: "ghost@example.com" }), signedQuery(NO_SESSION_SHOP), { "accept-language": "pl-PL,pl;q=0.9" });
+    const res = await subscribe(form({ email: "ghost@example.com" }), signedQuery(NO_SESSION_SHOP), {
+      "accept-language": "pl-PL,pl;q=0.9",
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: "Zapis jest teraz niedostępny." });
     expect(await prisma().customer.count({ where: { email: "ghost@example.com" } })).toBe(0);
@@ -228,12 +247,15 @@ describe("POST /proxy/subscribe: bad input and bad callers", () => {
   it("slows down one visitor signing up address after address (429 with Retry-After)", async () => {
     const visitor = { "x-forwarded-for": "203.0.113.7, 10.0.0.1" };
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await subscribe(form({ email: `bot${i}@example.com` }), signedQuery(SOI_SHOP), visitor)).status);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await subscribe(form({ email: `bot${i}@example.com` }), signedQuery(SOI_SHOP), visitor)).status);
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
     const limited = await subscribe(form({ email: "bot9@example.com" }), signedQuery(SOI_SHOP), visitor);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another visitor is not affected.
-    expect((await subscribe(form({ email: "human@example.com" }), signedQuery(SOI_SHOP), { "x-forwarded-for": "198.51.100.4" })).status).toBe(201);
+    expect(
+      (await subscribe(form({ email: "human@example.com" }), signedQuery(SOI_SHOP), { "x-forwarded-for": "198.51.100.4" })).status,
+    ).toBe(201);
   });
 
   it("answers GET with 405", async () => {

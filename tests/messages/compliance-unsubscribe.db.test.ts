@@ -30,14 +30,34 @@ beforeAll(async () => {
   shop = await prisma().shop.create({ data: { domain: SHOP, name: "Kawa & Co.", locale: "pl", branding: { primaryColor: "#6f4e37" } } });
   otherShop = await prisma().shop.create({ data: { domain: "other-shop.myshopify.com", name: "Other" } });
   await prisma().session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "x", isOnline: false, accessToken: "shpat_test" } });
-  const subscribed = { emailConsentState: "subscribed", emailOptInLevel: "single_opt_in", emailConsentUpdatedAt: at, smsConsentState: "subscribed", smsConsentUpdatedAt: at };
+  const subscribed = {
+    emailConsentState: "subscribed",
+    emailOptInLevel: "single_opt_in",
+    emailConsentUpdatedAt: at,
+    smsConsentState: "subscribed",
+    smsConsentUpdatedAt: at,
+  };
   anna = await prisma().customer.create({
-    data: { shopId: shop.id, shopifyCustomerId: 7000000001n, email: "ewa.krawczyk.1@example.com", phone: "+48601000000", locale: "pl", ...subscribed },
+    data: {
+      shopId: shop.id,
+      shopifyCustomerId: 7000000001n,
+      email: "ewa.krawczyk.1@example.com",
+      phone: "+48601000000",
+      locale: "pl",
+      ...subscribed,
+    },
   });
   piotr = await prisma().customer.create({ data: { shopId: shop.id, email: "piotr@example.com", locale: "en", ...subscribed } });
   stranger = await prisma().customer.create({ data: { shopId: otherShop.id, email: "x@example.com", ...subscribed } });
   const message = await prisma().message.create({
-    data: { shopId: shop.id, customerId: anna.id, channel: "email", idempotencyKey: "welcome:1", toAddress: anna.email!, templateKey: "welcome_1" },
+    data: {
+      shopId: shop.id,
+      customerId: anna.id,
+      channel: "email",
+      idempotencyKey: "welcome:1",
+      toAddress: anna.email!,
+      templateKey: "welcome_1",
+    },
   });
   messageId = message.id;
 });
@@ -51,10 +71,15 @@ const url = (token: string) => `http://localhost:3000/u/${token}`;
 const oneClick = (token: string, headers: Record<string, string> = {}) =>
   callRoute(
     unsubscribeRoute.action,
-    new Request(url(token), { method: "POST", body: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }),
+    new Request(url(token), {
+      method: "POST",
+      body: "List-Unsubscribe=One-Click",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    }),
     { token },
   );
-const open = (token: string) => callRoute(unsubscribeRoute.loader, new Request(url(token), { headers: { accept: "text/html" } }), { token });
+const open = (token: string) =>
+  callRoute(unsubscribeRoute.loader, new Request(url(token), { headers: { accept: "text/html" } }), { token });
 const reload = (c: Customer) => prisma().customer.findUniqueOrThrow({ where: { id: c.id } });
 const history = (c: Customer) => prisma().consentRecord.findMany({ where: { customerId: c.id }, orderBy: { id: "asc" } });
 
@@ -89,7 +114,11 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
     expect((await res.text()).trim()).toBe("Unsubscribed");
 
     const after = await reload(anna);
-    expect(after).toMatchObject({ emailConsentState: "unsubscribed", emailConsentSource: "unsubscribe_link", smsConsentState: "subscribed" });
+    expect(after).toMatchObject({
+      emailConsentState: "unsubscribed",
+      emailConsentSource: "unsubscribe_link",
+      smsConsentState: "subscribed",
+    });
     const records = await history(anna);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ channel: "email", state: "unsubscribed", source: "unsubscribe_link" });
@@ -110,7 +139,9 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
     expect(standinCustomer("gid://shopify/Customer/7000000001")?.emailMarketingConsent.marketingState).toBe("UNSUBSCRIBED");
     const call = standinCalls().find((c) => c.operation === "FlowmateEmailConsentUpdate");
     expect(call?.shop).toBe(SHOP);
-    expect(call?.variables).toMatchObject({ input: { customerId: "gid://shopify/Customer/7000000001", emailMarketingConsent: { marketingState: "UNSUBSCRIBED" } } });
+    expect(call?.variables).toMatchObject({
+      input: { customerId: "gid://shopify/Customer/7000000001", emailMarketingConsent: { marketingState: "UNSUBSCRIBED" } },
+    });
     const rows = await prisma().auditLog.findMany({ where: { shopId: shop.id, subjectId: anna.id } });
     expect(rows.map((r) => r.action)).toEqual(["consent.synced"]);
   });
@@ -165,7 +196,11 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
     const token = signToken("unsubscribe", { shopId: shop.id, customerId: piotr.id, channel: "sms" });
     const form = new FormData();
     form.set("List-Unsubscribe", "One-Click");
-    const res = await callRoute(unsubscribeRoute.action, new Request(url(token), { method: "POST", body: form, headers: { accept: "text/html" } }), { token });
+    const res = await callRoute(
+      unsubscribeRoute.action,
+      new Request(url(token), { method: "POST", body: form, headers: { accept: "text/html" } }),
+      { token },
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
@@ -177,7 +212,9 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
   });
 
   it("acts on the surviving profile when the link's customer was merged since", async () => {
-    const survivor = await prisma().customer.create({ data: { shopId: shop.id, email: "merged@example.com", emailConsentState: "subscribed" } });
+    const survivor = await prisma().customer.create({
+      data: { shopId: shop.id, email: "merged@example.com", emailConsentState: "subscribed" },
+    });
     const loser = await prisma().customer.create({ data: { shopId: shop.id, mergedIntoId: survivor.id, emailConsentState: "subscribed" } });
     const res = await oneClick(signToken("unsubscribe", { shopId: shop.id, customerId: loser.id, channel: "email" }));
     expect(res.status).toBe(200);
@@ -188,7 +225,13 @@ describe("one-click unsubscribe (RFC 8058) at /u/:token", () => {
 describe("consent write-back queue", () => {
   it("keeps a failed write-back pending and completes it on a later run", async () => {
     const c = await prisma().customer.create({
-      data: { shopId: shop.id, shopifyCustomerId: 7000000004n, email: "later@example.com", emailConsentState: "subscribed", emailOptInLevel: "single_opt_in" },
+      data: {
+        shopId: shop.id,
+        shopifyCustomerId: 7000000004n,
+        email: "later@example.com",
+        emailConsentState: "subscribed",
+        emailOptInLevel: "single_opt_in",
+      },
     });
     process.env.SHOPIFY_ADMIN_API_ORIGIN = "http://127.0.0.1:9/unreachable";
     try {
@@ -211,7 +254,9 @@ describe("consent write-back queue", () => {
   });
 
   it("gives up on a customer Shopify does not know (userErrors are final)", async () => {
-    const c = await prisma().customer.create({ data: { shopId: shop.id, shopifyCustomerId: 123n, email: "gone@example.com", emailConsentState: "subscribed" } });
+    const c = await prisma().customer.create({
+      data: { shopId: shop.id, shopifyCustomerId: 123n, email: "gone@example.com", emailConsentState: "subscribed" },
+    });
     await oneClick(signToken("unsubscribe", { shopId: shop.id, customerId: c.id, channel: "email" }));
     const [row] = await prisma().auditLog.findMany({ where: { subjectId: c.id } });
     expect(row).toMatchObject({ action: "consent.sync_failed" });

@@ -16,16 +16,28 @@ describe("compliance routes in the running app", () => {
 
   it("subscribes through the storefront's app proxy (signed like Shopify signs it)", async () => {
     const body = { email: "e2e.signup@example.com", emailConsent: true, smsConsent: false, source: "signup_popup", locale: "pl" };
-    const res = await fetch(`${app.url}/apps/flowmate/subscribe`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await fetch(`${app.url}/apps/flowmate/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ status: "subscribed" });
-    const bad = await fetch(`${app.url}/apps/flowmate/subscribe`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, email: "nope" }) });
+    const bad = await fetch(`${app.url}/apps/flowmate/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...body, email: "nope" }),
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ field: "email" });
   });
 
   it("refuses the proxy route when called directly, without Shopify's signature", async () => {
-    const res = await fetch(`${app.url}/proxy/subscribe?shop=demo-shop.myshopify.com`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${app.url}/proxy/subscribe?shop=demo-shop.myshopify.com`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(400);
   });
 
@@ -45,7 +57,11 @@ describe("compliance routes in the running app", () => {
   });
 
   it("refuses an unsigned Twilio webhook (the demo's SMS gateway is its Twilio stand-in)", async () => {
-    const res = await fetch(`${app.url}/sms/inbound`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=STOP" });
+    const res = await fetch(`${app.url}/sms/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "Body=STOP",
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -54,7 +70,11 @@ describe("the inbound SMS webhook without an SMS gateway", () => {
   it("answers 503 while SMS is not configured, so Twilio retries rather than losing the reply", async () => {
     expect(process.env.TWILIO_ACCOUNT_SID).toBeUndefined();
     const res = await inboundSms({
-      request: new Request("http://localhost/sms/inbound", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Body=STOP" }),
+      request: new Request("http://localhost/sms/inbound", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "Body=STOP",
+      }),
       params: {},
       context: {},
     });

@@ -82,16 +82,25 @@ describe("ensureDiscountCode: one unique code per recipient, created once", () =
     expect(a.code).not.toBe(b.code);
     const guestCall = creations()[1]!;
     // No Shopify customer to tie it to: open to anyone, still single use.
-    expect(guestCall.variables.input).toMatchObject({ context: { all: "ALL" }, usageLimit: 1, customerGets: { value: { discountAmount: { amount: "25.00" } } } });
+    expect(guestCall.variables.input).toMatchObject({
+      context: { all: "ALL" },
+      usageLimit: 1,
+      customerGets: { value: { discountAmount: { amount: "25.00" } } },
+    });
   });
 
   it("treats Shopify's TAKEN for our own code as success (created before a crash lost the answer)", async () => {
     // The crash: the row was stored and Shopify created the code, but the id never came back.
     const code = generateCode("winback");
-    await prisma().discountCode.create({ data: { shopId: shop.id, customerId: known.id, idempotencyKey: "crashed", code, kind: "percentage", value: 15, expiresAt } });
-    await adminGraphql(SHOP, "shpat_test")(`mutation D($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { userErrors { code } } }`, {
-      input: { code, title: code },
+    await prisma().discountCode.create({
+      data: { shopId: shop.id, customerId: known.id, idempotencyKey: "crashed", code, kind: "percentage", value: 15, expiresAt },
     });
+    await adminGraphql(SHOP, "shpat_test")(
+      `mutation D($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { userErrors { code } } }`,
+      {
+        input: { code, title: code },
+      },
+    );
     const d = await ensureDiscountCode(input({ idempotencyKey: "crashed", prefix: "winback" }));
     expect(d.code).toBe(code);
     expect(d.shopifyId).toBeNull();

@@ -37,7 +37,9 @@ describe("preview and test send", () => {
 
   it("shows recommendations only as a real send would: from the shop's product affinities, never invented", async () => {
     const shop = await getDb().prisma.shop.findFirstOrThrow();
-    const withRecommendations = EMAIL_TEMPLATE_KEYS.filter((key) => (EMAIL_CATALOGUE[key].blocks as readonly string[]).includes("recommendations"));
+    const withRecommendations = EMAIL_TEMPLATE_KEYS.filter((key) =>
+      (EMAIL_CATALOGUE[key].blocks as readonly string[]).includes("recommendations"),
+    );
     expect(withRecommendations.length).toBeGreaterThan(5);
     // Nothing computes affinities yet (the recommendation model is coming): no block at all.
     expect(await getDb().prisma.productAffinity.count()).toBe(0);
@@ -49,7 +51,13 @@ describe("preview and test send", () => {
     // Once affinities name a related product, a message listing products shows it, as a send would.
     const [related, ...others] = await getDb().prisma.product.findMany({ where: { shopId: shop.id }, orderBy: { title: "desc" } });
     await getDb().prisma.productAffinity.createMany({
-      data: others.map((p) => ({ shopId: shop.id, shopifyProductId: p.shopifyProductId, relatedProductId: related!.shopifyProductId, score: 1, computedAt: new Date() })),
+      data: others.map((p) => ({
+        shopId: shop.id,
+        shopifyProductId: p.shopifyProductId,
+        relatedProductId: related!.shopifyProductId,
+        score: 1,
+        computedAt: new Date(),
+      })),
     });
     try {
       const checkout = await previewEmail(shop, "abandoned_checkout_2", "en");

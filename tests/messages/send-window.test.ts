@@ -24,10 +24,15 @@ describe("sendInWindow", () => {
     const marked: number[][] = [];
     const { pending, send, land } = controlledSends();
     let unsettledMax = 0;
-    const done = sendInWindow(items, 10, async (chunk) => (marked.push(chunk), chunk), (item) => {
-      unsettledMax = Math.max(unsettledMax, pending.size + 1);
-      return send(item);
-    });
+    const done = sendInWindow(
+      items,
+      10,
+      async (chunk) => (marked.push(chunk), chunk),
+      (item) => {
+        unsettledMax = Math.max(unsettledMax, pending.size + 1);
+        return send(item);
+      },
+    );
     await tick();
     expect(marked).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
     for (const i of [0, 1, 2, 3]) await land(i);
@@ -47,7 +52,12 @@ describe("sendInWindow", () => {
 
   it("sends only what could be marked (a lost claim drops the item)", async () => {
     const sent: number[] = [];
-    await sendInWindow([1, 2, 3, 4, 5, 6], 4, async (chunk) => chunk.filter((i) => i % 2 === 0), async (i) => void sent.push(i));
+    await sendInWindow(
+      [1, 2, 3, 4, 5, 6],
+      4,
+      async (chunk) => chunk.filter((i) => i % 2 === 0),
+      async (i) => void sent.push(i),
+    );
     expect(sent).toEqual([2, 4, 6]);
   });
 
@@ -55,7 +65,10 @@ describe("sendInWindow", () => {
     const marked: number[] = [];
     const { pending, send, land } = controlledSends();
     const done = sendInWindow([1, 2, 3, 4, 5, 6, 7, 8], 4, async (chunk) => (marked.push(...chunk), chunk), send);
-    const outcome = done.then(() => "resolved", (e: Error) => e.message);
+    const outcome = done.then(
+      () => "resolved",
+      (e: Error) => e.message,
+    );
     await tick();
     await land(1, new Error("database gone"));
     await land(2);
@@ -74,11 +87,19 @@ describe("sendInWindow", () => {
   it("after a failed mark lets the sends in flight finish, then throws", async () => {
     const { send, land } = controlledSends();
     let calls = 0;
-    const done = sendInWindow([1, 2, 3, 4, 5, 6], 4, async (chunk) => {
-      if (calls++ > 0) throw new Error("mark failed");
-      return chunk;
-    }, send);
-    const outcome = done.then(() => "resolved", (e: Error) => e.message);
+    const done = sendInWindow(
+      [1, 2, 3, 4, 5, 6],
+      4,
+      async (chunk) => {
+        if (calls++ > 0) throw new Error("mark failed");
+        return chunk;
+      },
+      send,
+    );
+    const outcome = done.then(
+      () => "resolved",
+      (e: Error) => e.message,
+    );
     await tick();
     for (const i of [1, 2]) await land(i);
     await tick();

@@ -10,7 +10,13 @@ import { estimatedSmsBody } from "~/domain/sms/estimate";
 describe("SMS segments (GSM-7 vs UCS-2)", () => {
   it("fits 160 GSM-7 characters in one segment and splits 161 into 153 + 8", () => {
     expect(countSmsSegments("a".repeat(160))).toMatchObject({ encoding: "GSM-7", units: 160, segments: 1, perSegment: 160, remaining: 0 });
-    expect(countSmsSegments("a".repeat(161))).toMatchObject({ encoding: "GSM-7", units: 161, segments: 2, perSegment: 153, remaining: 153 - 8 });
+    expect(countSmsSegments("a".repeat(161))).toMatchObject({
+      encoding: "GSM-7",
+      units: 161,
+      segments: 2,
+      perSegment: 153,
+      remaining: 153 - 8,
+    });
     expect(countSmsSegments("a".repeat(306)).segments).toBe(2);
     expect(countSmsSegments("a".repeat(307)).segments).toBe(3);
     expect(countSmsSegments("").segments).toBe(0);
@@ -18,7 +24,13 @@ describe("SMS segments (GSM-7 vs UCS-2)", () => {
 
   it("fits 70 UCS-2 characters in one segment and splits 71 into 67 + 4", () => {
     expect(countSmsSegments("ą".repeat(70))).toMatchObject({ encoding: "UCS-2", units: 70, segments: 1, perSegment: 70 });
-    expect(countSmsSegments("ą".repeat(71))).toMatchObject({ encoding: "UCS-2", units: 71, segments: 2, perSegment: 67, remaining: 67 - 4 });
+    expect(countSmsSegments("ą".repeat(71))).toMatchObject({
+      encoding: "UCS-2",
+      units: 71,
+      segments: 2,
+      perSegment: 67,
+      remaining: 67 - 4,
+    });
   });
 
   it("sends a Polish sentence as UCS-2 and names the characters that forced it", () => {
@@ -30,7 +42,9 @@ describe("SMS segments (GSM-7 vs UCS-2)", () => {
     expect(c.segments).toBe(Math.ceil(text.length / 67));
     expect(c.nonGsmCharacters.sort()).toEqual(["ó", "ę", "ż"].sort());
     // The same text without diacritics is GSM-7 and one segment.
-    expect(countSmsSegments("Dziekujemy za zakupy! Twoj kod -10% na kolejne zamowienie: WITAJ-7KQ4M2XA. Wazny do niedzieli.")).toMatchObject({
+    expect(
+      countSmsSegments("Dziekujemy za zakupy! Twoj kod -10% na kolejne zamowienie: WITAJ-7KQ4M2XA. Wazny do niedzieli."),
+    ).toMatchObject({
       encoding: "GSM-7",
       segments: 1,
     });
@@ -109,8 +123,12 @@ describe("SMS quiet hours: never outside 08:00-21:00 local", () => {
     // 22:15 in New York (EDT) -> 08:00 EDT = 12:00Z.
     expect(nextSmsSendTime(new Date("2026-07-02T02:15:00Z"), "America/New_York").toISOString()).toBe("2026-07-02T12:00:00.000Z");
     // A shop's 10:00-20:00 window; a wider one (06:00-23:00) is clamped to 08:00-21:00.
-    expect(nextSmsSendTime(new Date("2026-06-15T07:00:00Z"), warsaw, { startMinute: 600, endMinute: 1200 }).toISOString()).toBe("2026-06-15T08:00:00.000Z");
-    expect(nextSmsSendTime(new Date("2026-06-15T04:30:00Z"), warsaw, { startMinute: 360, endMinute: 1380 }).toISOString()).toBe("2026-06-15T06:00:00.000Z");
+    expect(nextSmsSendTime(new Date("2026-06-15T07:00:00Z"), warsaw, { startMinute: 600, endMinute: 1200 }).toISOString()).toBe(
+      "2026-06-15T08:00:00.000Z",
+    );
+    expect(nextSmsSendTime(new Date("2026-06-15T04:30:00Z"), warsaw, { startMinute: 360, endMinute: 1380 }).toISOString()).toBe(
+      "2026-06-15T06:00:00.000Z",
+    );
     expect(nextSmsSendTime(new Date("2026-06-15T22:00:00Z"), "Not/AZone").toISOString()).toBe("2026-06-16T08:00:00.000Z");
   });
 });
@@ -156,14 +174,19 @@ describe("SMS short links", () => {
     expect(code).toBe(`2AbCd_-12${ref}`);
     expect(code).toHaveLength(SMS_LINK_CODE_LENGTH);
     expect(decodeSmsLinkCode(code)).toEqual({ index: 2, mac: "AbCd_-12", messageRef: ref });
-    expect(decodeSmsLinkCode("0AbCd_-12cmwsq297g0000fq7duwbpirsp")).toEqual({ index: 0, mac: "AbCd_-12", messageRef: "cmwsq297g0000fq7duwbpirsp" });
+    expect(decodeSmsLinkCode("0AbCd_-12cmwsq297g0000fq7duwbpirsp")).toEqual({
+      index: 0,
+      mac: "AbCd_-12",
+      messageRef: "cmwsq297g0000fq7duwbpirsp",
+    });
     for (const bad of ["", "2AbCd", "2AbCd_-12", "Z" + code.slice(1), code + "/x"]) expect(decodeSmsLinkCode(bad), bad).toBeNull();
   });
 
   it("the cost estimate counts the short link, not the storefront's long one", () => {
     const shop = { name: "Kawa & Co.", host: "kawa-demo.example", locale: "pl" };
     const withBase = { ...shop, linkBase: "https://flowmate.example.com" };
-    const segments = (language: "pl" | "en", s: typeof shop) => countSmsSegments(estimatedSmsBody("abandoned_checkout_sms_1", language, s, "checkout_recovery")).segments;
+    const segments = (language: "pl" | "en", s: typeof shop) =>
+      countSmsSegments(estimatedSmsBody("abandoned_checkout_sms_1", language, s, "checkout_recovery")).segments;
     expect([segments("pl", shop), segments("pl", withBase)]).toEqual([4, 3]);
     expect([segments("en", shop), segments("en", withBase)]).toEqual([2, 1]);
   });

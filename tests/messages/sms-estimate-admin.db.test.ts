@@ -19,7 +19,12 @@ let shopId: string;
 // n customers; a phone is a prefix, completed to a distinct number per customer.
 let seq = 0;
 const customer = (shop: string, n: number, { phone, ...data }: Partial<Prisma.CustomerCreateManyInput>): Prisma.CustomerCreateManyInput[] =>
-  Array.from({ length: n }, () => ({ shopId: shop, smsConsentState: "subscribed", phone: phone ? `${phone}${String(++seq).padStart(2, "0")}` : null, ...data }));
+  Array.from({ length: n }, () => ({
+    shopId: shop,
+    smsConsentState: "subscribed",
+    phone: phone ? `${phone}${String(++seq).padStart(2, "0")}` : null,
+    ...data,
+  }));
 
 const savedAppUrl = process.env.SHOPIFY_APP_URL;
 afterAll(() => {
@@ -30,11 +35,17 @@ afterAll(() => {
 beforeAll(async () => {
   // Links go out as <app>/s/<code>: the app's URL length decides the segments.
   process.env.SHOPIFY_APP_URL = "https://flowmate.example.com";
-  shopId = (await prisma().shop.create({ data: { domain: DEMO_SHOP_DOMAIN, name: "Kawa & Co.", primaryDomain: "kawa-demo.example", locale: "pl", timezone: "Europe/Warsaw" } })).id;
+  shopId = (
+    await prisma().shop.create({
+      data: { domain: DEMO_SHOP_DOMAIN, name: "Kawa & Co.", primaryDomain: "kawa-demo.example", locale: "pl", timezone: "Europe/Warsaw" },
+    })
+  ).id;
   const other = (await prisma().shop.create({ data: { domain: "other-shop.myshopify.com", name: "Other", locale: "pl" } })).id;
   await installCatalogue(shopId);
   await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true } }, "test", "SMS on");
-  const survivor = await prisma().customer.create({ data: { shopId, phone: "+48600000001", countryCode: "PL", locale: "pl", smsConsentState: "subscribed" } });
+  const survivor = await prisma().customer.create({
+    data: { shopId, phone: "+48600000001", countryCode: "PL", locale: "pl", smsConsentState: "subscribed" },
+  });
   await prisma().customer.createMany({
     data: [
       ...customer(shopId, 2, { phone: "+486010001", countryCode: "PL", locale: "pl" }), // + the survivor: 3 Polish
@@ -96,14 +107,21 @@ describe("turning on a flow that sends SMS", () => {
   const turnedOn = () => prisma().auditLog.findMany({ where: { shopId, action: "flow.on" }, orderBy: { id: "asc" } });
 
   it("shows the estimate for confirmation first", async () => {
-    const page = (await loader({ request: new Request("http://localhost/app/flows?confirm=abandoned_checkout"), params: {}, context: {} })) as {
+    const page = (await loader({
+      request: new Request("http://localhost/app/flows?confirm=abandoned_checkout"),
+      params: {},
+      context: {},
+    })) as {
       confirmKey: string | null;
     };
     expect(page.confirmKey).toBe("abandoned_checkout");
   });
 
   it("is refused without the confirmation, and the flow stays off", async () => {
-    const attempts: Record<string, string>[] = [{ key: "abandoned_checkout", on: "true" }, { key: "abandoned_checkout", on: "true", confirmSmsCost: "false" }];
+    const attempts: Record<string, string>[] = [
+      { key: "abandoned_checkout", on: "true" },
+      { key: "abandoned_checkout", on: "true", confirmSmsCost: "false" },
+    ];
     for (const fields of attempts) {
       const res = await post(fields);
       expect(res.status).toBe(400);
@@ -123,7 +141,11 @@ describe("turning on a flow that sends SMS", () => {
       key: "abandoned_checkout",
       smsCostEstimateConfirmed: { currency: "USD", recipients: 6, total: 0.4011, steps: [{ stepId: "send_sms", total: 0.4011 }] },
     });
-    const page = (await loader({ request: new Request("http://localhost/app/flows?confirm=abandoned_checkout"), params: {}, context: {} })) as {
+    const page = (await loader({
+      request: new Request("http://localhost/app/flows?confirm=abandoned_checkout"),
+      params: {},
+      context: {},
+    })) as {
       confirmKey: string | null;
     };
     expect(page.confirmKey).toBeNull(); // already on: nothing to confirm

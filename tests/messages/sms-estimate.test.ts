@@ -22,7 +22,9 @@ describe("the text an SMS estimate counts", () => {
     expect(estimatedSmsBody("abandoned_checkout_sms_1", "pl", small, "shop")).toBe(
       "Kawa: Twoje zamówienie czeka. Dokończ tutaj: https://kawa.pl\nRezygnacja: odpisz STOP",
     );
-    expect(estimatedSmsBody("abandoned_checkout_sms_1", "en", small, "shop")).toBe("Kawa: your order is waiting. Finish it here: https://kawa.pl\nReply STOP to opt out");
+    expect(estimatedSmsBody("abandoned_checkout_sms_1", "en", small, "shop")).toBe(
+      "Kawa: your order is waiting. Finish it here: https://kawa.pl\nReply STOP to opt out",
+    );
     // Transactional texts go out without the opt-out line (send-sms.server.ts).
     expect(estimatedSmsBody("abandoned_checkout_sms_1", "en", small, "shop", true)).not.toContain("STOP");
   });
@@ -31,12 +33,16 @@ describe("the text an SMS estimate counts", () => {
     const e = estimateSmsStep(step, "shop", small, [{ country: "PL", locale: "pl", recipients: 1 }]);
     const withoutFooter = countSmsSegments("Kawa: Twoje zamówienie czeka. Dokończ tutaj: https://kawa.pl");
     expect(withoutFooter).toMatchObject({ encoding: "UCS-2", segments: 1 }); // 60 of 70
-    expect(e.texts).toEqual([{ language: "pl", templateKey: "abandoned_checkout_sms_1", characters: 84, encoding: "UCS-2", segments: 2, recipients: 1 }]);
+    expect(e.texts).toEqual([
+      { language: "pl", templateKey: "abandoned_checkout_sms_1", characters: 84, encoding: "UCS-2", segments: 2, recipients: 1 },
+    ]);
   });
 
   it("counts the English text as GSM-7", () => {
     const e = estimateSmsStep(step, "shop", { ...small, locale: "en" }, [{ country: "US", locale: null, recipients: 1 }]);
-    expect(e.texts).toEqual([{ language: "en", templateKey: "abandoned_checkout_sms_1", characters: 82, encoding: "GSM-7", segments: 1, recipients: 1 }]);
+    expect(e.texts).toEqual([
+      { language: "en", templateKey: "abandoned_checkout_sms_1", characters: 82, encoding: "GSM-7", segments: 1, recipients: 1 },
+    ]);
   });
 
   it("links an abandoned checkout SMS to a recovery URL as long as Shopify's", () => {
@@ -92,7 +98,10 @@ describe("SMS cost estimate of a flow step", () => {
   it("takes the dearest A/B variant", () => {
     const audience = [{ country: "PL", locale: "pl", recipients: 10 }];
     // An unknown key renders the neutral "{shop}: {url}": GSM-7, one segment.
-    expect(estimateSmsStep({ ...step, templateKeys: ["other_sms"] }, "shop", small, audience).texts[0]).toMatchObject({ encoding: "GSM-7", segments: 1 });
+    expect(estimateSmsStep({ ...step, templateKeys: ["other_sms"] }, "shop", small, audience).texts[0]).toMatchObject({
+      encoding: "GSM-7",
+      segments: 1,
+    });
     const ab = estimateSmsStep({ ...step, templateKeys: ["other_sms", "abandoned_checkout_sms_1"] }, "shop", small, audience);
     expect(ab.texts[0]).toMatchObject({ templateKey: "abandoned_checkout_sms_1", encoding: "UCS-2", segments: 2 });
     expect(ab.total).toBe(0.836); // 2 x 10 x $0.0418

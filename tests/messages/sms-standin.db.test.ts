@@ -96,20 +96,46 @@ describe("demo mode SMS settings", () => {
     expect((await shopBySmsNumber(DEMO_SMS_FROM_NUMBER))?.id).toBe(shopId);
     await prisma().shop.update({ where: { id: shopId }, data: { settings: { other: 1 } } });
     expect(await seedDemoShop()).toEqual({ seeded: false, shopId });
-    expect((await prisma().shop.findUniqueOrThrow({ where: { id: shopId } })).settings).toEqual({ other: 1, sms: { fromNumber: DEMO_SMS_FROM_NUMBER } });
+    expect((await prisma().shop.findUniqueOrThrow({ where: { id: shopId } })).settings).toEqual({
+      other: 1,
+      sms: { fromNumber: DEMO_SMS_FROM_NUMBER },
+    });
   });
 });
 
 describe("the Twilio stand-in, on the wire", () => {
   it("answers a form-encoded, basic-auth POST with 201 and Twilio's message resource", async () => {
-    const res = await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "Kawa czeka! Wróć do koszyka.", StatusCallback: "https://app.example/sms/status" });
+    const res = await post({
+      To: "+48601000001",
+      From: DEMO_SMS_FROM_NUMBER,
+      Body: "Kawa czeka! Wróć do koszyka.",
+      StatusCallback: "https://app.example/sms/status",
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const m = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(m).sort()).toEqual(
       [
-        "account_sid", "api_version", "body", "date_created", "date_sent", "date_updated", "direction", "error_code", "error_message", "from",
-        "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri",
+        "account_sid",
+        "api_version",
+        "body",
+        "date_created",
+        "date_sent",
+        "date_updated",
+        "direction",
+        "error_code",
+        "error_message",
+        "from",
+        "messaging_service_sid",
+        "num_media",
+        "num_segments",
+        "price",
+        "price_unit",
+        "sid",
+        "status",
+        "subresource_uris",
+        "to",
+        "uri",
       ].sort(),
     );
     expect(m.sid).toMatch(/^SM[0-9a-f]{32}$/);
@@ -135,16 +161,25 @@ describe("the Twilio stand-in, on the wire", () => {
     });
     expect(m.date_created).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
     // Polish letters switch the text to UCS-2 (70 characters a segment, 67 when concatenated).
-    const long = (await (await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "ż".repeat(71) })).json()) as { num_segments: string };
+    const long = (await (await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "ż".repeat(71) })).json()) as {
+      num_segments: string;
+    };
     expect(long.num_segments).toBe("2");
     // Through a messaging service Twilio picks the sender later.
-    const viaService = (await (await post({ To: "+48601000001", MessagingServiceSid: "MG" + "a".repeat(32), Body: "x" })).json()) as Record<string, unknown>;
+    const viaService = (await (await post({ To: "+48601000001", MessagingServiceSid: "MG" + "a".repeat(32), Body: "x" })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(viaService).toMatchObject({ status: "accepted", from: null, messaging_service_sid: "MG" + "a".repeat(32) });
 
     const list = await fetch(`${messagesUrl}?PageSize=2`, { headers: { authorization: AUTH } });
     const page = (await list.json()) as { messages: { sid: string }[]; page_size: number };
     expect(page.page_size).toBe(2);
-    expect(page.messages.map((x) => x.sid)).toEqual(standinSmsMessages().slice(0, 2).map((x) => x.sid));
+    expect(page.messages.map((x) => x.sid)).toEqual(
+      standinSmsMessages()
+        .slice(0, 2)
+        .map((x) => x.sid),
+    );
   });
 
   const otherAccount = () => messagesUrl.replace(DEMO_TWILIO_ACCOUNT_SID, "AC" + "9".repeat(32));
@@ -159,7 +194,10 @@ describe("the Twilio stand-in, on the wire", () => {
     ["no Body", { Body: "" }, {}, 400, 21602],
     ["a Body over 1600 characters", { Body: "x".repeat(1601) }, {}, 400, 21617],
   ])("refuses %s with Twilio's error JSON", async (_name, override, opts, status, code) => {
-    const res = await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "x", ...override }, { auth: opts.auth, url: opts.url?.() });
+    const res = await post(
+      { To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "x", ...override },
+      { auth: opts.auth, url: opts.url?.() },
+    );
     expect(res.status).toBe(status);
     const { message, ...body } = (await res.json()) as Record<string, unknown>;
     expect(typeof message).toBe("string");
@@ -196,7 +234,9 @@ describe("the demo's abandoned checkout SMS", () => {
   const HOUR = 3_600_000;
   // 10:00 in Warsaw (winter): the SMS step, 4 hours later, is inside the 08:00-21:00 window.
   const T0 = new Date("2026-11-24T09:00:00Z");
-  const customer = demoCustomers().find((c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl")!;
+  const customer = demoCustomers().find(
+    (c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl",
+  )!;
 
   async function settleAt(at: Date) {
     setClock(at);
@@ -206,81 +246,111 @@ describe("the demo's abandoned checkout SMS", () => {
     while ((await dispatchDueMessages("test-worker")).claimed > 0);
   }
 
-  it("goes from the dispatcher through the real provider to the stand-in and into the SMS outbox; STOP there opts the customer out", { timeout: 60_000 }, async () => {
-    const { shopId } = await seedDemoShop();
-    setClock(T0);
-    await deliver(DEMO_SHOP.domain, "checkouts/create", checkoutPayload({
-      token: "chk-demo-sms", email: customer.email, phone: customer.phone, created_at: T0.toISOString(), updated_at: T0.toISOString(),
-      abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-sms/recover?key=k`,
-    }));
-    await settleAt(new Date(T0.getTime() + 5_000));
-    await settleAt(new Date(T0.getTime() + HOUR + 60_000)); // email 1
-    expect(sunkMails().some((m) => m.to.includes(customer.email))).toBe(true);
-    expect(standinSmsMessages()).toHaveLength(0);
-    await settleAt(new Date(T0.getTime() + 4 * HOUR + 60_000)); // 14:01 in Warsaw: the SMS
+  it(
+    "goes from the dispatcher through the real provider to the stand-in and into the SMS outbox; STOP there opts the customer out",
+    { timeout: 60_000 },
+    async () => {
+      const { shopId } = await seedDemoShop();
+      setClock(T0);
+      await deliver(
+        DEMO_SHOP.domain,
+        "checkouts/create",
+        checkoutPayload({
+          token: "chk-demo-sms",
+          email: customer.email,
+          phone: customer.phone,
+          created_at: T0.toISOString(),
+          updated_at: T0.toISOString(),
+          abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-sms/recover?key=k`,
+        }),
+      );
+      await settleAt(new Date(T0.getTime() + 5_000));
+      await settleAt(new Date(T0.getTime() + HOUR + 60_000)); // email 1
+      expect(sunkMails().some((m) => m.to.includes(customer.email))).toBe(true);
+      expect(standinSmsMessages()).toHaveLength(0);
+      await settleAt(new Date(T0.getTime() + 4 * HOUR + 60_000)); // 14:01 in Warsaw: the SMS
 
-    const row = await prisma().message.findFirstOrThrow({ where: { shopId, channel: "sms" } });
-    expect(row).toMatchObject({ status: "sent", toAddress: customer.phone, templateKey: "abandoned_checkout_sms_1" });
-    const [sent] = standinSmsMessages();
-    expect(sent).toMatchObject({ sid: row.providerId, direction: "outbound-api", from: DEMO_SMS_FROM_NUMBER, to: customer.phone, status: "queued" });
-    // The stored text links to Shopify's recovery URL; the sent one carries the short link to it.
-    const stored = (row.payload as { body: string }).body;
-    expect(stored).toContain("/recover");
-    expect(sent!.body).toBe(shortenSmsLinks(stored, row.id) + "\nRezygnacja: odpisz STOP");
-    const code = /\/s\/([0-9a-z][A-Za-z0-9_-]{8}~[A-Za-z0-9_-]{22})\n/.exec(sent!.body)?.[1];
-    expect(code, sent!.body).toBeDefined();
-    const click = await shortLinkRoute.loader({ request: new Request(`http://localhost/s/${code}`), params: { code }, context: {} });
-    expect(click.status).toBe(302);
-    expect(click.headers.get("location")).toMatch(/\/1\/checkouts\/chk-demo-sms\/recover\?key=k&utm_source=flowmate&utm_medium=sms&/);
+      const row = await prisma().message.findFirstOrThrow({ where: { shopId, channel: "sms" } });
+      expect(row).toMatchObject({ status: "sent", toAddress: customer.phone, templateKey: "abandoned_checkout_sms_1" });
+      const [sent] = standinSmsMessages();
+      expect(sent).toMatchObject({
+        sid: row.providerId,
+        direction: "outbound-api",
+        from: DEMO_SMS_FROM_NUMBER,
+        to: customer.phone,
+        status: "queued",
+      });
+      // The stored text links to Shopify's recovery URL; the sent one carries the short link to it.
+      const stored = (row.payload as { body: string }).body;
+      expect(stored).toContain("/recover");
+      expect(sent!.body).toBe(shortenSmsLinks(stored, row.id) + "\nRezygnacja: odpisz STOP");
+      const code = /\/s\/([0-9a-z][A-Za-z0-9_-]{8}~[A-Za-z0-9_-]{22})\n/.exec(sent!.body)?.[1];
+      expect(code, sent!.body).toBeDefined();
+      const click = await shortLinkRoute.loader({ request: new Request(`http://localhost/s/${code}`), params: { code }, context: {} });
+      expect(click.status).toBe(302);
+      expect(click.headers.get("location")).toMatch(/\/1\/checkouts\/chk-demo-sms\/recover\?key=k&utm_source=flowmate&utm_medium=sms&/);
 
-    const page = await outbox("?lang=pl");
-    expect(page.notConfigured).toBe(false);
-    expect(page.external).toBeNull();
-    expect(page.messages).toHaveLength(1);
-    const { time, ...listed } = page.messages[0]!;
-    expect(time).toContain("14:01");
-    expect(listed).toEqual({
-      sid: row.providerId,
-      direction: "outbound-api",
-      from: DEMO_SMS_FROM_NUMBER,
-      to: `${customer.phone!.slice(0, 6)}•••${customer.phone!.slice(-3)}`,
-      body: sent!.body,
-      segments: sent!.segments,
-      encoding: "UCS-2",
-      status: "queued",
-      webhookStatus: null,
-      canReply: true,
-    });
-    expect(JSON.stringify(page)).not.toContain(customer.phone!);
+      const page = await outbox("?lang=pl");
+      expect(page.notConfigured).toBe(false);
+      expect(page.external).toBeNull();
+      expect(page.messages).toHaveLength(1);
+      const { time, ...listed } = page.messages[0]!;
+      expect(time).toContain("14:01");
+      expect(listed).toEqual({
+        sid: row.providerId,
+        direction: "outbound-api",
+        from: DEMO_SMS_FROM_NUMBER,
+        to: `${customer.phone!.slice(0, 6)}•••${customer.phone!.slice(-3)}`,
+        body: sent!.body,
+        segments: sent!.segments,
+        encoding: "UCS-2",
+        status: "queued",
+        webhookStatus: null,
+        canReply: true,
+      });
+      expect(JSON.stringify(page)).not.toContain(customer.phone!);
 
-    // "Reply STOP as this customer": Twilio's signed webhook reaches /sms/inbound.
-    const res = await fetch(`${app.url}/dev/sms?lang=pl`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ sid: row.providerId!, reply: "STOP" }).toString(),
-    });
-    expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe("/dev/sms?lang=pl");
-    const [reply, inbound] = standinSmsMessages();
-    expect(inbound).toMatchObject({ direction: "inbound", from: customer.phone, to: DEMO_SMS_FROM_NUMBER, body: "STOP", webhookStatus: 200 });
-    expect(reply).toMatchObject({ direction: "outbound-reply", from: DEMO_SMS_FROM_NUMBER, to: customer.phone });
-    expect(reply!.body).toContain("Kawa & Co. (demo): wypisano Cie z SMS-ow marketingowych");
-    const after = await prisma().customer.findFirstOrThrow({ where: { shopId, phone: customer.phone } });
-    expect(after).toMatchObject({ smsConsentState: "unsubscribed", smsConsentSource: "sms_keyword" });
-    // Twilio itself now refuses this sender's texts to that number (21610)...
-    const blocked = await createTwilioProvider(readSmsConfig()!)
-      .send({ to: customer.phone!, from: DEMO_SMS_FROM_NUMBER, body: "x" })
-      .catch((e: unknown) => e as SmsSendError);
-    expect(blocked).toMatchObject({ permanent: true, code: "21610" });
-    // ...until START.
-    await fetch(`${app.url}/dev/sms`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ sid: row.providerId!, reply: "START" }).toString(),
-    });
-    expect((await prisma().customer.findFirstOrThrow({ where: { shopId, phone: customer.phone } })).smsConsentState).toBe("subscribed");
-    expect((await outbox()).messages.map((m) => m.direction)).toEqual(["outbound-reply", "inbound", "outbound-reply", "inbound", "outbound-api"]);
-  });
+      // "Reply STOP as this customer": Twilio's signed webhook reaches /sms/inbound.
+      const res = await fetch(`${app.url}/dev/sms?lang=pl`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ sid: row.providerId!, reply: "STOP" }).toString(),
+      });
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/dev/sms?lang=pl");
+      const [reply, inbound] = standinSmsMessages();
+      expect(inbound).toMatchObject({
+        direction: "inbound",
+        from: customer.phone,
+        to: DEMO_SMS_FROM_NUMBER,
+        body: "STOP",
+        webhookStatus: 200,
+      });
+      expect(reply).toMatchObject({ direction: "outbound-reply", from: DEMO_SMS_FROM_NUMBER, to: customer.phone });
+      expect(reply!.body).toContain("Kawa & Co. (demo): wypisano Cie z SMS-ow marketingowych");
+      const after = await prisma().customer.findFirstOrThrow({ where: { shopId, phone: customer.phone } });
+      expect(after).toMatchObject({ smsConsentState: "unsubscribed", smsConsentSource: "sms_keyword" });
+      // Twilio itself now refuses this sender's texts to that number (21610)...
+      const blocked = await createTwilioProvider(readSmsConfig()!)
+        .send({ to: customer.phone!, from: DEMO_SMS_FROM_NUMBER, body: "x" })
+        .catch((e: unknown) => e as SmsSendError);
+      expect(blocked).toMatchObject({ permanent: true, code: "21610" });
+      // ...until START.
+      await fetch(`${app.url}/dev/sms`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ sid: row.providerId!, reply: "START" }).toString(),
+      });
+      expect((await prisma().customer.findFirstOrThrow({ where: { shopId, phone: customer.phone } })).smsConsentState).toBe("subscribed");
+      expect((await outbox()).messages.map((m) => m.direction)).toEqual([
+        "outbound-reply",
+        "inbound",
+        "outbound-reply",
+        "inbound",
+        "outbound-api",
+      ]);
+    },
+  );
 });

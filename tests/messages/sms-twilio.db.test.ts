@@ -36,50 +36,55 @@ let twilio: http.Server;
 let twilioUrl: string;
 
 function startTwilioDouble(): Promise<void> {
-  twilio = http.createServer(asyncListener(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-    received.push({ path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], form });
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
-    };
-    const error = (status: number, code: number, message: string, headers?: Record<string, string>) =>
-      send(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
-    if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${SID}/Messages.json`) return error(404, 20404, "The requested resource was not found");
-    if (req.headers.authorization !== `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}`) return error(401, 20003, "Authenticate");
-    if (nextFailure) {
-      const f = nextFailure;
-      nextFailure = null;
-      return error(f.status, f.code, f.message, f.retryAfter ? { "retry-after": f.retryAfter } : {});
-    }
-    const to = form.get("To") ?? "";
-    if (!/^\+[1-9]\d{6,14}$/.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-    if (!form.get("From") && !form.get("MessagingServiceSid")) return error(400, 21603, "The source 'from' phone number is required to send an SMS");
-    const sid = "SM" + String(received.length).padStart(32, "0");
-    send(201, {
-      account_sid: SID,
-      api_version: "2010-04-01",
-      body: form.get("Body"),
-      date_created: new Date().toUTCString().replace("GMT", "+0000"),
-      date_sent: null,
-      date_updated: new Date().toUTCString().replace("GMT", "+0000"),
-      direction: "outbound-api",
-      error_code: null,
-      error_message: null,
-      from: form.get("From"),
-      messaging_service_sid: form.get("MessagingServiceSid"),
-      num_media: "0",
-      num_segments: "1",
-      price: null,
-      price_unit: "USD",
-      sid,
-      status: "queued",
-      subresource_uris: { media: `/2010-04-01/Accounts/${SID}/Messages/${sid}/Media.json` },
-      to,
-      uri: `/2010-04-01/Accounts/${SID}/Messages/${sid}.json`,
-    });
-  }));
+  twilio = http.createServer(
+    asyncListener(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      received.push({ path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], form });
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+      };
+      const error = (status: number, code: number, message: string, headers?: Record<string, string>) =>
+        send(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
+      if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${SID}/Messages.json`)
+        return error(404, 20404, "The requested resource was not found");
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}`)
+        return error(401, 20003, "Authenticate");
+      if (nextFailure) {
+        const f = nextFailure;
+        nextFailure = null;
+        return error(f.status, f.code, f.message, f.retryAfter ? { "retry-after": f.retryAfter } : {});
+      }
+      const to = form.get("To") ?? "";
+      if (!/^\+[1-9]\d{6,14}$/.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+      if (!form.get("From") && !form.get("MessagingServiceSid"))
+        return error(400, 21603, "The source 'from' phone number is required to send an SMS");
+      const sid = "SM" + String(received.length).padStart(32, "0");
+      send(201, {
+        account_sid: SID,
+        api_version: "2010-04-01",
+        body: form.get("Body"),
+        date_created: new Date().toUTCString().replace("GMT", "+0000"),
+        date_sent: null,
+        date_updated: new Date().toUTCString().replace("GMT", "+0000"),
+        direction: "outbound-api",
+        error_code: null,
+        error_message: null,
+        from: form.get("From"),
+        messaging_service_sid: form.get("MessagingServiceSid"),
+        num_media: "0",
+        num_segments: "1",
+        price: null,
+        price_unit: "USD",
+        sid,
+        status: "queued",
+        subresource_uris: { media: `/2010-04-01/Accounts/${SID}/Messages/${sid}/Media.json` },
+        to,
+        uri: `/2010-04-01/Accounts/${SID}/Messages/${sid}.json`,
+      });
+    }),
+  );
   return new Promise((resolve) =>
     twilio.listen(0, "127.0.0.1", () => {
       twilioUrl = `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`;
@@ -102,12 +107,25 @@ beforeAll(async () => {
   resetStandin();
   standin = await serveRoutes({ "/dev/shopify/:shop/admin/api/:version/graphql.json": standinRoute });
   shop = await prisma().shop.create({
-    data: { domain: "sms-shop.myshopify.com", name: "Kawa & Co.", locale: "pl", timezone: "Europe/Warsaw", settings: { sms: { fromNumber: SHOP_NUMBER } } },
+    data: {
+      domain: "sms-shop.myshopify.com",
+      name: "Kawa & Co.",
+      locale: "pl",
+      timezone: "Europe/Warsaw",
+      settings: { sms: { fromNumber: SHOP_NUMBER } },
+    },
   });
-  await prisma().session.create({ data: { id: "offline_sms-shop.myshopify.com", shop: shop.domain, state: "x", isOnline: false, accessToken: "shpat_test" } });
+  await prisma().session.create({
+    data: { id: "offline_sms-shop.myshopify.com", shop: shop.domain, state: "x", isOnline: false, accessToken: "shpat_test" },
+  });
 });
 beforeEach(() => {
-  Object.assign(process.env, { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, SMS_API_BASE_URL: twilioUrl, SHOPIFY_ADMIN_API_ORIGIN: `${standin.url}/dev/shopify` });
+  Object.assign(process.env, {
+    TWILIO_ACCOUNT_SID: SID,
+    TWILIO_AUTH_TOKEN: TOKEN,
+    SMS_API_BASE_URL: twilioUrl,
+    SHOPIFY_ADMIN_API_ORIGIN: `${standin.url}/dev/shopify`,
+  });
   received.length = 0;
   nextFailure = null;
 });
@@ -139,18 +157,39 @@ async function smsSubscriber(data: Partial<Customer> = {}): Promise<Customer> {
 }
 function smsMessage(c: Customer, body: string, data: Partial<Message> = {}): Promise<Message> {
   return prisma().message.create({
-    data: { shopId: shop.id, customerId: c.id, channel: "sms", idempotencyKey: `sms:${c.id}:${Math.random()}`, toAddress: c.phone!, templateKey: "sms_step", locale: "pl", payload: { body }, ...data } as never,
+    data: {
+      shopId: shop.id,
+      customerId: c.id,
+      channel: "sms",
+      idempotencyKey: `sms:${c.id}:${Math.random()}`,
+      toAddress: c.phone!,
+      templateKey: "sms_step",
+      locale: "pl",
+      payload: { body },
+      ...data,
+    } as never,
   });
 }
 function inbound(params: Record<string, string>, opts: { signature?: string; url?: string } = {}) {
   const url = opts.url ?? "http://localhost:3000/sms/inbound";
-  const form = new URLSearchParams({ AccountSid: SID, MessageSid: "SM" + "f".repeat(32), ToCountry: "PL", FromCountry: "PL", NumMedia: "0", ApiVersion: "2010-04-01", ...params });
+  const form = new URLSearchParams({
+    AccountSid: SID,
+    MessageSid: "SM" + "f".repeat(32),
+    ToCountry: "PL",
+    FromCountry: "PL",
+    NumMedia: "0",
+    ApiVersion: "2010-04-01",
+    ...params,
+  });
   return callRoute(
     inboundRoute.action,
     new Request(url, {
       method: "POST",
       body: form.toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8", "x-twilio-signature": opts.signature ?? twilioSignature(TOKEN, url, form) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded; charset=UTF-8",
+        "x-twilio-signature": opts.signature ?? twilioSignature(TOKEN, url, form),
+      },
     }),
   );
 }
@@ -158,11 +197,21 @@ function inbound(params: Record<string, string>, opts: { signature?: string; url
 describe("Twilio-compatible provider", () => {
   it("posts To/From/Body form-encoded with basic auth and reads the message sid", async () => {
     const provider = createTwilioProvider(readSmsConfig()!);
-    const result = await provider.send({ to: "+48601000001", from: SHOP_NUMBER, body: "Cześć! Nowa kawa już jest.", statusCallback: "https://app.example/sms/status" });
+    const result = await provider.send({
+      to: "+48601000001",
+      from: SHOP_NUMBER,
+      body: "Cześć! Nowa kawa już jest.",
+      statusCallback: "https://app.example/sms/status",
+    });
     expect(result).toEqual({ providerId: "SM" + "1".padStart(32, "0"), status: "queued", segments: 1 });
     const [r] = received;
     expect(r!.contentType).toBe("application/x-www-form-urlencoded");
-    expect(Object.fromEntries(r!.form)).toEqual({ To: "+48601000001", From: SHOP_NUMBER, Body: "Cześć! Nowa kawa już jest.", StatusCallback: "https://app.example/sms/status" });
+    expect(Object.fromEntries(r!.form)).toEqual({
+      To: "+48601000001",
+      From: SHOP_NUMBER,
+      Body: "Cześć! Nowa kawa już jest.",
+      StatusCallback: "https://app.example/sms/status",
+    });
   });
 
   it("uses a MessagingServiceSid instead of From when the shop has one", async () => {
@@ -232,7 +281,8 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
   it("sends links as short tracked links that redirect with UTM tags and count the click", async () => {
     process.env.SHOPIFY_APP_URL = "https://flowmate.example.com";
     const c = await smsSubscriber();
-    const recover = "https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover?key=0123456789abcdef0123456789abcdef&locale=pl-PL";
+    const recover =
+      "https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover?key=0123456789abcdef0123456789abcdef&locale=pl-PL";
     const raw = `Kawa & Co.: Twoje zamówienie czeka. Dokończ tutaj: ${recover}`;
     const m = await smsMessage(c, raw, { payload: { body: raw, flowKey: "abandoned_checkout" } as never });
     await sendSmsMessage(m, { now: NOON });
@@ -247,10 +297,16 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
     expect(countSmsSegments(withOptOutFooter(raw, "pl")).segments).toBe(4);
     expect(countSmsSegments(sent).segments).toBe(3);
 
-    const click = await shortLinkRoute.loader({ request: new Request(link![0], { headers: { "user-agent": "Mozilla/5.0 (iPhone)" } }), params: { code: link![1] }, context: {} });
+    const click = await shortLinkRoute.loader({
+      request: new Request(link![0], { headers: { "user-agent": "Mozilla/5.0 (iPhone)" } }),
+      params: { code: link![1] },
+      context: {},
+    });
     expect(click.status).toBe(302);
     const to = new URL(click.headers.get("location")!);
-    expect(`${to.origin}${to.pathname}`).toBe("https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover");
+    expect(`${to.origin}${to.pathname}`).toBe(
+      "https://sms-shop.myshopify.com/70123456789/checkouts/ac/c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6/recover",
+    );
     expect(Object.fromEntries(to.searchParams)).toEqual({
       key: "0123456789abcdef0123456789abcdef",
       locale: "pl-PL",
@@ -302,20 +358,33 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
     const paused = await smsSubscriber({ marketingPausedUntil: new Date("2026-07-01T00:00:00Z") });
     expect(await sendSmsMessage(await smsMessage(paused, "x"), { now: NOON }).catch((e: SmsSendError) => e.code)).toBe("paused");
     const moved = await smsSubscriber();
-    expect(await sendSmsMessage(await smsMessage(moved, "x", { toAddress: "+48601999999" }), { now: NOON }).catch((e: SmsSendError) => e.code)).toBe(
-      "address_changed",
-    );
+    expect(
+      await sendSmsMessage(await smsMessage(moved, "x", { toAddress: "+48601999999" }), { now: NOON }).catch((e: SmsSendError) => e.code),
+    ).toBe("address_changed");
     expect(received).toHaveLength(0);
   });
 
   it("fails permanently when SMS is not set up, for the app or for the shop", async () => {
     const c = await smsSubscriber();
     delete process.env.TWILIO_AUTH_TOKEN;
-    expect(await sendSmsMessage(await smsMessage(c, "x"), { now: NOON }).catch((e: SmsSendError) => [e.permanent, e.code])).toEqual([true, "not_configured"]);
+    expect(await sendSmsMessage(await smsMessage(c, "x"), { now: NOON }).catch((e: SmsSendError) => [e.permanent, e.code])).toEqual([
+      true,
+      "not_configured",
+    ]);
     process.env.TWILIO_AUTH_TOKEN = TOKEN;
     const bare = await prisma().shop.create({ data: { domain: "no-sms.myshopify.com", name: "No SMS" } });
     const other = await prisma().customer.create({ data: { shopId: bare.id, phone: "+48601000077", smsConsentState: "subscribed" } });
-    const m = await prisma().message.create({ data: { shopId: bare.id, customerId: other.id, channel: "sms", idempotencyKey: "k", toAddress: other.phone!, templateKey: "t", payload: { body: "x" } } });
+    const m = await prisma().message.create({
+      data: {
+        shopId: bare.id,
+        customerId: other.id,
+        channel: "sms",
+        idempotencyKey: "k",
+        toAddress: other.phone!,
+        templateKey: "t",
+        payload: { body: "x" },
+      },
+    });
     expect(await sendSmsMessage(m, { now: NOON }).catch((e: SmsSendError) => e.code)).toBe("no_sender");
   });
 
@@ -323,7 +392,10 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
     const c = await smsSubscriber();
     nextFailure = { status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" };
     await expect(sendSmsMessage(await smsMessage(c, "x"), { now: NOON })).rejects.toMatchObject({ permanent: true, code: "21610" });
-    expect(await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ smsConsentState: "unsubscribed", smsConsentSource: "sms_provider_opt_out" });
+    expect(await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+      smsConsentState: "unsubscribed",
+      smsConsentSource: "sms_provider_opt_out",
+    });
   });
 });
 
@@ -358,13 +430,17 @@ describe("inbound keywords at /sms/inbound", () => {
     expect(await (await inbound({ From: pl.phone!, To: SHOP_NUMBER, Body: "nie" })).text()).toContain("wypisano Cie");
     const en = await smsSubscriber({ locale: "en" });
     expect(await (await inbound({ From: en.phone!, To: SHOP_NUMBER, Body: "STOP SMS" })).text()).toContain("you are unsubscribed");
-    for (const c of [pl, en]) expect((await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).smsConsentState).toBe("unsubscribed");
+    for (const c of [pl, en])
+      expect((await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).smsConsentState).toBe("unsubscribed");
   });
 
   it("START resubscribes (single opt-in); HELP answers and changes nothing; other texts get no reply", async () => {
     const c = await smsSubscriber({ smsConsentState: "unsubscribed" });
     expect(await (await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "START" })).text()).toContain("zapisano Cie ponownie");
-    expect(await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ smsConsentState: "subscribed", smsOptInLevel: "single_opt_in" });
+    expect(await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
+      smsConsentState: "subscribed",
+      smsOptInLevel: "single_opt_in",
+    });
     const help = await (await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "help" })).text();
     expect(help).toMatch(/<Message>Kawa &amp; Co\.: SMS-y marketingowe\. Rezygnacja: odpisz STOP/);
     expect(await (await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "Nie wiem, kiedy dostawa?" })).text()).toBe(
@@ -375,7 +451,9 @@ describe("inbound keywords at /sms/inbound", () => {
 
   it("keeps the opt-out of a number it has never seen, so nothing can text it later", async () => {
     await inbound({ From: "+48601555444", To: SHOP_NUMBER, Body: "STOP" });
-    expect(await prisma().customer.findFirst({ where: { shopId: shop.id, phone: "+48601555444" } })).toMatchObject({ smsConsentState: "unsubscribed" });
+    expect(await prisma().customer.findFirst({ where: { shopId: shop.id, phone: "+48601555444" } })).toMatchObject({
+      smsConsentState: "unsubscribed",
+    });
   });
 
   it("rejects a bad or missing signature, or another account, with 403 and changes nothing", async () => {
@@ -383,7 +461,14 @@ describe("inbound keywords at /sms/inbound", () => {
     expect((await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "STOP" }, { signature: "AAAA" })).status).toBe(403);
     // Signed for another URL (a replay against another endpoint).
     const form = new URLSearchParams({ From: c.phone!, To: SHOP_NUMBER, Body: "STOP" });
-    expect((await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "STOP" }, { signature: twilioSignature(TOKEN, "http://localhost:3000/other", form) })).status).toBe(403);
+    expect(
+      (
+        await inbound(
+          { From: c.phone!, To: SHOP_NUMBER, Body: "STOP" },
+          { signature: twilioSignature(TOKEN, "http://localhost:3000/other", form) },
+        )
+      ).status,
+    ).toBe(403);
     expect((await inbound({ From: c.phone!, To: SHOP_NUMBER, Body: "STOP", AccountSid: "AC" + "9".repeat(32) })).status).toBe(403);
     expect((await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).smsConsentState).toBe("subscribed");
   });
@@ -397,7 +482,11 @@ describe("inbound keywords at /sms/inbound", () => {
       const signature = twilioSignature(TOKEN, "https://app.example.com:443/sms/inbound", form);
       const res = await callRoute(
         inboundRoute.action,
-        new Request("http://10.0.0.5:3000/sms/inbound", { method: "POST", body: form.toString(), headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature } }),
+        new Request("http://10.0.0.5:3000/sms/inbound", {
+          method: "POST",
+          body: form.toString(),
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+        }),
       );
       expect(res.status).toBe(200);
     } finally {
@@ -408,7 +497,13 @@ describe("inbound keywords at /sms/inbound", () => {
 
   it("computes X-Twilio-Signature exactly as Twilio documents it", () => {
     // The worked example in Twilio's request-validation documentation (auth token 12345).
-    const params = new URLSearchParams({ CallSid: "CA1234567890ABCDE", Caller: "+14158675310", Digits: "1234", From: "+14158675310", To: "+18005551212" });
+    const params = new URLSearchParams({
+      CallSid: "CA1234567890ABCDE",
+      Caller: "+14158675310",
+      Digits: "1234",
+      From: "+14158675310",
+      To: "+18005551212",
+    });
     expect(twilioSignature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", params)).toBe("GvWf1cFY/Q7PnoempGyD5oXAezc=");
   });
 });

@@ -32,7 +32,9 @@ async function delivery(status: string, ageDays: number, payload: object | null)
 
 async function event(shopId: string, name: string, source: string, ageDays: number) {
   const n = seq++;
-  return prisma().event.create({ data: { shopId, name, source, sourceId: `ret-${n}`, occurredAt: daysAgo(ageDays), receivedAt: daysAgo(ageDays), data: {} } });
+  return prisma().event.create({
+    data: { shopId, name, source, sourceId: `ret-${n}`, occurredAt: daysAgo(ageDays), receivedAt: daysAgo(ageDays), data: {} },
+  });
 }
 
 describe("pruneExpiredData", () => {
@@ -51,7 +53,9 @@ describe("pruneExpiredData", () => {
     const result = await pruneExpiredData();
     expect(result).toMatchObject({ failedWebhookPayloads: 1, webhookRecords: 2 });
 
-    const left = new Map((await prisma().webhookDelivery.findMany({ where: { webhookId: { startsWith: "ret-wh-" } } })).map((d) => [d.id, d]));
+    const left = new Map(
+      (await prisma().webhookDelivery.findMany({ where: { webhookId: { startsWith: "ret-wh-" } } })).map((d) => [d.id, d]),
+    );
     expect(left.get(failedOld.id)?.payload).toBeNull();
     expect(left.get(failedRecent.id)?.payload).toEqual(personal);
     expect(left.has(processedOld.id)).toBe(false);
@@ -65,7 +69,9 @@ describe("pruneExpiredData", () => {
   });
 
   it("deletes storefront events past the retention in every shop, in batches, and keeps orders' and forms' events", async () => {
-    const [a, b] = await Promise.all(["ret-a", "ret-b"].map((name) => prisma().shop.create({ data: { domain: `${name}.myshopify.com`, name } })));
+    const [a, b] = await Promise.all(
+      ["ret-a", "ret-b"].map((name) => prisma().shop.create({ data: { domain: `${name}.myshopify.com`, name } })),
+    );
     const old = STOREFRONT_EVENT_DAYS + 1;
     for (let i = 0; i < 7; i++) await event(a!.id, "product_viewed", "pixel", old);
     await event(b!.id, "page_viewed", "pixel", old);
@@ -76,7 +82,9 @@ describe("pruneExpiredData", () => {
     setClock(AT);
     // Batches of 3 with room for all: 7 in shop a take three statements.
     expect(await pruneExpiredData(AT, 3, 10)).toMatchObject({ storefrontEvents: 8 });
-    const ids = (await prisma().event.findMany({ where: { shopId: { in: [a!.id, b!.id] } }, select: { id: true } })).map((e) => e.id).sort();
+    const ids = (await prisma().event.findMany({ where: { shopId: { in: [a!.id, b!.id] } }, select: { id: true } }))
+      .map((e) => e.id)
+      .sort();
     expect(ids).toEqual([recent.id, order.id, form.id].sort());
   });
 

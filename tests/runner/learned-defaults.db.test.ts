@@ -21,12 +21,19 @@ beforeAll(async () => {
   shopId = (await prisma().shop.create({ data: { domain: SHOP, name: "Learned", timezone: "Europe/Warsaw", holdoutPercent: 0 } })).id;
   // 40 repeat customers who reorder every 20 days: the shop's purchase cycle is 20 days.
   for (let c = 0; c < 40; c++) {
-    const customer = await prisma().customer.create({ data: { shopId, email: `r${c}@example.com`, emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01") } });
+    const customer = await prisma().customer.create({
+      data: { shopId, email: `r${c}@example.com`, emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01") },
+    });
     for (let k = 0; k < 3; k++) {
       await prisma().order.create({
         data: {
-          shopId, shopifyOrderId: BigInt(100_000 + c * 10 + k), name: `#${c}-${k}`, customerId: customer.id, currency: "PLN",
-          totalPrice: new Prisma.Decimal("50"), processedAt: new Date(T.getTime() - (200 - k * 20) * DAY),
+          shopId,
+          shopifyOrderId: BigInt(100_000 + c * 10 + k),
+          name: `#${c}-${k}`,
+          customerId: customer.id,
+          currency: "PLN",
+          totalPrice: new Prisma.Decimal("50"),
+          processedAt: new Date(T.getTime() - (200 - k * 20) * DAY),
           lines: { create: [{ shopId, shopifyProductId: 8000000001n, title: "Beans", quantity: 1, price: new Prisma.Decimal("50") }] },
         },
       });
@@ -49,10 +56,19 @@ describe("defaults learned from the shop's orders", () => {
   it("replenishment uses the customer's learned reorder interval for the product", async () => {
     await setFlowStatus(shopId, "replenishment", "on", "test");
     const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "r0@example.com" } });
-    await deliver(SHOP, "orders/create", orderPayload({
-      id: 777777, name: "#7777", email: "r0@example.com", customer: null, created_at: T.toISOString(), processed_at: T.toISOString(),
-      line_items: [{ id: 1, product_id: 8000000001, variant_id: 45000000001, title: "Beans", quantity: 1, price: "50.00" }],
-    }));
+    await deliver(
+      SHOP,
+      "orders/create",
+      orderPayload({
+        id: 777777,
+        name: "#7777",
+        email: "r0@example.com",
+        customer: null,
+        created_at: T.toISOString(),
+        processed_at: T.toISOString(),
+        line_items: [{ id: 1, product_id: 8000000001, variant_id: 45000000001, title: "Beans", quantity: 1, price: "50.00" }],
+      }),
+    );
     await drainWebhooks();
     while ((await routeEvents()).claimed > 0);
     const flow = await prisma().flow.findFirstOrThrow({ where: { shopId, key: "replenishment" } });
@@ -104,7 +120,10 @@ describe("turning a flow off and on again", () => {
     const before = await versions("win_back");
     const learnedDays = (before.active.definition as { trigger: { days: number } }).trigger.days;
     // The stored version was built when the shop knew no purchase cycle yet.
-    const stale = { ...(before.active.definition as object), trigger: { ...(before.active.definition as { trigger: object }).trigger, days: 90 } };
+    const stale = {
+      ...(before.active.definition as object),
+      trigger: { ...(before.active.definition as { trigger: object }).trigger, days: 90 },
+    };
     await prisma().flowVersion.update({ where: { id: before.active.id }, data: { definition: stale } });
     await setFlowStatus(shopId, "win_back", "off", "test");
     await setFlowStatus(shopId, "win_back", "on", "test");
@@ -117,7 +136,9 @@ describe("turning a flow off and on again", () => {
 
   it("compares stored JSON whatever its key order, but not whatever its values", () => {
     expect(sameStoredJson({ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 })).toBe(true);
-    expect(sameStoredJson({ a: 1, gone: undefined, at: new Date("2026-01-01T00:00:00Z") }, { at: "2026-01-01T00:00:00.000Z", a: 1 })).toBe(true);
+    expect(sameStoredJson({ a: 1, gone: undefined, at: new Date("2026-01-01T00:00:00Z") }, { at: "2026-01-01T00:00:00.000Z", a: 1 })).toBe(
+      true,
+    );
     expect(sameStoredJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
     expect(sameStoredJson({ a: 1 }, { a: "1" })).toBe(false);
     expect(sameStoredJson({ a: 1 }, { a: 1, b: null })).toBe(false);
@@ -142,10 +163,19 @@ describe("a flow's declared needs decide what the router loads, whatever its key
     const storedBefore = await addFlow("legacy-refill", { ...legacy, key: "legacy-refill" });
     const declaresNone = await addFlow("no-needs-refill", { ...built, key: "no-needs-refill", needs: [] });
     const customer = await prisma().customer.findFirstOrThrow({ where: { shopId, email: "r1@example.com" } });
-    await deliver(SHOP, "orders/create", orderPayload({
-      id: 777778, name: "#7778", email: "r1@example.com", customer: null, created_at: T.toISOString(), processed_at: T.toISOString(),
-      line_items: [{ id: 2, product_id: 8000000001, variant_id: 45000000001, title: "Beans", quantity: 1, price: "50.00" }],
-    }));
+    await deliver(
+      SHOP,
+      "orders/create",
+      orderPayload({
+        id: 777778,
+        name: "#7778",
+        email: "r1@example.com",
+        customer: null,
+        created_at: T.toISOString(),
+        processed_at: T.toISOString(),
+        line_items: [{ id: 2, product_id: 8000000001, variant_id: 45000000001, title: "Beans", quantity: 1, price: "50.00" }],
+      }),
+    );
     await drainWebhooks();
     while ((await routeEvents()).claimed > 0);
     const interval = async (flowId: string) => {

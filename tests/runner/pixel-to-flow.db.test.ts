@@ -11,13 +11,32 @@ const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
 let shopId: string;
 
-const checkout = { token: "c1-pixel", email: "dana@example.com", phone: null, currencyCode: "PLN", totalPrice: { amount: 260, currencyCode: "PLN" }, lineItems: [] };
+const checkout = {
+  token: "c1-pixel",
+  email: "dana@example.com",
+  phone: null,
+  currencyCode: "PLN",
+  totalPrice: { amount: 260, currencyCode: "PLN" },
+  lineItems: [],
+};
 function event(id: string, name: string, data: unknown) {
-  return { id, name, timestamp: "2026-11-24T09:00:00.000Z", clientId: "visitor-dana", seq: 1, context: { url: `https://${SHOP}/checkouts/x`, referrer: "", title: "Checkout", language: "pl-PL" }, data };
+  return {
+    id,
+    name,
+    timestamp: "2026-11-24T09:00:00.000Z",
+    clientId: "visitor-dana",
+    seq: 1,
+    context: { url: `https://${SHOP}/checkouts/x`, referrer: "", title: "Checkout", language: "pl-PL" },
+    data,
+  };
 }
 async function post(events: unknown[]) {
   const res = await pixel({
-    request: new Request("http://localhost/api/pixel/events", { method: "POST", headers: { origin: "null" }, body: JSON.stringify({ shop: SHOP, v: 1, events }) }),
+    request: new Request("http://localhost/api/pixel/events", {
+      method: "POST",
+      headers: { origin: "null" },
+      body: JSON.stringify({ shop: SHOP, v: 1, events }),
+    }),
     params: {},
     context: {},
   });
@@ -30,7 +49,9 @@ beforeAll(async () => {
   shopId = (await prisma().shop.create({ data: { domain: SHOP, name: "Pixel flow", timezone: "Europe/Warsaw", holdoutPercent: 0 } })).id;
   await installCatalogue(shopId);
   await setFlowStatus(shopId, "abandoned_checkout", "on", "test");
-  await prisma().customer.create({ data: { shopId, email: "dana@example.com", emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z") } });
+  await prisma().customer.create({
+    data: { shopId, email: "dana@example.com", emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z") },
+  });
 });
 
 describe("storefront events to flows", () => {

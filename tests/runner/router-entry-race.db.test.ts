@@ -24,7 +24,13 @@ beforeAll(async () => {
   await installCatalogue(shopId);
   await setFlowStatus(shopId, "abandoned_cart", "on", "test");
   await prisma().customer.create({
-    data: { id: CUSTOMER, shopId, email: "cart@example.com", emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z") },
+    data: {
+      id: CUSTOMER,
+      shopId,
+      email: "cart@example.com",
+      emailConsentState: "subscribed",
+      emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
+    },
   });
 });
 
@@ -40,7 +46,12 @@ async function addToCart(n: number): Promise<void> {
       occurredAt: new Date(Date.now() - 60_000 + n),
       data: {
         context: {},
-        data: { cartLine: { quantity: 1, merchandise: { id: `v${n}`, price: { amount: 50, currencyCode: "EUR" }, product: { id: `p${n}`, title: "Mug" } } } },
+        data: {
+          cartLine: {
+            quantity: 1,
+            merchandise: { id: `v${n}`, price: { amount: 50, currencyCode: "EUR" }, product: { id: `p${n}`, title: "Mug" } },
+          },
+        },
       },
     },
   });

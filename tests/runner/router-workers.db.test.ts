@@ -31,7 +31,13 @@ beforeAll(async () => {
   versionId = flow.activeVersionId!;
   for (const c of CUSTOMERS) {
     await prisma().customer.create({
-      data: { id: `customer-${c}`, shopId, email: `${c}@example.com`, emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z") },
+      data: {
+        id: `customer-${c}`,
+        shopId,
+        email: `${c}@example.com`,
+        emailConsentState: "subscribed",
+        emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
+      },
     });
   }
 });
@@ -52,33 +58,45 @@ async function checkoutEvent(c: string, n: number): Promise<void> {
 }
 
 describe.skipIf(!process.env.DATABASE_URL)("events routed by concurrent workers", () => {
-  it("two workers whose batches name the same checkouts in opposite orders both finish without a deadlock, and each checkout enrolls once", { timeout: 60_000 }, async () => {
-    const warn = vi.spyOn(log, "warn");
-    // The first worker's batch reaches the checkouts a, m, b; the second's b, m, a.
-    let n = 0;
-    for (const c of [...CUSTOMERS, ...[...CUSTOMERS].reverse()]) await checkoutEvent(c, n++);
-    const database = getDb();
-    // A third worker is inserting the middle checkout's enrollment: both wait for it,
-    // each holding the enrollment of the first checkout its batch reached.
-    const results = await whileHolding(
-      database,
-      (tx) =>
-        tx.enrollment.create({
-          data: { shopId, flowId, flowVersionId: versionId, customerId: "customer-m", contextKey: "token-m", state: {}, enteredAt: new Date() },
-        }),
-      async () => {
-        const first = routeEvents(3);
-        // The first has claimed its batch before the second asks for one.
-        await untilLockWaiters(database, 1);
-        return Promise.allSettled([first, routeEvents(3)]);
-      },
-    );
-    expect(results.map((r) => (r.status === "fulfilled" ? r.value.claimed : String(r.reason)))).toEqual([3, 3]);
-    // Both took the checkouts in one order: neither was failed and run again.
-    expect(warn.mock.calls.filter(([msg]) => msg.startsWith("transient conflict"))).toEqual([]);
-    warn.mockRestore();
-    const enrollments = await prisma().enrollment.findMany({ where: { shopId }, select: { contextKey: true } });
-    expect(enrollments.map((e) => e.contextKey).sort()).toEqual(["token-a", "token-b", "token-m"]);
-    expect(await prisma().event.count({ where: { shopId, routedAt: null } })).toBe(0);
-  });
+  it(
+    "two workers whose batches name the same checkouts in opposite orders both finish without a deadlock, and each checkout enrolls once",
+    { timeout: 60_000 },
+    async () => {
+      const warn = vi.spyOn(log, "warn");
+      // The first worker's batch reaches the checkouts a, m, b; the second's b, m, a.
+      let n = 0;
+      for (const c of [...CUSTOMERS, ...[...CUSTOMERS].reverse()]) await checkoutEvent(c, n++);
+      const database = getDb();
+      // A third worker is inserting the middle checkout's enrollment: both wait for it,
+      // each holding the enrollment of the first checkout its batch reached.
+      const results = await whileHolding(
+        database,
+        (tx) =>
+          tx.enrollment.create({
+            data: {
+              shopId,
+              flowId,
+              flowVersionId: versionId,
+              customerId: "customer-m",
+              contextKey: "token-m",
+              state: {},
+              enteredAt: new Date(),
+            },
+          }),
+        async () => {
+          const first = routeEvents(3);
+          // The first has claimed its batch before the second asks for one.
+          await untilLockWaiters(database, 1);
+          return Promise.allSettled([first, routeEvents(3)]);
+        },
+      );
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value.claimed : String(r.reason)))).toEqual([3, 3]);
+      // Both took the checkouts in one order: neither was failed and run again.
+      expect(warn.mock.calls.filter(([msg]) => msg.startsWith("transient conflict"))).toEqual([]);
+      warn.mockRestore();
+      const enrollments = await prisma().enrollment.findMany({ where: { shopId }, select: { contextKey: true } });
+      expect(enrollments.map((e) => e.contextKey).sort()).toEqual(["token-a", "token-b", "token-m"]);
+      expect(await prisma().event.count({ where: { shopId, routedAt: null } })).toBe(0);
+    },
+  );
 });

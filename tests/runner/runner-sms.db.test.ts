@@ -31,9 +31,13 @@ beforeAll(async () => {
   await setFlowStatus(shopId, "abandoned_checkout", "on", "test");
   await prisma().customer.create({
     data: {
-      shopId, email: "ewa@example.com", phone: "+48601111222",
-      emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
-      smsConsentState: "subscribed", smsConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
+      shopId,
+      email: "ewa@example.com",
+      phone: "+48601111222",
+      emailConsentState: "subscribed",
+      emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
+      smsConsentState: "subscribed",
+      smsConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"),
     },
   });
 });
@@ -41,7 +45,17 @@ beforeAll(async () => {
 describe("an SMS step in a flow", () => {
   it("an SMS due at 21:30 local time is deferred to 08:00 and queued with its text", async () => {
     setClock(T0);
-    await deliver(SHOP, "checkouts/create", checkoutPayload({ token: "chk-sms", email: "ewa@example.com", phone: "+48601111222", created_at: T0.toISOString(), updated_at: T0.toISOString() }));
+    await deliver(
+      SHOP,
+      "checkouts/create",
+      checkoutPayload({
+        token: "chk-sms",
+        email: "ewa@example.com",
+        phone: "+48601111222",
+        created_at: T0.toISOString(),
+        updated_at: T0.toISOString(),
+      }),
+    );
     await settleAt(new Date(T0.getTime() + 5000)); // (the delivery was received a moment after T0)
     await settleAt(new Date(T0.getTime() + 1 * HOUR + 60_000)); // email 1
     await settleAt(new Date(T0.getTime() + 4 * HOUR + 60_000)); // 21:31 Warsaw: the SMS is due

@@ -13,13 +13,31 @@ const T = new Date("2026-11-24T10:00:00Z");
 
 beforeAll(async () => {
   setClock(T);
-  shopId = (await prisma().shop.create({ data: { domain: "sweep.myshopify.com", name: "Sweep", timezone: "Europe/Warsaw", holdoutPercent: 0 } })).id;
+  shopId = (
+    await prisma().shop.create({ data: { domain: "sweep.myshopify.com", name: "Sweep", timezone: "Europe/Warsaw", holdoutPercent: 0 } })
+  ).id;
   await installCatalogue(shopId);
   await setFlowStatus(shopId, "win_back", "on", "test");
   const base = { shopId, emailConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01T00:00:00Z"), ordersCount: 2 };
-  await prisma().customer.create({ data: { ...base, email: "lapsed@example.com", lastOrderAt: new Date(T.getTime() - 120 * DAY), firstOrderAt: new Date(T.getTime() - 300 * DAY) } });
-  await prisma().customer.create({ data: { ...base, email: "recent@example.com", lastOrderAt: new Date(T.getTime() - 10 * DAY), firstOrderAt: new Date(T.getTime() - 300 * DAY) } });
-  await prisma().customer.create({ data: { ...base, email: "noconsent@example.com", emailConsentState: "unsubscribed", lastOrderAt: new Date(T.getTime() - 120 * DAY) } });
+  await prisma().customer.create({
+    data: {
+      ...base,
+      email: "lapsed@example.com",
+      lastOrderAt: new Date(T.getTime() - 120 * DAY),
+      firstOrderAt: new Date(T.getTime() - 300 * DAY),
+    },
+  });
+  await prisma().customer.create({
+    data: {
+      ...base,
+      email: "recent@example.com",
+      lastOrderAt: new Date(T.getTime() - 10 * DAY),
+      firstOrderAt: new Date(T.getTime() - 300 * DAY),
+    },
+  });
+  await prisma().customer.create({
+    data: { ...base, email: "noconsent@example.com", emailConsentState: "unsubscribed", lastOrderAt: new Date(T.getTime() - 120 * DAY) },
+  });
 });
 
 describe("time-based triggers", () => {

@@ -54,10 +54,21 @@ async function freshDatabase(): Promise<{ db: Database; url: string; drop: () =>
 /** A shop, N subscribed customers, the flow switched on, and one trigger event per customer. */
 async function seed(db: Database, key: string, customers: number): Promise<string> {
   const shop = await db.prisma.shop.create({
-    data: { domain: `${key}-${SHOP}`, name: key, holdoutPercent: 0, quietHoursStart: 0, quietHoursEnd: 0, frequencyCaps: { email: [{ count: 100, windowHours: 1 }], sms: [] }, senderEmail: "shop@example.com", postalAddress: { address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCodeV2: "PL" } },
+    data: {
+      domain: `${key}-${SHOP}`,
+      name: key,
+      holdoutPercent: 0,
+      quietHoursStart: 0,
+      quietHoursEnd: 0,
+      frequencyCaps: { email: [{ count: 100, windowHours: 1 }], sms: [] },
+      senderEmail: "shop@example.com",
+      postalAddress: { address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCodeV2: "PL" },
+    },
   });
   const f = await db.prisma.flow.create({ data: { shopId: shop.id, key: `custom-${key}`, name: key, status: "on" } });
-  const v = await db.prisma.flowVersion.create({ data: { shopId: shop.id, flowId: f.id, version: 1, definition: flow(`custom-${key}`) as never } });
+  const v = await db.prisma.flowVersion.create({
+    data: { shopId: shop.id, flowId: f.id, version: 1, definition: flow(`custom-${key}`) as never },
+  });
   await db.prisma.flow.update({ where: { id: f.id }, data: { activeVersionId: v.id } });
   await db.query(
     `INSERT INTO "Customer" (id, "shopId", email, "emailConsentState", "emailConsentUpdatedAt", "createdAt", "updatedAt")
@@ -111,14 +122,23 @@ describe.skipIf(!pgUrl)("worker processes on one PostgreSQL", () => {
     expect(perEnrollment).toHaveLength(300);
     expect(perEnrollment.every((r) => r.n === 1 && r.enters === 1)).toBe(true);
     // Now the wait is due for all of them: make it so, and run the workers again.
-    await ctx.db.query(`UPDATE "Enrollment" SET "nextWakeAt" = now() - interval '1 second', state = jsonb_set(state, '{wait,until}', to_jsonb((extract(epoch from now()) * 1000)::bigint - 1000)) WHERE "shopId" = $1`, [shopId]);
+    await ctx.db.query(
+      `UPDATE "Enrollment" SET "nextWakeAt" = now() - interval '1 second', state = jsonb_set(state, '{wait,until}', to_jsonb((extract(epoch from now()) * 1000)::bigint - 1000)) WHERE "shopId" = $1`,
+      [shopId],
+    );
     const again = await Promise.all(Array.from({ length: workers }, () => runWorker(ctx.url, "steps").done));
     for (const r of again) expect(r.code, r.out).toBe(0);
-    const sends = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Decision" WHERE "shopId" = $1 AND outcome = 'send' GROUP BY "enrollmentId"`, [shopId]);
+    const sends = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Decision" WHERE "shopId" = $1 AND outcome = 'send' GROUP BY "enrollmentId"`,
+      [shopId],
+    );
     expect(sends.every((r) => r.n === 2)).toBe(true);
     const messages = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "shopId" = $1`, [shopId]);
     expect(messages[0]!.n).toBe(600);
-    const active = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Enrollment" WHERE "shopId" = $1 AND status = 'active'`, [shopId]);
+    const active = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Enrollment" WHERE "shopId" = $1 AND status = 'active'`,
+      [shopId],
+    );
     expect(active[0]!.n).toBe(0);
   });
 
@@ -171,7 +191,10 @@ describe.skipIf(!pgUrl)("worker processes on one PostgreSQL", () => {
           [shopId],
         );
         if (i >= 3 && Number(left[0]!.n) === 0) break;
-        await ctx.db.query(`UPDATE "Message" SET "leaseExpiresAt" = now() - interval '1 second' WHERE "shopId" = $1 AND status IN ('pending', 'sending')`, [shopId]);
+        await ctx.db.query(
+          `UPDATE "Message" SET "leaseExpiresAt" = now() - interval '1 second' WHERE "shopId" = $1 AND status IN ('pending', 'sending')`,
+          [shopId],
+        );
         await ctx.db.query(
           `UPDATE "Enrollment" SET "nextWakeAt" = now() - interval '1 second', state = jsonb_set(state, '{wait,until}', to_jsonb((extract(epoch from now()) * 1000)::bigint - 1000))
            WHERE "shopId" = $1 AND status = 'active' AND state->'wait'->>'kind' = 'timer'`,

@@ -8,7 +8,10 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 function sameBytesSpellings(mac: string): string[] {
   const last = ALPHABET.indexOf(mac.at(-1)!);
   const base = last & ~0b11; // the last character's two low bits are padding
-  return [0, 1, 2, 3].map((i) => ALPHABET[base + i]!).filter((c) => c !== mac.at(-1)).map((c) => mac.slice(0, -1) + c);
+  return [0, 1, 2, 3]
+    .map((i) => ALPHABET[base + i]!)
+    .filter((c) => c !== mac.at(-1))
+    .map((c) => mac.slice(0, -1) + c);
 }
 
 describe("signed tokens", () => {

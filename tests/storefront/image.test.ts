@@ -33,9 +33,12 @@ describe("/dev/storefront/image/<handle>.svg", () => {
     expect(new Set(bodies).size).toBe(DEMO_PRODUCTS.length);
   });
 
-  it.each(["unknown.svg", "ceramic-mug", "ceramic-mug.png", "../ceramic-mug.svg", "ceramic-mug.svg.svg", ""])("answers 404 to %j", async (file) => {
-    expect((await get(file)).status).toBe(404);
-  });
+  it.each(["unknown.svg", "ceramic-mug", "ceramic-mug.png", "../ceramic-mug.svg", "ceramic-mug.svg.svg", ""])(
+    "answers 404 to %j",
+    async (file) => {
+      expect((await get(file)).status).toBe(404);
+    },
+  );
 
   it("does not exist in production", async () => {
     vi.stubEnv("NODE_ENV", "production");

@@ -53,7 +53,12 @@ describe("standard event data (shaped like Shopify's)", () => {
       { product: coffee, quantity: 2 },
       { product: kettle, quantity: 1 },
     ]);
-    expect(cart).toMatchObject({ id: "c0ffee", totalQuantity: 3, cost: { totalAmount: { amount: 327, currencyCode: "PLN" } }, attributes: [] });
+    expect(cart).toMatchObject({
+      id: "c0ffee",
+      totalQuantity: 3,
+      cost: { totalAmount: { amount: 327, currencyCode: "PLN" } },
+      attributes: [],
+    });
     expect(cart.lines.map((l) => [l.merchandise.id, l.quantity])).toEqual([
       ["45000000001", 2],
       [kettle.variantId, 1],
@@ -61,7 +66,11 @@ describe("standard event data (shaped like Shopify's)", () => {
   });
 
   it("collection_viewed and search_submitted list product variants", () => {
-    expect(payloads.collection("480000000002", "Kawa", [coffee])).toMatchObject({ id: "480000000002", title: "Kawa", productVariants: [{ id: "45000000001" }] });
+    expect(payloads.collection("480000000002", "Kawa", [coffee])).toMatchObject({
+      id: "480000000002",
+      title: "Kawa",
+      productVariants: [{ id: "45000000001" }],
+    });
     expect(payloads.searchResult("kettle", [kettle])).toMatchObject({ query: "kettle", productVariants: [{ id: kettle.variantId }] });
   });
 
@@ -93,7 +102,13 @@ describe("standard event data (shaped like Shopify's)", () => {
     });
     expect(started.totalTax.amount).toBeCloseTo(68.99 - 68.99 / 1.23, 2);
     expect(started.lineItems).toEqual([
-      expect.objectContaining({ id: "45000000001", quantity: 1, title: "Ethiopia Yirgacheffe 250 g", finalLinePrice: { amount: 54, currencyCode: "PLN" }, variant: payloads.variant(coffee) }),
+      expect.objectContaining({
+        id: "45000000001",
+        quantity: 1,
+        title: "Ethiopia Yirgacheffe 250 g",
+        finalLinePrice: { amount: 54, currencyCode: "PLN" },
+        variant: payloads.variant(coffee),
+      }),
     ]);
 
     const completed = payloads.checkout({
@@ -115,7 +130,15 @@ describe("standard event data (shaped like Shopify's)", () => {
       order: { id: "6900000001", customer: { id: null, isFirstOrder: null } },
       // From 150 zł: free delivery.
       totalPrice: { amount: 219, currencyCode: "PLN" },
-      shippingAddress: { firstName: "Anna", lastName: "Nowak", address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCode: "PL", country: "Poland" },
+      shippingAddress: {
+        firstName: "Anna",
+        lastName: "Nowak",
+        address1: "ul. Prosta 12",
+        city: "Warszawa",
+        zip: "00-850",
+        countryCode: "PL",
+        country: "Poland",
+      },
       transactions: [{ amount: { amount: 219, currencyCode: "PLN" }, gateway: "bogus" }],
     });
   });

@@ -176,7 +176,11 @@ describe("pixel runtime (Shopify's WebPixel::Render stand-in)", () => {
     expect(new Date(event.timestamp).toISOString()).toBe(event.timestamp);
     expect(event.clientId).toMatch(/^[0-9a-f-]{36}$/);
     expect(event.context.document).toMatchObject({
-      location: { href: "http://localhost:3100/dev/storefront?product=ceramic-mug", pathname: "/dev/storefront", search: "?product=ceramic-mug" },
+      location: {
+        href: "http://localhost:3100/dev/storefront?product=ceramic-mug",
+        pathname: "/dev/storefront",
+        search: "?product=ceramic-mug",
+      },
       referrer: "http://localhost:3100/dev/storefront",
       title: "Ceramic Mug – Kawa & Co.",
       characterSet: "UTF-8",

@@ -65,7 +65,11 @@ describe("/apps/flowmate/* (app proxy emulation)", () => {
     const body = JSON.stringify({ email: "anna@example.com", emailConsent: true, source: "signup_popup", locale: "pl" });
     const res = await callRoute(
       action,
-      new Request("http://localhost:3000/apps/flowmate/subscribe", { method: "POST", body, headers: { "content-type": "application/json" } }),
+      new Request("http://localhost:3000/apps/flowmate/subscribe", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      }),
       { "*": "subscribe" },
     );
     expect(res.status).toBe(422);
@@ -93,7 +97,10 @@ describe("/apps/flowmate/* (app proxy emulation)", () => {
   });
 
   it("answers 502 when the app is not reachable", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("fetch failed"))));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => Promise.reject(new TypeError("fetch failed"))),
+    );
     const res = await callRoute(loader, new Request("http://localhost:3000/apps/flowmate/recommendations"), { "*": "recommendations" });
     expect(res.status).toBe(502);
   });

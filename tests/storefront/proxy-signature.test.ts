@@ -3,11 +3,7 @@ import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 import { readEnv, shopifyCredentials } from "~/server/config.server";
 import { shopifyApiClient } from "~/server/shopify/api.server";
-import {
-  appProxySignature,
-  appProxySignatureBase,
-  signedAppProxyQuery,
-} from "../../demo/storefront/proxy.server";
+import { appProxySignature, appProxySignatureBase, signedAppProxyQuery } from "../../demo/storefront/proxy.server";
 
 const SECRET = shopifyCredentials(readEnv()).apiSecretKey;
 const SHOP = "demo-shop.myshopify.com";
@@ -40,7 +36,11 @@ describe("app proxy signature (Shopify's algorithm)", () => {
   });
 
   it("adds Shopify's parameters and keeps the shopper's own", () => {
-    const query = signedAppProxyQuery(new URLSearchParams("product_id=8000000001&limit=4"), { shop: SHOP, secret: SECRET, timestamp: 1_700_000_000 });
+    const query = signedAppProxyQuery(new URLSearchParams("product_id=8000000001&limit=4"), {
+      shop: SHOP,
+      secret: SECRET,
+      timestamp: 1_700_000_000,
+    });
     expect([...query.keys()]).toEqual(["product_id", "limit", "shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"]);
     expect(Object.fromEntries(query)).toMatchObject({
       product_id: "8000000001",
@@ -93,7 +93,11 @@ describe("app proxy signature (Shopify's algorithm)", () => {
   });
 
   it("carries a current timestamp (the validator allows 90 s of skew)", async () => {
-    const stale = signedAppProxyQuery(new URLSearchParams(), { shop: SHOP, secret: SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = signedAppProxyQuery(new URLSearchParams(), {
+      shop: SHOP,
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     await expect(validate(stale)).rejects.toThrow(/tolerance/);
     const fresh = signedAppProxyQuery(new URLSearchParams(), { shop: SHOP, secret: SECRET });
     expect(Math.abs(Number(fresh.get("timestamp")) - Date.now() / 1000)).toBeLessThan(5);

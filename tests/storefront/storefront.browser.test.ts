@@ -95,7 +95,11 @@ describe.skipIf(!hasChromium)("storefront simulator in Chromium", () => {
     expect(new Set(events.map((e) => e.clientId)).size).toBe(1);
     const byName = (name: string) => events.find((e) => e.name === name)!;
     expect(byName("product_viewed").data).toMatchObject({
-      productVariant: { id: "45000000001", price: { amount: 54, currencyCode: "PLN" }, product: { id: "8000000001", title: "Ethiopia Yirgacheffe 250 g" } },
+      productVariant: {
+        id: "45000000001",
+        price: { amount: 54, currencyCode: "PLN" },
+        product: { id: "8000000001", title: "Ethiopia Yirgacheffe 250 g" },
+      },
     });
     expect(byName("product_added_to_cart").data).toMatchObject({ cartLine: { quantity: 2, cost: { totalAmount: { amount: 108 } } } });
     expect(byName("search_submitted").data).toMatchObject({ searchResult: { query: "kettle" } });
@@ -124,32 +128,38 @@ describe.skipIf(!hasChromium)("storefront simulator in Chromium", () => {
     await page.close();
   });
 
-  it("mounts the real signup popup, which reaches the app through the app proxy emulation; recommendations ask for nothing", { timeout: 60_000 }, async () => {
-    const page = await browser.context.newPage();
-    page.on("pageerror", (e) => errors.push(e.message));
-    const proxied: string[] = [];
-    page.on("request", (request) => {
-      if (new URL(request.url()).pathname.startsWith("/apps/flowmate/")) proxied.push(new URL(request.url()).pathname);
-    });
-    await page.goto(`${app.url}/dev/storefront`);
-    // The walk above dismissed the popup for this browser; a new visitor gets it.
-    await page.evaluate(() => localStorage.removeItem("flowmate:signup:dismissedAt"));
-    await page.goto(`${app.url}/dev/storefront?product=ceramic-mug&lang=pl`);
-    await page.locator("#flowmate-signup[data-fm-mounted]").waitFor({ state: "attached" });
-    // Exit intent opens the popup before its delay.
-    await page.evaluate(() => document.dispatchEvent(new MouseEvent("mouseout", { bubbles: true, clientX: 400, clientY: 0, relatedTarget: null })));
-    await page.getByRole("dialog").waitFor({ state: "visible" });
-    await page.getByLabel("Adres e-mail", { exact: true }).fill("mug.fan@example.com");
-    await page.getByLabel(/informacje handlowe/).check();
-    const subscribed = page.waitForResponse((res) => res.url().includes("/apps/flowmate/subscribe"));
-    await page.getByRole("button", { name: "Zapisz się" }).click();
-    expect((await subscribed).status()).toBe(201);
-    await page.getByRole("heading", { name: "Dziękujemy za zapis!" }).waitFor(); // the demo shop has single opt-in
+  it(
+    "mounts the real signup popup, which reaches the app through the app proxy emulation; recommendations ask for nothing",
+    { timeout: 60_000 },
+    async () => {
+      const page = await browser.context.newPage();
+      page.on("pageerror", (e) => errors.push(e.message));
+      const proxied: string[] = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname.startsWith("/apps/flowmate/")) proxied.push(new URL(request.url()).pathname);
+      });
+      await page.goto(`${app.url}/dev/storefront`);
+      // The walk above dismissed the popup for this browser; a new visitor gets it.
+      await page.evaluate(() => localStorage.removeItem("flowmate:signup:dismissedAt"));
+      await page.goto(`${app.url}/dev/storefront?product=ceramic-mug&lang=pl`);
+      await page.locator("#flowmate-signup[data-fm-mounted]").waitFor({ state: "attached" });
+      // Exit intent opens the popup before its delay.
+      await page.evaluate(() =>
+        document.dispatchEvent(new MouseEvent("mouseout", { bubbles: true, clientX: 400, clientY: 0, relatedTarget: null })),
+      );
+      await page.getByRole("dialog").waitFor({ state: "visible" });
+      await page.getByLabel("Adres e-mail", { exact: true }).fill("mug.fan@example.com");
+      await page.getByLabel(/informacje handlowe/).check();
+      const subscribed = page.waitForResponse((res) => res.url().includes("/apps/flowmate/subscribe"));
+      await page.getByRole("button", { name: "Zapisz się" }).click();
+      expect((await subscribed).status()).toBe(201);
+      await page.getByRole("heading", { name: "Dziękujemy za zapis!" }).waitFor(); // the demo shop has single opt-in
 
-    // Product recommendations are coming: until then nothing asks for them or shows them.
-    expect(proxied).toEqual(["/apps/flowmate/subscribe"]);
-    expect(await page.locator(".fm-recs").count()).toBe(0);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+      // Product recommendations are coming: until then nothing asks for them or shows them.
+      expect(proxied).toEqual(["/apps/flowmate/subscribe"]);
+      expect(await page.locator(".fm-recs").count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 });

@@ -28,39 +28,45 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
     );
     return { re, names, mod };
   });
-  const server = http.createServer(asyncListener(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
-      const match = compiled.map((c) => ({ c, m: c.re.exec(url.pathname) })).find((x) => x.m);
-      if (!match) {
-        res.writeHead(404).end("no route");
-        return;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(url, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
-      const params = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)]));
-      const handler = req.method === "GET" || req.method === "HEAD" ? match.c.mod.loader : match.c.mod.action;
-      if (!handler) {
-        res.writeHead(405).end();
-        return;
-      }
-      let response: Response;
+  const server = http.createServer(
+    asyncListener(async (req, res) => {
       try {
-        response = (await handler({ request, params, context: {} })) as Response;
-      } catch (thrown) {
-        if (thrown instanceof Response) response = thrown;
-        else throw thrown;
+        const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+        const match = compiled.map((c) => ({ c, m: c.re.exec(url.pathname) })).find((x) => x.m);
+        if (!match) {
+          res.writeHead(404).end("no route");
+          return;
+        }
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const body = chunks.length ? Buffer.concat(chunks) : undefined;
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+        const request = new Request(url, {
+          method: req.method,
+          headers,
+          body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+        });
+        const params = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)]));
+        const handler = req.method === "GET" || req.method === "HEAD" ? match.c.mod.loader : match.c.mod.action;
+        if (!handler) {
+          res.writeHead(405).end();
+          return;
+        }
+        let response: Response;
+        try {
+          response = (await handler({ request, params, context: {} })) as Response;
+        } catch (thrown) {
+          if (thrown instanceof Response) response = thrown;
+          else throw thrown;
+        }
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      } catch (err) {
+        res.writeHead(500).end(String(err));
       }
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
-  }));
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

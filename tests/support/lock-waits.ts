@@ -10,7 +10,9 @@ const ROLLBACK = new Error("rollback");
 
 /** Sessions of this database waiting on a heavyweight lock (row, transaction id, ...). */
 export async function lockWaiters(database: Database): Promise<number> {
-  const rows = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+  const rows = await database.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
   return rows[0]!.n;
 }
 

@@ -4,14 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ASSETS_DIR,
-  buildWidgets,
-  CSS_FILE,
-  CSS_LIMIT_BYTES,
-  JS_FILE,
-  JS_LIMIT_BYTES,
-} from "../../scripts/build-widgets";
+import { ASSETS_DIR, buildWidgets, CSS_FILE, CSS_LIMIT_BYTES, JS_FILE, JS_LIMIT_BYTES } from "../../scripts/build-widgets";
 
 describe("scripts/build-widgets.ts", () => {
   let outDir: string;

@@ -121,7 +121,11 @@ describe("extensions/theme-widgets", () => {
     liquid.registerFilter("t", (key: string) => lookup(en, `t:${key}`));
     const template = read("blocks/recommendations.liquid").replace(/\{% schema %\}[\s\S]*?\{% endschema %\}/, "");
     const render = (designMode: boolean): Promise<string> =>
-      liquid.parseAndRender(template, { request: { design_mode: designMode }, block: { id: "b1", shopify_attributes: 'data-shopify-editor-block="b1"', settings: { limit: 4 } }, product: { id: 7001 } });
+      liquid.parseAndRender(template, {
+        request: { design_mode: designMode },
+        block: { id: "b1", shopify_attributes: 'data-shopify-editor-block="b1"', settings: { limit: 4 } },
+        product: { id: 7001 },
+      });
 
     expect((await render(false)).trim()).toBe("");
     const editor = await render(true);

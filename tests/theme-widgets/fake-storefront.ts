@@ -49,49 +49,51 @@ export async function startFakeStorefront(assetsDir: string): Promise<FakeStoref
     },
   };
 
-  const server = http.createServer(asyncListener(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const recorded: RecordedRequest = {
-      method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      headers: req.headers,
-      body: Buffer.concat(chunks).toString("utf8"),
-    };
-    const send = (status: number, type: string, body: string | Buffer) => {
-      res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-      res.end(body);
-    };
-    const sendCanned = ({ status, body }: CannedResponse) =>
-      send(status, "application/json; charset=utf-8", typeof body === "string" ? body : JSON.stringify(body));
+  const server = http.createServer(
+    asyncListener(async (req, res) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const recorded: RecordedRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      const send = (status: number, type: string, body: string | Buffer) => {
+        res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+        res.end(body);
+      };
+      const sendCanned = ({ status, body }: CannedResponse) =>
+        send(status, "application/json; charset=utf-8", typeof body === "string" ? body : JSON.stringify(body));
 
-    try {
-      if (url.pathname === `${PROXY}/subscribe` && req.method === "POST") {
-        store.subscribeRequests.push(recorded);
-        return sendCanned(store.subscribeResponse);
+      try {
+        if (url.pathname === `${PROXY}/subscribe` && req.method === "POST") {
+          store.subscribeRequests.push(recorded);
+          return sendCanned(store.subscribeResponse);
+        }
+        if (url.pathname.startsWith(`${PROXY}/`)) {
+          store.otherProxyRequests.push(recorded);
+          return send(404, "text/plain", "Not Found");
+        }
+        if (url.pathname.startsWith("/assets/")) {
+          const file = path.join(assetsDir, path.basename(url.pathname));
+          // Like Shopify's CDN: no charset on the script; the page's UTF-8 applies.
+          const type = file.endsWith(".css") ? "text/css" : "application/javascript";
+          return send(200, type, await readFile(file));
+        }
+        const image = /^\/img\/(\d+)\.svg$/.exec(url.pathname);
+        if (image) return send(200, "image/svg+xml", productImage(Number(image[1])));
+        if (url.pathname === "/blank") return send(200, "text/html; charset=utf-8", "<!doctype html><title>blank</title>");
+        const page = pages.get(url.pathname);
+        if (page) return send(200, "text/html; charset=utf-8", page);
+        send(404, "text/plain", "not found");
+      } catch (error) {
+        send(500, "text/plain", String(error));
       }
-      if (url.pathname.startsWith(`${PROXY}/`)) {
-        store.otherProxyRequests.push(recorded);
-        return send(404, "text/plain", "Not Found");
-      }
-      if (url.pathname.startsWith("/assets/")) {
-        const file = path.join(assetsDir, path.basename(url.pathname));
-        // Like Shopify's CDN: no charset on the script; the page's UTF-8 applies.
-        const type = file.endsWith(".css") ? "text/css" : "application/javascript";
-        return send(200, type, await readFile(file));
-      }
-      const image = /^\/img\/(\d+)\.svg$/.exec(url.pathname);
-      if (image) return send(200, "image/svg+xml", productImage(Number(image[1])));
-      if (url.pathname === "/blank") return send(200, "text/html; charset=utf-8", "<!doctype html><title>blank</title>");
-      const page = pages.get(url.pathname);
-      if (page) return send(200, "text/html; charset=utf-8", page);
-      send(404, "text/plain", "not found");
-    } catch (error) {
-      send(500, "text/plain", String(error));
-    }
-  }));
+    }),
+  );
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

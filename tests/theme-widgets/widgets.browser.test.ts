@@ -158,15 +158,11 @@ describeInChromium("theme widgets in Chromium", () => {
     await email.fill("ada@example");
     await page.getByLabel("Phone number (optional)").fill("12ab");
     await page.getByRole("button", { name: "Subscribe" }).click();
-    await expect(page.locator("#fm-email-error").innerText()).resolves.toBe(
-      "Enter a valid email address, like name@example.com.",
-    );
+    await expect(page.locator("#fm-email-error").innerText()).resolves.toBe("Enter a valid email address, like name@example.com.");
     expect(await email.getAttribute("aria-invalid")).toBe("true");
     expect(await email.getAttribute("aria-describedby")).toBe("fm-email-error");
     expect(await activeId(page)).toBe("fm-email");
-    await expect(page.locator("#fm-phone-error").innerText()).resolves.toBe(
-      "Enter a valid phone number, e.g. +44 7700 900123.",
-    );
+    await expect(page.locator("#fm-phone-error").innerText()).resolves.toBe("Enter a valid phone number, e.g. +44 7700 900123.");
     await screenshot(page, "signup-popup-errors.png");
 
     // SMS consent without a phone number is an error too.
@@ -280,9 +276,7 @@ describeInChromium("theme widgets in Chromium", () => {
 
     await page.getByLabel("Adres e-mail", { exact: true }).fill("jan@");
     await page.getByRole("button", { name: "Zapisz się" }).click();
-    await expect(page.locator("#fm-email-error").innerText()).resolves.toBe(
-      "Podaj prawidłowy adres e-mail, np. jan@przyklad.pl.",
-    );
+    await expect(page.locator("#fm-email-error").innerText()).resolves.toBe("Podaj prawidłowy adres e-mail, np. jan@przyklad.pl.");
     await page.getByLabel("Adres e-mail", { exact: true }).fill("jan@przyklad.pl");
     await page.getByRole("button", { name: "Zapisz się" }).click();
     await page.getByRole("heading", { name: "Dziękujemy za zapis!" }).waitFor({ timeout: 3000 });

@@ -99,7 +99,15 @@ describe("flush rules", () => {
   });
 
   it("flushes flow-driving events immediately, together with what was buffered", async () => {
-    for (const name of ["product_viewed", "product_added_to_cart", "product_removed_from_cart", "cart_viewed", "checkout_started", "checkout_contact_info_submitted", "checkout_completed"]) {
+    for (const name of [
+      "product_viewed",
+      "product_added_to_cart",
+      "product_removed_from_cart",
+      "cart_viewed",
+      "checkout_started",
+      "checkout_contact_info_submitted",
+      "checkout_completed",
+    ]) {
       expect(isImmediateEvent(name)).toBe(true);
     }
     for (const name of ["page_viewed", "collection_viewed", "search_submitted"]) {

@@ -37,8 +37,7 @@ function context(href: string, title: string, referrer: string): Context {
       cookieEnabled: true,
       language: "en-US",
       languages: ["en-US", "en"],
-      userAgent:
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+      userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
     },
     window: {
       innerHeight: 1014,

@@ -41,9 +41,7 @@ describe("webhook signature", () => {
 
   it("answers 401 for a signature made with another app's secret", async () => {
     const before = await getDb().prisma.webhookDelivery.count();
-    const res = await call(
-      webhookRequest({ topic: "orders/create", shop: SHOP, body, hmac: shopifyHmac(body, "someone-elses-secret") }),
-    );
+    const res = await call(webhookRequest({ topic: "orders/create", shop: SHOP, body, hmac: shopifyHmac(body, "someone-elses-secret") }));
     expect(res.status).toBe(401);
     expect(await getDb().prisma.webhookDelivery.count()).toBe(before);
   });

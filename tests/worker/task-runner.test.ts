@@ -92,7 +92,12 @@ describe("task runner", () => {
 
   it("never lets a slow task hold the others up", async () => {
     let release!: () => void;
-    const slow: Task = { name: "slow", cadence: { kind: "queue", idleMs: 250 }, backoff: { baseMs: 1_000, maxMs: 8_000 }, run: () => new Promise<number>((r) => (release = () => r(0))) };
+    const slow: Task = {
+      name: "slow",
+      cadence: { kind: "queue", idleMs: 250 },
+      backoff: { baseMs: 1_000, maxMs: 8_000 },
+      run: () => new Promise<number>((r) => (release = () => r(0))),
+    };
     const other = recorded("other", () => 0);
     start(slow, other.task);
     await vi.advanceTimersByTimeAsync(10_000);

@@ -47,7 +47,13 @@ describe("worker task isolation", () => {
       CREATE TRIGGER refuse_webhook_claim BEFORE UPDATE ON "WebhookDelivery"
         FOR EACH ROW WHEN (NEW.status = 'processing') EXECUTE FUNCTION refuse_webhook_claim();`);
     const delivery = await prisma().webhookDelivery.create({
-      data: { shopDomain: "isolation.myshopify.com", topic: "orders/create", webhookId: "iso-1", payload: {}, nextAttemptAt: new Date(Date.now() - 1000) },
+      data: {
+        shopDomain: "isolation.myshopify.com",
+        topic: "orders/create",
+        webhookId: "iso-1",
+        payload: {},
+        nextAttemptAt: new Date(Date.now() - 1000),
+      },
     });
     const shop = await createShop(prisma());
     const customer = await createCustomer(prisma(), shop.id);
@@ -60,9 +66,14 @@ describe("worker task isolation", () => {
     // The message is queued while the processor is failing, and goes out all the same.
     const message = await enqueueEmail(prisma(), shop.id, customer);
     const queuedAt = Date.now();
-    await until("the message to reach the SMTP server", () => smtp.received.some((m) => m.parsed.messageId === `<${message.id}@flowmate.${shop.domain}>`));
+    await until("the message to reach the SMTP server", () =>
+      smtp.received.some((m) => m.parsed.messageId === `<${message.id}@flowmate.${shop.domain}>`),
+    );
     expect(Date.now() - queuedAt).toBeLessThan(2_000);
-    await until("the message to be marked sent", async () => (await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).status === "sent");
+    await until(
+      "the message to be marked sent",
+      async () => (await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).status === "sent",
+    );
 
     await until("the webhook task to fail five times in a row", () => {
       delays.push(webhooks().nextDelayMs);
@@ -77,7 +88,11 @@ describe("worker task isolation", () => {
     // Observed as it went: the wait only grew.
     expect(delays).toEqual([...delays].sort((a, b) => a - b));
     // The refused claim rolled back: the delivery is as it was, waiting for a healthy worker.
-    expect(await prisma().webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: "received", attempts: 0, leaseOwner: null });
+    expect(await prisma().webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      status: "received",
+      attempts: 0,
+      leaseOwner: null,
+    });
     const outbox = worker.stats().find((s) => s.name === "outbox")!;
     expect(outbox).toMatchObject({ failures: 0, consecutiveFailures: 0 });
     expect(outbox.done).toBeGreaterThanOrEqual(1);

@@ -50,7 +50,8 @@ async function queueMessages(prisma: PrismaClient): Promise<string[]> {
 function deliveries(messageIds: string[]): number[] {
   const wanted = new Set(messageIds);
   const counts = new Map(messageIds.map((id) => [id, 0]));
-  for (const m of smtp.received) if (m.parsed.messageId && wanted.has(m.parsed.messageId)) counts.set(m.parsed.messageId, counts.get(m.parsed.messageId)! + 1);
+  for (const m of smtp.received)
+    if (m.parsed.messageId && wanted.has(m.parsed.messageId)) counts.set(m.parsed.messageId, counts.get(m.parsed.messageId)! + 1);
   return messageIds.map((id) => counts.get(id)!);
 }
 const arrived = (ids: string[]) => deliveries(ids).filter((n) => n > 0).length;
@@ -62,26 +63,30 @@ async function statuses(prisma: PrismaClient): Promise<Record<string, number>> {
 }
 
 describe("worker shutdown during a batch", () => {
-  it("in process: stop() finishes the batch in flight and starts none; the next worker sends the rest, each once", { timeout: 120_000 }, async () => {
-    const prisma = getDb().prisma;
-    const ids = await queueMessages(prisma);
-    const first = startWorker({ id: "first" });
-    await until("the first messages of the batch to arrive", () => arrived(ids) >= 3);
-    const atStop = arrived(ids);
-    await first.stop();
+  it(
+    "in process: stop() finishes the batch in flight and starts none; the next worker sends the rest, each once",
+    { timeout: 120_000 },
+    async () => {
+      const prisma = getDb().prisma;
+      const ids = await queueMessages(prisma);
+      const first = startWorker({ id: "first" });
+      await until("the first messages of the batch to arrive", () => arrived(ids) >= 3);
+      const atStop = arrived(ids);
+      await first.stop();
 
-    // The whole claim was finished after stop() was called, and nothing more was taken.
-    expect(atStop).toBeLessThan(CLAIM);
-    expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
-    expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
-    expect(first.stats().every((s) => !s.running)).toBe(true);
+      // The whole claim was finished after stop() was called, and nothing more was taken.
+      expect(atStop).toBeLessThan(CLAIM);
+      expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
+      expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
+      expect(first.stats().every((s) => !s.running)).toBe(true);
 
-    const second = startWorker({ id: "second" });
-    await until("every message to be sent", async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES);
-    await second.stop();
-    expect(deliveries(ids)).toEqual(ids.map(() => 1));
-    expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
-  });
+      const second = startWorker({ id: "second" });
+      await until("every message to be sent", async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES);
+      await second.stop();
+      expect(deliveries(ids)).toEqual(ids.map(() => 1));
+      expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
+    },
+  );
 
   // worker.ts in its own process needs a database two processes can open: PGlite is
   // one process's database, so this runs in the PostgreSQL pass only.
@@ -108,37 +113,54 @@ describe("worker shutdown during a batch", () => {
 
     function runWorkerProcess() {
       const child = spawn(path.resolve("node_modules/.bin/tsx"), ["worker.ts"], {
-        env: { ...process.env, DATABASE_URL: url, SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, NODE_ENV: "test", LOG_LEVEL: "info", VITEST: undefined },
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          NODE_ENV: "test",
+          LOG_LEVEL: "info",
+          VITEST: undefined,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on("exit", (code, signal) => resolve({ code, signal })),
+      );
       return { child, exited, out: () => out };
     }
 
-    it("SIGTERM mid-batch: the worker finishes its claim and exits 0; the next one sends the rest, each once", { timeout: 180_000 }, async () => {
-      const prisma = database.prisma;
-      const ids = await queueMessages(prisma);
-      const first = runWorkerProcess();
-      await until("the first messages of the batch to arrive", () => arrived(ids) >= 3, 90_000);
-      const atSignal = arrived(ids);
-      first.child.kill("SIGTERM");
-      const exit = await first.exited;
-      expect(exit, first.out()).toEqual({ code: 0, signal: null });
-      expect(first.out()).toContain('"msg":"worker stopped"');
+    it(
+      "SIGTERM mid-batch: the worker finishes its claim and exits 0; the next one sends the rest, each once",
+      { timeout: 180_000 },
+      async () => {
+        const prisma = database.prisma;
+        const ids = await queueMessages(prisma);
+        const first = runWorkerProcess();
+        await until("the first messages of the batch to arrive", () => arrived(ids) >= 3, 90_000);
+        const atSignal = arrived(ids);
+        first.child.kill("SIGTERM");
+        const exit = await first.exited;
+        expect(exit, first.out()).toEqual({ code: 0, signal: null });
+        expect(first.out()).toContain('"msg":"worker stopped"');
 
-      expect(atSignal).toBeLessThan(CLAIM);
-      expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
-      expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
+        expect(atSignal).toBeLessThan(CLAIM);
+        expect(deliveries(ids).filter((n) => n === 1)).toHaveLength(CLAIM);
+        expect(await statuses(prisma)).toEqual({ sent: CLAIM, pending: MESSAGES - CLAIM });
 
-      const second = runWorkerProcess();
-      await until("every message to be sent", async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES, 90_000);
-      second.child.kill("SIGTERM");
-      expect(await second.exited, second.out()).toEqual({ code: 0, signal: null });
-      expect(deliveries(ids)).toEqual(ids.map(() => 1));
-      expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
-    });
+        const second = runWorkerProcess();
+        await until(
+          "every message to be sent",
+          async () => (await prisma.message.count({ where: { status: "sent" } })) === MESSAGES,
+          90_000,
+        );
+        second.child.kill("SIGTERM");
+        expect(await second.exited, second.out()).toEqual({ code: 0, signal: null });
+        expect(deliveries(ids)).toEqual(ids.map(() => 1));
+        expect(await statuses(prisma)).toEqual({ sent: MESSAGES });
+      },
+    );
   });
 });

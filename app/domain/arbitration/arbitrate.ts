@@ -37,7 +37,8 @@ export interface ArbitrationContext {
   enrollmentId?: string;
 }
 
-export type SkipReason = "no_address" | "no_consent" | "suppressed" | "frequency_cap" | "lost_priority" | "quiet_hours" | "deferral_expired";
+export type SkipReason =
+  "no_address" | "no_consent" | "suppressed" | "frequency_cap" | "lost_priority" | "quiet_hours" | "deferral_expired";
 export type DeferReason = "quiet_hours" | "frequency_cap" | "lost_priority";
 
 export type Arbitration =
@@ -84,7 +85,8 @@ export function arbitrateSend(req: SendRequest, ctx: ArbitrationContext, now: Ep
     if (req.purpose === "marketing" && ctx.holdout) return { outcome: "holdout", reason: "holdout", details: base };
     return { outcome: "send", reason: "allowed", details: base };
   }
-  if (first.until === null) return { outcome: "skip", reason: first.reason, details: { ...base, ...first.details, cause: "no_allowed_window" } };
+  if (first.until === null)
+    return { outcome: "skip", reason: first.reason, details: { ...base, ...first.details, cause: "no_allowed_window" } };
   const policy: BlockPolicy = first.reason === "frequency_cap" ? req.onCap : first.reason === "lost_priority" ? req.onConflict : "defer";
   if (policy === "skip") return { outcome: "skip", reason: first.reason, details: { ...base, ...first.details } };
 

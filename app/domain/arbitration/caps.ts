@@ -16,7 +16,13 @@ export const DEFAULT_FREQUENCY_CAPS: FrequencyCaps = {
   sms: [{ count: 1, windowHours: 24 }],
 };
 
-const Rule = z.object({ count: z.number().int().min(1).max(1000), windowHours: z.number().positive().max(24 * 366) });
+const Rule = z.object({
+  count: z.number().int().min(1).max(1000),
+  windowHours: z
+    .number()
+    .positive()
+    .max(24 * 366),
+});
 const CapsJson = z.object({ email: z.array(Rule).max(10).optional(), sms: z.array(Rule).max(10).optional() });
 
 /**

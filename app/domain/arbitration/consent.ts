@@ -20,7 +20,13 @@ export type ConsentBlock =
  *   bounce/complaint/manual block (a `sunset` suppression stops marketing only).
  * Returns null when the channel may be used.
  */
-export function consentBlock(customer: CustomerFacts, channel: Channel, purpose: Purpose, topic: string | null | undefined, now: EpochMs): ConsentBlock | null {
+export function consentBlock(
+  customer: CustomerFacts,
+  channel: Channel,
+  purpose: Purpose,
+  topic: string | null | undefined,
+  now: EpochMs,
+): ConsentBlock | null {
   const facts = customer[channel];
   if (!facts.address) return { reason: "no_address", cause: channel === "email" ? "no_email" : "no_phone" };
   if (purpose === "transactional") {
@@ -36,8 +42,14 @@ export function consentBlock(customer: CustomerFacts, channel: Channel, purpose:
 }
 
 /** Marketing consent at entry: `any` = email or SMS. */
-export function hasMarketingConsent(customer: CustomerFacts, need: "email" | "sms" | "any" | "none", now: EpochMs, topic?: string | null): boolean {
+export function hasMarketingConsent(
+  customer: CustomerFacts,
+  need: "email" | "sms" | "any" | "none",
+  now: EpochMs,
+  topic?: string | null,
+): boolean {
   if (need === "none") return true;
-  if (need === "any") return !consentBlock(customer, "email", "marketing", topic, now) || !consentBlock(customer, "sms", "marketing", topic, now);
+  if (need === "any")
+    return !consentBlock(customer, "email", "marketing", topic, now) || !consentBlock(customer, "sms", "marketing", topic, now);
   return !consentBlock(customer, need, "marketing", topic, now);
 }

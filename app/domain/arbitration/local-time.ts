@@ -102,7 +102,12 @@ export function localToInstant(year: number, month: number, day: number, minuteO
 }
 
 /** Adds whole days to a local calendar date (no zone involved). */
-export function addDays(year: number, month: number, day: number, days: number): { year: number; month: number; day: number; weekday: number } {
+export function addDays(
+  year: number,
+  month: number,
+  day: number,
+  days: number,
+): { year: number; month: number; day: number; weekday: number } {
   const d = new Date(Date.UTC(year, month - 1, day + days));
   const dow = d.getUTCDay();
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: dow === 0 ? 7 : dow };

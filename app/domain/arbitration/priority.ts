@@ -54,7 +54,12 @@ export function capsAndPriority(
       .filter((s) => s.priority !== null && s.priority > priority)
       .sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0) || b.at - a.at)[0];
     const details = { rule: cap.rule, inWindow: cap.inWindow, freeAt: cap.freeAt };
-    if (winner) return { reason: "lost_priority", until: cap.freeAt, details: { ...details, against: { flowKey: winner.flowKey, priority: winner.priority, at: winner.at, kind: "recent" } } };
+    if (winner)
+      return {
+        reason: "lost_priority",
+        until: cap.freeAt,
+        details: { ...details, against: { flowKey: winner.flowKey, priority: winner.priority, at: winner.at, kind: "recent" } },
+      };
     return { reason: "frequency_cap", until: cap.freeAt, details };
   }
 
@@ -75,7 +80,15 @@ export function capsAndPriority(
       block = {
         reason: "lost_priority",
         until,
-        details: { against: { flowKey: other.flowKey, priority: other.priority, at: other.nextSendAt, kind: "planned", enrollmentId: other.enrollmentId } },
+        details: {
+          against: {
+            flowKey: other.flowKey,
+            priority: other.priority,
+            at: other.nextSendAt,
+            kind: "planned",
+            enrollmentId: other.enrollmentId,
+          },
+        },
       };
   }
   return block;

@@ -1,5 +1,12 @@
 import { SMS_SEND_WINDOW } from "../sms/quiet-hours";
-import { complementOfQuiet, intersectWindows, MINUTES_PER_DAY, nextInstantInWindows, resolveTimeZone, type MinuteWindow } from "./local-time";
+import {
+  complementOfQuiet,
+  intersectWindows,
+  MINUTES_PER_DAY,
+  nextInstantInWindows,
+  resolveTimeZone,
+  type MinuteWindow,
+} from "./local-time";
 import type { Channel, CustomerFacts, EpochMs, Purpose, ShopSettings } from "./types";
 
 /** SMS is never sent outside 08:00-21:00 local, whatever the shop's quiet hours say. */
@@ -9,7 +16,10 @@ export const SMS_WINDOW: MinuteWindow = { start: SMS_SEND_WINDOW.startMinute, en
 export const DEFAULT_QUIET_HOURS = { startMinute: 1260, endMinute: 480 } as const;
 
 /** The zone whose wall clock decides: the recipient's when known and valid, else the shop's, else UTC. */
-export function recipientTimeZone(customer: Pick<CustomerFacts, "timezone">, shop: Pick<ShopSettings, "timezone" | "quietHoursBasis">): string {
+export function recipientTimeZone(
+  customer: Pick<CustomerFacts, "timezone">,
+  shop: Pick<ShopSettings, "timezone" | "quietHoursBasis">,
+): string {
   return shop.quietHoursBasis === "shop" ? resolveTimeZone(shop.timezone) : resolveTimeZone(customer.timezone, shop.timezone);
 }
 

@@ -30,12 +30,15 @@ export const PixelEvent = EventShape.check((ctx) => {
   if (ctx.issues.length > 0) return;
   const e = ctx.value;
   if (e.id.length < 1 || e.id.length > ID_MAX) ctx.issues.push(limitIssue(e, ["id"], `must be 1 to ${ID_MAX} characters`));
-  if (e.clientId.length < 1 || e.clientId.length > ID_MAX) ctx.issues.push(limitIssue(e, ["clientId"], `must be 1 to ${ID_MAX} characters`));
+  if (e.clientId.length < 1 || e.clientId.length > ID_MAX)
+    ctx.issues.push(limitIssue(e, ["clientId"], `must be 1 to ${ID_MAX} characters`));
   if (Number.isNaN(Date.parse(e.timestamp))) ctx.issues.push(limitIssue(e, ["timestamp"], "must be an ISO 8601 timestamp"));
-  if (e.seq !== undefined && !(Number.isInteger(e.seq) && e.seq >= 0)) ctx.issues.push(limitIssue(e, ["seq"], "must be a whole number, 0 or more"));
+  if (e.seq !== undefined && !(Number.isInteger(e.seq) && e.seq >= 0))
+    ctx.issues.push(limitIssue(e, ["seq"], "must be a whole number, 0 or more"));
   if (e.context) {
     for (const field of CONTEXT_FIELDS) {
-      if ((e.context[field]?.length ?? 0) > CONTEXT_MAX[field]) ctx.issues.push(limitIssue(e, ["context", field], `must be at most ${CONTEXT_MAX[field]} characters`));
+      if ((e.context[field]?.length ?? 0) > CONTEXT_MAX[field])
+        ctx.issues.push(limitIssue(e, ["context", field], `must be at most ${CONTEXT_MAX[field]} characters`));
     }
   }
 });

@@ -47,7 +47,9 @@ export function buildAbandonedCart(input: z.input<typeof AbandonedCartSettings> 
   const lastId = follow ? "send_2" : "send_1";
   const offerStart = s.incentive.enabled ? "check_value" : lastId;
 
-  const steps: FlowDefinitionInput["steps"] = [{ id: "wait_1", type: "wait", duration: { hours: s.delayHours }, anchor: "entry", next: follow ? "send_1" : offerStart }];
+  const steps: FlowDefinitionInput["steps"] = [
+    { id: "wait_1", type: "wait", duration: { hours: s.delayHours }, anchor: "entry", next: follow ? "send_1" : offerStart },
+  ];
   if (follow)
     steps.push(email("send_1", s.templates.email1, "wait_2"), {
       id: "wait_2",
@@ -58,7 +60,13 @@ export function buildAbandonedCart(input: z.input<typeof AbandonedCartSettings> 
     });
   if (s.incentive.enabled)
     steps.push(
-      { id: "check_value", type: "condition", if: { field: "trigger.value", op: "gte", value: s.incentive.minCartValue }, then: "discount", else: lastId },
+      {
+        id: "check_value",
+        type: "condition",
+        if: { field: "trigger.value", op: "gte", value: s.incentive.minCartValue },
+        then: "discount",
+        else: lastId,
+      },
       {
         id: "discount",
         type: "create_discount",

@@ -65,7 +65,15 @@ export function buildAbandonedCheckout(input: z.input<typeof AbandonedCheckoutSe
   if (smsOn)
     steps.push(
       { id: "wait_sms", type: "wait", duration: { hours: s.sms.afterHours }, anchor: "entry", next: "send_sms" },
-      { id: "send_sms", type: "send", channel: "sms", templateKey: s.sms.templateKey, maxDeferHours: s.maxDeferHours, onNoConsent: "skip", next: "wait_2" },
+      {
+        id: "send_sms",
+        type: "send",
+        channel: "sms",
+        templateKey: s.sms.templateKey,
+        maxDeferHours: s.maxDeferHours,
+        onNoConsent: "skip",
+        next: "wait_2",
+      },
     );
   steps.push(
     { id: "wait_2", type: "wait", duration: { hours: d2 }, anchor: "entry", next: "send_2" },

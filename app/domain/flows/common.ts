@@ -49,7 +49,10 @@ export interface CatalogueEntry<S extends z.ZodType = z.ZodType> {
 }
 
 export const Priority = (d: number) => z.number().int().min(0).max(1000).default(d);
-export const Hours = z.number().positive().max(24 * 366);
+export const Hours = z
+  .number()
+  .positive()
+  .max(24 * 366);
 export const Days = z.number().positive().max(3650);
 export const TemplateKey = z.string().min(1).max(200);
 const EventName = z.string().regex(/^[a-z][a-z0-9_:.-]{0,63}$/);
@@ -69,7 +72,10 @@ export const Incentive = (d: { enabled: boolean; value: number; expiresInHours: 
         .regex(/^[A-Z0-9]{1,16}$/)
         .default(d.prefix),
       /** Offer the incentive only when the cart/checkout is worth at least this much (shop currency). */
-      minCartValue: z.number().nonnegative().default(d.minCartValue ?? 0),
+      minCartValue: z
+        .number()
+        .nonnegative()
+        .default(d.minCartValue ?? 0),
     })
     .prefault({});
 export type Incentive = z.output<ReturnType<typeof Incentive>>;

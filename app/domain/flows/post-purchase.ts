@@ -1,7 +1,19 @@
 import { z } from "zod";
 import { DEFAULT_PRIORITIES } from "../arbitration/priority";
 import type { FlowDefinitionInput } from "../journey/schema";
-import { Days, EventList, finish, Hours, Priority, TemplateKey, exitRules, otherOrder, reentry, sameOrder, type CatalogueEntry } from "./common";
+import {
+  Days,
+  EventList,
+  finish,
+  Hours,
+  Priority,
+  TemplateKey,
+  exitRules,
+  otherOrder,
+  reentry,
+  sameOrder,
+  type CatalogueEntry,
+} from "./common";
 
 export const POST_PURCHASE_KEY = "post_purchase";
 

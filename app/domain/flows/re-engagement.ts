@@ -25,7 +25,9 @@ export const ReEngagementSettings = z.object({
       tag: z.string().min(1).max(40).default("sunset"),
     })
     .prefault({}),
-  templates: z.object({ email1: TemplateKey.default("reengagement_1"), lastChance: TemplateKey.default("reengagement_sunset") }).prefault({}),
+  templates: z
+    .object({ email1: TemplateKey.default("reengagement_1"), lastChance: TemplateKey.default("reengagement_sunset") })
+    .prefault({}),
   exitEvents: EventList(["email_unsubscribed"]),
   reentryDays: ReentryDays(180),
 });
@@ -36,7 +38,14 @@ export function buildReEngagement(input: z.input<typeof ReEngagementSettings> = 
   const steps: FlowDefinitionInput["steps"] = [
     { id: "send_1", type: "send", channel: "email", templateKey: s.templates.email1, onNoConsent: "exit", next: "wait_2" },
     { id: "wait_2", type: "wait", duration: { days: s.gapDays }, next: "last_chance" },
-    { id: "last_chance", type: "send", channel: "email", templateKey: s.templates.lastChance, onNoConsent: "exit", ...(s.sunset.enabled ? { next: "wait_sunset" } : {}) },
+    {
+      id: "last_chance",
+      type: "send",
+      channel: "email",
+      templateKey: s.templates.lastChance,
+      onNoConsent: "exit",
+      ...(s.sunset.enabled ? { next: "wait_sunset" } : {}),
+    },
   ];
   if (s.sunset.enabled)
     steps.push(
@@ -55,7 +64,12 @@ export function buildReEngagement(input: z.input<typeof ReEngagementSettings> = 
     exits: exitRules(s.exitEvents),
     goal: {
       events: ["message_clicked", "message_opened", "order_placed"],
-      where: { any: [{ field: "event.name", op: "in", value: ["message_clicked", "order_placed"] }, { field: "event.reliable", op: "eq", value: true }] },
+      where: {
+        any: [
+          { field: "event.name", op: "in", value: ["message_clicked", "order_placed"] },
+          { field: "event.reliable", op: "eq", value: true },
+        ],
+      },
       exitOnGoal: true,
     },
     startStepId: "send_1",

@@ -2,7 +2,19 @@ import { z } from "zod";
 import { DEFAULT_PRIORITIES } from "../arbitration/priority";
 import type { FlowDefinitionInput, RuntimeNeed } from "../journey/schema";
 import type { TriggerPayload } from "../journey/types";
-import { Days, EventList, finish, Priority, TemplateKey, exitRules, otherOrder, reentry, sameOrder, type CatalogueEntry, type TriggerEnrichment } from "./common";
+import {
+  Days,
+  EventList,
+  finish,
+  Priority,
+  TemplateKey,
+  exitRules,
+  otherOrder,
+  reentry,
+  sameOrder,
+  type CatalogueEntry,
+  type TriggerEnrichment,
+} from "./common";
 
 export const REPLENISHMENT_KEY = "replenishment";
 /** The customer's learned intervals feed enrichTrigger. */
@@ -26,22 +38,33 @@ export const ReplenishmentSettings = z.object({
   defaultIntervalDays: Days.default(30),
   remindDaysBefore: z.number().min(0).max(60).default(3),
   followUp: z.object({ enabled: z.boolean().default(true), afterDays: Days.default(7) }).prefault({}),
-  templates: z.object({ reminder: TemplateKey.default("replenishment_reminder"), followUp: TemplateKey.default("replenishment_reminder") }).prefault({}),
+  templates: z
+    .object({ reminder: TemplateKey.default("replenishment_reminder"), followUp: TemplateKey.default("replenishment_reminder") })
+    .prefault({}),
   exitEvents: EventList(["order_cancelled"]),
 });
 export type ReplenishmentSettings = z.output<typeof ReplenishmentSettings>;
 
 /** The order's reorder interval in days under these settings, or null when no product qualifies. */
-export function replenishmentIntervalDays(s: ReplenishmentSettings, productIds: readonly string[], learned: Record<string, number> = {}): number | null {
+export function replenishmentIntervalDays(
+  s: ReplenishmentSettings,
+  productIds: readonly string[],
+  learned: Record<string, number> = {},
+): number | null {
   const intervals = productIds
-    .map((id) => s.productIntervals[id] ?? (s.useLearned ? learned[id] : undefined) ?? (s.applyToAllProducts ? s.defaultIntervalDays : undefined))
+    .map(
+      (id) =>
+        s.productIntervals[id] ?? (s.useLearned ? learned[id] : undefined) ?? (s.applyToAllProducts ? s.defaultIntervalDays : undefined),
+    )
     .filter((d): d is number => typeof d === "number" && d > 0);
   return intervals.length ? Math.min(...intervals) : null;
 }
 
 function enrichTrigger(s: ReplenishmentSettings, trigger: TriggerPayload, extra: TriggerEnrichment): TriggerPayload {
   const lines = Array.isArray(trigger.data.lines) ? (trigger.data.lines as { productId?: unknown }[]) : [];
-  const ids = lines.map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null)).filter((x): x is string => x !== null);
+  const ids = lines
+    .map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null))
+    .filter((x): x is string => x !== null);
   const days = replenishmentIntervalDays(s, ids, extra.learnedIntervalDays ?? {});
   if (days === null) return trigger;
   return { ...trigger, data: { ...trigger.data, reorderIntervalDays: days } };
@@ -62,20 +85,35 @@ export function buildReplenishment(input: z.input<typeof ReplenishmentSettings> 
       id: "wait_reorder",
       type: "wait",
       label: "Until shortly before it runs out",
-      duration: { fromPath: "trigger.reorderIntervalDays", unit: "days", offset: -s.remindDaysBefore, fallback: s.defaultIntervalDays, min: 1 },
+      duration: {
+        fromPath: "trigger.reorderIntervalDays",
+        unit: "days",
+        offset: -s.remindDaysBefore,
+        fallback: s.defaultIntervalDays,
+        min: 1,
+      },
       anchor: "entry",
       next: "reminder",
     },
     email("reminder", s.templates.reminder, s.followUp.enabled ? "wait_follow_up" : undefined),
   ];
-  if (s.followUp.enabled) steps.push({ id: "wait_follow_up", type: "wait", duration: { days: s.followUp.afterDays }, next: "follow_up" }, email("follow_up", s.templates.followUp));
+  if (s.followUp.enabled)
+    steps.push(
+      { id: "wait_follow_up", type: "wait", duration: { days: s.followUp.afterDays }, next: "follow_up" },
+      email("follow_up", s.templates.followUp),
+    );
 
   return finish({
     schemaVersion: 1,
     key: REPLENISHMENT_KEY,
     name: "Replenishment",
     priority: s.priority,
-    trigger: { type: "event", events: ["order_placed"], where: { field: "trigger.reorderIntervalDays", op: "gt", value: 0 }, contextKeyPath: "orderId" },
+    trigger: {
+      type: "event",
+      events: ["order_placed"],
+      where: { field: "trigger.reorderIntervalDays", op: "gt", value: 0 },
+      contextKeyPath: "orderId",
+    },
     entry: { requiresConsent: "email", reentry: reentry(0) },
     exits: exitRules(s.exitEvents, sameOrder()),
     goal: { events: ["order_placed"], where: otherOrder(), exitOnGoal: true },

@@ -61,9 +61,22 @@ export function buildWelcome(input: z.input<typeof WelcomeSettings> = {}) {
   steps.push(email("send_1", s.templates.email1, "wait_2", offer ? "discount_1" : undefined));
   steps.push({ id: "wait_2", type: "wait", duration: { hours: Math.max(d2, 1 / 60) }, anchor: "entry", next: "send_2" });
   steps.push(email("send_2", s.templates.email2, "wait_3"));
-  steps.push({ id: "wait_3", type: "wait", duration: { hours: Math.max(d3, 1 / 60) }, anchor: "entry", next: offer ? "check_3" : "send_3" });
+  steps.push({
+    id: "wait_3",
+    type: "wait",
+    duration: { hours: Math.max(d3, 1 / 60) },
+    anchor: "entry",
+    next: offer ? "check_3" : "send_3",
+  });
   if (offer) {
-    steps.push({ id: "check_3", type: "condition", label: "Not ordered yet?", if: { field: "customer.ordersCount", op: "eq", value: 0 }, then: "send_3_offer", else: "send_3" });
+    steps.push({
+      id: "check_3",
+      type: "condition",
+      label: "Not ordered yet?",
+      if: { field: "customer.ordersCount", op: "eq", value: 0 },
+      then: "send_3_offer",
+      else: "send_3",
+    });
     steps.push(email("send_3_offer", s.templates.email3, undefined, "discount_1"));
   }
   steps.push(email("send_3", s.templates.email3));

@@ -1,7 +1,19 @@
 import { z } from "zod";
 import { DEFAULT_PRIORITIES } from "../arbitration/priority";
 import type { FlowDefinitionInput } from "../journey/schema";
-import { Days, EventList, finish, Incentive, Priority, ReentryDays, TemplateKey, exitRules, reentry, type CatalogueEntry, type CatalogueEnv } from "./common";
+import {
+  Days,
+  EventList,
+  finish,
+  Incentive,
+  Priority,
+  ReentryDays,
+  TemplateKey,
+  exitRules,
+  reentry,
+  type CatalogueEntry,
+  type CatalogueEnv,
+} from "./common";
 
 export const WIN_BACK_KEY = "win_back";
 
@@ -69,7 +81,11 @@ export function buildWinBack(input: z.input<typeof WinBackSettings> = {}, env: C
     name: "Win-back",
     priority: s.priority,
     trigger: { type: "inactivity", basis: "last_order", days },
-    entry: { requiresConsent: "email", conditions: { field: "customer.ordersCount", op: "gte", value: 1 }, reentry: reentry(s.reentryDays) },
+    entry: {
+      requiresConsent: "email",
+      conditions: { field: "customer.ordersCount", op: "gte", value: 1 },
+      reentry: reentry(s.reentryDays),
+    },
     exits: exitRules(s.exitEvents),
     goal: { events: ["order_placed"], exitOnGoal: true },
     startStepId: "send_1",

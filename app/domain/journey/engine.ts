@@ -233,7 +233,13 @@ class Run {
 
   // -- bookkeeping ---------------------------------------------------------
 
-  decide(outcome: DecisionOutcome, reason: string, stepId: string | null, details: Record<string, unknown>, extra: Partial<DecisionCommand> = {}): void {
+  decide(
+    outcome: DecisionOutcome,
+    reason: string,
+    stepId: string | null,
+    details: Record<string, unknown>,
+    extra: Partial<DecisionCommand> = {},
+  ): void {
     this.commands.push({ type: "decision", outcome, reason, stepId, at: this.now, ...extra, details });
   }
 
@@ -343,7 +349,10 @@ class Run {
         return this.wait({ kind: "timer", stepId: st.id, until, next: st.next });
       }
       case "wait_window": {
-        const tz = st.timezone === "shop" ? resolveTimeZone(this.ctx.shop.timezone) : resolveTimeZone(this.ctx.customer.timezone, this.ctx.shop.timezone);
+        const tz =
+          st.timezone === "shop"
+            ? resolveTimeZone(this.ctx.shop.timezone)
+            : resolveTimeZone(this.ctx.customer.timezone, this.ctx.shop.timezone);
         const at = nextInstantInWindows(now, tz, dailyWindows(parseHHMM(st.start), parseHHMM(st.end)), st.days);
         if (at === null || at <= now) {
           this.record(st.id, "window:open");
@@ -453,7 +462,10 @@ class Run {
           ...(variant ? { variant } : {}),
           ...(discount ? { discount: { stepId: st.discountStepId!, idempotencyKey: discount.idempotencyKey } } : {}),
         });
-        this.decide("send", "allowed", st.id, discount ? { ...details, discount: discount.idempotencyKey } : details, { ...extra, messageKey: idempotencyKey });
+        this.decide("send", "allowed", st.id, discount ? { ...details, discount: discount.idempotencyKey } : details, {
+          ...extra,
+          messageKey: idempotencyKey,
+        });
         this.record(st.id, "send");
         return st.next;
       }
@@ -519,5 +531,13 @@ class Run {
 }
 
 function discountCommand(st: Extract<Step, { type: "create_discount" }>, idempotencyKey: string): Command {
-  return { type: "create_discount", stepId: st.id, idempotencyKey, kind: st.kind, value: st.value, expiresInHours: st.expiresInHours, prefix: st.prefix };
+  return {
+    type: "create_discount",
+    stepId: st.id,
+    idempotencyKey,
+    kind: st.kind,
+    value: st.value,
+    expiresInHours: st.expiresInHours,
+    prefix: st.prefix,
+  };
 }

@@ -4,7 +4,14 @@ import type { CustomerFacts, EpochMs } from "../arbitration/types";
 import { evaluate, readPath, type Scope } from "./conditions";
 import { inRollout } from "./rollout";
 import type { FlowDefinition, Trigger } from "./schema";
-import { triggerSummary, type DecisionCommand, type EnrollDecision, type NotEnrolledReason, type PastEnrollment, type TriggerPayload } from "./types";
+import {
+  triggerSummary,
+  type DecisionCommand,
+  type EnrollDecision,
+  type NotEnrolledReason,
+  type PastEnrollment,
+  type TriggerPayload,
+} from "./types";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -89,7 +96,8 @@ export function shouldEnroll(
     if (now < eligibleAt) return no("reentry_window", { lastEnteredAt: last, eligibleAt, windowHours: reentry.hours });
   }
 
-  if (definition.entry.conditions && !evaluate(definition.entry.conditions, entryScope(customer, trigger), now)) return no("entry_condition");
+  if (definition.entry.conditions && !evaluate(definition.entry.conditions, entryScope(customer, trigger), now))
+    return no("entry_condition");
 
   const need = definition.entry.requiresConsent;
   if (!hasMarketingConsent(customer, need, now)) {
@@ -111,7 +119,11 @@ type DateTriggerDef = Extract<Trigger, { type: "date" }>;
 type InactivityTriggerDef = Extract<Trigger, { type: "inactivity" }>;
 
 /** Month and day of the customer's date for this trigger, or null when unknown. */
-function anniversaryOf(t: DateTriggerDef, customer: CustomerFacts, timeZone: string): { month: number; day: number; year: number | null } | null {
+function anniversaryOf(
+  t: DateTriggerDef,
+  customer: CustomerFacts,
+  timeZone: string,
+): { month: number; day: number; year: number | null } | null {
   const fromMs = (ms: EpochMs | null | undefined) => {
     if (ms === null || ms === undefined) return null;
     const w = wallClock(ms, timeZone);
@@ -179,11 +191,19 @@ export function inactivityBasisAt(t: InactivityTriggerDef, customer: CustomerFac
  * payload's `occurrence` is the basis instant, so one lapse enrolls at most once and
  * a new order (or click) followed by a new lapse may enroll again.
  */
-export function matchInactivityTrigger(t: InactivityTriggerDef, customer: CustomerFacts, now: EpochMs): { due: true; trigger: TriggerPayload } | { due: false } {
+export function matchInactivityTrigger(
+  t: InactivityTriggerDef,
+  customer: CustomerFacts,
+  now: EpochMs,
+): { due: true; trigger: TriggerPayload } | { due: false } {
   const basisAt = inactivityBasisAt(t, customer);
   if (basisAt === null || now - basisAt < t.days * DAY) return { due: false };
   return {
     due: true,
-    trigger: { type: "inactivity", at: now, data: { occurrence: `${t.basis}:${basisAt}`, basis: t.basis, basisAt, inactiveDays: Math.floor((now - basisAt) / DAY) } },
+    trigger: {
+      type: "inactivity",
+      at: now,
+      data: { occurrence: `${t.basis}:${basisAt}`, basis: t.basis, basisAt, inactiveDays: Math.floor((now - basisAt) / DAY) },
+    },
   };
 }

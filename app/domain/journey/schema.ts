@@ -44,7 +44,8 @@ export type ConditionOp = (typeof CONDITION_OPS)[number];
 /** A literal, or `{ref: "trigger.orderId"}` to compare with another field of the scope. */
 export type ConditionValue = string | number | boolean | null | (string | number)[] | { ref: string };
 
-export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | { field: string; op: ConditionOp; value?: ConditionValue };
+export type Condition =
+  { all: Condition[] } | { any: Condition[] } | { not: Condition } | { field: string; op: ConditionOp; value?: ConditionValue };
 
 export const CONDITION_ROOTS = ["customer", "trigger", "event", "shop", "enrollment"] as const;
 
@@ -113,7 +114,13 @@ export const SendStep = z.strictObject({
   topic: z.string().max(64).nullable().optional(),
   /** Content A/B test: one variant is drawn per enrollment (stored in state) and sent. */
   variants: z
-    .array(z.strictObject({ key: z.string().regex(CODE, "a variant key is lower_snake_case"), weight: z.number().positive(), templateKey: z.string().min(1).max(200) }))
+    .array(
+      z.strictObject({
+        key: z.string().regex(CODE, "a variant key is lower_snake_case"),
+        weight: z.number().positive(),
+        templateKey: z.string().min(1).max(200),
+      }),
+    )
     .min(2, "an A/B test needs at least two variants")
     .max(10)
     .optional(),
@@ -170,7 +177,10 @@ export const ConditionStep = z.strictObject({
 export const SplitStep = z.strictObject({
   ...base,
   type: z.literal("split"),
-  branches: z.array(z.strictObject({ when: ConditionSchema, next, label: z.string().max(200).optional() })).min(1).max(20),
+  branches: z
+    .array(z.strictObject({ when: ConditionSchema, next, label: z.string().max(200).optional() }))
+    .min(1)
+    .max(20),
   otherwise: StepRef.optional(),
 });
 
@@ -188,7 +198,10 @@ export const CreateDiscountStep = z.strictObject({
   type: z.literal("create_discount"),
   kind: z.enum(["percentage", "fixed_amount", "free_shipping"]),
   value: z.number().nonnegative(),
-  expiresInHours: z.number().positive().max(24 * 366),
+  expiresInHours: z
+    .number()
+    .positive()
+    .max(24 * 366),
   prefix: z.string().regex(/^[A-Z0-9]{1,16}$/, "a discount prefix is 1-16 capital letters or digits"),
   next: StepRef,
 });

@@ -242,13 +242,7 @@ export interface PastEnrollment {
 }
 
 export type NotEnrolledReason =
-  | "trigger_mismatch"
-  | "entry_condition"
-  | "no_consent"
-  | "already_enrolled"
-  | "reentry_never"
-  | "reentry_window"
-  | "not_in_rollout";
+  "trigger_mismatch" | "entry_condition" | "no_consent" | "already_enrolled" | "reentry_never" | "reentry_window" | "not_in_rollout";
 
 export type EnrollDecision =
   /** Enroll: create the Enrollment (with this contextKey) and call step() with a start input (it logs the `enter` decision). */

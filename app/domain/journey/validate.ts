@@ -76,7 +76,13 @@ function zodErrors(issues: readonly Issue[], input: unknown, prefix: readonly Pr
         const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
         const value = readAt(input, path);
         const known = options.length ? ` (one of ${options.join(", ")})` : "";
-        out.push({ path: formatPath(path.slice(0, -1), input) || disc, message: value === undefined ? `${disc} is required${known}` : `unknown ${disc} "${typeof value === "string" ? value : JSON.stringify(value)}"${known}` });
+        out.push({
+          path: formatPath(path.slice(0, -1), input) || disc,
+          message:
+            value === undefined
+              ? `${disc} is required${known}`
+              : `unknown ${disc} "${typeof value === "string" ? value : JSON.stringify(value)}"${known}`,
+        });
         continue;
       }
       // Report the branch that got furthest (fewest issues).
@@ -85,11 +91,15 @@ function zodErrors(issues: readonly Issue[], input: unknown, prefix: readonly Pr
       continue;
     }
     if (issue.code === "unrecognized_keys") {
-      out.push({ path: formatPath(path, input), message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}` });
+      out.push({
+        path: formatPath(path, input),
+        message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
+      });
       continue;
     }
     const value = readAt(input, path);
-    const message = value === undefined && issue.code === "invalid_type" && !/needs|must|required/.test(issue.message) ? "is required" : issue.message;
+    const message =
+      value === undefined && issue.code === "invalid_type" && !/needs|must|required/.test(issue.message) ? "is required" : issue.message;
     out.push({ path: formatPath(path, input), message });
   }
   return out;
@@ -142,7 +152,8 @@ function conditionsOf(def: FlowDefinition): { path: string; cond: Condition; roo
   def.steps.forEach((st, i) => {
     const p = `steps[${i}] (${st.id})`;
     if (st.type === "condition") out.push({ path: `${p}.if`, cond: st.if, roots: CONDITION_ROOTS });
-    if (st.type === "split") st.branches.forEach((b, j) => out.push({ path: `${p}.branches[${j}].when`, cond: b.when, roots: CONDITION_ROOTS }));
+    if (st.type === "split")
+      st.branches.forEach((b, j) => out.push({ path: `${p}.branches[${j}].when`, cond: b.when, roots: CONDITION_ROOTS }));
     if (st.type === "wait_for_event" && st.where) out.push({ path: `${p}.where`, cond: st.where, roots: CONDITION_ROOTS });
   });
   return out;
@@ -161,13 +172,15 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
     const p = `steps[${i}] (${st.id})`;
     for (const r of refsOf(st)) {
       if (r.id !== undefined && !byId.has(r.id)) errors.push({ path: `${p}.${r.field}`, message: `next step "${r.id}" does not exist` });
-      if (r.id === st.id && st.type !== "wait" && st.type !== "wait_for_event") errors.push({ path: `${p}.${r.field}`, message: "a step cannot lead to itself" });
+      if (r.id === st.id && st.type !== "wait" && st.type !== "wait_for_event")
+        errors.push({ path: `${p}.${r.field}`, message: "a step cannot lead to itself" });
     }
     if (st.type === "send") {
       if (st.discountStepId !== undefined) {
         const d = byId.get(st.discountStepId);
         if (!d) errors.push({ path: `${p}.discountStepId`, message: `discount step "${st.discountStepId}" does not exist` });
-        else if (d.type !== "create_discount") errors.push({ path: `${p}.discountStepId`, message: `step "${st.discountStepId}" is a ${d.type} step, not create_discount` });
+        else if (d.type !== "create_discount")
+          errors.push({ path: `${p}.discountStepId`, message: `step "${st.discountStepId}" is a ${d.type} step, not create_discount` });
       }
       const keys = st.variants?.map((v) => v.key) ?? [];
       if (new Set(keys).size !== keys.length) errors.push({ path: `${p}.variants`, message: "variant keys must be unique" });
@@ -176,7 +189,8 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
       const keys = st.variants.map((v) => v.key);
       if (new Set(keys).size !== keys.length) errors.push({ path: `${p}.variants`, message: "variant keys must be unique" });
     }
-    if (st.type === "wait_window" && st.start === st.end) errors.push({ path: p, message: "a local time window needs different start and end times" });
+    if (st.type === "wait_window" && st.start === st.end)
+      errors.push({ path: p, message: "a local time window needs different start and end times" });
   });
 
   if (def.trigger.type === "date" && def.trigger.dateField === "property" && !def.trigger.property)
@@ -200,7 +214,8 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
     for (const r of refsOf(byId.get(id)!)) if (r.id !== undefined) queue.push(r.id);
   }
   def.steps.forEach((st, i) => {
-    if (!seen.has(st.id)) errors.push({ path: `steps[${i}] (${st.id})`, message: `step "${st.id}" is unreachable from the start step "${def.startStepId}"` });
+    if (!seen.has(st.id))
+      errors.push({ path: `steps[${i}] (${st.id})`, message: `step "${st.id}" is unreachable from the start step "${def.startStepId}"` });
   });
 
   // A loop must pass through a wait or wait_for_event, or it would spin (and spam).

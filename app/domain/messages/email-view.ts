@@ -59,7 +59,10 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
     imageUrl: safeUrl(r.imageUrl, base),
     url: safeUrl(r.url, base) || shopUrl,
   }));
-  const total = ctx.items.reduce((sum, i) => (sum === null || i.price == null ? null : sum + Number(i.price) * i.quantity), 0 as number | null);
+  const total = ctx.items.reduce(
+    (sum, i) => (sum === null || i.price == null ? null : sum + Number(i.price) * i.quantity),
+    0 as number | null,
+  );
   const addressLines = postalAddressLines(ctx.shop.postalAddress, ctx.shop.name, locale);
   const firstName = ctx.customer?.firstName?.trim() ?? "";
   const lastName = ctx.customer?.lastName?.trim() ?? "";
@@ -98,7 +101,11 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
           code: ctx.discount.code,
           kind: ctx.discount.kind,
           valueLabel:
-            ctx.discount.kind === "percentage" ? `${Number(ctx.discount.value ?? 0)}%` : ctx.discount.kind === "fixed_amount" ? price(ctx.discount.value) : "",
+            ctx.discount.kind === "percentage"
+              ? `${Number(ctx.discount.value ?? 0)}%`
+              : ctx.discount.kind === "fixed_amount"
+                ? price(ctx.discount.value)
+                : "",
           expiresLabel: formatDate(ctx.discount.expiresAt, locale),
         }
       : null,
@@ -110,8 +117,14 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
 /** Company (or the shop's name), street, "zip city", country: how a postal footer reads. */
 export function postalAddressLines(a: ParsedContext["shop"]["postalAddress"], shopName: string, locale: Locale): string[] {
   if (!a) return [];
-  const street = [a.address1, a.address2].map((s) => s?.trim()).filter(Boolean).join(", ");
-  const town = [a.zip, a.city].map((s) => s?.trim()).filter(Boolean).join(" ");
+  const street = [a.address1, a.address2]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(", ");
+  const town = [a.zip, a.city]
+    .map((s) => s?.trim())
+    .filter(Boolean)
+    .join(" ");
   if (!street || !a.city?.trim()) return [];
   return [a.company || shopName, street, [town, a.province].filter(Boolean).join(", "), a.country || countryName(a.countryCodeV2, locale)]
     .map((s) => s?.trim())
@@ -215,6 +228,10 @@ function readableOn(hex: string): string {
 /** The colour mixed with white: a soft background that still reads as the brand. */
 function tint(hex: string, whiteShare: number): string {
   return `#${rgb(hex)
-    .map((v) => Math.round(v + (255 - v) * whiteShare).toString(16).padStart(2, "0"))
+    .map((v) =>
+      Math.round(v + (255 - v) * whiteShare)
+        .toString(16)
+        .padStart(2, "0"),
+    )
     .join("")}`;
 }

@@ -20,5 +20,8 @@ export function isSmsTemplateKey(key: string): boolean {
 export function renderSms(templateKey: string, locale: string, vars: { shop: string; url: string | null }): string {
   const t = TEXTS[templateKey] ?? { en: "{shop}: {url}", pl: "{shop}: {url}" };
   const text = locale.toLowerCase().startsWith("pl") ? t.pl : t.en;
-  return text.replace("{shop}", vars.shop).replace("{url}", vars.url ?? "").trim();
+  return text
+    .replace("{shop}", vars.shop)
+    .replace("{url}", vars.url ?? "")
+    .trim();
 }

@@ -14,7 +14,9 @@ export function withUtm(destination: string, tags: UtmTags, medium: "email" | "s
   return tagged(destination, tags.campaign, tags.content, medium);
 }
 
-const tagged = boundedMemo((destination: string, campaign: string, content: string, medium: string) => addUtm(destination, { campaign, content }, medium));
+const tagged = boundedMemo((destination: string, campaign: string, content: string, medium: string) =>
+  addUtm(destination, { campaign, content }, medium),
+);
 
 function addUtm(destination: string, tags: UtmTags, medium: string): string {
   let url: URL;

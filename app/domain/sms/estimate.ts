@@ -105,13 +105,25 @@ export function smsLinkKind(definition: Pick<FlowDefinition, "trigger">): "check
 export function smsSendSteps(definition: Pick<FlowDefinition, "steps">): SmsSendStepRef[] {
   return definition.steps.flatMap((s) =>
     s.type === "send" && s.channel === "sms"
-      ? [{ stepId: s.id, templateKeys: s.variants?.map((v) => v.templateKey) ?? [s.templateKey], transactional: s.purpose === "transactional" }]
+      ? [
+          {
+            stepId: s.id,
+            templateKeys: s.variants?.map((v) => v.templateKey) ?? [s.templateKey],
+            transactional: s.purpose === "transactional",
+          },
+        ]
       : [],
   );
 }
 
 /** The exact text a recipient in `language` gets: catalogue text, link, and (marketing) the opt-out line added at send time. */
-export function estimatedSmsBody(templateKey: string, language: SmsLanguage, shop: SmsEstimateShop, link: "checkout_recovery" | "shop", transactional = false): string {
+export function estimatedSmsBody(
+  templateKey: string,
+  language: SmsLanguage,
+  shop: SmsEstimateShop,
+  link: "checkout_recovery" | "shop",
+  transactional = false,
+): string {
   const url = shop.linkBase ? `${shop.linkBase}/s/${"x".repeat(SMS_LINK_CODE_LENGTH)}` : representativeSmsUrl(link, shop.host, language);
   const body = renderSms(templateKey, language, { shop: shop.name, url });
   return transactional ? body : withOptOutFooter(body, language);
@@ -145,7 +157,9 @@ export function estimateSmsStep(
       const body = estimatedSmsBody(templateKey, language, shop, link, step.transactional);
       return { templateKey, body, segments: countSmsSegments(body), cost: estimateSmsCost(body, countries, prices) };
     });
-    const pick = options.reduce((a, b) => (b.cost.total > a.cost.total || (b.cost.total === a.cost.total && b.segments.segments > a.segments.segments) ? b : a));
+    const pick = options.reduce((a, b) =>
+      b.cost.total > a.cost.total || (b.cost.total === a.cost.total && b.segments.segments > a.segments.segments) ? b : a,
+    );
     texts.push({
       language,
       templateKey: pick.templateKey,

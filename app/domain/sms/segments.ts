@@ -7,8 +7,7 @@
 export type SmsEncoding = "GSM-7" | "UCS-2";
 
 const GSM_BASIC =
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
-  "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 // Reached through the escape character, so each one costs two septets.
 const GSM_EXTENSION = "\f^{}\\[~]|€";
 
@@ -51,7 +50,14 @@ export function countSmsSegments(text: string): SegmentCount {
   const costs = unitCosts(text, encoding);
   const units = costs.reduce((a, b) => a + b, 0);
   if (units <= limits.single) {
-    return { encoding, units, segments: units === 0 ? 0 : 1, perSegment: limits.single, remaining: limits.single - units, nonGsmCharacters: nonGsm };
+    return {
+      encoding,
+      units,
+      segments: units === 0 ? 0 : 1,
+      perSegment: limits.single,
+      remaining: limits.single - units,
+      nonGsmCharacters: nonGsm,
+    };
   }
   let segments = 1;
   let used = 0;

@@ -65,24 +65,50 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
   const customer = await db().customer.findFirst({
     where: { id: customerId, shopId: shop.id },
     select: {
-      id: true, email: true, phone: true, firstName: true, lastName: true, locale: true, redactedAt: true,
-      emailConsentState: true, emailOptInLevel: true, emailConsentSource: true, emailConsentUpdatedAt: true,
-      smsConsentState: true, smsOptInLevel: true, smsConsentSource: true, smsConsentUpdatedAt: true,
-      unsubscribedTopics: true, marketingPausedUntil: true, lastEngagedAt: true,
+      id: true,
+      email: true,
+      phone: true,
+      firstName: true,
+      lastName: true,
+      locale: true,
+      redactedAt: true,
+      emailConsentState: true,
+      emailOptInLevel: true,
+      emailConsentSource: true,
+      emailConsentUpdatedAt: true,
+      smsConsentState: true,
+      smsOptInLevel: true,
+      smsConsentSource: true,
+      smsConsentUpdatedAt: true,
+      unsubscribedTopics: true,
+      marketingPausedUntil: true,
+      lastEngagedAt: true,
     },
   });
   if (!customer) return null;
   const cursor = await decisionCursor(shop.id, customerId, opts.before);
   const [page, enrollments, suppressions] = await Promise.all([
     db().decision.findMany({
-      where: { shopId: shop.id, customerId, ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}) },
+      where: {
+        shopId: shop.id,
+        customerId,
+        ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}),
+      },
       orderBy: [{ at: "desc" }, { id: "desc" }],
       take: TIMELINE_PAGE + 1,
     }),
     db().enrollment.findMany({
       where: { shopId: shop.id, customerId },
       orderBy: { enteredAt: "desc" },
-      select: { id: true, status: true, holdout: true, enteredAt: true, finishedAt: true, exitReason: true, flow: { select: { key: true, name: true } } },
+      select: {
+        id: true,
+        status: true,
+        holdout: true,
+        enteredAt: true,
+        finishedAt: true,
+        exitReason: true,
+        flow: { select: { key: true, name: true } },
+      },
     }),
     db().suppression.findMany({
       where: { shopId: shop.id, address: { in: [customer.email, customer.phone].filter((a): a is string => Boolean(a)) } },
@@ -130,8 +156,14 @@ async function describeDecisions(shop: Shop, rows: DecisionRow[], locale: Locale
   const ids = (pick: (r: DecisionRow) => string | null) => [...new Set(rows.map(pick).filter((x): x is string => Boolean(x)))];
   const [flows, messages, customers] = await Promise.all([
     db().flow.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.flowId) } }, select: { id: true, key: true, name: true } }),
-    db().message.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.messageId) } }, select: { id: true, status: true, subject: true, sentAt: true, channel: true } }),
-    db().customer.findMany({ where: { shopId: shop.id, id: { in: ids((r) => r.customerId) } }, select: { id: true, email: true, phone: true, firstName: true, lastName: true } }),
+    db().message.findMany({
+      where: { shopId: shop.id, id: { in: ids((r) => r.messageId) } },
+      select: { id: true, status: true, subject: true, sentAt: true, channel: true },
+    }),
+    db().customer.findMany({
+      where: { shopId: shop.id, id: { in: ids((r) => r.customerId) } },
+      select: { id: true, email: true, phone: true, firstName: true, lastName: true },
+    }),
   ]);
   const flowName = new Map(flows.map((f) => [f.id, flowDisplayName(f, locale)]));
   const message = new Map(messages.map((m) => [m.id, m]));

@@ -13,10 +13,17 @@ export async function loadFlows(shop: Shop, locale: Locale) {
   await installCatalogue(shop.id);
   const since = new Date(now().getTime() - 30 * DAY);
   const [flows, active, sent, skipped, sms] = await Promise.all([
-    db().flow.findMany({ where: { shopId: shop.id }, include: { versions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 } } }),
+    db().flow.findMany({
+      where: { shopId: shop.id },
+      include: { versions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 } },
+    }),
     db().enrollment.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "active" }, _count: true }),
     db().message.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "sent", sentAt: { gte: since } }, _count: true }),
-    db().decision.groupBy({ by: ["flowId"], where: { shopId: shop.id, outcome: { in: ["skip", "defer", "holdout"] }, at: { gte: since } }, _count: true }),
+    db().decision.groupBy({
+      by: ["flowId"],
+      where: { shopId: shop.id, outcome: { in: ["skip", "defer", "holdout"] }, at: { gte: since } },
+      _count: true,
+    }),
     flowSmsEstimates(shop),
   ]);
   const count = (rows: { flowId: string | null; _count: number }[], id: string) => rows.find((r) => r.flowId === id)?._count ?? 0;
@@ -47,13 +54,26 @@ export type ToggleResult = { ok: true } | { ok: false; reason: "sms_cost_unconfi
  * estimate (`confirmSmsCost`), checked here so no client can skip it; the estimate
  * confirmed goes into the audit log with the status change.
  */
-export async function toggleFlow(shop: Shop, key: string, on: boolean, actor: string, opts: { confirmSmsCost?: boolean } = {}): Promise<ToggleResult> {
+export async function toggleFlow(
+  shop: Shop,
+  key: string,
+  on: boolean,
+  actor: string,
+  opts: { confirmSmsCost?: boolean } = {},
+): Promise<ToggleResult> {
   if (!on) {
     await setFlowStatus(shop.id, key, "off", actor);
     return { ok: true };
   }
   const estimate = await flowSmsEstimate(shop, key);
   if (estimate && !opts.confirmSmsCost) return { ok: false, reason: "sms_cost_unconfirmed" };
-  await setFlowStatus(shop.id, key, "on", actor, undefined, estimate ? { smsCostEstimateConfirmed: estimateAuditDetails(estimate) } : undefined);
+  await setFlowStatus(
+    shop.id,
+    key,
+    "on",
+    actor,
+    undefined,
+    estimate ? { smsCostEstimateConfirmed: estimateAuditDetails(estimate) } : undefined,
+  );
   return { ok: true };
 }

@@ -27,9 +27,18 @@ import { mailTransport } from "../channels/email/transport.server";
  */
 async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to: string): Promise<Message> {
   const entry = catalogueEntry(templateKey); // throws on an unknown template
-  const products = await db().product.findMany({ where: { shopId: shop.id, status: "active", deletedAt: null }, take: 2, orderBy: { title: "asc" } });
+  const products = await db().product.findMany({
+    where: { shopId: shop.id, status: "active", deletedAt: null },
+    take: 2,
+    orderBy: { title: "asc" },
+  });
   const url = `https://${shop.primaryDomain ?? shop.domain}`;
-  const lines = products.map((p) => ({ productId: String(p.shopifyProductId), title: p.title, quantity: 1, price: p.priceMin?.toString() ?? null }));
+  const lines = products.map((p) => ({
+    productId: String(p.shopifyProductId),
+    title: p.title,
+    quantity: 1,
+    price: p.priceMin?.toString() ?? null,
+  }));
   const at = now();
   return {
     id: `preview-${crypto.randomUUID()}`,
@@ -53,7 +62,12 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
       recoveryUrl: `${url}/cart`,
       reviewUrl: `${url}/products/${products[0]?.handle ?? ""}#reviews`,
       currency: shop.currency,
-      discount: { code: "PREVIEW-10OFF", kind: "percentage", value: "10", expiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString() },
+      discount: {
+        code: "PREVIEW-10OFF",
+        kind: "percentage",
+        value: "10",
+        expiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString(),
+      },
     },
     messageIdHeader: null,
     providerId: null,
@@ -76,18 +90,34 @@ export async function previewEmail(shop: Shop, templateKey: string, locale: Loca
 
 export function internalAddresses(shop: Shop): string[] {
   const listed = z.object({ testRecipients: z.array(z.string().email()).default([]) }).safeParse(shop.settings ?? {});
-  return [...new Set([shop.senderEmail, shop.replyTo, ...(listed.success ? listed.data.testRecipients : [])].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()))];
+  return [
+    ...new Set(
+      [shop.senderEmail, shop.replyTo, ...(listed.success ? listed.data.testRecipients : [])]
+        .filter((a): a is string => Boolean(a))
+        .map((a) => a.toLowerCase()),
+    ),
+  ];
 }
 
-export async function sendTestEmail(shop: Shop, templateKey: string, locale: Locale, to: string, actor: string): Promise<{ messageId: string }> {
+export async function sendTestEmail(
+  shop: Shop,
+  templateKey: string,
+  locale: Locale,
+  to: string,
+  actor: string,
+): Promise<{ messageId: string }> {
   const address = to.trim().toLowerCase();
   if (!internalAddresses(shop).includes(address)) {
-    throw new TestSendRefused(`Test sends go only to the shop's internal addresses: ${internalAddresses(shop).join(", ") || "(none configured)"}`);
+    throw new TestSendRefused(
+      `Test sends go only to the shop's internal addresses: ${internalAddresses(shop).join(", ") || "(none configured)"}`,
+    );
   }
   const message = await sampleMessage(shop, templateKey, locale, address);
   const composed = await composeSample(message, shop, locale);
   const info = await mailTransport().sendMail({ ...composed.mail, subject: `[TEST] ${composed.mail.subject}` });
-  await db().auditLog.create({ data: { shopId: shop.id, actor, action: "message.test_sent", details: { templateKey, locale, to: "internal" }, at: now() } });
+  await db().auditLog.create({
+    data: { shopId: shop.id, actor, action: "message.test_sent", details: { templateKey, locale, to: "internal" }, at: now() },
+  });
   return { messageId: String(info.messageId ?? composed.mail.messageId) };
 }
 

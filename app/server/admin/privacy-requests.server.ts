@@ -40,5 +40,8 @@ export async function dataRequestExport(shop: Shop, auditId: string): Promise<{ 
   if (!row) return null;
   const d = dataRequestDetails(row.details);
   const body = await exportCustomerData(shop, d.profiles, now());
-  return { filename: `customer-data-${d.dataRequestId ?? auditId}.json`, body: { request: { id: d.dataRequestId, receivedAt: row.at.toISOString() }, ...body } };
+  return {
+    filename: `customer-data-${d.dataRequestId ?? auditId}.json`,
+    body: { request: { id: d.dataRequestId, receivedAt: row.at.toISOString() }, ...body },
+  };
 }

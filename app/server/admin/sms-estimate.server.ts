@@ -1,6 +1,13 @@
 import type { Prisma, Shop } from "@prisma/client";
 import type { FlowDefinition } from "~/domain/journey";
-import { estimateFlowSms, phoneCountry, smsSendSteps, type FlowSmsEstimate, type SmsAudienceGroup, type SmsEstimateShop } from "~/domain/sms/estimate";
+import {
+  estimateFlowSms,
+  phoneCountry,
+  smsSendSteps,
+  type FlowSmsEstimate,
+  type SmsAudienceGroup,
+  type SmsEstimateShop,
+} from "~/domain/sms/estimate";
 import { appBaseUrl } from "../config.server";
 import { db } from "../db/client.server";
 
@@ -18,7 +25,11 @@ function reachable(shopId: string): Prisma.CustomerWhereInput {
 /** SMS-subscribed customers by country (the profile's, else the phone number's) and locale. */
 export async function smsAudience(shopId: string): Promise<SmsAudienceGroup[]> {
   const [known, unknown] = await Promise.all([
-    db().customer.groupBy({ by: ["countryCode", "locale"], where: { ...reachable(shopId), countryCode: { not: null } }, _count: { _all: true } }),
+    db().customer.groupBy({
+      by: ["countryCode", "locale"],
+      where: { ...reachable(shopId), countryCode: { not: null } },
+      _count: { _all: true },
+    }),
     db().customer.findMany({ where: { ...reachable(shopId), countryCode: null }, select: { phone: true, locale: true } }),
   ]);
   const groups = new Map<string, SmsAudienceGroup>();
@@ -76,7 +87,13 @@ export function estimateAuditDetails(e: FlowSmsEstimate) {
       stepId: s.stepId,
       total: s.total,
       per1000: s.per1000,
-      texts: s.texts.map((t) => ({ language: t.language, encoding: t.encoding, segments: t.segments, characters: t.characters, recipients: t.recipients })),
+      texts: s.texts.map((t) => ({
+        language: t.language,
+        encoding: t.encoding,
+        segments: t.segments,
+        characters: t.characters,
+        recipients: t.recipients,
+      })),
     })),
   };
 }

@@ -30,7 +30,13 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
   const eligibility = blocked ? null : await messageEligibility(m, at);
   const reason = blocked ?? (eligibility && !eligibility.allowed ? (SKIP_REASONS[eligibility.reason] ?? eligibility.reason) : null);
   if (reason) {
-    await settle(workerId, m, "pending", { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } }, at);
+    await settle(
+      workerId,
+      m,
+      "pending",
+      { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } },
+      at,
+    );
     return "suppressed";
   }
   try {
@@ -44,18 +50,31 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
     if (isPermanentRenderError(err)) {
       // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
       const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
-      await settle(workerId, m, "pending", { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error, ...compliance } } }, at);
+      await settle(
+        workerId,
+        m,
+        "pending",
+        { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error, ...compliance } } },
+        at,
+      );
       return "failed";
     }
     // The discount could not be created at Shopify, the database hiccuped...: later.
-    const s = retryOrFail(m.attempts, error, at, { reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed" });
+    const s = retryOrFail(m.attempts, error, at, {
+      reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed",
+    });
     await settle(workerId, m, "pending", s, at);
     return s.status === "pending" ? "retried" : "failed";
   }
 }
 
 function isPermanentRenderError(err: unknown): boolean {
-  return err instanceof z.ZodError || err instanceof EmailComplianceError || err instanceof UnknownTemplateError || err instanceof InvalidRenderContextError;
+  return (
+    err instanceof z.ZodError ||
+    err instanceof EmailComplianceError ||
+    err instanceof UnknownTemplateError ||
+    err instanceof InvalidRenderContextError
+  );
 }
 
 /** Sends a message already marked "sending" and records what happened. */
@@ -63,7 +82,13 @@ export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, ema
   const result = await sendEmail(email.mail);
   const at = now();
   if (result.ok) {
-    const recorded = await settle(workerId, m, "sending", { status: "sent", data: { sentAt: at, providerId: result.providerId, error: null } }, at);
+    const recorded = await settle(
+      workerId,
+      m,
+      "sending",
+      { status: "sent", data: { sentAt: at, providerId: result.providerId, error: null } },
+      at,
+    );
     // Delivered but the lease was lost (a send slower than the lease): the row says
     // "unknown" and is not sent again; worth a look, not a retry.
     if (!recorded) log.warn("email sent after its lease expired", { messageId: m.id });
@@ -92,14 +117,24 @@ export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, ema
       );
       return "failed";
     case "permanent":
-      await settle(workerId, m, "sending", { status: "failed", data: { error: failure.reason }, decision: { reason: "send_failed", details: { response: failure.reason } } }, at);
+      await settle(
+        workerId,
+        m,
+        "sending",
+        { status: "failed", data: { error: failure.reason }, decision: { reason: "send_failed", details: { response: failure.reason } } },
+        at,
+      );
       return "failed";
     case "unknown":
       await settle(
         workerId,
         m,
         "sending",
-        { status: "unknown", data: { error: failure.reason }, decision: { reason: "outcome_unknown", details: { stage: "connection_lost_after_data", error: failure.reason } } },
+        {
+          status: "unknown",
+          data: { error: failure.reason },
+          decision: { reason: "outcome_unknown", details: { stage: "connection_lost_after_data", error: failure.reason } },
+        },
         at,
       );
       log.warn("email outcome unknown: not re-sent", { messageId: m.id, err: forLog(failure.reason) });

@@ -39,7 +39,13 @@ function smsSender(): Promise<SendSms | null> {
 export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date): Promise<Outcome | null> {
   const send = await smsSender();
   if (!send) {
-    await settle(workerId, m, "pending", { status: "failed", data: { error: "sms channel unavailable" }, decision: { reason: "sms_channel_unavailable" } }, at);
+    await settle(
+      workerId,
+      m,
+      "pending",
+      { status: "failed", data: { error: "sms channel unavailable" }, decision: { reason: "sms_channel_unavailable" } },
+      at,
+    );
     return "failed";
   }
   const blocked = outboxSkipReason({ channel: m.channel, purpose: m.purpose, toAddress: m.toAddress, shop: m.shop, customer: m.customer });
@@ -65,7 +71,13 @@ async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown):
   const error = errorText(err);
   // Anything we cannot read (a bug, a timeout mid-request) may have reached the provider.
   if (!e || e.outcomeUnknown) {
-    await settle(workerId, m, "sending", { status: "unknown", data: { error }, decision: { reason: "outcome_unknown", details: { error } } }, at);
+    await settle(
+      workerId,
+      m,
+      "sending",
+      { status: "unknown", data: { error }, decision: { reason: "outcome_unknown", details: { error } } },
+      at,
+    );
     return "unknown";
   }
   if (e.permanent) {
@@ -81,5 +93,10 @@ async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown):
 }
 
 function isSmsError(err: unknown): err is SmsErrorLike {
-  return typeof err === "object" && err !== null && typeof (err as SmsErrorLike).permanent === "boolean" && typeof (err as SmsErrorLike).code === "string";
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    typeof (err as SmsErrorLike).permanent === "boolean" &&
+    typeof (err as SmsErrorLike).code === "string"
+  );
 }

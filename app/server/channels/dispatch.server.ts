@@ -62,7 +62,12 @@ export async function dispatchDueMessages(workerId: string, limit = 50): Promise
   }
 
   const markEmails = async (chunk: typeof emails) => {
-    const marks = chunk.map(({ message, email }) => ({ id: message.id, subject: email.rendered.subject, locale: email.rendered.locale, messageIdHeader: email.mail.messageId }));
+    const marks = chunk.map(({ message, email }) => ({
+      id: message.id,
+      subject: email.rendered.subject,
+      locale: email.rendered.locale,
+      messageIdHeader: email.mail.messageId,
+    }));
     const sendable = await markSending(workerId, marks, now());
     return chunk.filter(({ message }) => sendable.has(message.id));
   };

@@ -88,7 +88,14 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
     }
     if (s.bounced) {
       await tx.messageEvent.create({
-        data: { shopId: message.shopId, messageId: message.id, type: "bounced", reliable: true, occurredAt: at, data: { response: s.bounced } },
+        data: {
+          shopId: message.shopId,
+          messageId: message.id,
+          type: "bounced",
+          reliable: true,
+          occurredAt: at,
+          data: { response: s.bounced },
+        },
       });
     }
     return true;

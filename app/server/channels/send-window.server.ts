@@ -13,7 +13,12 @@
  * or send stops further marking; the sends in flight still finish, then the first
  * error is thrown.
  */
-export async function sendInWindow<T>(items: readonly T[], window: number, mark: (chunk: T[]) => Promise<T[]>, send: (item: T) => Promise<void>): Promise<void> {
+export async function sendInWindow<T>(
+  items: readonly T[],
+  window: number,
+  mark: (chunk: T[]) => Promise<T[]>,
+  send: (item: T) => Promise<void>,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   let next = 0;
   let failure: { error: unknown } | null = null;

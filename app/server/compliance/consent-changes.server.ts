@@ -25,7 +25,12 @@ export interface ChangeContext {
 }
 
 /** Withdraws consent on one channel; false when there was nothing to withdraw. */
-export async function withdrawConsent(tx: Tx, profile: Pick<Customer, "id" | "shopId">, channel: Channel, ctx: ChangeContext): Promise<boolean> {
+export async function withdrawConsent(
+  tx: Tx,
+  profile: Pick<Customer, "id" | "shopId">,
+  channel: Channel,
+  ctx: ChangeContext,
+): Promise<boolean> {
   const customer = await lockLiveCustomer(tx, profile);
   const state = customer[`${channel}ConsentState`];
   // Idempotent; and a redacted profile stays redacted (that state already blocks everything).
@@ -48,7 +53,13 @@ export async function withdrawConsent(tx: Tx, profile: Pick<Customer, "id" | "sh
 }
 
 /** Grants consent on one channel; false when the profile already had it at this level or better. */
-export async function grantConsent(tx: Tx, profile: Pick<Customer, "id" | "shopId">, channel: Channel, level: OptInLevel, ctx: ChangeContext): Promise<boolean> {
+export async function grantConsent(
+  tx: Tx,
+  profile: Pick<Customer, "id" | "shopId">,
+  channel: Channel,
+  level: OptInLevel,
+  ctx: ChangeContext,
+): Promise<boolean> {
   const customer = await lockLiveCustomer(tx, profile);
   const state = customer[`${channel}ConsentState`];
   if (state === "redacted") return false;
@@ -72,7 +83,14 @@ export async function markConsentPending(tx: Tx, profile: Pick<Customer, "id" | 
   return applyConsentToLocked(
     tx,
     customer,
-    { channel: "email", state: "pending", optInLevel: null, at: effectiveAt(customer, "email", ctx.at), receivedAt: ctx.at, source: ctx.source },
+    {
+      channel: "email",
+      state: "pending",
+      optInLevel: null,
+      at: effectiveAt(customer, "email", ctx.at),
+      receivedAt: ctx.at,
+      source: ctx.source,
+    },
     ctx.evidence,
   );
 }

@@ -35,7 +35,15 @@ export async function enqueueConsentSync(tx: Tx, customer: Customer, channel: Ch
   if (customer.shopifyCustomerId === null) return;
   const details: PendingDetails = { channel, attempts: 0, nextAttemptAt: at.toISOString() };
   await tx.auditLog.create({
-    data: { shopId: customer.shopId, actor: "system", action: SYNC_PENDING, subjectType: "customer", subjectId: customer.id, details: { ...details }, at },
+    data: {
+      shopId: customer.shopId,
+      actor: "system",
+      action: SYNC_PENDING,
+      subjectType: "customer",
+      subjectId: customer.id,
+      details: { ...details },
+      at,
+    },
   });
 }
 
@@ -74,8 +82,10 @@ async function pushConsent(customer: Customer, channel: Channel, shopDomain: str
   const gql = adminGraphql(shopDomain, session.accessToken);
   const errors =
     channel === "email"
-      ? (await gql<EmailResult>(EMAIL_MUTATION, { input: { customerId, emailMarketingConsent: consent } })).customerEmailMarketingConsentUpdate?.userErrors
-      : (await gql<SmsResult>(SMS_MUTATION, { input: { customerId, smsMarketingConsent: consent } })).customerSmsMarketingConsentUpdate?.userErrors;
+      ? (await gql<EmailResult>(EMAIL_MUTATION, { input: { customerId, emailMarketingConsent: consent } }))
+          .customerEmailMarketingConsentUpdate?.userErrors
+      : (await gql<SmsResult>(SMS_MUTATION, { input: { customerId, smsMarketingConsent: consent } })).customerSmsMarketingConsentUpdate
+          ?.userErrors;
   // userErrors (customer gone, no phone on file) will not change on a retry.
   if (errors?.length) throw new PermanentSyncError(errors.map((e) => e.message).join("; "));
   return "synced";
@@ -92,11 +102,17 @@ export interface SyncResult {
  * Processes due write-backs. Called inline right after a change (best effort, that
  * customer only) and by the worker for everything else.
  */
-export async function syncPendingConsentToShopify(opts: { shopId?: string; customerId?: string; limit?: number; now?: Date } = {}): Promise<SyncResult> {
+export async function syncPendingConsentToShopify(
+  opts: { shopId?: string; customerId?: string; limit?: number; now?: Date } = {},
+): Promise<SyncResult> {
   const at = opts.now ?? clockNow();
   const result: SyncResult = { synced: 0, skipped: 0, failed: 0, retrying: 0 };
   const rows = await db().auditLog.findMany({
-    where: { action: SYNC_PENDING, ...(opts.shopId ? { shopId: opts.shopId } : {}), ...(opts.customerId ? { subjectId: opts.customerId } : {}) },
+    where: {
+      action: SYNC_PENDING,
+      ...(opts.shopId ? { shopId: opts.shopId } : {}),
+      ...(opts.customerId ? { subjectId: opts.customerId } : {}),
+    },
     orderBy: { id: "asc" },
     take: opts.limit ?? 100,
   });
@@ -112,7 +128,11 @@ async function processRow(row: AuditLog, at: Date): Promise<keyof SyncResult | n
   if (new Date(details.nextAttemptAt) > at) return null;
   // Compare-and-set on the details: of two workers, one claims the row; the lease
   // makes it due again if this one dies before writing the outcome.
-  const claimed: PendingDetails = { ...details, attempts: details.attempts + 1, nextAttemptAt: new Date(at.getTime() + LEASE_MS).toISOString() };
+  const claimed: PendingDetails = {
+    ...details,
+    attempts: details.attempts + 1,
+    nextAttemptAt: new Date(at.getTime() + LEASE_MS).toISOString(),
+  };
   const won = await db().auditLog.updateMany({
     where: { id: row.id, action: SYNC_PENDING, details: { equals: row.details as Prisma.InputJsonValue } },
     data: { details: { ...claimed } },

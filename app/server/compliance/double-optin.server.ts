@@ -44,7 +44,11 @@ export async function confirmOptIn(shopId: string, customerId: string, at: Date)
   const result = await db().$transaction(async (tx) => {
     const customer = await findLiveCustomer(tx, shopId, customerId);
     if (!customer) throw new Error("confirm: unknown customer");
-    const changed = await grantConsent(tx, customer, "email", "confirmed_opt_in", { at, source: "double_opt_in", evidence: { confirmed: true } });
+    const changed = await grantConsent(tx, customer, "email", "confirmed_opt_in", {
+      at,
+      source: "double_opt_in",
+      evidence: { confirmed: true },
+    });
     return { id: customer.id, changed };
   });
   if (result.changed) await trySyncConsentNow(shopId, result.id);

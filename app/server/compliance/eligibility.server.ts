@@ -29,7 +29,12 @@ export interface EligibilityOptions {
 }
 
 /** Pure part of the check: consent, pause, topic. No database. */
-export function marketingBlockReason(customer: ConsentFields, channel: Channel, now: Date, opts: EligibilityOptions = {}): IneligibleReason | null {
+export function marketingBlockReason(
+  customer: ConsentFields,
+  channel: Channel,
+  now: Date,
+  opts: EligibilityOptions = {},
+): IneligibleReason | null {
   if (customer.redactedAt) return "no_consent";
   const address = channel === "email" ? customer.email : customer.phone;
   if (!address) return "no_address";

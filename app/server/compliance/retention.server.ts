@@ -26,7 +26,9 @@ export async function pruneExpiredData(at = now(), batch = 5_000, maxBatches = 2
   result.failedWebhookPayloads = await inBatches(batch, maxBatches, (limit) => clearFailedPayloads(q, cut.failedWebhookPayload, limit));
   result.webhookRecords = await inBatches(batch, maxBatches, (limit) => deleteFinishedDeliveries(q, cut.webhookRecord, limit));
   for (const shopId of await allShopIds(q)) {
-    result.storefrontEvents += await inBatches(batch, maxBatches, (limit) => deleteStorefrontEvents(q, shopId, [...SUBSCRIBED_EVENTS], cut.storefrontEvent, limit));
+    result.storefrontEvents += await inBatches(batch, maxBatches, (limit) =>
+      deleteStorefrontEvents(q, shopId, [...SUBSCRIBED_EVENTS], cut.storefrontEvent, limit),
+    );
   }
   return result;
 }

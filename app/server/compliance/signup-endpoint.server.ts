@@ -53,13 +53,15 @@ export async function handleSignup(request: Request): Promise<Response> {
   }
   // A correctly signed request from a shop that never installed the app (or removed
   // it): the library lets it through with no session, we do not.
-  const unavailable = () => complianceTranslator(resolveLocale(request.headers.get("accept-language")?.split(",")[0]))("signup.error.unavailable");
+  const unavailable = () =>
+    complianceTranslator(resolveLocale(request.headers.get("accept-language")?.split(",")[0]))("signup.error.unavailable");
   if (!session) return error(403, unavailable());
   const shop = await db().shop.findUnique({ where: { domain: session.shop } });
   if (!shop || shop.installState !== "installed") return error(403, unavailable());
   const ip = visitorIp(request);
   const wait = Math.max(perShop.take(shop.id), ip ? perVisitor.take(`${shop.id}:${ip}`) : 0);
-  if (wait > 0) return Response.json({ error: unavailable() }, { status: 429, headers: { "retry-after": String(wait), "cache-control": "no-store" } });
+  if (wait > 0)
+    return Response.json({ error: unavailable() }, { status: 429, headers: { "retry-after": String(wait), "cache-control": "no-store" } });
 
   const read = await readJson(request, z.unknown(), 4096);
   if (!read.ok) return read.response;

@@ -38,11 +38,21 @@ export function shopCountry(shop: Pick<Shop, "postalAddress">): string | null {
  */
 async function stitchableClientId(tx: Tx, shopId: string, clientId: string | undefined, email: string): Promise<string | null> {
   if (!clientId) return null;
-  const link = await tx.clientIdentity.findUnique({ where: { shopId_clientId: { shopId, clientId } }, include: { customer: { select: { email: true } } } });
+  const link = await tx.clientIdentity.findUnique({
+    where: { shopId_clientId: { shopId, clientId } },
+    include: { customer: { select: { email: true } } },
+  });
   return !link?.customer?.email || link.customer.email === email ? clientId : null;
 }
 
-async function profileFor(tx: Tx, shop: Shop, email: string, phone: string | null, clientId: string | undefined, at: Date): Promise<Customer> {
+async function profileFor(
+  tx: Tx,
+  shop: Shop,
+  email: string,
+  phone: string | null,
+  clientId: string | undefined,
+  at: Date,
+): Promise<Customer> {
   const defaultCountry = shopCountry(shop);
   const stitched = await stitchableClientId(tx, shop.id, clientId, email);
   let customer = await resolveProfile(tx, shop.id, { email, phone, clientId: stitched }, { create: true, at, defaultCountry });

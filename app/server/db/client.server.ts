@@ -57,9 +57,9 @@ async function openPglite(dir: string): Promise<Database> {
     execScript: async (sql) => {
       await pglite.exec(sql);
     },
-    query: async <T,>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
     transaction: (fn) =>
-      pglite.transaction((tx) => fn(async <T,>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows)),
+      pglite.transaction((tx) => fn(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows)),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -83,13 +83,13 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
     execScript: async (sql) => {
       await pool.query(sql);
     },
-    query: async <T,>(sql: string, params: unknown[] = [], opts: { prepare?: string } = {}) =>
+    query: async <T>(sql: string, params: unknown[] = [], opts: { prepare?: string } = {}) =>
       (await (opts.prepare ? pool.query({ name: opts.prepare, text: sql, values: params }) : pool.query(sql, params))).rows as T[],
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(async <T,>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
+        const result = await fn(async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[]);
         await client.query("COMMIT");
         return result;
       } catch (err) {

@@ -71,13 +71,15 @@ export async function migrate(database: Database, migrations = loadMigrations())
         continue;
       }
       // One transaction per migration: a failure leaves the database as it was.
-      await database.execScript(
-        `BEGIN;\n${m.sql}\nINSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) ` +
-          `VALUES ('${crypto.randomUUID()}', '${m.checksum}', '${m.name.replace(/'/g, "''")}', now(), 1);\nCOMMIT;`,
-      ).catch(async (err: unknown) => {
-        await database.execScript("ROLLBACK;").catch(() => undefined);
-        throw new Error(`Migration ${m.name} failed: ${String(err)}`);
-      });
+      await database
+        .execScript(
+          `BEGIN;\n${m.sql}\nINSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) ` +
+            `VALUES ('${crypto.randomUUID()}', '${m.checksum}', '${m.name.replace(/'/g, "''")}', now(), 1);\nCOMMIT;`,
+        )
+        .catch(async (err: unknown) => {
+          await database.execScript("ROLLBACK;").catch(() => undefined);
+          throw new Error(`Migration ${m.name} failed: ${String(err)}`);
+        });
       applied.push(m.name);
     }
     return { applied, alreadyApplied: byName.size };

@@ -6,7 +6,10 @@
  * literal every quote is escaped by the driver and parsed back by the server, which
  * cost more than the insert itself.
  */
-export function valuesList(rows: readonly (readonly unknown[])[], casts: readonly (string | null)[] = []): { sql: string; params: unknown[] } {
+export function valuesList(
+  rows: readonly (readonly unknown[])[],
+  casts: readonly (string | null)[] = [],
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
     const placeholders = row.map((value, i) => {

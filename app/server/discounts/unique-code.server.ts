@@ -40,7 +40,10 @@ export class DiscountCreateError extends Error {}
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 export function generateCode(prefix: string, length = 8): string {
-  const clean = prefix.toUpperCase().replace(/[^A-Z0-9]+/g, "").slice(0, 16);
+  const clean = prefix
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "")
+    .slice(0, 16);
   const bytes = crypto.randomBytes(length);
   const random = Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("");
   return clean ? `${clean}-${random}` : random;
@@ -58,7 +61,8 @@ export function ensureDiscountCode(input: EnsureDiscountInput): Promise<EnsuredD
 }
 
 async function ensure(input: EnsureDiscountInput): Promise<EnsuredDiscount> {
-  if (!(input.value > 0) || (input.kind === "percentage" && input.value > 100)) throw new DiscountCreateError(`Invalid discount value ${input.value}`);
+  if (!(input.value > 0) || (input.kind === "percentage" && input.value > 100))
+    throw new DiscountCreateError(`Invalid discount value ${input.value}`);
   const row = await claimRow(input);
   if (row.shopifyId) return result(row);
   const shop = await db().shop.findUniqueOrThrow({ where: { id: input.shopId }, select: { domain: true } });
@@ -118,11 +122,19 @@ mutation FlowmateDiscountCreate($input: DiscountCodeBasicInput!) {
 }`;
 
 type CreateResult = {
-  discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: { field: string[] | null; message: string; code: string | null }[] } | null;
+  discountCodeBasicCreate: {
+    codeDiscountNode: { id: string } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  } | null;
 };
 
 /** The Shopify id, or null when Shopify says the code is TAKEN (ours, from an earlier attempt). */
-async function createAtShopify(shop: string, accessToken: string, row: DiscountCode, shopifyCustomerId: bigint | null): Promise<string | null> {
+async function createAtShopify(
+  shop: string,
+  accessToken: string,
+  row: DiscountCode,
+  shopifyCustomerId: bigint | null,
+): Promise<string | null> {
   const value = Number(row.value);
   const input = {
     title: `Flowmate ${row.code}`,
@@ -134,7 +146,10 @@ async function createAtShopify(shop: string, accessToken: string, row: DiscountC
     usageLimit: 1,
     appliesOncePerCustomer: true,
     customerGets: {
-      value: row.kind === "percentage" ? { percentage: value / 100 } : { discountAmount: { amount: value.toFixed(2), appliesOnEachItem: false } },
+      value:
+        row.kind === "percentage"
+          ? { percentage: value / 100 }
+          : { discountAmount: { amount: value.toFixed(2), appliesOnEachItem: false } },
       items: { all: true },
     },
   };

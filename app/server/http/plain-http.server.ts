@@ -50,7 +50,10 @@ export function fromNodeRequest(req: IncomingMessage): PlainRequest {
       const v = req.headers[name.toLowerCase()];
       return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
     },
-    headerEntries: () => Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]])),
+    headerEntries: () =>
+      Object.entries(req.headers).flatMap(([k, v]) =>
+        v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v] as [string, string]],
+      ),
     readBody: (maxBytes) => readCappedNodeBody(req, maxBytes),
   };
 }

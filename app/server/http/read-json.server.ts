@@ -26,7 +26,12 @@ export function decodeJson<S extends z.ZodTypeAny>(
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
-    return { ok: false, status: 400, error: `Invalid body: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`, details: issues };
+    return {
+      ok: false,
+      status: 400,
+      error: `Invalid body: ${issues.map((i) => `${i.path || "(root)"}: ${i.message}`).join("; ")}`,
+      details: issues,
+    };
   }
   return { ok: true, data: parsed.data };
 }

@@ -1,7 +1,14 @@
 import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
 import { corsHeaders, corsPreflightHeaders, storefrontOriginAllowed } from "../http/cors.server";
-import { afterPendingIo, fromFetchRequest, jsonResponse, toFetchResponse, type PlainRequest, type PlainResponse } from "../http/plain-http.server";
+import {
+  afterPendingIo,
+  fromFetchRequest,
+  jsonResponse,
+  toFetchResponse,
+  type PlainRequest,
+  type PlainResponse,
+} from "../http/plain-http.server";
 import { RateLimiter } from "../http/rate-limit.server";
 import { decodeJson } from "../http/read-json.server";
 import { log } from "../log.server";

@@ -144,7 +144,10 @@ function expandRows(limit: number): Promise<ExpandResult> {
         }
       }
       await flush();
-      await deleteInboxRows(tx, rows.map((r) => r.id));
+      await deleteInboxRows(
+        tx,
+        rows.map((r) => r.id),
+      );
       return total;
     },
     { timeout: 60_000 },

@@ -73,7 +73,13 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
       },
     });
     const level = err instanceof RetryLater ? "info" : "warn";
-    log[level]("webhook processing did not complete", { topic: d.topic, webhookId: d.webhookId, attempts: d.attempts, giveUp, err: String(err) });
+    log[level]("webhook processing did not complete", {
+      topic: d.topic,
+      webhookId: d.webhookId,
+      attempts: d.attempts,
+      giveUp,
+      err: String(err),
+    });
     return giveUp ? "failed" : "retried";
   }
 }

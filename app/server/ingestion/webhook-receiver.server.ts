@@ -76,16 +76,20 @@ export async function receiveWebhook(request: PlainRequest, expectedTopic: strin
 
 // Concurrent deliveries are stored together (one statement, one commit); each
 // request learns whether its row was new (its id) or a duplicate (undefined).
-const deliveryWriter = new GroupCommitter<NewDelivery, string | undefined>(async (rows) => {
-  const inserted = await insertDeliveries(database().query, rows);
-  const ids = new Map(inserted.map((r) => [r.webhookId, r.id]));
-  // Two copies of one delivery in the same group: only the first learns the id.
-  return rows.map((r) => {
-    const id = ids.get(r.webhookId);
-    ids.delete(r.webhookId);
-    return id;
-  });
-}, 500, 2);
+const deliveryWriter = new GroupCommitter<NewDelivery, string | undefined>(
+  async (rows) => {
+    const inserted = await insertDeliveries(database().query, rows);
+    const ids = new Map(inserted.map((r) => [r.webhookId, r.id]));
+    // Two copies of one delivery in the same group: only the first learns the id.
+    return rows.map((r) => {
+      const id = ids.get(r.webhookId);
+      ids.delete(r.webhookId);
+      return id;
+    });
+  },
+  500,
+  2,
+);
 
 /**
  * The request as the library's validation needs it: Shopify's own headers only. The
@@ -95,7 +99,8 @@ const deliveryWriter = new GroupCommitter<NewDelivery, string | undefined>(async
  */
 function shopifyHeadersOnly(request: PlainRequest): Pick<Request, "method" | "url" | "headers"> {
   const headers = new Headers();
-  for (const [name, value] of request.headerEntries()) if (name.startsWith("x-shopify-") || name.startsWith("shopify-")) headers.set(name, value);
+  for (const [name, value] of request.headerEntries())
+    if (name.startsWith("x-shopify-") || name.startsWith("shopify-")) headers.set(name, value);
   // What the web-api adapter reads of a request; a whole fetch Request costs more to build than the check.
   return { method: request.method, url: request.url, headers };
 }

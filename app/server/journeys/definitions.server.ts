@@ -32,7 +32,10 @@ export async function loadActiveFlows(q: RawQuery, shopIds: string[]): Promise<M
   const out = new Map<string, ActiveFlow[]>();
   if (shopIds.length === 0) return out;
   const rows = await loadActiveFlowRows(q, shopIds);
-  const defs = await loadDefinitions(q, rows.map((r) => r.activeVersionId));
+  const defs = await loadDefinitions(
+    q,
+    rows.map((r) => r.activeVersionId),
+  );
   for (const r of rows) {
     const definition = defs.get(r.activeVersionId);
     if (!definition) continue;

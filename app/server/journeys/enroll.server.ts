@@ -1,5 +1,12 @@
 import crypto from "node:crypto";
-import { eventsOfInterest, isInHoldout, shouldEnroll, type EnrollmentState, type PastEnrollment, type TriggerPayload } from "~/domain/journey";
+import {
+  eventsOfInterest,
+  isInHoldout,
+  shouldEnroll,
+  type EnrollmentState,
+  type PastEnrollment,
+  type TriggerPayload,
+} from "~/domain/journey";
 import type { RawQuery } from "../db/client.server";
 import type { CustomerRecord } from "../db/sql/customers.server";
 import { insertEntryDecision } from "../db/sql/decisions.server";
@@ -66,8 +73,19 @@ export async function tryEnroll(
   if (!inserted) return null; // the same context enrolled concurrently
   past.push({ enteredAt: at.getTime(), status: "active", contextKey: decision.contextKey });
   history.set(`${flow.id}:${customer.id}`, past);
-  const row: DueRow = { id, shopId: flow.shopId, flowId: flow.id, flowVersionId: flow.versionId, customerId: customer.id, state: null as unknown as EnrollmentState, holdout, nextWakeAt: at };
+  const row: DueRow = {
+    id,
+    shopId: flow.shopId,
+    flowId: flow.id,
+    flowVersionId: flow.versionId,
+    customerId: customer.id,
+    state: null as unknown as EnrollmentState,
+    holdout,
+    nextWakeAt: at,
+  };
   await stepEnrollments(q, [row], () => ({ kind: "start", trigger }), at, ctx);
-  ctx.activeEnrollments(customer.id).push({ enrollmentId: id, flowKey: flow.key, priority: flow.priority, nextSendAt: null, nextSendChannel: null });
+  ctx
+    .activeEnrollments(customer.id)
+    .push({ enrollmentId: id, flowKey: flow.key, priority: flow.priority, nextSendAt: null, nextSendChannel: null });
   return row.state?.status === "active" ? { ...row, interestedIn: eventsOfInterest(def) } : null;
 }

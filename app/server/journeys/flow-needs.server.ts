@@ -8,11 +8,19 @@ type Loader = (q: RawQuery, shopId: string, customerId: string, triggerData: Rec
 // One loader per need a flow definition may declare (FlowDefinition.needs): the router
 // loads what the flow asks for, whatever flow it is.
 const LOADERS: Record<RuntimeNeed, Loader> = {
-  learnedReorderIntervals: async (q, shopId, customerId, data) => ({ learnedIntervalDays: await learnedIntervals(q, shopId, customerId, productIdsOf(data)) }),
+  learnedReorderIntervals: async (q, shopId, customerId, data) => ({
+    learnedIntervalDays: await learnedIntervals(q, shopId, customerId, productIdsOf(data)),
+  }),
 };
 
 /** Loads what a flow declares it needs for one customer's trigger, for prepareTrigger. */
-export async function loadFlowNeeds(q: RawQuery, needs: readonly RuntimeNeed[], shopId: string, customerId: string, triggerData: Record<string, unknown>): Promise<TriggerEnrichment> {
+export async function loadFlowNeeds(
+  q: RawQuery,
+  needs: readonly RuntimeNeed[],
+  shopId: string,
+  customerId: string,
+  triggerData: Record<string, unknown>,
+): Promise<TriggerEnrichment> {
   const out: TriggerEnrichment = {};
   for (const need of needs) Object.assign(out, await LOADERS[need](q, shopId, customerId, triggerData));
   return out;
@@ -20,5 +28,7 @@ export async function loadFlowNeeds(q: RawQuery, needs: readonly RuntimeNeed[], 
 
 function productIdsOf(data: Record<string, unknown>): string[] {
   const lines = Array.isArray(data.lines) ? (data.lines as { productId?: unknown }[]) : [];
-  return lines.map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null)).filter((x): x is string => x !== null);
+  return lines
+    .map((l) => (typeof l?.productId === "string" || typeof l?.productId === "number" ? String(l.productId) : null))
+    .filter((x): x is string => x !== null);
 }

@@ -37,7 +37,13 @@ export async function installCatalogue(shopId: string): Promise<void> {
  * A new version from edited settings (validated before it is stored); running
  * enrollments keep the version they started with. Returns the version number.
  */
-export async function saveFlowSettings(shopId: string, key: CatalogueKey, settings: unknown, actor: string, note?: string): Promise<number> {
+export async function saveFlowSettings(
+  shopId: string,
+  key: CatalogueKey,
+  settings: unknown,
+  actor: string,
+  note?: string,
+): Promise<number> {
   const entry = CATALOGUE[key];
   const definition = entry.buildFlow(settings as never, await catalogueEnv(shopId));
   const check = validateFlowDefinition(definition);
@@ -46,11 +52,26 @@ export async function saveFlowSettings(shopId: string, key: CatalogueKey, settin
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
     const last = await tx.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
     const version = await tx.flowVersion.create({
-      data: { shopId, flowId: flow.id, version: (last?.version ?? 0) + 1, definition: check.definition as unknown as Prisma.InputJsonValue, changeNote: note ?? null, createdBy: actor },
+      data: {
+        shopId,
+        flowId: flow.id,
+        version: (last?.version ?? 0) + 1,
+        definition: check.definition as unknown as Prisma.InputJsonValue,
+        changeNote: note ?? null,
+        createdBy: actor,
+      },
     });
     await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id, priority: check.definition.priority } });
     await tx.auditLog.create({
-      data: { shopId, actor, action: "flow.version_created", subjectType: "flow", subjectId: flow.id, details: { key, version: version.version, note: note ?? null }, at: now() },
+      data: {
+        shopId,
+        actor,
+        action: "flow.version_created",
+        subjectType: "flow",
+        subjectId: flow.id,
+        details: { key, version: version.version, note: note ?? null },
+        at: now(),
+      },
     });
     return version.version;
   });
@@ -63,10 +84,27 @@ export async function rollbackFlow(shopId: string, key: string, toVersion: numbe
     const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: flow.id, version: toVersion } } });
     const last = await tx.flowVersion.findFirstOrThrow({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
     const version = await tx.flowVersion.create({
-      data: { shopId, flowId: flow.id, version: last.version + 1, definition: target.definition as Prisma.InputJsonValue, changeNote: `Rollback to version ${toVersion}`, createdBy: actor },
+      data: {
+        shopId,
+        flowId: flow.id,
+        version: last.version + 1,
+        definition: target.definition as Prisma.InputJsonValue,
+        changeNote: `Rollback to version ${toVersion}`,
+        createdBy: actor,
+      },
     });
     await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
-    await tx.auditLog.create({ data: { shopId, actor, action: "flow.rolled_back", subjectType: "flow", subjectId: flow.id, details: { key, toVersion, newVersion: version.version }, at: now() } });
+    await tx.auditLog.create({
+      data: {
+        shopId,
+        actor,
+        action: "flow.rolled_back",
+        subjectType: "flow",
+        subjectId: flow.id,
+        details: { key, toVersion, newVersion: version.version },
+        at: now(),
+      },
+    });
     return version.version;
   });
 }
@@ -124,6 +162,14 @@ export async function setFlowStatus(
     data: { status, ...(rolloutPercent !== undefined ? { rolloutPercent } : {}) },
   });
   await db().auditLog.create({
-    data: { shopId, actor, action: `flow.${status}`, subjectType: "flow", subjectId: flow.id, details: { key, rolloutPercent: flow.rolloutPercent, ...audit }, at: now() },
+    data: {
+      shopId,
+      actor,
+      action: `flow.${status}`,
+      subjectType: "flow",
+      subjectId: flow.id,
+      details: { key, rolloutPercent: flow.rolloutPercent, ...audit },
+      at: now(),
+    },
   });
 }

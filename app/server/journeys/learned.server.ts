@@ -14,7 +14,12 @@ export async function shopCycleDays(q: RawQuery, shopId: string): Promise<number
 }
 
 /** Per product: the customer's own reorder interval for it, learned from repeat purchases. */
-export async function learnedIntervals(q: RawQuery, shopId: string, customerId: string, productIds: string[]): Promise<Record<string, number>> {
+export async function learnedIntervals(
+  q: RawQuery,
+  shopId: string,
+  customerId: string,
+  productIds: string[],
+): Promise<Record<string, number>> {
   if (productIds.length === 0) return {};
   const rows = await productPurchases(q, shopId, customerId, productIds);
   const byProduct = new Map<string, number[]>();

@@ -41,9 +41,15 @@ function routeBatch(limit: number): Promise<RouteResult> {
     // in arrival order, two workers' batches met a..z and z..a and deadlocked. So every
     // worker goes customer by customer in one order; the sort is stable, so each
     // customer's events keep theirs.
-    const known = events.filter((e) => e.customerId).sort((x, y) => (x.customerId! < y.customerId! ? -1 : x.customerId! > y.customerId! ? 1 : 0));
+    const known = events
+      .filter((e) => e.customerId)
+      .sort((x, y) => (x.customerId! < y.customerId! ? -1 : x.customerId! > y.customerId! ? 1 : 0));
     const result = known.length ? await route(q, known, at) : { enrolled: 0, delivered: 0 };
-    await markEventsRouted(q, events.map((e) => e.id), at);
+    await markEventsRouted(
+      q,
+      events.map((e) => e.id),
+      at,
+    );
     return { claimed: events.length, ...result };
   });
 }
@@ -69,7 +75,13 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     const targets = active.filter((a) => a.customerId === e.customerId && a.interestedIn.includes(e.name));
     if (targets.length) {
       const data = asTrigger.data;
-      await stepEnrollments(q, targets, () => ({ kind: "event", event: { id: `${e.source}:${e.sourceId}`, name: e.name, at: e.occurredAt.getTime(), data } }), at, ctx);
+      await stepEnrollments(
+        q,
+        targets,
+        () => ({ kind: "event", event: { id: `${e.source}:${e.sourceId}`, name: e.name, at: e.occurredAt.getTime(), data } }),
+        at,
+        ctx,
+      );
       delivered += targets.length;
     }
     // 2. Start the flows this event triggers.

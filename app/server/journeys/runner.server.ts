@@ -42,8 +42,24 @@ export async function stepEnrollments(
   at: Date,
   ctx?: BatchContext,
 ): Promise<{ messages: number }> {
-  const [defs, flows] = await Promise.all([loadDefinitions(q, rows.map((r) => r.flowVersionId)), loadFlows(q, rows.map((r) => r.flowId))]);
-  const batch = ctx ?? (await BatchContext.load(q, rows.map((r) => r.shopId), rows.map((r) => r.customerId), at.getTime()));
+  const [defs, flows] = await Promise.all([
+    loadDefinitions(
+      q,
+      rows.map((r) => r.flowVersionId),
+    ),
+    loadFlows(
+      q,
+      rows.map((r) => r.flowId),
+    ),
+  ]);
+  const batch =
+    ctx ??
+    (await BatchContext.load(
+      q,
+      rows.map((r) => r.shopId),
+      rows.map((r) => r.customerId),
+      at.getTime(),
+    ));
   const writes = new JourneyWrites();
   const paused: string[] = [];
   for (const row of rows) {
@@ -79,4 +95,3 @@ export async function stepEnrollments(
   }
   return writes.flush(q, at);
 }
-

@@ -45,7 +45,11 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
     const customer = ctx.customers.get(id);
     if (!customer || !shop) continue;
     const match =
-      t.type === "inactivity" ? matchInactivityTrigger(t, customer, at.getTime()) : t.type === "date" ? matchDateTrigger(t, customer, at.getTime(), shop.timezone) : { due: false as const };
+      t.type === "inactivity"
+        ? matchInactivityTrigger(t, customer, at.getTime())
+        : t.type === "date"
+          ? matchDateTrigger(t, customer, at.getTime(), shop.timezone)
+          : { due: false as const };
     if (!match.due) continue;
     if (await tryEnroll(q, ctx, history, flow, customer, match.trigger, at)) enrolled++;
   }

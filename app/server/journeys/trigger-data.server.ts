@@ -21,7 +21,14 @@ export function eventData(e: EventRow): Obj {
     case "product_viewed": {
       const v = obj(d.productVariant);
       const p = obj(v.product);
-      return { productId: p.id ?? null, productTitle: p.title ?? null, variantId: v.id ?? null, price: num(obj(v.price).amount), url: obj(stored.context).url ?? null, imageUrl: obj(v.image).src ?? null };
+      return {
+        productId: p.id ?? null,
+        productTitle: p.title ?? null,
+        variantId: v.id ?? null,
+        price: num(obj(v.price).amount),
+        url: obj(stored.context).url ?? null,
+        imageUrl: obj(v.image).src ?? null,
+      };
     }
     case "product_added_to_cart":
     case "product_removed_from_cart": {
@@ -53,7 +60,13 @@ export function eventData(e: EventRow): Obj {
         orderId: obj(c.order).id ?? null,
         lines: lines.map((l) => {
           const v = obj(l.variant);
-          return { productId: obj(v.product).id ?? null, variantId: v.id ?? null, title: l.title ?? null, quantity: num(l.quantity) ?? 1, price: num(obj(v.price).amount) };
+          return {
+            productId: obj(v.product).id ?? null,
+            variantId: v.id ?? null,
+            title: l.title ?? null,
+            quantity: num(l.quantity) ?? 1,
+            price: num(obj(v.price).amount),
+          };
         }),
       };
     }

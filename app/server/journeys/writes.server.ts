@@ -1,5 +1,12 @@
 import crypto from "node:crypto";
-import { enrollmentColumns, eventsOfInterest, plannedSend, type Command, type EnrollmentState, type FlowDefinition } from "~/domain/journey";
+import {
+  enrollmentColumns,
+  eventsOfInterest,
+  plannedSend,
+  type Command,
+  type EnrollmentState,
+  type FlowDefinition,
+} from "~/domain/journey";
 import type { RecentSend } from "~/domain/arbitration/types";
 import { renderSms } from "~/domain/messages/sms-catalogue";
 import type { RawQuery } from "../db/client.server";
@@ -68,19 +75,31 @@ export class JourneyWrites {
             stepId: c.stepId,
             outcome: c.outcome,
             reason: c.reason,
-            details: { ...c.details, ...(c.channel ? { channel: c.channel } : {}), ...(c.templateKey ? { templateKey: c.templateKey } : {}), flowKey: ref.flowKey },
+            details: {
+              ...c.details,
+              ...(c.channel ? { channel: c.channel } : {}),
+              ...(c.templateKey ? { templateKey: c.templateKey } : {}),
+              flowKey: ref.flowKey,
+            },
             messageKey: c.messageKey ?? null,
             at: new Date(c.at),
           });
           break;
         case "create_discount":
-          discounts.set(c.idempotencyKey, { idempotencyKey: c.idempotencyKey, kind: c.kind, value: c.value, expiresInHours: c.expiresInHours, prefix: c.prefix });
+          discounts.set(c.idempotencyKey, {
+            idempotencyKey: c.idempotencyKey,
+            kind: c.kind,
+            value: c.value,
+            expiresInHours: c.expiresInHours,
+            prefix: c.prefix,
+          });
           break;
         case "send": {
           const toAddress = c.channel === "email" ? customer.emailAddress : customer.phoneAddress;
           if (!toAddress) break; // arbitration skips sends without an address; nothing to queue
           const discount = c.discount
-            ? (discounts.get(c.discount.idempotencyKey) ?? findDiscount(commands, c.discount.idempotencyKey) ?? { idempotencyKey: c.discount.idempotencyKey })
+            ? (discounts.get(c.discount.idempotencyKey) ??
+              findDiscount(commands, c.discount.idempotencyKey) ?? { idempotencyKey: c.discount.idempotencyKey })
             : null;
           this.messages.push({
             id: crypto.randomUUID(),
@@ -103,7 +122,12 @@ export class JourneyWrites {
               ...(discount ? { discount } : {}),
               // An SMS is plain text: rendered now, sent as is (the opt-out line is added at send time).
               ...(c.channel === "sms"
-                ? { body: renderSms(c.templateKey, c.locale, { shop: shop?.name ?? "", url: recoveryUrl(state.trigger.data) ?? shop?.url ?? null }) }
+                ? {
+                    body: renderSms(c.templateKey, c.locale, {
+                      shop: shop?.name ?? "",
+                      url: recoveryUrl(state.trigger.data) ?? shop?.url ?? null,
+                    }),
+                  }
                 : {}),
             },
             at,

@@ -176,7 +176,15 @@ export async function mergeProfiles(tx: Tx, survivor: Customer, loser: Customer,
   await tx.customer.update({ where: { id: survivor.id }, data });
   await refreshOrderAggregates(tx, shopId, survivor.id);
   await tx.auditLog.create({
-    data: { shopId, actor: "system", action: "customer.merged", subjectType: "customer", subjectId: survivor.id, details: { merged: loser.id }, at },
+    data: {
+      shopId,
+      actor: "system",
+      action: "customer.merged",
+      subjectType: "customer",
+      subjectId: survivor.id,
+      details: { merged: loser.id },
+      at,
+    },
   });
   return tx.customer.findUniqueOrThrow({ where: { id: survivor.id } });
 }

@@ -55,7 +55,12 @@ export function signToken(purpose: TokenPurpose, claims: TokenClaims, secret?: s
  * shared claims are serialised once. Tokens are byte-identical to `signToken` with
  * `{ ...claims, [field]: value }`.
  */
-export function claimSigner<F extends keyof TokenClaims>(purpose: TokenPurpose, claims: Omit<TokenClaims, F>, field: F, secret?: string): (value: NonNullable<TokenClaims[F]>) => string {
+export function claimSigner<F extends keyof TokenClaims>(
+  purpose: TokenPurpose,
+  claims: Omit<TokenClaims, F>,
+  field: F,
+  secret?: string,
+): (value: NonNullable<TokenClaims[F]>) => string {
   const k = key(purpose, secret);
   const shared = JSON.stringify(claims);
   const prefix = `${shared.slice(0, -1)}${shared.length > 2 ? "," : ""}${JSON.stringify(field)}:`;

@@ -10,17 +10,20 @@ export const API_VERSION = ApiVersion.October26;
 // the offline session before answering. Webhook intake needs only the library's
 // signature check, so it gets this plain instance built from the same credentials,
 // rebuilt only when they change (every webhook asks for it).
-export const shopifyApiClient = envDerived(["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "PORT", "NODE_ENV", "SCOPES"], (env): Shopify => {
-  const creds = shopifyCredentials(env);
-  const url = new URL(creds.appUrl);
-  return shopifyApi({
-    apiKey: creds.apiKey,
-    apiSecretKey: creds.apiSecretKey,
-    apiVersion: API_VERSION,
-    hostName: url.host,
-    hostScheme: url.protocol === "http:" ? "http" : "https",
-    isEmbeddedApp: true,
-    scopes: creds.scopes,
-    logger: { level: LogSeverity.Error },
-  });
-});
+export const shopifyApiClient = envDerived(
+  ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "PORT", "NODE_ENV", "SCOPES"],
+  (env): Shopify => {
+    const creds = shopifyCredentials(env);
+    const url = new URL(creds.appUrl);
+    return shopifyApi({
+      apiKey: creds.apiKey,
+      apiSecretKey: creds.apiSecretKey,
+      apiVersion: API_VERSION,
+      hostName: url.host,
+      hostScheme: url.protocol === "http:" ? "http" : "https",
+      isEmbeddedApp: true,
+      scopes: creds.scopes,
+      logger: { level: LogSeverity.Error },
+    });
+  },
+);

@@ -9,7 +9,10 @@ import { adminGraphql, SHOP_INFO_QUERY, type ShopInfo } from "./admin-graphql.se
  * footers need. Safe to call on every authentication (idempotent).
  */
 export async function onShopInstalled(domain: string, accessToken: string, scopes: string | null) {
-  const info = await adminGraphql(domain, accessToken)<ShopInfo>(SHOP_INFO_QUERY).catch((err: unknown) => {
+  const info = await adminGraphql(
+    domain,
+    accessToken,
+  )<ShopInfo>(SHOP_INFO_QUERY).catch((err: unknown) => {
     log.warn("shop info fetch failed", { shop: domain, err: String(err) });
     return null;
   });

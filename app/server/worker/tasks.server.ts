@@ -24,7 +24,12 @@ const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
  * (task-runner.server.ts), so one failing or slow task never holds the others up.
  */
 export function workerTasks(workerId: string, idleMs = 250): Task[] {
-  const queue = (name: string, run: () => Promise<number>): Task => ({ name, run, cadence: { kind: "queue", idleMs }, backoff: QUEUE_BACKOFF });
+  const queue = (name: string, run: () => Promise<number>): Task => ({
+    name,
+    run,
+    cadence: { kind: "queue", idleMs },
+    backoff: QUEUE_BACKOFF,
+  });
   return [
     queue("webhooks", async () => (await processWebhookBatch(workerId)).claimed),
     // The shop row is the job: a cursor to resume from and a lease.
@@ -42,7 +47,12 @@ export function workerTasks(workerId: string, idleMs = 250): Task[] {
       return r.synced + r.skipped + r.failed + r.retrying;
     }),
     // Inactivity and date triggers have no event: they are swept for.
-    { name: "time-triggers", run: async () => (await sweepTimeTriggers()).enrolled, cadence: { kind: "every", everyMs: SWEEP_EVERY_MS }, backoff: SWEEP_BACKOFF },
+    {
+      name: "time-triggers",
+      run: async () => (await sweepTimeTriggers()).enrolled,
+      cadence: { kind: "every", everyMs: SWEEP_EVERY_MS },
+      backoff: SWEEP_BACKOFF,
+    },
     // Data past its retention (app/domain/privacy/retention.ts), in bounded batches.
     {
       name: "retention",

@@ -68,9 +68,7 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
   function readCart(): CartState {
     const stored = load<CartState>(cfg.keys.cart);
     const cart: CartState =
-      stored && typeof stored.token === "string" && Array.isArray(stored.lines)
-        ? stored
-        : { token: hex(16), lines: [], checkout: null };
+      stored && typeof stored.token === "string" && Array.isArray(stored.lines) ? stored : { token: hex(16), lines: [], checkout: null };
     cart.lines = cart.lines.filter((l) => byVariant.has(l.variantId) && l.quantity > 0);
     cart.checkout = cart.checkout || null;
     return cart;
@@ -109,8 +107,7 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
     }
     return el;
   }
-  const img = (p: PayloadProduct, size: number) =>
-    h("img", { src: p.imageUrl || "", alt: "", width: size, height: size, loading: "lazy" });
+  const img = (p: PayloadProduct, size: number) => h("img", { src: p.imageUrl || "", alt: "", width: size, height: size, loading: "lazy" });
 
   // ---- header count -----------------------------------------------------------
   function renderCount(): void {
@@ -166,7 +163,11 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
       h(
         "div",
         { class: "toast-actions" },
-        h("a", { class: "btn btn-secondary", href: pageUrl({ view: "cart" }) }, t.viewCart + " (" + cart.lines.reduce((n, l) => n + l.quantity, 0) + ")"),
+        h(
+          "a",
+          { class: "btn btn-secondary", href: pageUrl({ view: "cart" }) },
+          t.viewCart + " (" + cart.lines.reduce((n, l) => n + l.quantity, 0) + ")",
+        ),
         h("a", { class: "btn", href: pageUrl({ view: "checkout" }) }, t.checkOut),
       ),
     );
@@ -244,7 +245,11 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
                 h("input", { value: l.quantity, readonly: true, "aria-label": t.quantity, inputmode: "numeric" }),
                 h("button", { type: "button", "aria-label": t.increase, onclick: () => (addToCart(l.product, 1), render()) }, "+"),
               ),
-              h("button", { type: "button", class: "link-btn", onclick: () => (removeFromCart(l.product, l.quantity), render()) }, t.remove),
+              h(
+                "button",
+                { type: "button", class: "link-btn", onclick: () => (removeFromCart(l.product, l.quantity), render()) },
+                t.remove,
+              ),
             ),
           ),
           h("td", null, money(Number(l.product.price) * l.quantity)),
@@ -398,10 +403,7 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
             h("dd", null, value),
             h("button", { type: "button", class: "link-btn", onclick: () => showStep("information") }, t.edit),
           );
-        review?.replaceChildren(
-          row(t.contact, [c.email, c.phone].filter(Boolean).join(" · ")),
-          row(t.shipTo, addr || "—"),
-        );
+        review?.replaceChildren(row(t.contact, [c.email, c.phone].filter(Boolean).join(" · ")), row(t.shipTo, addr || "—"));
         document.querySelector<HTMLButtonElement>("[data-pay]")?.focus();
       }
     };
@@ -419,10 +421,7 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
           field(name).focus();
         }
       };
-      check(
-        "email",
-        !email ? t.errEmailRequired : /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email) ? null : t.errEmailInvalid,
-      );
+      check("email", !email ? t.errEmailRequired : /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email) ? null : t.errEmailInvalid);
       check("phone", phone && !/^\+?[0-9]{8,15}$/.test(phone) ? t.errPhoneInvalid : !phone && acceptsSms ? t.errSmsNeedsPhone : null);
       if (!ok) return;
       const value = (name: string) => field(name).value.trim() || null;
@@ -431,7 +430,13 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
         phone,
         acceptsEmail: field("acceptsEmail").checked,
         acceptsSms: acceptsSms && !!phone,
-        address: { firstName: value("firstName"), lastName: value("lastName"), address1: value("address1"), city: value("city"), zip: value("zip") },
+        address: {
+          firstName: value("firstName"),
+          lastName: value("lastName"),
+          address1: value("address1"),
+          city: value("city"),
+          zip: value("zip"),
+        },
       };
       writeCart();
       publish("checkout_contact_info_submitted", { checkout: checkoutPayload(co.contact, null, lines, co.token) });

@@ -35,7 +35,8 @@ const en: Strings = {
   [M.email]: "Email",
   [M.phone]: "Phone number (optional)",
   [M.emailConsent]: "Yes, I want to receive marketing emails from {shop}. I can unsubscribe at any time.",
-  [M.smsConsent]: "Yes, I want to receive recurring automated marketing text messages from {shop} at the number provided. Consent is not a condition of purchase. Msg frequency varies. Msg & data rates may apply. Reply STOP to unsubscribe, HELP for help.",
+  [M.smsConsent]:
+    "Yes, I want to receive recurring automated marketing text messages from {shop} at the number provided. Consent is not a condition of purchase. Msg frequency varies. Msg & data rates may apply. Reply STOP to unsubscribe, HELP for help.",
   [M.privacyLink]: "Privacy policy",
   [M.submit]: "Subscribe",
   [M.submitting]: "Subscribing…",
@@ -58,8 +59,10 @@ const pl: Strings = {
   [M.body]: "Bądź na bieżąco z nowościami i ofertami specjalnymi.",
   [M.email]: "Adres e-mail",
   [M.phone]: "Numer telefonu (opcjonalnie)",
-  [M.emailConsent]: "Tak, chcę otrzymywać od {shop} informacje handlowe (newsletter) na podany adres e-mail. Zgodę mogę wycofać w każdej chwili.",
-  [M.smsConsent]: "Tak, chcę otrzymywać od {shop} automatyczne wiadomości marketingowe SMS na podany numer telefonu. Zgoda nie jest warunkiem zakupu. Mogą obowiązywać opłaty operatora. Zgodę mogę wycofać w każdej chwili, odpowiadając STOP.",
+  [M.emailConsent]:
+    "Tak, chcę otrzymywać od {shop} informacje handlowe (newsletter) na podany adres e-mail. Zgodę mogę wycofać w każdej chwili.",
+  [M.smsConsent]:
+    "Tak, chcę otrzymywać od {shop} automatyczne wiadomości marketingowe SMS na podany numer telefonu. Zgoda nie jest warunkiem zakupu. Mogą obowiązywać opłaty operatora. Zgodę mogę wycofać w każdej chwili, odpowiadając STOP.",
   [M.privacyLink]: "Polityka prywatności",
   [M.submit]: "Zapisz się",
   [M.submitting]: "Zapisywanie…",

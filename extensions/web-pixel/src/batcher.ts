@@ -84,7 +84,11 @@ export function createBatcher(deps: BatcherDeps): Batcher {
     const events = buffer;
     buffer = [];
     const { chunks, oversized } = chunkEvents(deps.shop, events, limits);
-    if (oversized.length > 0) deps.onDrop?.("oversized", oversized.map((e) => e.id));
+    if (oversized.length > 0)
+      deps.onDrop?.(
+        "oversized",
+        oversized.map((e) => e.id),
+      );
     await Promise.all(chunks.map((chunk) => deliver(chunk.body, chunk.ids)));
   };
 

@@ -21,8 +21,7 @@ register(({ analytics, browser, init, settings }) => {
 
   // Wrapped so fetch is never invoked as a method of another object: the
   // native fetch throws "Illegal invocation" when its receiver isn't global.
-  const fetchImpl: FetchLike | undefined =
-    typeof fetch === "function" ? (url, requestInit) => fetch(url, requestInit) : undefined;
+  const fetchImpl: FetchLike | undefined = typeof fetch === "function" ? (url, requestInit) => fetch(url, requestInit) : undefined;
 
   const batcher = createBatcher({
     shop: init.data.shop.myshopifyDomain,

@@ -21,7 +21,11 @@ beforeAll(async () => {
 });
 afterAll(async () => smtp?.close());
 
-async function deliver(customer: Customer, overrides: Parameters<typeof enqueueEmail>[3] = {}, onShop = shop): Promise<{ mail: ReceivedMail; messageId: string }> {
+async function deliver(
+  customer: Customer,
+  overrides: Parameters<typeof enqueueEmail>[3] = {},
+  onShop = shop,
+): Promise<{ mail: ReceivedMail; messageId: string }> {
   const message = await enqueueEmail(prisma(), onShop.id, customer, overrides);
   const before = smtp.received.length;
   const result = await dispatchDueMessages("test-worker");
@@ -32,7 +36,12 @@ async function deliver(customer: Customer, overrides: Parameters<typeof enqueueE
 
 const header = (mail: ReceivedMail, name: string) => {
   const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line ? line.line.slice(line.line.indexOf(":") + 1).trim().replace(/\r?\n\s+/g, " ") : undefined;
+  return line
+    ? line.line
+        .slice(line.line.indexOf(":") + 1)
+        .trim()
+        .replace(/\r?\n\s+/g, " ")
+    : undefined;
 };
 const html = (mail: ReceivedMail) => String(mail.parsed.html);
 const tokenOf = (url: string) => url.slice(url.lastIndexOf("/") + 1);
@@ -54,7 +63,14 @@ describe("email delivery over SMTP", () => {
     expect(unsubscribe).toEqual({ ok: true, claims: { shopId: shop.id, customerId: customer.id, messageId, channel: "email" } });
 
     const row = await prisma().message.findUniqueOrThrow({ where: { id: messageId } });
-    expect(row).toMatchObject({ status: "sent", attempts: 1, messageIdHeader: mail.parsed.messageId, subject: mail.parsed.subject, locale: "en", leaseOwner: null });
+    expect(row).toMatchObject({
+      status: "sent",
+      attempts: 1,
+      messageIdHeader: mail.parsed.messageId,
+      subject: mail.parsed.subject,
+      locale: "en",
+      leaseOwner: null,
+    });
     expect(row.sentAt).toBeInstanceOf(Date);
     expect(row.providerId).toMatch(/queued/i);
   });
@@ -102,7 +118,10 @@ describe("email delivery over SMTP", () => {
 
   it("writes in Polish to a Polish customer, and in the shop's language when the customer has none", async () => {
     const polish = await createCustomer(prisma(), shop.id, { locale: "pl" });
-    const { mail } = await deliver(polish, { templateKey: "abandoned_checkout_3", payload: { discount: { code: "WRACAJ10", kind: "percentage", value: 10 } } });
+    const { mail } = await deliver(polish, {
+      templateKey: "abandoned_checkout_3",
+      payload: { discount: { code: "WRACAJ10", kind: "percentage", value: 10 } },
+    });
     expect(mail.parsed.subject).toBe("Prezent na dokończenie zamówienia");
     expect(html(mail)).toContain("Cześć Anna");
     expect(mail.parsed.text).toContain("10% zniżki na zamówienie z kodem: WRACAJ10");
@@ -111,7 +130,9 @@ describe("email delivery over SMTP", () => {
 
     const polishShop = await createShop(prisma(), { locale: "pl" });
     const noLocale = await createCustomer(prisma(), polishShop.id, { locale: null });
-    expect((await deliver(noLocale, { templateKey: "welcome_1", payload: {} }, polishShop)).mail.parsed.subject).toBe("Witamy w Kawa & Co., Anna!");
+    expect((await deliver(noLocale, { templateKey: "welcome_1", payload: {} }, polishShop)).mail.parsed.subject).toBe(
+      "Witamy w Kawa & Co., Anna!",
+    );
     const german = await createCustomer(prisma(), shop.id, { locale: "de-DE" });
     expect((await deliver(german, { templateKey: "welcome_1", payload: {} })).mail.parsed.subject).toBe("Welcome to Kawa & Co., Anna!");
   });

@@ -123,7 +123,10 @@ describe("dispatchDueMessages", () => {
       { outcome: "skip", reason: "outcome_unknown", customerId: customer.id, details: { channel: "email", worker: "dead-worker" } },
     ]);
     // A live lease is left alone.
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({ status: "sending", leaseOwner: "live-worker" });
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({
+      status: "sending",
+      leaseOwner: "live-worker",
+    });
 
     await dispatchDueMessages("worker-y");
     expect(receivedFor(customer.email!)).toHaveLength(0);
@@ -250,7 +253,10 @@ describe("dispatchDueMessages", () => {
   it("suppresses, with a Decision and without SMTP, a message whose customer withdrew consent after it was queued", async () => {
     const customer = await createCustomer(prisma(), shop.id);
     const message = await enqueueEmail(prisma(), shop.id, customer);
-    await prisma().customer.update({ where: { id: customer.id }, data: { emailConsentState: "unsubscribed", emailConsentUpdatedAt: now() } });
+    await prisma().customer.update({
+      where: { id: customer.id },
+      data: { emailConsentState: "unsubscribed", emailConsentUpdatedAt: now() },
+    });
     const paused = await createCustomer(prisma(), shop.id, { marketingPausedUntil: new Date(now().getTime() + 86_400_000) });
     const pausedMessage = await enqueueEmail(prisma(), shop.id, paused);
 
@@ -284,9 +290,17 @@ describe("dispatchDueMessages", () => {
 
   it("hands SMS messages to the SMS channel, which applies its own consent rules", async () => {
     const customer = await createCustomer(prisma(), shop.id, { phone: "+48601234567", smsConsentState: "not_subscribed" });
-    const message = await enqueueEmail(prisma(), shop.id, customer, { channel: "sms", toAddress: "+48601234567", templateKey: "sms", payload: { body: "Hi" } });
+    const message = await enqueueEmail(prisma(), shop.id, customer, {
+      channel: "sms",
+      toAddress: "+48601234567",
+      templateKey: "sms",
+      payload: { body: "Hi" },
+    });
     expect(await dispatchDueMessages("w")).toMatchObject({ claimed: 1, suppressed: 1 });
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "suppressed", leaseOwner: null });
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
+      status: "suppressed",
+      leaseOwner: null,
+    });
     expect(await decisionsFor(message.id)).toMatchObject([{ reason: "no_consent", details: { channel: "sms" } }]);
   });
 });

@@ -32,12 +32,24 @@ describe("machine opens and clicks", () => {
   const probe = (userAgent: string | null, at = later, method = "GET") => ({ userAgent, method, sentAt, at });
 
   it("spots Apple Mail Privacy Protection, image proxies, scanners, empty agents and instant opens", () => {
-    expect(machineOpenSignal(probe("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)"))).toBe("apple_mail_privacy_proxy");
-    expect(machineOpenSignal(probe("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"))).toBe("apple_mail_privacy_proxy");
-    expect(machineOpenSignal(probe("Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"))).toBe("bot_user_agent");
+    expect(machineOpenSignal(probe("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)"))).toBe(
+      "apple_mail_privacy_proxy",
+    );
+    expect(
+      machineOpenSignal(
+        probe("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148"),
+      ),
+    ).toBe("apple_mail_privacy_proxy");
+    expect(machineOpenSignal(probe("Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)"))).toBe(
+      "bot_user_agent",
+    );
     expect(machineOpenSignal(probe("YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html"))).toBe("bot_user_agent");
     expect(machineOpenSignal(probe(""))).toBe("no_user_agent");
-    expect(machineOpenSignal(probe("Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)", new Date(sentAt.getTime() + 1500)))).toBe("too_soon_after_send");
+    expect(
+      machineOpenSignal(
+        probe("Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)", new Date(sentAt.getTime() + 1500)),
+      ),
+    ).toBe("too_soon_after_send");
     expect(machineOpenSignal(probe("Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)"))).toBeNull();
   });
 
@@ -51,7 +63,9 @@ describe("machine opens and clicks", () => {
 
 describe("withUtm", () => {
   it("adds ours, keeps other parameters and replaces older utm values", () => {
-    const url = new URL(withUtm("https://shop.example.com/cart?x=1&utm_source=newsletter#top", { campaign: "welcome", content: "welcome_1" }));
+    const url = new URL(
+      withUtm("https://shop.example.com/cart?x=1&utm_source=newsletter#top", { campaign: "welcome", content: "welcome_1" }),
+    );
     expect(url.searchParams.get("x")).toBe("1");
     expect(url.searchParams.get("utm_source")).toBe("flowmate");
     expect(url.searchParams.get("utm_medium")).toBe("email");

@@ -15,11 +15,28 @@ const IMAGES = "https://cdn.kawa.example.com";
 const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="300" height="64" viewBox="0 0 300 64"><circle cx="30" cy="32" r="22" fill="#6f4e37"/><path d="M22 40c10-18 22-18 16 0" stroke="#ffb300" stroke-width="4" fill="none"/><text x="64" y="43" font-family="Georgia, serif" font-size="30" font-weight="700" fill="#3e2723">Kawa &amp; Co.</text></svg>`;
 
 const product = (handle: string) => DEMO_PRODUCTS.find((p) => p.handle === handle)!;
-const line = (handle: string, quantity: number) => ({ title: product(handle).title, quantity, price: product(handle).price, imageUrl: `${IMAGES}/${handle}.svg`, url: `https://kawa.example.com/products/${handle}` });
-const card = (handle: string) => ({ title: product(handle).title, price: product(handle).price, imageUrl: `${IMAGES}/${handle}.svg`, url: `https://kawa.example.com/products/${handle}` });
+const line = (handle: string, quantity: number) => ({
+  title: product(handle).title,
+  quantity,
+  price: product(handle).price,
+  imageUrl: `${IMAGES}/${handle}.svg`,
+  url: `https://kawa.example.com/products/${handle}`,
+});
+const card = (handle: string) => ({
+  title: product(handle).title,
+  price: product(handle).price,
+  imageUrl: `${IMAGES}/${handle}.svg`,
+  url: `https://kawa.example.com/products/${handle}`,
+});
 
 const base: EmailRenderContext = {
-  shop: { name: "Kawa & Co.", url: "https://kawa.example.com", currency: "PLN", postalAddress: POSTAL_ADDRESS, branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" } },
+  shop: {
+    name: "Kawa & Co.",
+    url: "https://kawa.example.com",
+    currency: "PLN",
+    postalAddress: POSTAL_ADDRESS,
+    branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" },
+  },
   customer: { firstName: "Anna", lastName: "Nowak" },
   links: {
     unsubscribeUrl: "https://app.example.com/u/token",
@@ -45,7 +62,10 @@ describe.skipIf(!hasChromium)("email screenshots", () => {
   });
 
   async function shoot(html: string, name: string) {
-    for (const [suffix, viewport] of [["", { width: 900, height: 900 }], ["-mobile", { width: 390, height: 844 }]] as const) {
+    for (const [suffix, viewport] of [
+      ["", { width: 900, height: 900 }],
+      ["-mobile", { width: 390, height: 844 }],
+    ] as const) {
       const page = await browser.context.newPage();
       await page.setViewportSize(viewport);
       await page.setContent(html, { waitUntil: "load" });

@@ -29,7 +29,11 @@ beforeAll(async () => {
     priceMin: new Prisma.Decimal(price),
   });
   await prisma().product.createMany({
-    data: [product(101, "Ethiopia Yirgacheffe 250 g", "ethiopia", "54.00"), product(102, "Hand Grinder", "grinder", "289.00"), product(103, "Ceramic Mug", "mug", "45.00")],
+    data: [
+      product(101, "Ethiopia Yirgacheffe 250 g", "ethiopia", "54.00"),
+      product(102, "Hand Grinder", "grinder", "289.00"),
+      product(103, "Ceramic Mug", "mug", "45.00"),
+    ],
   });
   await prisma().productAffinity.createMany({
     data: [
@@ -64,11 +68,23 @@ describe("send-time content", () => {
       },
     });
     await prisma().discountCode.create({
-      data: { shopId: shop.id, customerId: customer.id, idempotencyKey: "enr_1:offer", code: "COMEBACK-7KQ4M2XA", shopifyId: "gid://shopify/DiscountCodeNode/1", kind: "percentage", value: new Prisma.Decimal(15) },
+      data: {
+        shopId: shop.id,
+        customerId: customer.id,
+        idempotencyKey: "enr_1:offer",
+        code: "COMEBACK-7KQ4M2XA",
+        shopifyId: "gid://shopify/DiscountCodeNode/1",
+        kind: "percentage",
+        value: new Prisma.Decimal(15),
+      },
     });
     await enqueueEmail(prisma(), shop.id, customer, {
       templateKey: "abandoned_checkout_2",
-      payload: { flowKey: "abandoned_checkout", trigger: { token: "chk_1", value: 108 }, discount: { idempotencyKey: "enr_1:offer", kind: "percentage", value: 15, expiresInHours: 48, prefix: "comeback" } },
+      payload: {
+        flowKey: "abandoned_checkout",
+        trigger: { token: "chk_1", value: 108 },
+        discount: { idempotencyKey: "enr_1:offer", kind: "percentage", value: 15, expiresInHours: 48, prefix: "comeback" },
+      },
     });
     expect(await dispatchDueMessages("w")).toMatchObject({ sent: 1 });
     const mail = smtp.received.at(-1)!;
@@ -78,24 +94,50 @@ describe("send-time content", () => {
     expect(html).toContain("PLN\u00a0108.00");
     expect(html).toContain("Hand Grinder");
     expect(html).toContain("Ceramic Mug");
-    expect(ctaDestination(mail.parsed.text!, "Return to checkout")).toMatch(/^https:\/\/kawa\.example\.com\/checkouts\/chk_1\/recover\?key=k1&utm_source=flowmate/);
+    expect(ctaDestination(mail.parsed.text!, "Return to checkout")).toMatch(
+      /^https:\/\/kawa\.example\.com\/checkouts\/chk_1\/recover\?key=k1&utm_source=flowmate/,
+    );
   });
 
   it("prints the discount code created for the journey's request, and links a cart permalink built from the trigger's lines", async () => {
     const customer = await createCustomer(prisma(), shop.id);
     await prisma().discountCode.create({
-      data: { shopId: shop.id, customerId: customer.id, idempotencyKey: "enr_2:offer", code: "WRACAJ-2345ABCD", shopifyId: "gid://shopify/DiscountCodeNode/2", kind: "percentage", value: new Prisma.Decimal(10) },
+      data: {
+        shopId: shop.id,
+        customerId: customer.id,
+        idempotencyKey: "enr_2:offer",
+        code: "WRACAJ-2345ABCD",
+        shopifyId: "gid://shopify/DiscountCodeNode/2",
+        kind: "percentage",
+        value: new Prisma.Decimal(10),
+      },
     });
     await enqueueEmail(prisma(), shop.id, customer, {
       templateKey: "abandoned_checkout_3",
-      payload: { flowKey: "abandoned_checkout", trigger: { lines: [{ productId: "gid://shopify/Product/103", variantId: "gid://shopify/ProductVariant/9003", title: "Ceramic Mug", quantity: 1, price: 45 }] }, discount: { idempotencyKey: "enr_2:offer" } },
+      payload: {
+        flowKey: "abandoned_checkout",
+        trigger: {
+          lines: [
+            {
+              productId: "gid://shopify/Product/103",
+              variantId: "gid://shopify/ProductVariant/9003",
+              title: "Ceramic Mug",
+              quantity: 1,
+              price: 45,
+            },
+          ],
+        },
+        discount: { idempotencyKey: "enr_2:offer" },
+      },
     });
     expect(await dispatchDueMessages("w")).toMatchObject({ sent: 1 });
     const mail = smtp.received.at(-1)!;
     expect(mail.parsed.subject).toBe("A gift to help you finish your order");
     expect(mail.parsed.text).toContain("10% off your order with code: WRACAJ-2345ABCD");
     expect(String(mail.parsed.html)).toContain('src="https://cdn.kawa.example.com/mug.png"');
-    expect(ctaDestination(mail.parsed.text!, "Complete my order")).toMatch(/^https:\/\/kawa\.example\.com\/cart\/9003:1\?utm_source=flowmate/);
+    expect(ctaDestination(mail.parsed.text!, "Complete my order")).toMatch(
+      /^https:\/\/kawa\.example\.com\/cart\/9003:1\?utm_source=flowmate/,
+    );
   });
 
   it("retries a discount that cannot be created, and fails the message with the reason after the last attempt", async () => {

@@ -6,7 +6,13 @@ import { renderEmail } from "~/server/channels/email/render-email.server";
 import { POSTAL_ADDRESS, SAMPLE_ITEMS, SAMPLE_RECOMMENDATIONS } from "./support/fixtures";
 
 const context = (overrides: Partial<EmailRenderContext> = {}): EmailRenderContext => ({
-  shop: { name: "Kawa & Co.", url: "https://kawa.example.com", currency: "PLN", postalAddress: POSTAL_ADDRESS, branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" } },
+  shop: {
+    name: "Kawa & Co.",
+    url: "https://kawa.example.com",
+    currency: "PLN",
+    postalAddress: POSTAL_ADDRESS,
+    branding: { primaryColor: "#6f4e37", accentColor: "#ffb300" },
+  },
   customer: { firstName: "Anna", lastName: "Nowak", email: "anna@example.com" },
   links: {
     unsubscribeUrl: "https://app.example.com/u/unsub-token",
@@ -21,18 +27,21 @@ const context = (overrides: Partial<EmailRenderContext> = {}): EmailRenderContex
 });
 
 describe("renderEmail", () => {
-  it.each(EMAIL_TEMPLATE_KEYS.flatMap((key) => [[key, "en"] as const, [key, "pl"] as const]))("renders %s in %s with the postal address in both parts", async (key, locale) => {
-    const email = await renderEmail({ templateKey: key, locale, context: context() });
-    expect(email.subject.length).toBeGreaterThan(5);
-    expect(email.subject).not.toMatch(/[{}<>]|\[\[/);
-    expect(email.html).toContain("ul. Prosta 12, 00-850 Warszawa");
-    expect(email.text).toContain("ul. Prosta 12, 00-850 Warszawa");
-    expect(email.html).toContain(`lang="${locale}"`);
-    // No Liquid, placeholder or sentinel colour survives rendering.
-    expect(email.html).not.toMatch(/\{\{|\{%|\[\[|#010203|#040506/);
-    expect(email.text).not.toMatch(/\{\{|\{%|\[\[/);
-    if (email.purpose === "marketing") expect(email.html).toContain("https://app.example.com/u/unsub-token");
-  });
+  it.each(EMAIL_TEMPLATE_KEYS.flatMap((key) => [[key, "en"] as const, [key, "pl"] as const]))(
+    "renders %s in %s with the postal address in both parts",
+    async (key, locale) => {
+      const email = await renderEmail({ templateKey: key, locale, context: context() });
+      expect(email.subject.length).toBeGreaterThan(5);
+      expect(email.subject).not.toMatch(/[{}<>]|\[\[/);
+      expect(email.html).toContain("ul. Prosta 12, 00-850 Warszawa");
+      expect(email.text).toContain("ul. Prosta 12, 00-850 Warszawa");
+      expect(email.html).toContain(`lang="${locale}"`);
+      // No Liquid, placeholder or sentinel colour survives rendering.
+      expect(email.html).not.toMatch(/\{\{|\{%|\[\[|#010203|#040506/);
+      expect(email.text).not.toMatch(/\{\{|\{%|\[\[/);
+      if (email.purpose === "marketing") expect(email.html).toContain("https://app.example.com/u/unsub-token");
+    },
+  );
 
   it("personalises: name, lines with images and prices, the checkout link, the discount, recommendations and brand colours", async () => {
     const email = await renderEmail({ templateKey: "abandoned_checkout_3", locale: "en", context: context() });
@@ -61,7 +70,9 @@ describe("renderEmail", () => {
   });
 
   it("falls back to English for an unsupported or missing locale", async () => {
-    expect((await renderEmail({ templateKey: "welcome_1", locale: "de", context: context() })).subject).toBe("Welcome to Kawa & Co., Anna!");
+    expect((await renderEmail({ templateKey: "welcome_1", locale: "de", context: context() })).subject).toBe(
+      "Welcome to Kawa & Co., Anna!",
+    );
     expect((await renderEmail({ templateKey: "welcome_1", locale: null, context: context() })).locale).toBe("en");
   });
 
@@ -79,7 +90,12 @@ describe("renderEmail", () => {
       templateKey: "cross_sell",
       locale: "en",
       context: context({
-        shop: { name: "Kawa", url: "https://kawa.example.com", postalAddress: POSTAL_ADDRESS, branding: { primaryColor: "red;background:url(x)" } },
+        shop: {
+          name: "Kawa",
+          url: "https://kawa.example.com",
+          postalAddress: POSTAL_ADDRESS,
+          branding: { primaryColor: "red;background:url(x)" },
+        },
         recommendations: [{ title: "Bad", url: "javascript:alert(1)", imageUrl: "data:image/png;base64,AAAA" }],
       }),
     });
@@ -110,7 +126,9 @@ describe("renderEmail", () => {
     const partial = context({ shop: { name: "Kawa", postalAddress: { city: "Warszawa", countryCodeV2: "PL" } } });
     await expect(renderEmail({ templateKey: "welcome_1", locale: "en", context: partial })).rejects.toThrow(EmailComplianceError);
     // The transactional opt-in confirmation is not marketing.
-    await expect(renderEmail({ templateKey: "double_optin_confirm", locale: "en", context: noAddress })).resolves.toMatchObject({ purpose: "transactional" });
+    await expect(renderEmail({ templateKey: "double_optin_confirm", locale: "en", context: noAddress })).resolves.toMatchObject({
+      purpose: "transactional",
+    });
   });
 
   it("refuses a marketing email without an unsubscribe link, and an unknown template", async () => {

@@ -62,7 +62,7 @@ describe("claimSigner", () => {
   it("signs byte for byte what signToken signs with the field added last", () => {
     const shared = { shopId: "shop_1", customerId: "cust_1", messageId: "msg_1" };
     const sign = claimSigner("click", shared, "url", secret);
-    for (const url of ["https://a.example.com/p?x=1&y=\"2\"", "https://b.example.com/ł/ü", ""]) {
+    for (const url of ['https://a.example.com/p?x=1&y="2"', "https://b.example.com/ł/ü", ""]) {
       const token = sign(url);
       expect(token).toBe(signToken("click", { ...shared, url }, secret));
       expect(verifyToken("click", token, Date.now(), secret)).toEqual({ ok: true, claims: { ...shared, url } });
@@ -72,6 +72,9 @@ describe("claimSigner", () => {
   it("works when the shared claims are empty and keeps purposes apart", () => {
     const sign = claimSigner("click", {} as { shopId: string; customerId: string }, "url", secret);
     expect(sign("https://a.example.com/")).toBe(signToken("click", { url: "https://a.example.com/" } as never, secret));
-    expect(verifyToken("unsubscribe", sign("https://a.example.com/"), Date.now(), secret)).toMatchObject({ ok: false, reason: "bad_signature" });
+    expect(verifyToken("unsubscribe", sign("https://a.example.com/"), Date.now(), secret)).toMatchObject({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 });

@@ -43,11 +43,20 @@ const SEQUENCE: EmailRenderContext[] = [
   {
     ...FULL,
     customer: { firstName: "Piotr", email: "piotr@example.com" },
-    links: { unsubscribeUrl: "https://app.example.com/u/unsub-piotr", recoveryUrl: "https://kawa.example.com/checkouts/c2/recover?key=piotr" },
+    links: {
+      unsubscribeUrl: "https://app.example.com/u/unsub-piotr",
+      recoveryUrl: "https://kawa.example.com/checkouts/c2/recover?key=piotr",
+    },
   },
   {
     ...FULL,
-    shop: { name: "Herbata Sp.", url: "https://herbata.example.com", currency: "EUR", postalAddress: { ...POSTAL_ADDRESS, company: "Herbata Sp." }, branding: { primaryColor: "#123456" } },
+    shop: {
+      name: "Herbata Sp.",
+      url: "https://herbata.example.com",
+      currency: "EUR",
+      postalAddress: { ...POSTAL_ADDRESS, company: "Herbata Sp." },
+      branding: { primaryColor: "#123456" },
+    },
     items: [{ title: "Sencha 100 g", quantity: 3, price: "12.50" }],
     discount: null,
   },
@@ -74,7 +83,9 @@ describe("shared segments", () => {
 
   it("keep each recipient's name and links and each shop's name and colours in their own email", async () => {
     clearSegmentCache();
-    const [anna, piotr, herbata] = await Promise.all(SEQUENCE.slice(0, 3).map((context) => renderEmail({ templateKey: "abandoned_checkout_3", locale: "en", context })));
+    const [anna, piotr, herbata] = await Promise.all(
+      SEQUENCE.slice(0, 3).map((context) => renderEmail({ templateKey: "abandoned_checkout_3", locale: "en", context })),
+    );
     expect(anna!.html).toContain("Hi Anna");
     expect(anna!.html).toContain("unsub-anna");
     expect(piotr!.html).toContain("Hi Piotr");
@@ -119,8 +130,20 @@ describe("shared segments", () => {
       "{% for item in items %}<li>{{ item.title | upcase }}</li>{% endfor %}</ul>  {%- if discount -%}  {{ discount.code }} {%- endif %}" +
       '<a href="{{ links.unsubscribeUrl }}">x</a><footer>{{ shop.address | default: shop.name }}</footer>';
     const scopes = [
-      { shop: { name: "A & B", address: "" }, customer: { firstName: "<Ann>" }, items: [{ title: "x<y" }], discount: { code: "C1" }, links: { unsubscribeUrl: "https://u/1" } },
-      { shop: { name: "A & B", address: "" }, customer: { firstName: "Bob" }, items: [{ title: "x<y" }], discount: { code: "C1" }, links: { unsubscribeUrl: "https://u/2" } },
+      {
+        shop: { name: "A & B", address: "" },
+        customer: { firstName: "<Ann>" },
+        items: [{ title: "x<y" }],
+        discount: { code: "C1" },
+        links: { unsubscribeUrl: "https://u/1" },
+      },
+      {
+        shop: { name: "A & B", address: "" },
+        customer: { firstName: "Bob" },
+        items: [{ title: "x<y" }],
+        discount: { code: "C1" },
+        links: { unsubscribeUrl: "https://u/2" },
+      },
       { shop: { name: "Other", address: "Street 1" }, customer: {}, items: [], discount: null, links: {} },
       { shop: { name: "A & B", address: "" }, items: [{ title: "z" }], links: { unsubscribeUrl: "https://u/3" } },
     ];

@@ -16,9 +16,20 @@ describe("SMS channel missing", () => {
   it("marks SMS messages failed with 'sms channel unavailable'", async () => {
     const shop = await createShop(prisma());
     const customer = await createCustomer(prisma(), shop.id, { phone: "+48601234567", smsConsentState: "subscribed" });
-    const message = await enqueueEmail(prisma(), shop.id, customer, { channel: "sms", toAddress: "+48601234567", templateKey: "sms", payload: { body: "Hi" } });
+    const message = await enqueueEmail(prisma(), shop.id, customer, {
+      channel: "sms",
+      toAddress: "+48601234567",
+      templateKey: "sms",
+      payload: { body: "Hi" },
+    });
     expect(await dispatchDueMessages("w")).toMatchObject({ claimed: 1, failed: 1 });
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "failed", error: "sms channel unavailable", leaseOwner: null });
-    expect(await prisma().decision.findMany({ where: { messageId: message.id } })).toMatchObject([{ outcome: "skip", reason: "sms_channel_unavailable" }]);
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
+      status: "failed",
+      error: "sms channel unavailable",
+      leaseOwner: null,
+    });
+    expect(await prisma().decision.findMany({ where: { messageId: message.id } })).toMatchObject([
+      { outcome: "skip", reason: "sms_channel_unavailable" },
+    ]);
   });
 });

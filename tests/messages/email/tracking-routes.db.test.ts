@@ -18,7 +18,8 @@ const prisma = () => getDb().prisma;
 const CHROME = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const APPLE_MAIL_PROXY = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
 const THUNDERBIRD = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Thunderbird/128.0";
-const DESTINATION = "https://kawa.example.com/products/kenya?utm_source=flowmate&utm_medium=email&utm_campaign=winback&utm_content=winback_1";
+const DESTINATION =
+  "https://kawa.example.com/products/kenya?utm_source=flowmate&utm_medium=email&utm_campaign=winback&utm_content=winback_1";
 
 let shop: Shop;
 let customer: Customer;
@@ -33,7 +34,8 @@ beforeAll(async () => {
 const claims = () => ({ shopId: shop.id, customerId: customer.id, messageId: message.id });
 const click = (token: string, ua = CHROME, query = "") =>
   callRoute(clickRoute.loader, new Request(`https://app.flowmate.test/t/c/${token}${query}`, { headers: { "user-agent": ua } }), { token });
-const open = (token: string, ua: string) => callRoute(openRoute.loader, new Request(`https://app.flowmate.test/t/o/${token}`, { headers: { "user-agent": ua } }), { token });
+const open = (token: string, ua: string) =>
+  callRoute(openRoute.loader, new Request(`https://app.flowmate.test/t/o/${token}`, { headers: { "user-agent": ua } }), { token });
 const events = (type: string) => prisma().messageEvent.findMany({ where: { messageId: message.id, type }, orderBy: { id: "asc" } });
 const lastEngaged = async () => (await prisma().customer.findUniqueOrThrow({ where: { id: customer.id } })).lastEngagedAt;
 
@@ -62,7 +64,13 @@ describe("click tracking /t/c/:token", () => {
     const [body, mac] = token.split(".") as [string, string];
     const flipped = `${body}.${mac.slice(0, -2)}${mac.endsWith("AA") ? "BB" : "AA"}`;
     const evilBody = Buffer.from(JSON.stringify({ ...claims(), url: "https://evil.example.com/" })).toString("base64url");
-    const cases = [flipped, `${evilBody}.${mac}`, signToken("open", { ...claims(), url: DESTINATION }), "garbage", signToken("click", { ...claims(), url: "javascript:alert(1)" })];
+    const cases = [
+      flipped,
+      `${evilBody}.${mac}`,
+      signToken("open", { ...claims(), url: DESTINATION }),
+      "garbage",
+      signToken("click", { ...claims(), url: "javascript:alert(1)" }),
+    ];
     for (const bad of cases) {
       const res = await click(bad);
       expect(res.status, bad).toBe(400);
@@ -72,7 +80,11 @@ describe("click tracking /t/c/:token", () => {
   });
 
   it("never takes the destination from the query string", async () => {
-    const res = await click(signToken("click", { ...claims(), url: DESTINATION }), CHROME, "?url=https://evil.example.com&redirect=https://evil.example.com");
+    const res = await click(
+      signToken("click", { ...claims(), url: DESTINATION }),
+      CHROME,
+      "?url=https://evil.example.com&redirect=https://evil.example.com",
+    );
     expect(res.headers.get("location")).toBe(DESTINATION);
   });
 
@@ -91,7 +103,11 @@ describe("open pixel /t/o/:token", () => {
     const res = await open(signToken("open", claims()), APPLE_MAIL_PROXY);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("image/gif");
-    expect(Buffer.from(await res.arrayBuffer()).subarray(0, 6).toString()).toBe("GIF89a");
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 6)
+        .toString(),
+    ).toBe("GIF89a");
     expect(await events("opened")).toMatchObject([{ reliable: false, data: { machine: "apple_mail_privacy_proxy" } }]);
     expect(await lastEngaged()).toBeNull();
   });
@@ -103,7 +119,9 @@ describe("open pixel /t/o/:token", () => {
 
     const fresh = await enqueueEmail(prisma(), shop.id, customer, { status: "sent", sentAt: new Date() });
     await open(signToken("open", { ...claims(), messageId: fresh.id }), THUNDERBIRD);
-    expect(await prisma().messageEvent.findMany({ where: { messageId: fresh.id } })).toMatchObject([{ type: "opened", reliable: false, data: { machine: "too_soon_after_send" } }]);
+    expect(await prisma().messageEvent.findMany({ where: { messageId: fresh.id } })).toMatchObject([
+      { type: "opened", reliable: false, data: { machine: "too_soon_after_send" } },
+    ]);
   });
 
   it("answers the GIF for a bad token or another shop's message, and records nothing", async () => {

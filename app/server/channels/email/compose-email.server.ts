@@ -36,7 +36,12 @@ export interface ComposeOptions {
  * Everything that goes on the wire for one outbox row: rendered parts, tracked links,
  * open pixel, sender identity and the headers bulk-sender rules ask for.
  */
-export async function composeEmail(message: Message, shop: Shop, customer: Customer | null, opts: ComposeOptions = {}): Promise<ComposedEmail> {
+export async function composeEmail(
+  message: Message,
+  shop: Shop,
+  customer: Customer | null,
+  opts: ComposeOptions = {},
+): Promise<ComposedEmail> {
   const payload = parseEmailPayload(message.payload);
   const content = opts.content ?? {
     items: payload.items ?? [],
@@ -80,7 +85,11 @@ export async function composeEmail(message: Message, shop: Shop, customer: Custo
     assetBaseUrl: base,
   };
   const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
-  const track = linkTracker({ ref, env, utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey } });
+  const track = linkTracker({
+    ref,
+    env,
+    utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey },
+  });
   const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;
   const messageId = messageIdHeader(message.id, shop.domain);
   return {

@@ -21,7 +21,12 @@ export interface EmailContent {
 type Line = { productId?: unknown; variantId?: unknown; title?: unknown; quantity?: unknown; price?: unknown };
 const MAX_RECOMMENDATIONS = 4;
 
-export async function emailContent(shop: Shop, templateKey: string, payload: EmailPayload, discount: DiscountOffer | null): Promise<EmailContent> {
+export async function emailContent(
+  shop: Shop,
+  templateKey: string,
+  payload: EmailPayload,
+  discount: DiscountOffer | null,
+): Promise<EmailContent> {
   const trigger = payload.trigger ?? {};
   const storeUrl = `https://${shop.primaryDomain ?? shop.domain}`;
   let lines: Line[] = !payload.items && Array.isArray(trigger.lines) ? (trigger.lines as Line[]) : [];
@@ -39,7 +44,8 @@ export async function emailContent(shop: Shop, templateKey: string, payload: Ema
   if (!payload.items && lines.length === 0 && trigger.productId) {
     lines = [{ productId: trigger.productId, title: trigger.productTitle, quantity: 1, price: trigger.price }];
   }
-  const wantsRecommendations = isEmailTemplateKey(templateKey) && (EMAIL_CATALOGUE[templateKey].blocks as readonly string[]).includes("recommendations");
+  const wantsRecommendations =
+    isEmailTemplateKey(templateKey) && (EMAIL_CATALOGUE[templateKey].blocks as readonly string[]).includes("recommendations");
   const lineIds = lines.map((l) => shopifyNumericId(l.productId)).filter((id): id is bigint => id !== null);
   const related = !payload.recommendations && wantsRecommendations ? await relatedProductIds(shop.id, lineIds) : [];
   const products = await productsById(shop.id, [...lineIds, ...related]);

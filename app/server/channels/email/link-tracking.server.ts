@@ -31,10 +31,13 @@ export function linkTracker(opts: TrackingOptions) {
     html: (html: string) => {
       const pixel = openPixelTag(opts.ref, opts.env);
       const lastBody = html.lastIndexOf("</body>");
-      const out = html.replace(ANCHOR_HREF_OR_BODY_END, (whole, before: string | undefined, href: string | undefined, after: string | undefined, offset: number) => {
-        if (before === undefined) return offset === lastBody ? pixel + whole : whole;
-        return `${before}${escapeAttr(wrap(unescapeAttr(href!)))}${after}`;
-      });
+      const out = html.replace(
+        ANCHOR_HREF_OR_BODY_END,
+        (whole, before: string | undefined, href: string | undefined, after: string | undefined, offset: number) => {
+          if (before === undefined) return offset === lastBody ? pixel + whole : whole;
+          return `${before}${escapeAttr(wrap(unescapeAttr(href!)))}${after}`;
+        },
+      );
       return lastBody === -1 ? out + pixel : out;
     },
     text: (text: string) => text.replace(TEXT_URL, (url) => wrap(url)),

@@ -20,8 +20,16 @@ export async function resolveDiscount(message: Message, payload: EmailPayload, a
   const d = payload.discount;
   if (!d) return null;
   if (!isDiscountRequest(d)) return d;
-  const existing = await db().discountCode.findUnique({ where: { shopId_idempotencyKey: { shopId: message.shopId, idempotencyKey: d.idempotencyKey } } });
-  if (existing?.shopifyId) return { code: existing.code, kind: existing.kind as DiscountOffer["kind"], value: Number(existing.value), expiresAt: existing.expiresAt };
+  const existing = await db().discountCode.findUnique({
+    where: { shopId_idempotencyKey: { shopId: message.shopId, idempotencyKey: d.idempotencyKey } },
+  });
+  if (existing?.shopifyId)
+    return {
+      code: existing.code,
+      kind: existing.kind as DiscountOffer["kind"],
+      value: Number(existing.value),
+      expiresAt: existing.expiresAt,
+    };
   const kind = d.kind ?? (existing?.kind as typeof d.kind);
   const value = d.value ?? (existing ? Number(existing.value) : null);
   if (!kind || !value) throw new DiscountUnavailableError(`Discount ${d.idempotencyKey} has no kind or value to create it with`);
@@ -37,6 +45,9 @@ export async function resolveDiscount(message: Message, payload: EmailPayload, a
     });
     return { code: created.code, kind, value, expiresAt: created.expiresAt };
   } catch (err) {
-    throw new DiscountUnavailableError(`Discount ${d.idempotencyKey} could not be created: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new DiscountUnavailableError(
+      `Discount ${d.idempotencyKey} could not be created: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }

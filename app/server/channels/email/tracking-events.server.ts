@@ -14,7 +14,11 @@ export interface TrackedRequest {
  * belong to the token's shop (a token is only as good as its claims). Recording never
  * throws: the shopper still gets the redirect or the pixel if the database is down.
  */
-export async function recordEngagement(type: "clicked" | "opened", claims: TokenClaims, req: TrackedRequest): Promise<{ reliable: boolean } | null> {
+export async function recordEngagement(
+  type: "clicked" | "opened",
+  claims: TokenClaims,
+  req: TrackedRequest,
+): Promise<{ reliable: boolean } | null> {
   if (!claims.messageId) return null;
   try {
     const message = await db().message.findFirst({

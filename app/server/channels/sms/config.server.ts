@@ -24,5 +24,10 @@ export function readSmsConfig(source: NodeJS.ProcessEnv = process.env): SmsConfi
   }
   const e = parsed.data;
   if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) return null;
-  return { provider: e.SMS_PROVIDER, accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBaseUrl: e.SMS_API_BASE_URL.replace(/\/+$/, "") };
+  return {
+    provider: e.SMS_PROVIDER,
+    accountSid: e.TWILIO_ACCOUNT_SID,
+    authToken: e.TWILIO_AUTH_TOKEN,
+    apiBaseUrl: e.SMS_API_BASE_URL.replace(/\/+$/, ""),
+  };
 }

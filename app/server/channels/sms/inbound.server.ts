@@ -59,7 +59,9 @@ export async function handleInboundSms(request: Request): Promise<Response> {
       if (!customer) return null;
       const ctx = { at, source: "sms_keyword", evidence };
       const changed =
-        keyword === "stop" ? await withdrawConsent(tx, customer, "sms", ctx) : await grantConsent(tx, customer, "sms", "single_opt_in", ctx);
+        keyword === "stop"
+          ? await withdrawConsent(tx, customer, "sms", ctx)
+          : await grantConsent(tx, customer, "sms", "single_opt_in", ctx);
       return { customer, changed };
     });
     customerLocale = outcome?.customer.locale ?? null;

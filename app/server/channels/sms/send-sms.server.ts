@@ -39,7 +39,8 @@ export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}
   if (!customer) throw new PermanentSmsError("Customer not found", "unknown_customer");
   if (customer.smsConsentState !== "subscribed") throw new PermanentSmsError(`No SMS consent (${customer.smsConsentState})`, "no_consent");
   // Consent belongs to the number it was given for.
-  if (customer.phone !== message.toAddress) throw new PermanentSmsError("The customer's phone number changed since enqueueing", "address_changed");
+  if (customer.phone !== message.toAddress)
+    throw new PermanentSmsError("The customer's phone number changed since enqueueing", "address_changed");
   if (message.purpose !== "transactional") {
     const payload = (message.payload ?? {}) as { topic?: unknown };
     const e = await marketingEligibility(customer, "sms", at, { topic: typeof payload.topic === "string" ? payload.topic : null });
@@ -63,10 +64,16 @@ export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}
   if (!provider) throw new PermanentSmsError("SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)", "not_configured");
 
   try {
-    const result = await provider.send({ to: message.toAddress, body, from: sender.fromNumber, messagingServiceSid: sender.messagingServiceSid });
+    const result = await provider.send({
+      to: message.toAddress,
+      body,
+      from: sender.fromNumber,
+      messagingServiceSid: sender.messagingServiceSid,
+    });
     return { providerId: result.providerId };
   } catch (err) {
-    if (err instanceof SmsSendError && err.code === String(TWILIO_OPTED_OUT)) await recordCarrierOptOut(message.shopId, customer.id, message.id, at);
+    if (err instanceof SmsSendError && err.code === String(TWILIO_OPTED_OUT))
+      await recordCarrierOptOut(message.shopId, customer.id, message.id, at);
     throw err;
   }
 }

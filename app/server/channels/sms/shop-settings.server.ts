@@ -5,8 +5,14 @@ import { db } from "../../db/client.server";
 // Shop.settings.sms: the shop's sender. The inbound webhook finds the shop by the
 // number a shopper texted (To), so a number belongs to one shop.
 const SmsSettings = z.object({
-  fromNumber: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
-  messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+  fromNumber: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/)
+    .optional(),
+  messagingServiceSid: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/)
+    .optional(),
 });
 export type ShopSmsSettings = z.infer<typeof SmsSettings>;
 

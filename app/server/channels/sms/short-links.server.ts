@@ -22,7 +22,9 @@ export function messageIdFromRef(ref: string): string | null {
 export function shortenSmsLinks(body: string, messageId: string): string {
   const base = appBaseUrl();
   return replaceSmsUrls(body, (url, index) =>
-    url.startsWith(`${base}/`) ? url : `${base}/s/${encodeSmsLinkCode(messageRef(messageId), index, shortMac("sms_link", smsLinkMacInput(messageId, index)))}`,
+    url.startsWith(`${base}/`)
+      ? url
+      : `${base}/s/${encodeSmsLinkCode(messageRef(messageId), index, shortMac("sms_link", smsLinkMacInput(messageId, index)))}`,
   );
 }
 

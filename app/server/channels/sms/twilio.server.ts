@@ -9,7 +9,9 @@ import { TWILIO_ERRORS, twilioBasicAuth, twilioMessagesPath, type TwilioErrorBod
 // {code, message, more_info, status}. The wire format is in twilio-wire.ts.
 
 // What we read of an answer: any field may be missing from a gateway that only mostly speaks Twilio.
-type TwilioMessage = Partial<Pick<TwilioMessageResource, "sid" | "status" | "error_code" | "error_message">> & { num_segments?: string | null };
+type TwilioMessage = Partial<Pick<TwilioMessageResource, "sid" | "status" | "error_code" | "error_message">> & {
+  num_segments?: string | null;
+};
 type TwilioError = Partial<TwilioErrorBody>;
 
 const TIMEOUT_MS = 15_000;
@@ -64,7 +66,8 @@ export function createTwilioProvider(config: SmsConfig, fetchImpl: typeof fetch 
       }
       if (res.ok) {
         const m = (json ?? {}) as TwilioMessage;
-        if (!m.sid) throw new TemporarySmsError("SMS gateway accepted the request but returned no message id", "no_sid", { outcomeUnknown: true });
+        if (!m.sid)
+          throw new TemporarySmsError("SMS gateway accepted the request but returned no message id", "no_sid", { outcomeUnknown: true });
         if (m.status === "failed" || m.status === "undelivered") {
           throw new PermanentSmsError(m.error_message ?? `Message ${m.status}`, String(m.error_code ?? m.status));
         }

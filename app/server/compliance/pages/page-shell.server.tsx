@@ -119,7 +119,16 @@ export function renderShopperPage(props: ShellProps, status = 200): Response {
 export function CheckIcon({ warn = false }: { warn?: boolean }) {
   return (
     <div className={warn ? "icon warn" : "icon"} aria-hidden="true">
-      <svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" strokeLinejoin="round">
+      <svg
+        width="24"
+        height="24"
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      >
         {warn ? <path d="M12 8v5m0 3.5v.01M4 20h16L12 4z" /> : <path d="M5 12.5l4.5 4.5L19 7.5" />}
       </svg>
     </div>

@@ -30,7 +30,17 @@ export function TopicOptions({ t, unsubscribedTopics }: { t: ComplianceTranslate
 }
 
 /** A form the preference center accepts: POST to its own URL, echoing the token (see routes/preferences.$token). */
-export function PreferenceForm({ action, token, intent, children }: { action: string; token: string; intent: string; children: ReactNode }) {
+export function PreferenceForm({
+  action,
+  token,
+  intent,
+  children,
+}: {
+  action: string;
+  token: string;
+  intent: string;
+  children: ReactNode;
+}) {
   return (
     <form method="post" action={action}>
       <input type="hidden" name="token" value={token} />

@@ -24,7 +24,9 @@ export function unsubscribeConfirmPage(s: LinkSubjectContext, token: string): Re
       <>
         <section className="card" aria-labelledby="unsubscribe-title">
           <h1 id="unsubscribe-title">{t("unsubscribe.title")}</h1>
-          <p className="lead">{t(s.channel === "sms" ? "unsubscribe.lead.sms" : "unsubscribe.lead.email", { shop: m.brand.name, address: m.address })}</p>
+          <p className="lead">
+            {t(s.channel === "sms" ? "unsubscribe.lead.sms" : "unsubscribe.lead.email", { shop: m.brand.name, address: m.address })}
+          </p>
           <form method="post" action={`/u/${token}`}>
             {/* The same body a mail client sends for RFC 8058 one-click unsubscribe. */}
             <input type="hidden" name="List-Unsubscribe" value="One-Click" />
@@ -77,7 +79,9 @@ export function unsubscribeDonePage(s: LinkSubjectContext): Response {
       <section className="card" aria-labelledby="done-title">
         <CheckIcon />
         <h1 id="done-title">{t("unsubscribe.done.title")}</h1>
-        <p className="lead">{t(s.channel === "sms" ? "unsubscribe.done.sms" : "unsubscribe.done.email", { shop: m.brand.name, address: m.address })}</p>
+        <p className="lead">
+          {t(s.channel === "sms" ? "unsubscribe.done.sms" : "unsubscribe.done.email", { shop: m.brand.name, address: m.address })}
+        </p>
         {s.channel === "email" && s.customer.emailConsentState !== "redacted" ? (
           <PreferenceForm action={prefAction} token={prefToken} intent="resubscribe">
             <div className="actions">

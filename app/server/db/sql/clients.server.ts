@@ -10,5 +10,5 @@ export type PrismaSql = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRa
 
 /** The raw-query shape over a Prisma transaction, so set-based SQL runs in the same transaction. */
 export function rawQueryOf(tx: Prisma.TransactionClient): RawQuery {
-  return <T,>(sql: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params);
+  return <T>(sql: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params);
 }

@@ -53,13 +53,20 @@ function toCustomerRecord(r: Record<string, unknown>): CustomerRecord {
 
 export async function loadCustomers(q: RawQuery, shopIds: string[], ids: string[]): Promise<Map<string, CustomerRecord>> {
   if (ids.length === 0) return new Map();
-  const rows = await q<Record<string, unknown>>(`SELECT ${CUSTOMER_COLUMNS} FROM "Customer" c WHERE c."shopId" = ANY($2::text[]) AND c.id = ANY($1::text[])`, [ids, shopIds]);
+  const rows = await q<Record<string, unknown>>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM "Customer" c WHERE c."shopId" = ANY($2::text[]) AND c.id = ANY($1::text[])`,
+    [ids, shopIds],
+  );
   return new Map(rows.map((r) => [r.id as string, toCustomerRecord(r)]));
 }
 
 /** Adds a tag unless the customer has it. */
 export async function addCustomerTag(q: RawQuery, customerId: string, tag: string, at: Date): Promise<void> {
-  await q(`UPDATE "Customer" SET tags = array_append(tags, $2), "updatedAt" = $3 WHERE id = $1 AND NOT ($2 = ANY(tags))`, [customerId, tag, at.toISOString()]);
+  await q(`UPDATE "Customer" SET tags = array_append(tags, $2), "updatedAt" = $3 WHERE id = $1 AND NOT ($2 = ANY(tags))`, [
+    customerId,
+    tag,
+    at.toISOString(),
+  ]);
 }
 
 /** Locks the row for the rest of the transaction (the lock the UPDATE that follows takes anyway). */
@@ -112,7 +119,14 @@ function candidateSql(f: CandidateFilter): string {
  * entered since `since`) nor refused by it since `since`, in id order. Read unlocked:
  * the caller decides after taking the entry locks.
  */
-export async function timeTriggerCandidates(q: RawQuery, shopId: string, flowId: string, filter: CandidateFilter, since: Date, limit: number): Promise<string[]> {
+export async function timeTriggerCandidates(
+  q: RawQuery,
+  shopId: string,
+  flowId: string,
+  filter: CandidateFilter,
+  since: Date,
+  limit: number,
+): Promise<string[]> {
   const rows = await q<{ id: string }>(
     `SELECT c.id FROM "Customer" c
      WHERE c."shopId" = $1 AND c."mergedIntoId" IS NULL AND c."redactedAt" IS NULL AND (${candidateSql(filter)})

@@ -21,8 +21,16 @@ export async function insertDecisions(q: RawQuery, d: NewDecision[]): Promise<vo
     `INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::timestamptz[])`,
     [
-      d.map((r) => r.shopId), d.map((r) => r.customerId), d.map((r) => r.enrollmentId), d.map((r) => r.flowId), d.map((r) => r.stepId),
-      d.map((r) => r.messageId), d.map((r) => r.outcome), d.map((r) => r.reason), d.map((r) => JSON.stringify(r.details)), d.map((r) => r.at.toISOString()),
+      d.map((r) => r.shopId),
+      d.map((r) => r.customerId),
+      d.map((r) => r.enrollmentId),
+      d.map((r) => r.flowId),
+      d.map((r) => r.stepId),
+      d.map((r) => r.messageId),
+      d.map((r) => r.outcome),
+      d.map((r) => r.reason),
+      d.map((r) => JSON.stringify(r.details)),
+      d.map((r) => r.at.toISOString()),
     ],
   );
 }

@@ -34,7 +34,11 @@ export function claimDueEnrollments(q: RawQuery, at: Date, limit: number): Promi
 }
 
 /** These customers' active enrollments that react to events, locked for this transaction in id order. */
-export function lockListeningEnrollments(q: RawQuery, shopIds: string[], customerIds: string[]): Promise<(DueRow & { interestedIn: string[] })[]> {
+export function lockListeningEnrollments(
+  q: RawQuery,
+  shopIds: string[],
+  customerIds: string[],
+): Promise<(DueRow & { interestedIn: string[] })[]> {
   return q<DueRow & { interestedIn: string[] }>(
     `SELECT ${DUE_COLUMNS}, "interestedIn"
      FROM "Enrollment" WHERE "shopId" = ANY($2::text[]) AND "customerId" = ANY($1::text[]) AND status = 'active'
@@ -96,9 +100,16 @@ export async function updateEnrollmentStates(q: RawQuery, rows: EnrollmentStateU
           AS u(id, state, status, wake, exit_reason, goal, finished, planned_at, planned_ch, interested)
      WHERE e.id = u.id`,
     [
-      rows.map((r) => r.id), rows.map((r) => JSON.stringify(r.state)), rows.map((r) => r.status), rows.map((r) => ts(r.nextWakeAt)),
-      rows.map((r) => r.exitReason), rows.map((r) => ts(r.goalReachedAt)), rows.map((r) => ts(r.finishedAt)),
-      rows.map((r) => ts(r.plannedSendAt)), rows.map((r) => r.plannedSendChannel), rows.map((r) => JSON.stringify(r.interestedIn)),
+      rows.map((r) => r.id),
+      rows.map((r) => JSON.stringify(r.state)),
+      rows.map((r) => r.status),
+      rows.map((r) => ts(r.nextWakeAt)),
+      rows.map((r) => r.exitReason),
+      rows.map((r) => ts(r.goalReachedAt)),
+      rows.map((r) => ts(r.finishedAt)),
+      rows.map((r) => ts(r.plannedSendAt)),
+      rows.map((r) => r.plannedSendChannel),
+      rows.map((r) => JSON.stringify(r.interestedIn)),
       at.toISOString(),
     ],
   );
@@ -106,7 +117,13 @@ export async function updateEnrollmentStates(q: RawQuery, rows: EnrollmentStateU
 
 /** Every enrollment of these customers, as the entry rules read them, keyed `flowId:customerId`. */
 export async function loadEnrollmentHistory(q: RawQuery, shopIds: string[], customerIds: string[]): Promise<Map<string, PastEnrollment[]>> {
-  const rows = await q<{ flowId: string; customerId: string; enteredAt: Date; status: PastEnrollment["status"]; contextKey: string | null }>(
+  const rows = await q<{
+    flowId: string;
+    customerId: string;
+    enteredAt: Date;
+    status: PastEnrollment["status"];
+    contextKey: string | null;
+  }>(
     `SELECT "flowId", "customerId", "enteredAt", status, "contextKey" FROM "Enrollment" WHERE "shopId" = ANY($2::text[]) AND "customerId" = ANY($1::text[])`,
     [customerIds, shopIds],
   );
@@ -124,10 +141,22 @@ export async function loadEnrollmentHistory(q: RawQuery, shopIds: string[], cust
  * Running enrollments of these customers that plan a send by `horizon`, per customer
  * (the priority check); one that only waits far ahead cannot collide yet.
  */
-export async function loadPlannedSends(q: RawQuery, shopIds: string[], customerIds: string[], horizon: Date): Promise<Map<string, OtherEnrollment[]>> {
+export async function loadPlannedSends(
+  q: RawQuery,
+  shopIds: string[],
+  customerIds: string[],
+  horizon: Date,
+): Promise<Map<string, OtherEnrollment[]>> {
   const out = new Map<string, OtherEnrollment[]>();
   if (customerIds.length === 0) return out;
-  const rows = await q<{ id: string; customerId: string; key: string; priority: number; plannedSendAt: Date | null; plannedSendChannel: OtherEnrollment["nextSendChannel"] }>(
+  const rows = await q<{
+    id: string;
+    customerId: string;
+    key: string;
+    priority: number;
+    plannedSendAt: Date | null;
+    plannedSendChannel: OtherEnrollment["nextSendChannel"];
+  }>(
     `SELECT e.id, e."customerId", f.key, f.priority, e."plannedSendAt", e."plannedSendChannel"
      FROM "Enrollment" e JOIN "Flow" f ON f.id = e."flowId"
      WHERE e."shopId" = ANY($2::text[]) AND e."customerId" = ANY($1::text[]) AND e.status = 'active'

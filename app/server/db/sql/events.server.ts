@@ -24,7 +24,10 @@ function toEventRow(r: EventRow): EventRow {
 
 /** The oldest events not yet routed, locked for this transaction (workers take disjoint ones). */
 export async function claimUnroutedEvents(q: RawQuery, limit: number): Promise<EventRow[]> {
-  const rows = await q<EventRow>(`SELECT ${EVENT_COLUMNS} FROM "Event" WHERE "routedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+  const rows = await q<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM "Event" WHERE "routedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
   return rows.map(toEventRow);
 }
 
@@ -111,7 +114,14 @@ export async function claimVisitorsEvents(tx: PrismaSql, shopId: string, clientI
  * One visitor's anonymous events become the customer's; those since `rerouteSince`
  * are offered to the router again, except names no flow reacts to (`neverRouted`).
  */
-export async function giveVisitorEvents(tx: PrismaSql, shopId: string, clientId: string, customerId: string, neverRouted: string[], rerouteSince: Date): Promise<void> {
+export async function giveVisitorEvents(
+  tx: PrismaSql,
+  shopId: string,
+  clientId: string,
+  customerId: string,
+  neverRouted: string[],
+  rerouteSince: Date,
+): Promise<void> {
   await tx.$executeRaw`
     UPDATE "Event" SET "customerId" = ${customerId},
       "routedAt" = CASE WHEN name <> ALL(${neverRouted}::text[]) AND "occurredAt" > ${rerouteSince} THEN NULL ELSE "routedAt" END

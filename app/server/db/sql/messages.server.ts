@@ -25,7 +25,10 @@ export interface NewOutboxMessage {
 }
 
 /** Queues messages, skipping idempotency keys already queued; returns the rows inserted. */
-export function insertOutboxMessages(q: RawQuery, m: NewOutboxMessage[]): Promise<{ id: string; idempotencyKey: string; shopId: string }[]> {
+export function insertOutboxMessages(
+  q: RawQuery,
+  m: NewOutboxMessage[],
+): Promise<{ id: string; idempotencyKey: string; shopId: string }[]> {
   return q<{ id: string; idempotencyKey: string; shopId: string }>(
     `INSERT INTO "Message" (id, "shopId", "customerId", "enrollmentId", "flowId", "stepId", channel, purpose, "idempotencyKey",
                             status, "toAddress", "templateKey", locale, variant, payload, "nextAttemptAt", "createdAt", "updatedAt")
@@ -36,19 +39,42 @@ export function insertOutboxMessages(q: RawQuery, m: NewOutboxMessage[]): Promis
      ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
      RETURNING id, "idempotencyKey", "shopId"`,
     [
-      m.map((r) => r.id), m.map((r) => r.shopId), m.map((r) => r.customerId), m.map((r) => r.enrollmentId), m.map((r) => r.flowId),
-      m.map((r) => r.stepId), m.map((r) => r.channel), m.map((r) => r.purpose), m.map((r) => r.idempotencyKey), m.map((r) => r.toAddress),
-      m.map((r) => r.templateKey), m.map((r) => r.locale), m.map((r) => r.variant), m.map((r) => JSON.stringify(r.payload)),
+      m.map((r) => r.id),
+      m.map((r) => r.shopId),
+      m.map((r) => r.customerId),
+      m.map((r) => r.enrollmentId),
+      m.map((r) => r.flowId),
+      m.map((r) => r.stepId),
+      m.map((r) => r.channel),
+      m.map((r) => r.purpose),
+      m.map((r) => r.idempotencyKey),
+      m.map((r) => r.toAddress),
+      m.map((r) => r.templateKey),
+      m.map((r) => r.locale),
+      m.map((r) => r.variant),
+      m.map((r) => JSON.stringify(r.payload)),
       m.map((r) => r.at.toISOString()),
     ],
   );
 }
 
 /** Messages of these customers since `since` that count against caps (queued ones included), per customer. */
-export async function loadRecentSends(q: RawQuery, shopIds: string[], customerIds: string[], since: Date): Promise<Map<string, RecentSend[]>> {
+export async function loadRecentSends(
+  q: RawQuery,
+  shopIds: string[],
+  customerIds: string[],
+  since: Date,
+): Promise<Map<string, RecentSend[]>> {
   const out = new Map<string, RecentSend[]>();
   if (customerIds.length === 0) return out;
-  const rows = await q<{ customerId: string; channel: RecentSend["channel"]; purpose: RecentSend["purpose"]; at: Date; key: string | null; priority: number | null }>(
+  const rows = await q<{
+    customerId: string;
+    channel: RecentSend["channel"];
+    purpose: RecentSend["purpose"];
+    at: Date;
+    key: string | null;
+    priority: number | null;
+  }>(
     `SELECT m."customerId", m.channel, m.purpose, COALESCE(m."sentAt", m."createdAt") AS at, f.key, f.priority
      FROM "Message" m LEFT JOIN "Flow" f ON f.id = m."flowId"
      WHERE m."shopId" = ANY($3::text[]) AND m."customerId" = ANY($1::text[]) AND m.status IN ('pending', 'sending', 'sent', 'unknown')
@@ -57,7 +83,13 @@ export async function loadRecentSends(q: RawQuery, shopIds: string[], customerId
   );
   for (const r of rows) {
     const list = out.get(r.customerId) ?? [];
-    list.push({ channel: r.channel, purpose: r.purpose, at: new Date(r.at).getTime(), flowKey: r.key ?? null, priority: r.priority == null ? null : Number(r.priority) });
+    list.push({
+      channel: r.channel,
+      purpose: r.purpose,
+      at: new Date(r.at).getTime(),
+      flowKey: r.key ?? null,
+      priority: r.priority == null ? null : Number(r.priority),
+    });
     out.set(r.customerId, list);
   }
   return out;
@@ -118,7 +150,13 @@ export interface SendingMark {
 }
 
 /** Pending rows this worker still leases become `sending`; returns the ids it may now send. */
-export async function markSending(sql: PrismaSql, workerId: string, marks: SendingMark[], at: Date, leaseUntil: Date): Promise<Set<string>> {
+export async function markSending(
+  sql: PrismaSql,
+  workerId: string,
+  marks: SendingMark[],
+  at: Date,
+  leaseUntil: Date,
+): Promise<Set<string>> {
   const rows = await sql.$queryRaw<{ id: string }[]>`
     UPDATE "Message" m
     SET status = 'sending', "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${at},

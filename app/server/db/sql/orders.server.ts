@@ -16,7 +16,12 @@ export async function reorderGapsDays(q: RawQuery, shopId: string): Promise<unkn
 }
 
 /** When the customer bought each of these products (Shopify product ids), one row per order line. */
-export function productPurchases(q: RawQuery, shopId: string, customerId: string, productIds: string[]): Promise<{ product: string; at: Date }[]> {
+export function productPurchases(
+  q: RawQuery,
+  shopId: string,
+  customerId: string,
+  productIds: string[],
+): Promise<{ product: string; at: Date }[]> {
   return q<{ product: string; at: Date }>(
     `SELECT l."shopifyProductId"::text AS product, o."processedAt" AS at
      FROM "OrderLine" l JOIN "Order" o ON o.id = l."orderId"

@@ -18,12 +18,19 @@ export interface InboxRow {
  * Appends one row per shop. One shop per group is the usual case: that statement's
  * text never changes, so it is prepared once per connection.
  */
-export async function insertInboxRows(db: Pick<Database, "query">, rows: { shopId: string; receivedAt: Date; bodyZstd: Buffer }[]): Promise<void> {
+export async function insertInboxRows(
+  db: Pick<Database, "query">,
+  rows: { shopId: string; receivedAt: Date; bodyZstd: Buffer }[],
+): Promise<void> {
   const { sql, params } = valuesList(
     rows.map((r) => [r.shopId, r.receivedAt.toISOString(), r.bodyZstd]),
     [null, "timestamptz"],
   );
-  await db.query(`INSERT INTO "PixelInbox" ("shopId", "receivedAt", "bodyZstd") VALUES ${sql}`, params, rows.length === 1 ? { prepare: "pixel-inbox-row" } : {});
+  await db.query(
+    `INSERT INTO "PixelInbox" ("shopId", "receivedAt", "bodyZstd") VALUES ${sql}`,
+    params,
+    rows.length === 1 ? { prepare: "pixel-inbox-row" } : {},
+  );
 }
 
 /** Whether anything waits: one index probe. */

@@ -19,7 +19,10 @@ function toShopRecord(r: Record<string, unknown>): ShopRecord {
     quietHours:
       r.quietHoursStart === r.quietHoursEnd
         ? null
-        : { startMinute: Number(r.quietHoursStart ?? DEFAULT_QUIET_HOURS.startMinute), endMinute: Number(r.quietHoursEnd ?? DEFAULT_QUIET_HOURS.endMinute) },
+        : {
+            startMinute: Number(r.quietHoursStart ?? DEFAULT_QUIET_HOURS.startMinute),
+            endMinute: Number(r.quietHoursEnd ?? DEFAULT_QUIET_HOURS.endMinute),
+          },
     frequencyCaps: { ...DEFAULT_FREQUENCY_CAPS, ...((r.frequencyCaps as Partial<FrequencyCaps> | null) ?? {}) },
     holdoutPercent: Number(r.holdoutPercent ?? 0),
     installed: r.installState === "installed",
@@ -42,7 +45,11 @@ export async function allShopIds(q: RawQuery): Promise<string[]> {
  * The longest-installed shop whose catalogue is not synced and whose backfill lease
  * is free, leased until `leaseUntil` (SKIP LOCKED: two workers take different shops).
  */
-export async function claimCatalogBackfill(sql: PrismaSql, at: Date, leaseUntil: Date): Promise<{ id: string; domain: string; catalogSyncCursor: string | null } | null> {
+export async function claimCatalogBackfill(
+  sql: PrismaSql,
+  at: Date,
+  leaseUntil: Date,
+): Promise<{ id: string; domain: string; catalogSyncCursor: string | null } | null> {
   const claimed = await sql.$queryRaw<{ id: string; domain: string; catalogSyncCursor: string | null }[]>`
     UPDATE "Shop" SET "catalogSyncLeaseUntil" = ${leaseUntil}
     WHERE id = (

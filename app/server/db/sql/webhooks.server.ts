@@ -27,7 +27,19 @@ export interface NewDelivery {
  */
 export function insertDeliveries(q: RawQuery, rows: NewDelivery[]): Promise<{ id: string; webhookId: string }[]> {
   const { sql: values, params } = valuesList(
-    rows.map((r) => [r.shopId, r.shopDomain, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt?.toISOString() ?? null, r.receivedAt.toISOString(), r.status, r.rejectReason, r.payload]),
+    rows.map((r) => [
+      r.shopId,
+      r.shopDomain,
+      r.topic,
+      r.webhookId,
+      r.eventId,
+      r.apiVersion,
+      r.triggeredAt?.toISOString() ?? null,
+      r.receivedAt.toISOString(),
+      r.status,
+      r.rejectReason,
+      r.payload,
+    ]),
     [null, null, null, null, null, null, "timestamptz", "timestamptz", null, null, "jsonb"],
   );
   return q<{ id: string; webhookId: string }>(

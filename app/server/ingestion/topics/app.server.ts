@@ -15,5 +15,7 @@ export async function handleScopesUpdate({ tx, shop, payload, at }: TopicContext
   const p = parsePayload(ScopesUpdatePayload, payload);
   await tx.shop.update({ where: { id: shop.id }, data: { scopes: p.current.join(",") } });
   await tx.session.updateMany({ where: { shop: shop.domain }, data: { scope: p.current.join(",") } });
-  await tx.auditLog.create({ data: { shopId: shop.id, actor: "shopify", action: "app.scopes_updated", details: { scopes: p.current }, at } });
+  await tx.auditLog.create({
+    data: { shopId: shop.id, actor: "shopify", action: "app.scopes_updated", details: { scopes: p.current }, at },
+  });
 }

@@ -15,7 +15,12 @@ export async function handleCheckout({ tx, shop, payload, at }: TopicContext): P
   const customer = c.customer?.id
     ? await syncShopifyCustomer(tx, shop, { ...c.customer, id: c.customer.id, email: c.customer.email ?? c.email }, at, "shopify")
     : c.email || c.phone
-      ? await resolveProfile(tx, shop.id, { email: c.email, phone: c.phone }, { create: true, at, defaultCountry: c.billing_address?.country_code })
+      ? await resolveProfile(
+          tx,
+          shop.id,
+          { email: c.email, phone: c.phone },
+          { create: true, at, defaultCountry: c.billing_address?.country_code },
+        )
       : null;
   const lines = c.line_items.map((l) => ({
     productId: l.product_id?.toString() ?? null,

@@ -60,7 +60,9 @@ export async function recordWebhookEvent(
   e: { name: string; sourceId: string; customerId: string | null; occurredAt: Date; data?: Prisma.InputJsonValue },
 ): Promise<void> {
   await tx.event.createMany({
-    data: [{ shopId, name: e.name, source: "webhook", sourceId: e.sourceId, customerId: e.customerId, occurredAt: e.occurredAt, data: e.data }],
+    data: [
+      { shopId, name: e.name, source: "webhook", sourceId: e.sourceId, customerId: e.customerId, occurredAt: e.occurredAt, data: e.data },
+    ],
     skipDuplicates: true,
   });
 }

@@ -20,7 +20,12 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
   const customer = o.customer?.id
     ? await syncShopifyCustomer(tx, shop, { ...o.customer, id: o.customer.id, email: o.customer.email ?? o.email }, at, "shopify")
     : o.email || o.phone
-      ? await resolveProfile(tx, shop.id, { email: o.email, phone: o.phone }, { create: true, at, defaultCountry: o.billing_address?.country_code })
+      ? await resolveProfile(
+          tx,
+          shop.id,
+          { email: o.email, phone: o.phone },
+          { create: true, at, defaultCountry: o.billing_address?.country_code },
+        )
       : null;
   const data = {
     name: o.name,

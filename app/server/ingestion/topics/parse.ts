@@ -4,7 +4,12 @@ import { UnusablePayload } from "./types";
 export function parsePayload<S extends z.ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
   const r = schema.safeParse(payload);
   if (!r.success) {
-    throw new UnusablePayload(r.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "));
+    throw new UnusablePayload(
+      r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+        .join("; "),
+    );
   }
   return r.data;
 }

@@ -71,7 +71,15 @@ export async function handleProductDelete({ tx, shop, payload, at }: TopicContex
   const { id } = parsePayload(DeletePayload, payload);
   await tx.product.upsert({
     where: { shopId_shopifyProductId: { shopId: shop.id, shopifyProductId: id } },
-    create: { shopId: shop.id, shopifyProductId: id, title: "(deleted)", handle: `deleted-${id}`, status: "archived", deletedAt: at, shopifyUpdatedAt: at },
+    create: {
+      shopId: shop.id,
+      shopifyProductId: id,
+      title: "(deleted)",
+      handle: `deleted-${id}`,
+      status: "archived",
+      deletedAt: at,
+      shopifyUpdatedAt: at,
+    },
     update: { deletedAt: at, status: "archived", shopifyUpdatedAt: at },
   });
 }

@@ -1,15 +1,33 @@
 import crypto from "node:crypto";
 import type { Prisma, PrismaClient } from "@prisma/client";
 
-export const POSTAL_ADDRESS = { company: "Kawa & Co. Sp. z o.o.", address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCodeV2: "PL" };
+export const POSTAL_ADDRESS = {
+  company: "Kawa & Co. Sp. z o.o.",
+  address1: "ul. Prosta 12",
+  city: "Warszawa",
+  zip: "00-850",
+  countryCodeV2: "PL",
+};
 
 export const SAMPLE_ITEMS = [
-  { title: "Ethiopia Yirgacheffe 250 g", variantTitle: "Whole bean", quantity: 2, price: "49.00", imageUrl: "https://cdn.example.com/yirgacheffe.png", url: "https://kawa.example.com/products/yirgacheffe" },
+  {
+    title: "Ethiopia Yirgacheffe 250 g",
+    variantTitle: "Whole bean",
+    quantity: 2,
+    price: "49.00",
+    imageUrl: "https://cdn.example.com/yirgacheffe.png",
+    url: "https://kawa.example.com/products/yirgacheffe",
+  },
   { title: "Hario V60 dripper", quantity: 1, price: "89.00", imageUrl: "https://cdn.example.com/v60.png" },
 ];
 
 export const SAMPLE_RECOMMENDATIONS = [
-  { title: "Kenya AA 250 g", price: "55.00", imageUrl: "https://cdn.example.com/kenya.png", url: "https://kawa.example.com/products/kenya-aa" },
+  {
+    title: "Kenya AA 250 g",
+    price: "55.00",
+    imageUrl: "https://cdn.example.com/kenya.png",
+    url: "https://kawa.example.com/products/kenya-aa",
+  },
   { title: "Ceramic mug", price: "39.00", imageUrl: "https://cdn.example.com/mug.png", url: "https://kawa.example.com/products/mug" },
 ];
 
