@@ -16,8 +16,13 @@ PORT="${PORT_BASE:-3199}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/flowmate-prod-XXXXXX")"
 PID=""
+# The worker is still running at the end: stopping it must not become the script's exit
+# status (under set -e, wait's 143 did, and CI stopped after "OK").
 cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  if [ -n "$PID" ]; then
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
