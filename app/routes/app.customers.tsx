@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Page, Pagination, Text, TextField } from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
@@ -13,12 +13,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = url.searchParams.get("q")?.trim() ?? "";
   const base = { locale: ctx.locale, timezone: ctx.shop.timezone, query };
   const customerId = url.searchParams.get("customer");
-  if (customerId)
-    return {
+  if (customerId) {
+    const view = {
       ...base,
       view: "customer" as const,
       why: await customerWhy(ctx.shop, customerId, ctx.locale, { before: url.searchParams.get("before") }),
     };
+    // No such customer in this shop (or another shop's id): the page says so, with the status that means it.
+    return view.why ? view : data(view, { status: 404 });
+  }
   if (query) {
     const matches = await findCustomers(ctx.shop, query);
     // One match: straight to the customer.

@@ -229,7 +229,7 @@ describe("POST /proxy/subscribe: bad input and bad callers", () => {
     tampered.set("shop", SOI_SHOP);
     for (const query of [unsigned, tampered, signedQuery(DOI_SHOP, "another-secret"), ""]) {
       const res = await subscribe(form({ email: "intruder@example.com" }), query);
-      expect(res.status, `query "${query}"`).toBe(400);
+      expect(res.status, `query "${query}"`).toBe(401);
       expect(await res.json()).toEqual({ error: "Invalid app proxy signature" });
     }
     expect(await prisma().customer.count()).toBe(before);

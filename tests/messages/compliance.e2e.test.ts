@@ -38,7 +38,7 @@ describe("compliance routes in the running app", () => {
       headers: { "content-type": "application/json" },
       body: "{}",
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(401);
   });
 
   it("serves the unsubscribe endpoint: HTML for a browser, plain text for a mail client's one-click POST", async () => {

@@ -47,8 +47,9 @@ export async function handleSignup(request: Request): Promise<Response> {
   try {
     ({ session } = await shopify().authenticate.public.appProxy(request));
   } catch (thrown) {
-    // The library answers a missing or wrong signature with a bare 400.
-    if (thrown instanceof Response) return error(thrown.status === 400 ? 400 : 401, "Invalid app proxy signature");
+    // The library answers a missing or wrong signature with a bare 400; it is a request
+    // not proven to come from the shop it names: 401, like every unauthenticated request.
+    if (thrown instanceof Response) return error(401, "Invalid app proxy signature");
     throw thrown;
   }
   // A correctly signed request from a shop that never installed the app (or removed

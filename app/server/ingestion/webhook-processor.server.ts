@@ -1,4 +1,4 @@
-import type { WebhookTopic } from "./webhook-topics";
+import { keepsDeliveries, type WebhookTopic } from "./webhook-topics";
 import { db } from "../db/client.server";
 import { claimDeliveries, dropDeliveryPayload, type ClaimedDelivery } from "../db/sql/webhooks.server";
 import { now } from "../clock.server";
@@ -45,6 +45,17 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
         const delivery = await tx.webhookDelivery.findUnique({ where: { id: d.id }, select: { payload: true } });
         const shop = await tx.shop.findUnique({ where: { domain: d.shopDomain } });
         if (!shop) throw new UnusablePayload(`unknown shop ${d.shopDomain}`);
+        // Received before the uninstall was processed (or seen by the receiving process):
+        // dropped like one received after it, without running the topic's handler.
+        if (!keepsDeliveries(d.topic, shop)) {
+          const dropped = await tx.webhookDelivery.updateMany({
+            where: { id: d.id, leaseOwner: workerId },
+            data: { status: "rejected", rejectReason: "shop_uninstalled", processedAt: at, leaseOwner: null, leaseExpiresAt: null },
+          });
+          if (dropped.count !== 1) throw new Error("lease lost while processing");
+          await dropDeliveryPayload(tx, d.id);
+          return;
+        }
         await handler({ tx, shop, payload: delivery?.payload, at, webhookId: d.webhookId, deliveryId: d.id });
         const marked = await tx.webhookDelivery.updateMany({
           where: { id: d.id, leaseOwner: workerId },

@@ -5,14 +5,14 @@ import { GroupCommitter } from "../db/group-commit.server";
 import { insertDeliveries, type NewDelivery } from "../db/sql/webhooks.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
-import { shopByDomain } from "../shops/shop-cache.server";
-import { normalizeTopic } from "./webhook-topics";
+import { forgetShop, shopByDomain } from "../shops/shop-cache.server";
+import { keepsDeliveries, normalizeTopic } from "./webhook-topics";
 
 // Shopify's largest payloads (orders with hundreds of lines) stay well below this.
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 
 export type WebhookOutcome =
-  | { status: 200; result: "accepted" | "duplicate"; deliveryId?: string }
+  | { status: 200; result: "accepted" | "duplicate" | "ignored"; deliveryId?: string }
   | { status: 400 | 401 | 405 | 413; result: "rejected"; reason: string };
 
 /**
@@ -37,6 +37,13 @@ export async function receiveWebhook(request: PlainRequest, expectedTopic: strin
   const topic = normalizeTopic(check.topic);
   const shopDomain = check.domain.toLowerCase();
   const eventId = "eventId" in check ? (check.eventId ?? null) : null;
+  const shop = await currentShop(shopDomain);
+  if (!keepsDeliveries(topic, shop)) {
+    // The app is gone from this shop (or never was): Shopify gets its 200, and nothing
+    // of the payload, which may name customers, is kept, not even a dedupe record.
+    log.info("webhook for a shop without the app: acknowledged, not stored", { topic, webhookId: check.webhookId });
+    return { status: 200, result: "ignored" };
+  }
   let rejectReason: string | null = null;
   try {
     const parsed: unknown = JSON.parse(rawBody);
@@ -46,7 +53,6 @@ export async function receiveWebhook(request: PlainRequest, expectedTopic: strin
   }
   if (!rejectReason && topic !== expectedTopic) rejectReason = `topic_mismatch:${topic}`;
 
-  const shop = await shopByDomain(shopDomain);
   const inserted = await deliveryWriter.submit({
     shopId: shop?.id ?? null,
     shopDomain,
@@ -103,6 +109,18 @@ function shopifyHeadersOnly(request: PlainRequest): Pick<Request, "method" | "ur
     if (name.startsWith("x-shopify-") || name.startsWith("shopify-")) headers.set(name, value);
   // What the web-api adapter reads of a request; a whole fetch Request costs more to build than the check.
   return { method: request.method, url: request.url, headers };
+}
+
+/**
+ * The shop as it is now. The cache may be up to 30 s old in other processes; a shop it
+ * shows as uninstalled or unknown is read again, so a reinstall is seen at once (only
+ * deliveries for shops without the app pay for the extra read).
+ */
+async function currentShop(domain: string) {
+  const shop = await shopByDomain(domain);
+  if (shop?.installState === "installed") return shop;
+  forgetShop(domain);
+  return shopByDomain(domain);
 }
 
 function safeDate(value: string): Date | null {

@@ -27,6 +27,17 @@ export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", 
 
 export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number] | (typeof COMPLIANCE_TOPICS)[number];
 
+/**
+ * Whether a delivery for this shop is stored at all. After app/uninstalled only the
+ * privacy topics are: they erase data we still hold (customers/redact, shop/redact)
+ * or answer for it (customers/data_request). Everything else, and anything for a shop
+ * the app does not know (never installed, or already erased), is acknowledged and dropped.
+ */
+export function keepsDeliveries(topic: string, shop: { installState: string } | null): boolean {
+  if (!shop) return false;
+  return shop.installState === "installed" || (COMPLIANCE_TOPICS as readonly string[]).includes(topic);
+}
+
 /** "ORDERS_CREATE" (header of some API versions) and "orders/create" name the same topic. */
 export function normalizeTopic(raw: string): string {
   const t = raw.trim();

@@ -23,7 +23,7 @@ export async function handleCustomer({ tx, shop, payload, at }: TopicContext): P
 export async function handleCustomerDelete({ tx, shop, payload, at }: TopicContext): Promise<void> {
   const { id } = parsePayload(DeletePayload, payload);
   const profile = await tx.customer.findFirst({ where: { shopId: shop.id, shopifyCustomerId: id } });
-  if (profile) await redactProfile(tx, shop.id, profile.id, at, "customers/delete");
+  if (profile) await redactProfile(tx, shop, profile.id, at, "customers/delete");
 }
 
 /** customers_email_marketing_consent/update. */
