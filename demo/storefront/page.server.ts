@@ -184,106 +184,90 @@ function header(input: PageInput, t: StorefrontStrings, current: string): SafeHt
     return href(target, params);
   };
   return html`<a class="skip" href="#main">${t.skipToContent}</a>
-    <div class="announcement">${t.announcement}</div>
-    <header class="site-header">
-      <div class="container header-inner">
-        <a class="logo" href="${href(lang)}"><span class="logo-mark" aria-hidden="true">K</span>${storefront.shop.brand}</a>
-        <span class="demo-badge">${t.demoBadge}</span>
-        <nav class="main-nav" aria-label="Main">
-          ${nav.map(
-            ([key, label, params]) =>
-              html`<a href="${href(lang, params)}" ${new SafeHtml(current === key ? ' aria-current="page"' : "")}>${label}</a>`,
-          )}
-        </nav>
-        <div class="header-tools">
-          <form class="search" role="search" action="${STOREFRONT_PATH}" method="get">
-            <label class="visually-hidden" for="sf-search">${t.searchLabel}</label>
-            ${ICON_SEARCH}
-            <input
-              id="sf-search"
-              type="search"
-              name="q"
-              placeholder="${t.searchPlaceholder}"
-              value="${view.kind === "search" ? view.query : ""}"
-              autocomplete="off"
-            />
-            ${lang === "pl" ? html`<input type="hidden" name="lang" value="pl" />` : ""}
-          </form>
-          <div class="lang-switch" role="group" aria-label="${t.language}">
-            <a href="${here("en")}" hreflang="en" lang="en" aria-current="${lang === "en"}">EN</a>
-            <a href="${here("pl")}" hreflang="pl" lang="pl" aria-current="${lang === "pl"}">PL</a>
-          </div>
-          <a class="cart-link" href="${href(lang, { view: "cart" })}" data-cart-link aria-label="${t.cart}">
-            ${ICON_BAG}<span class="cart-count" data-cart-count data-empty>0</span>
-          </a>
-        </div>
+<div class="announcement">${t.announcement}</div>
+<header class="site-header">
+  <div class="container header-inner">
+    <a class="logo" href="${href(lang)}"><span class="logo-mark" aria-hidden="true">K</span>${storefront.shop.brand}</a>
+    <span class="demo-badge">${t.demoBadge}</span>
+    <nav class="main-nav" aria-label="Main">
+      ${nav.map(
+        ([key, label, params]) =>
+          html`<a href="${href(lang, params)}"${new SafeHtml(current === key ? ' aria-current="page"' : "")}>${label}</a>`,
+      )}
+    </nav>
+    <div class="header-tools">
+      <form class="search" role="search" action="${STOREFRONT_PATH}" method="get">
+        <label class="visually-hidden" for="sf-search">${t.searchLabel}</label>
+        ${ICON_SEARCH}
+        <input id="sf-search" type="search" name="q" placeholder="${t.searchPlaceholder}" value="${view.kind === "search" ? view.query : ""}" autocomplete="off">
+        ${lang === "pl" ? html`<input type="hidden" name="lang" value="pl">` : ""}
+      </form>
+      <div class="lang-switch" role="group" aria-label="${t.language}">
+        <a href="${here("en")}" hreflang="en" lang="en" aria-current="${lang === "en"}">EN</a>
+        <a href="${here("pl")}" hreflang="pl" lang="pl" aria-current="${lang === "pl"}">PL</a>
       </div>
-    </header>`;
+      <a class="cart-link" href="${href(lang, { view: "cart" })}" data-cart-link aria-label="${t.cart}">
+        ${ICON_BAG}<span class="cart-count" data-cart-count data-empty>0</span>
+      </a>
+    </div>
+  </div>
+</header>`;
 }
 
 function footer(input: PageInput, t: StorefrontStrings): SafeHtml {
   const { lang, storefront } = input;
   return html`<footer class="site-footer">
-    <div class="container">
-      <div class="footer-grid">
-        <div>
-          <div class="footer-brand">${storefront.shop.brand}</div>
-          <p>${t.footerAbout}</p>
-          <p>${storefront.shop.address}</p>
-        </div>
-        <div>
-          <h2>${t.footerShop}</h2>
-          <ul>
-            <li><a href="${href(lang, { collection: "coffee" })}">${t.navCoffee}</a></li>
-            <li><a href="${href(lang, { collection: "equipment" })}">${t.navEquipment}</a></li>
-            <li><a href="${href(lang, { collection: "merch" })}">${t.navMerch}</a></li>
-            <li><a href="${href(lang, { collection: "gift" })}">${t.navGift}</a></li>
-          </ul>
-        </div>
-        <div>
-          <h2>${t.footerHelp}</h2>
-          <ul>
-            <li><a href="mailto:${storefront.shop.domain.replace(".myshopify.com", "")}@example.com">${t.footerContact}</a></li>
-            <li><a href="${href(lang, { view: "privacy" })}">${t.footerShipping}</a></li>
-            <li><a href="${href(lang, { view: "privacy" })}">${t.footerPrivacy}</a></li>
-          </ul>
-        </div>
+  <div class="container">
+    <div class="footer-grid">
+      <div>
+        <div class="footer-brand">${storefront.shop.brand}</div>
+        <p>${t.footerAbout}</p>
+        <p>${storefront.shop.address}</p>
       </div>
-      <div class="footer-note"><span>© ${new Date().getFullYear()} ${storefront.shop.brand}</span><span>${t.footerNote}</span></div>
+      <div>
+        <h2>${t.footerShop}</h2>
+        <ul>
+          <li><a href="${href(lang, { collection: "coffee" })}">${t.navCoffee}</a></li>
+          <li><a href="${href(lang, { collection: "equipment" })}">${t.navEquipment}</a></li>
+          <li><a href="${href(lang, { collection: "merch" })}">${t.navMerch}</a></li>
+          <li><a href="${href(lang, { collection: "gift" })}">${t.navGift}</a></li>
+        </ul>
+      </div>
+      <div>
+        <h2>${t.footerHelp}</h2>
+        <ul>
+          <li><a href="mailto:${storefront.shop.domain.replace(".myshopify.com", "")}@example.com">${t.footerContact}</a></li>
+          <li><a href="${href(lang, { view: "privacy" })}">${t.footerShipping}</a></li>
+          <li><a href="${href(lang, { view: "privacy" })}">${t.footerPrivacy}</a></li>
+        </ul>
+      </div>
     </div>
-  </footer>`;
+    <div class="footer-note"><span>© ${new Date().getFullYear()} ${storefront.shop.brand}</span><span>${t.footerNote}</span></div>
+  </div>
+</footer>`;
 }
 
 function productCard(p: StorefrontProduct, input: PageInput): SafeHtml {
   return html`<li>
-    <a class="card" href="${href(input.lang, { product: p.handle })}">
-      <div class="card-media"><img src="${p.imageUrl ?? ""}" alt="" width="480" height="480" loading="lazy" /></div>
-      <span class="card-vendor">${p.vendor}</span>
-      <span class="card-title">${p.title}</span>
-      <span class="card-price">${formatMoney(p.price, input.storefront.shop.currency)}</span>
-    </a>
-  </li>`;
+  <a class="card" href="${href(input.lang, { product: p.handle })}">
+    <div class="card-media"><img src="${p.imageUrl ?? ""}" alt="" width="480" height="480" loading="lazy"></div>
+    <span class="card-vendor">${p.vendor}</span>
+    <span class="card-title">${p.title}</span>
+    <span class="card-price">${formatMoney(p.price, input.storefront.shop.currency)}</span>
+  </a>
+</li>`;
 }
 
 function grid(products: StorefrontProduct[], input: PageInput): SafeHtml {
-  return html`<ul class="grid" role="list">
-    ${products.map((p) => productCard(p, input))}
-  </ul>`;
+  return html`<ul class="grid" role="list">${products.map((p) => productCard(p, input))}</ul>`;
 }
 
 function collectionChips(input: PageInput, t: StorefrontStrings, current: CollectionHandle | null): SafeHtml {
   const handles: CollectionHandle[] = ["all", "coffee", "equipment", "merch", "gift"];
-  return html`<nav class="chips" aria-label="${t.footerShop}">
-    ${handles.map(
-      (handle) =>
-        html`<a
-          class="chip"
-          href="${href(input.lang, { collection: handle })}"
-          ${new SafeHtml(current === handle ? ' aria-current="page"' : "")}
-          >${collectionTitle(handle, t)}</a
-        >`,
-    )}
-  </nav>`;
+  return html`<nav class="chips" aria-label="${t.footerShop}">${handles.map(
+    (handle) =>
+      html`<a class="chip" href="${href(input.lang, { collection: handle })}"${new SafeHtml(current === handle ? ' aria-current="page"' : "")}>${collectionTitle(handle, t)}</a>`,
+  )}</nav>`;
 }
 
 // The mount elements exactly as the theme app extension's Liquid renders them
@@ -324,129 +308,101 @@ function homeView(input: PageInput, t: StorefrontStrings): SafeHtml {
     .map((h) => products.find((p) => p.handle === h))
     .filter((p): p is StorefrontProduct => !!p);
   return html`<section class="hero">
-      <div class="container hero-inner">
-        <div>
-          <p class="eyebrow">${t.heroEyebrow}</p>
-          <h1>${t.heroTitle}</h1>
-          <p class="lead">${t.heroBody}</p>
-          <div class="hero-actions">
-            <a class="btn btn-light" href="${href(input.lang, { collection: "coffee" })}">${t.heroCta}</a>
-            <a class="btn btn-ghost-light" href="${href(input.lang, { collection: "equipment" })}">${t.heroSecondary}</a>
-          </div>
-        </div>
-        <div class="hero-art" aria-hidden="true">
-          ${art.map((p) => html`<img src="${p.imageUrl ?? ""}" alt="" width="480" height="480" />`)}
-        </div>
+  <div class="container hero-inner">
+    <div>
+      <p class="eyebrow">${t.heroEyebrow}</p>
+      <h1>${t.heroTitle}</h1>
+      <p class="lead">${t.heroBody}</p>
+      <div class="hero-actions">
+        <a class="btn btn-light" href="${href(input.lang, { collection: "coffee" })}">${t.heroCta}</a>
+        <a class="btn btn-ghost-light" href="${href(input.lang, { collection: "equipment" })}">${t.heroSecondary}</a>
       </div>
-    </section>
-    <div class="container">
-      <div class="perks">
-        <div class="perk"><span aria-hidden="true">${ICON_TRUCK}</span>${t.perkShipping}</div>
-        <div class="perk"><span aria-hidden="true">${ICON_RETURN}</span>${t.perkReturns}</div>
-        <div class="perk"><span aria-hidden="true">${ICON_CUP}</span>${t.perkRoast}</div>
-      </div>
-      <section class="section">
-        <div class="section-head">
-          <h2>${t.featured}</h2>
-          <a href="${href(input.lang, { collection: "all" })}">${t.viewAll} →</a>
-        </div>
-        ${grid(products.slice(0, 8), input)}
-      </section>
-    </div>`;
+    </div>
+    <div class="hero-art" aria-hidden="true">${art.map((p) => html`<img src="${p.imageUrl ?? ""}" alt="" width="480" height="480">`)}</div>
+  </div>
+</section>
+<div class="container">
+  <div class="perks">
+    <div class="perk"><span aria-hidden="true">${ICON_TRUCK}</span>${t.perkShipping}</div>
+    <div class="perk"><span aria-hidden="true">${ICON_RETURN}</span>${t.perkReturns}</div>
+    <div class="perk"><span aria-hidden="true">${ICON_CUP}</span>${t.perkRoast}</div>
+  </div>
+  <section class="section">
+    <div class="section-head"><h2>${t.featured}</h2><a href="${href(input.lang, { collection: "all" })}">${t.viewAll} →</a></div>
+    ${grid(products.slice(0, 8), input)}
+  </section>
+</div>`;
 }
 
 function collectionView(input: PageInput, t: StorefrontStrings, handle: CollectionHandle): SafeHtml {
   const products = productsIn(input.storefront.products, handle);
   return html`<div class="container section">
-    <div class="section-head">
-      <h1>${collectionTitle(handle, t)}</h1>
-      <span class="count">${fmt(t.productCount, { n: products.length })}</span>
-    </div>
-    ${collectionChips(input, t, handle)} ${grid(products, input)}
-  </div>`;
+  <div class="section-head"><h1>${collectionTitle(handle, t)}</h1><span class="count">${fmt(t.productCount, { n: products.length })}</span></div>
+  ${collectionChips(input, t, handle)}
+  ${grid(products, input)}
+</div>`;
 }
 
 function searchView(input: PageInput, t: StorefrontStrings, query: string): SafeHtml {
   const products = searchProducts(input.storefront.products, query);
   return html`<div class="container section">
-    <div class="section-head">
-      <h1>${fmt(t.searchResultsFor, { q: query })}</h1>
-      <span class="count">${fmt(t.searchCount, { n: products.length })}</span>
-    </div>
-    ${
-      products.length
-        ? grid(products, input)
-        : html`<div class="empty">
-            <p>${fmt(t.searchNoResults, { q: query })}</p>
-            <a class="btn" href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a>
-          </div>`
-    }
-  </div>`;
+  <div class="section-head"><h1>${fmt(t.searchResultsFor, { q: query })}</h1><span class="count">${fmt(t.searchCount, { n: products.length })}</span></div>
+  ${
+    products.length
+      ? grid(products, input)
+      : html`<div class="empty"><p>${fmt(t.searchNoResults, { q: query })}</p><a class="btn" href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a></div>`
+  }
+</div>`;
 }
 
 function productView(input: PageInput, t: StorefrontStrings, product: StorefrontProduct | null): SafeHtml {
   if (!product) {
-    return html`<div class="container section">
-      <div class="empty">
-        <h1>${t.notFoundTitle}</h1>
-        <p>${t.notFoundBody}</p>
-        <a class="btn" href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a>
-      </div>
-    </div>`;
+    return html`<div class="container section"><div class="empty"><h1>${t.notFoundTitle}</h1><p>${t.notFoundBody}</p><a class="btn" href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a></div></div>`;
   }
   const type = isCollectionHandle(product.type) ? product.type : "all";
   return html`<div class="container">
-    <nav class="breadcrumbs" aria-label="Breadcrumb">
-      <a href="${href(input.lang)}">${input.storefront.shop.brand}</a> /
-      <a href="${href(input.lang, { collection: type })}">${collectionTitle(type, t)}</a> /
-      <span aria-current="page">${product.title}</span>
-    </nav>
-    <div class="product">
-      <div class="product-media"><img src="${product.imageUrl ?? ""}" alt="${product.title}" width="480" height="480" /></div>
-      <div class="product-info">
-        <span class="card-vendor">${product.vendor}</span>
-        <h1>${product.title}</h1>
-        <p class="price-lg">${formatMoney(product.price, input.storefront.shop.currency)}</p>
-        <p class="tax-note">${t.taxIncluded}</p>
-        <p class="stock">${t.inStock}</p>
-        <form data-product-form>
-          <label class="qty-label" for="sf-qty">${t.quantity}</label>
-          <div class="qty">
-            <button type="button" data-qty="-1" aria-label="${t.decrease}">−</button>
-            <input id="sf-qty" name="quantity" type="number" min="1" max="99" value="1" inputmode="numeric" />
-            <button type="button" data-qty="1" aria-label="${t.increase}">+</button>
-          </div>
-          <div class="buy"><button class="btn btn-block btn-brand" type="submit">${t.addToCart}</button></div>
-        </form>
-        <p class="description">${description(product, t)}</p>
-      </div>
+  <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="${href(input.lang)}">${input.storefront.shop.brand}</a> / <a href="${href(input.lang, { collection: type })}">${collectionTitle(type, t)}</a> / <span aria-current="page">${product.title}</span></nav>
+  <div class="product">
+    <div class="product-media"><img src="${product.imageUrl ?? ""}" alt="${product.title}" width="480" height="480"></div>
+    <div class="product-info">
+      <span class="card-vendor">${product.vendor}</span>
+      <h1>${product.title}</h1>
+      <p class="price-lg">${formatMoney(product.price, input.storefront.shop.currency)}</p>
+      <p class="tax-note">${t.taxIncluded}</p>
+      <p class="stock">${t.inStock}</p>
+      <form data-product-form>
+        <label class="qty-label" for="sf-qty">${t.quantity}</label>
+        <div class="qty">
+          <button type="button" data-qty="-1" aria-label="${t.decrease}">−</button>
+          <input id="sf-qty" name="quantity" type="number" min="1" max="99" value="1" inputmode="numeric">
+          <button type="button" data-qty="1" aria-label="${t.increase}">+</button>
+        </div>
+        <div class="buy"><button class="btn btn-block btn-brand" type="submit">${t.addToCart}</button></div>
+      </form>
+      <p class="description">${description(product, t)}</p>
     </div>
-  </div>`;
+  </div>
+</div>`;
 }
 
 function cartView(input: PageInput, t: StorefrontStrings): SafeHtml {
   return html`<div class="container section">
-    <div class="section-head">
-      <h1>${t.yourCart}</h1>
-      <a href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a>
-    </div>
-    <div data-cart-root></div>
-  </div>`;
+  <div class="section-head"><h1>${t.yourCart}</h1><a href="${href(input.lang, { collection: "all" })}">${t.backToShop}</a></div>
+  <div data-cart-root></div>
+</div>`;
 }
 
 function privacyView(input: PageInput, t: StorefrontStrings): SafeHtml {
   const pl = input.lang === "pl";
   return html`<div class="container section" style="max-width:760px">
-    <h1>${t.footerPrivacy}</h1>
-    <p>
-      ${
-        pl
-          ? `${input.storefront.shop.brand} przetwarza Twój adres e-mail i numer telefonu wyłącznie w celu realizacji zamówień oraz, jeśli wyrazisz zgodę, wysyłki informacji marketingowych. Zgodę możesz wycofać w każdej chwili, klikając link w wiadomości lub odpowiadając STOP na SMS.`
-          : `${input.storefront.shop.brand} uses your email address and phone number to fulfil your orders and, if you agree, to send you marketing messages. You can withdraw consent at any time with the link in every email or by replying STOP to a text message.`
-      }
-    </p>
-    <p>${t.footerNote}</p>
-  </div>`;
+  <h1>${t.footerPrivacy}</h1>
+  <p>${
+    pl
+      ? `${input.storefront.shop.brand} przetwarza Twój adres e-mail i numer telefonu wyłącznie w celu realizacji zamówień oraz, jeśli wyrazisz zgodę, wysyłki informacji marketingowych. Zgodę możesz wycofać w każdej chwili, klikając link w wiadomości lub odpowiadając STOP na SMS.`
+      : `${input.storefront.shop.brand} uses your email address and phone number to fulfil your orders and, if you agree, to send you marketing messages. You can withdraw consent at any time with the link in every email or by replying STOP to a text message.`
+  }</p>
+  <p>${t.footerNote}</p>
+</div>`;
 }
 
 function checkoutLayout(input: PageInput, t: StorefrontStrings, thankYou: boolean): SafeHtml {
@@ -454,107 +410,80 @@ function checkoutLayout(input: PageInput, t: StorefrontStrings, thankYou: boolea
   const main = thankYou
     ? html`<div data-checkout-main></div>`
     : html`<div data-checkout-main>
-        <ol class="co-steps">
-          <li><a href="${href(lang, { view: "cart" })}">${t.cart}</a></li>
-          <li data-crumb="information" aria-current="step">${t.contact}</li>
-          <li data-crumb="payment">${t.payment}</li>
-        </ol>
-        <form data-checkout-form novalidate>
-          <div data-step="information">
-            <section class="co-section">
-              <h2>${t.contact}</h2>
-              <div class="co-fields">
-                <div class="field">
-                  <label for="co-email">${t.email}</label><input id="co-email" name="email" type="email" autocomplete="email" required />
-                </div>
-                <label class="check"><input type="checkbox" name="acceptsEmail" /> ${t.emailMeOffers}</label>
-                <div class="field">
-                  <label for="co-phone">${t.phone}</label
-                  ><input id="co-phone" name="phone" type="tel" autocomplete="tel" placeholder="+48 512 345 678" />
-                </div>
-                <label class="check"><input type="checkbox" name="acceptsSms" /> ${t.textMeOffers}</label>
-              </div>
-            </section>
-            <section class="co-section">
-              <h2>${t.delivery}</h2>
-              <div class="co-fields">
-                <div class="field">
-                  <label for="co-country">${t.country}</label
-                  ><select id="co-country" name="country" autocomplete="country">
-                    <option value="PL">${t.countryPoland}</option>
-                  </select>
-                </div>
-                <div class="co-row">
-                  <div class="field">
-                    <label for="co-first">${t.firstName}</label><input id="co-first" name="firstName" autocomplete="given-name" />
-                  </div>
-                  <div class="field">
-                    <label for="co-last">${t.lastName}</label><input id="co-last" name="lastName" autocomplete="family-name" />
-                  </div>
-                </div>
-                <div class="field">
-                  <label for="co-address">${t.address}</label><input id="co-address" name="address1" autocomplete="address-line1" />
-                </div>
-                <div class="co-row-3">
-                  <div class="field">
-                    <label for="co-zip">${t.postalCode}</label><input id="co-zip" name="zip" autocomplete="postal-code" />
-                  </div>
-                  <div class="field">
-                    <label for="co-city">${t.city}</label><input id="co-city" name="city" autocomplete="address-level2" />
-                  </div>
-                </div>
-              </div>
-            </section>
-            <div class="co-actions">
-              <a href="${href(lang, { view: "cart" })}">‹ ${t.returnToCart}</a>
-              <button class="btn" type="submit">${t.continueToPayment}</button>
-            </div>
-          </div>
-        </form>
-        <div data-step="payment" hidden>
-          <dl class="co-review" data-review></dl>
-          <section class="co-section">
-            <h2>${t.payment}</h2>
-            <div class="co-pay">
-              <div class="co-pay-head">
-                <span>${t.testCard}</span><span class="card-logos"><span>VISA</span><span>MC</span><span>BLIK</span></span>
-              </div>
-              <div class="co-pay-body">${t.paymentNote}</div>
-            </div>
-            <button class="btn btn-block btn-brand" type="button" data-pay>${t.payNow}</button>
-          </section>
+  <ol class="co-steps">
+    <li><a href="${href(lang, { view: "cart" })}">${t.cart}</a></li>
+    <li data-crumb="information" aria-current="step">${t.contact}</li>
+    <li data-crumb="payment">${t.payment}</li>
+  </ol>
+  <form data-checkout-form novalidate>
+    <div data-step="information">
+      <section class="co-section">
+        <h2>${t.contact}</h2>
+        <div class="co-fields">
+          <div class="field"><label for="co-email">${t.email}</label><input id="co-email" name="email" type="email" autocomplete="email" required></div>
+          <label class="check"><input type="checkbox" name="acceptsEmail"> ${t.emailMeOffers}</label>
+          <div class="field"><label for="co-phone">${t.phone}</label><input id="co-phone" name="phone" type="tel" autocomplete="tel" placeholder="+48 512 345 678"></div>
+          <label class="check"><input type="checkbox" name="acceptsSms"> ${t.textMeOffers}</label>
         </div>
-      </div>`;
-  return html`<header class="co-header">
-      <div class="container">
-        <a class="logo" href="${href(lang)}"><span class="logo-mark" aria-hidden="true">K</span>${input.storefront.shop.brand}</a>
-        <a class="cart-link" href="${href(lang, { view: "cart" })}" data-cart-link aria-label="${t.cart}"
-          >${ICON_BAG}<span class="cart-count" data-cart-count data-empty>0</span></a
-        >
+      </section>
+      <section class="co-section">
+        <h2>${t.delivery}</h2>
+        <div class="co-fields">
+          <div class="field"><label for="co-country">${t.country}</label><select id="co-country" name="country" autocomplete="country"><option value="PL">${t.countryPoland}</option></select></div>
+          <div class="co-row">
+            <div class="field"><label for="co-first">${t.firstName}</label><input id="co-first" name="firstName" autocomplete="given-name"></div>
+            <div class="field"><label for="co-last">${t.lastName}</label><input id="co-last" name="lastName" autocomplete="family-name"></div>
+          </div>
+          <div class="field"><label for="co-address">${t.address}</label><input id="co-address" name="address1" autocomplete="address-line1"></div>
+          <div class="co-row-3">
+            <div class="field"><label for="co-zip">${t.postalCode}</label><input id="co-zip" name="zip" autocomplete="postal-code"></div>
+            <div class="field"><label for="co-city">${t.city}</label><input id="co-city" name="city" autocomplete="address-level2"></div>
+          </div>
+        </div>
+      </section>
+      <div class="co-actions">
+        <a href="${href(lang, { view: "cart" })}">‹ ${t.returnToCart}</a>
+        <button class="btn" type="submit">${t.continueToPayment}</button>
       </div>
-    </header>
-    <main id="main" class="co-grid">
-      <div class="co-main"><div class="co-inner">${main}</div></div>
-      <aside class="co-side" aria-label="${t.orderSummary}"><div class="co-side-inner" data-summary-root></div></aside>
-    </main>`;
+    </div>
+  </form>
+  <div data-step="payment" hidden>
+    <dl class="co-review" data-review></dl>
+    <section class="co-section">
+      <h2>${t.payment}</h2>
+      <div class="co-pay">
+        <div class="co-pay-head"><span>${t.testCard}</span><span class="card-logos"><span>VISA</span><span>MC</span><span>BLIK</span></span></div>
+        <div class="co-pay-body">${t.paymentNote}</div>
+      </div>
+      <button class="btn btn-block btn-brand" type="button" data-pay>${t.payNow}</button>
+    </section>
+  </div>
+</div>`;
+  return html`<header class="co-header">
+  <div class="container">
+    <a class="logo" href="${href(lang)}"><span class="logo-mark" aria-hidden="true">K</span>${input.storefront.shop.brand}</a>
+    <a class="cart-link" href="${href(lang, { view: "cart" })}" data-cart-link aria-label="${t.cart}">${ICON_BAG}<span class="cart-count" data-cart-count data-empty>0</span></a>
+  </div>
+</header>
+<main id="main" class="co-grid">
+  <div class="co-main"><div class="co-inner">${main}</div></div>
+  <aside class="co-side" aria-label="${t.orderSummary}"><div class="co-side-inner" data-summary-root></div></aside>
+</main>`;
 }
 
 function debugPanel(t: StorefrontStrings): SafeHtml {
   return html`<aside class="sf-debug" data-debug aria-label="${t.debugTitle}">
-    <details>
-      <summary><span class="dot" aria-hidden="true"></span>${t.debugTitle}<span class="pill" data-debug-count>0</span></summary>
-      <div class="body">
-        <p class="intro">${t.debugIntro}</p>
-        <p class="status" data-debug-status></p>
-        <ol></ol>
-        <div class="tools">
-          <button type="button" data-debug-clear>${t.debugClear}</button
-          ><button type="button" data-debug-popup>${t.debugResetPopup}</button>
-        </div>
-        <div class="client-id" data-debug-client></div>
-      </div>
-    </details>
-  </aside>`;
+  <details>
+    <summary><span class="dot" aria-hidden="true"></span>${t.debugTitle}<span class="pill" data-debug-count>0</span></summary>
+    <div class="body">
+      <p class="intro">${t.debugIntro}</p>
+      <p class="status" data-debug-status></p>
+      <ol></ol>
+      <div class="tools"><button type="button" data-debug-clear>${t.debugClear}</button><button type="button" data-debug-popup>${t.debugResetPopup}</button></div>
+      <div class="client-id" data-debug-client></div>
+    </div>
+  </details>
+</aside>`;
 }
 
 // ---- the page --------------------------------------------------------------------------
@@ -664,33 +593,33 @@ export function renderStorefrontPage(input: PageInput): RenderedPage {
   };
 
   const page = html`<!doctype html>
-    <html lang="${lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${title}</title>
-        <link rel="icon" href="data:," />
-        <style>
-          ${new SafeHtml(STOREFRONT_CSS)}
-        </style>
-        ${inCheckout ? "" : html`<link rel="stylesheet" href="${WIDGETS_CSS_URL}" />`}
-        ${jsonScript(CONFIG_ELEMENT_IDS.pixelRuntime, runtimeConfig)}
-        <script src="${PIXEL_RUNTIME_URL}"></script>
-      </head>
-      <body class="${inCheckout ? "checkout-page" : ""}">
-        ${
-          inCheckout
-            ? body
-            : html`${header(input, t, current)}
-                <main id="main">${body}</main>
-                ${footer(input, t)} ${signupMount(input)}`
-        }
-        ${debugPanel(t)} ${jsonScript(CONFIG_ELEMENT_IDS.storefront, clientConfig)}
-        <script src="${STOREFRONT_JS_URL}"></script>
-        <script src="${PIXEL_BUNDLE_URL}"></script>
-        ${inCheckout ? "" : html`<script src="${WIDGETS_JS_URL}" defer></script>`}
-      </body>
-    </html>`;
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<link rel="icon" href="data:,">
+<style>${new SafeHtml(STOREFRONT_CSS)}</style>
+${inCheckout ? "" : html`<link rel="stylesheet" href="${WIDGETS_CSS_URL}">`}
+${jsonScript(CONFIG_ELEMENT_IDS.pixelRuntime, runtimeConfig)}
+<script src="${PIXEL_RUNTIME_URL}"></script>
+</head>
+<body class="${inCheckout ? "checkout-page" : ""}">
+${
+  inCheckout
+    ? body
+    : html`${header(input, t, current)}
+<main id="main">${body}</main>
+${footer(input, t)}
+${signupMount(input)}`
+}
+${debugPanel(t)}
+${jsonScript(CONFIG_ELEMENT_IDS.storefront, clientConfig)}
+<script src="${STOREFRONT_JS_URL}"></script>
+<script src="${PIXEL_BUNDLE_URL}"></script>
+${inCheckout ? "" : html`<script src="${WIDGETS_JS_URL}" defer></script>`}
+</body>
+</html>`;
   return { status, html: page.value };
 }
