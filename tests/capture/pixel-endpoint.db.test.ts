@@ -14,9 +14,18 @@ const prisma = () => getDb().prisma;
 let shopId: string;
 
 beforeAll(async () => {
-  shopId = (await prisma().shop.create({ data: { domain: SHOP_DOMAIN, name: "Pixel test" } })).id;
+  shopId = (await prisma().shop.create({ data: { domain: SHOP_DOMAIN, name: "Pixel test", primaryDomain: "pixel-test.example" } })).id;
   await prisma().shop.create({ data: { domain: "gone.myshopify.com", name: "Gone", installState: "uninstalled" } });
+  await prisma().shop.create({ data: { domain: "neighbour.myshopify.com", name: "Neighbour", primaryDomain: "neighbour.example" } });
 });
+
+/** The storefront's own origin, as the pixel's sandbox on the shop's domain sends it. */
+const STOREFRONT = { origin: `https://${SHOP_DOMAIN}` };
+/** Headers with the defaults; a header given as "" is left out altogether. */
+const withDefaults = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries({ "content-type": "text/plain;charset=UTF-8", ...STOREFRONT, ...headers }).filter(([, value]) => value !== ""),
+  );
 
 type Post = (body: string | object, headers?: Record<string, string>) => Promise<Response>;
 
@@ -26,7 +35,7 @@ function post(body: string | object, headers: Record<string, string> = {}): Prom
     request: new Request("http://localhost/api/pixel/events", {
       method: "POST",
       body: text,
-      headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers },
+      headers: withDefaults(headers),
     }),
     params: {},
     context: {},
@@ -51,7 +60,7 @@ describe("POST /api/pixel/events", () => {
     const res = await post(batch([toWireEvent(productViewedEvent)]));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ received: 1 });
-    expect(res.headers.get("access-control-allow-origin")).toBe("null");
+    expect(res.headers.get("access-control-allow-origin")).toBe(`https://${SHOP_DOMAIN}`);
     const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
     // [[receivedAtMs, body as received], ...] compressed: one entry per request of the group commit.
     const entries = entriesOf(stored);
@@ -136,7 +145,7 @@ describe("POST /api/pixel/events", () => {
       request: new Request("http://localhost/api/pixel/events", {
         method: "POST",
         body: bytes,
-        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" },
+        headers: withDefaults({}),
       }),
       params: {},
       context: {},
@@ -237,7 +246,43 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       "a foreign website's origin",
       (post) => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }),
       403,
-      /Origin/,
+      /Origin is not a storefront/,
+    ],
+    [
+      "no Origin header (not sent by a storefront page)",
+      (post) => post(batch([{ ...good, id: "no-origin" }]), { origin: "" }),
+      403,
+      /No Origin header/,
+    ],
+    [
+      'an opaque "null" origin (any sandboxed iframe on the web)',
+      (post) => post(batch([{ ...good, id: "null-origin" }]), { origin: "null" }),
+      403,
+      /"null"/,
+    ],
+    [
+      "another installed shop's storefront",
+      (post) => post(batch([{ ...good, id: "neighbour" }]), { origin: "https://neighbour.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "the shop's domain over plain http",
+      (post) => post(batch([{ ...good, id: "plain-http" }]), { origin: "http://pixel-test.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "a look-alike host that ends with the shop's domain",
+      (post) => post(batch([{ ...good, id: "lookalike" }]), { origin: "https://evilpixel-test.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "the app's own origin for a shop that is not the demo shop",
+      (post) => post(batch([{ ...good, id: "app-origin" }]), { origin: "http://localhost:3000" }),
+      403,
+      /Origin is not a storefront/,
     ],
     [
       "one good event beside one bad one (nothing half-written)",
@@ -279,7 +324,7 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       fetch(url, {
         method: "POST",
         body: typeof body === "string" ? body : JSON.stringify(body),
-        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers },
+        headers: withDefaults(headers),
       });
 
     it.each(cases)("%s", async (_name, send, status, reason) => {
@@ -300,6 +345,30 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       await drainPixelInbox();
       expect(await prisma().event.count({ where: { sourceId: "over-http" } })).toBe(1);
     });
+  });
+
+  it("accepts each of the shop's storefront origins: its myshopify domain, its primary domain with and without www, Shopify's checkout", async () => {
+    const origins = [
+      `https://${SHOP_DOMAIN}`,
+      "https://pixel-test.example",
+      "https://www.pixel-test.example",
+      "https://checkout.shopify.com",
+    ];
+    for (const [i, origin] of origins.entries()) {
+      const res = await post(batch([{ ...good, id: `origin-${i}` }]), { origin });
+      expect(res.status, origin).toBe(202);
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+  });
+
+  it("names the reason of an origin refusal", async () => {
+    const reasons = [];
+    for (const origin of ["", "null", "https://attacker.example"]) {
+      const res = await post(batch([{ ...good, id: "refused" }]), { origin });
+      expect(res.status).toBe(403);
+      reasons.push(((await res.json()) as { reason: string }).reason);
+    }
+    expect(reasons).toEqual(["missing_origin", "opaque_origin", "foreign_origin"]);
   });
 
   it("other methods are not allowed", async () => {
