@@ -7,6 +7,8 @@ import { action } from "~/routes/api.pixel.events";
 import { toWireEvent, type WireEvent } from "../../extensions/web-pixel/src/wire";
 import { checkoutCompletedEvent, CLIENT_ID, productViewedEvent, SHOP_DOMAIN, wireEvent } from "../web-pixel/fixtures";
 import { drainPixelInbox } from "~/server/ingestion/pixel-inbox.server";
+import { appBaseUrl, DEMO_SHOP_DOMAIN } from "~/server/config.server";
+import { forgetShop } from "~/server/shops/shop-cache.server";
 import { useTestDatabase } from "../support/db";
 
 const getDb = useTestDatabase();
@@ -358,6 +360,26 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       const res = await post(batch([{ ...good, id: `origin-${i}` }]), { origin });
       expect(res.status, origin).toBe(202);
       expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+  });
+
+  it("the demo shop takes the storefront simulator's origin (the app's own, localhost) only in a demo process", async () => {
+    await prisma().shop.create({ data: { domain: DEMO_SHOP_DOMAIN, name: "Demo", primaryDomain: "kawa-demo.example" } });
+    const demo = (id: string, origin: string) => post(batch([{ ...good, id, clientId: id }], DEMO_SHOP_DOMAIN), { origin });
+    const appOrigin = new URL(appBaseUrl()).origin;
+    expect((await demo("demo-app", appOrigin)).status).toBe(202);
+    expect((await demo("demo-local", "http://127.0.0.1:5173")).status).toBe(202);
+    expect((await demo("demo-evil", "https://attacker.example")).status).toBe(403);
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    forgetShop(DEMO_SHOP_DOMAIN);
+    try {
+      expect((await demo("prod-app", appOrigin)).status).toBe(403);
+      expect((await demo("prod-local", "http://127.0.0.1:5173")).status).toBe(403);
+      expect((await demo("prod-own", "https://kawa-demo.example")).status).toBe(202);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+      forgetShop(DEMO_SHOP_DOMAIN);
     }
   });
 

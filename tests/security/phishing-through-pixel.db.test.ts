@@ -9,16 +9,19 @@ process.env.SHOPIFY_APP_URL = "https://app.flowmate.test";
 import { Prisma, type Shop } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as clickRoute from "~/routes/t.c.$token";
+import * as shortLinkRoute from "~/routes/s.$code";
 import { action as pixel } from "~/routes/api.pixel.events";
 import { dispatchDueMessages } from "~/server/channels/dispatch.server";
-import { advanceClock, resetClock, setClock } from "~/server/clock.server";
+import { shortenSmsLinks } from "~/server/channels/sms/short-links.server";
+import { signToken } from "~/server/security/signed-token.server";
+import { advanceClock, now, resetClock, setClock } from "~/server/clock.server";
 import { drainPixelInbox } from "~/server/ingestion/pixel-inbox.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
 import { routeEvents } from "~/server/journeys/router.server";
 import { runDueEnrollments } from "~/server/journeys/runner.server";
 import { useTestDatabase } from "../support/db";
 import { callRoute } from "../support/http";
-import { createCustomer, createShop } from "../messages/email/support/fixtures";
+import { createCustomer, createShop, enqueueEmail } from "../messages/email/support/fixtures";
 import { startSmtpTestServer, type ReceivedMail, type SmtpTestServer } from "../messages/email/support/smtp-test-server";
 
 const getDb = useTestDatabase();
@@ -60,7 +63,7 @@ function wireEvent(clientId: string, name: string, data: unknown, url = `https:/
   return {
     id: `atk-${seq}`,
     name,
-    timestamp: new Date(Date.now()).toISOString(),
+    timestamp: now().toISOString(),
     clientId,
     seq,
     context: { url, referrer: "", title: "", language: "en-US" },
@@ -171,5 +174,99 @@ describe("phishing through storefront events (finding 2)", () => {
     const lands = await landings(mail!);
     for (const landing of lands) expect(SHOP_HOSTS).toContain(landing.hostname);
     expect(lands.map((l) => l.pathname)).toContain("/products/ethiopia-yirgacheffe");
+  });
+});
+
+describe("every redirect is checked against the shop's domains at the click", () => {
+  const click = (token: string) => callRoute(clickRoute.loader, new Request(`https://app.flowmate.test/t/c/${token}`), { token });
+
+  it("a tracked link whose signed target is foreign leads to the shop's home page", async () => {
+    const customer = await createCustomer(prisma(), shop.id);
+    const message = await enqueueEmail(prisma(), shop.id, customer, { status: "sent", sentAt: new Date(Date.now() - 60_000) });
+    const claims = { shopId: shop.id, customerId: customer.id, messageId: message.id };
+    // Signed by our key, as a mail composed before the render-time check could carry.
+    for (const foreign of [
+      ATTACKER_URL,
+      "https://kawa.example.com.evil.example/",
+      "https://kawa.example.com@evil.example/",
+      "http://kawa.example.com/",
+    ]) {
+      const res = await click(signToken("click", { ...claims, url: foreign }));
+      expect(res.status, foreign).toBe(302);
+      expect(res.headers.get("location"), foreign).toBe("https://kawa.example.com/");
+    }
+    const own = "https://kawa.example.com/products/ethiopia-yirgacheffe?utm_source=flowmate";
+    expect((await click(signToken("click", { ...claims, url: own }))).headers.get("location")).toBe(own);
+    // The click is recorded with where the shopper really went.
+    const urls = (await prisma().messageEvent.findMany({ where: { messageId: message.id, type: "clicked" } })).map((e) => e.url);
+    expect(urls.filter((u) => u?.includes("evil"))).toEqual([]);
+  });
+
+  it("a link of a shop we do not know is refused, not followed", async () => {
+    const res = await click(signToken("click", { shopId: "no-such-shop", customerId: "c", url: "https://kawa.example.com/" }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+  });
+
+  it("an SMS short link whose stored target is foreign leads to the shop's home page", async () => {
+    const customer = await createCustomer(prisma(), shop.id, { phone: "+48600100200" });
+    const body = `Kawa & Co.: your cart is waiting ${ATTACKER_URL} or https://kawa.example.com/cart`;
+    const message = await prisma().message.create({
+      data: {
+        shopId: shop.id,
+        customerId: customer.id,
+        channel: "sms",
+        purpose: "marketing",
+        idempotencyKey: `sms-foreign-${customer.id}`,
+        toAddress: "+48600100200",
+        templateKey: "abandoned_checkout_sms_1",
+        status: "sent",
+        sentAt: new Date(),
+        payload: { flowKey: "abandoned_checkout", body },
+        nextAttemptAt: new Date(),
+      },
+    });
+    const codes = [...shortenSmsLinks(body, message.id).matchAll(/\/s\/([\w~-]+)/g)].map((m) => m[1]!);
+    expect(codes).toHaveLength(2);
+    const follow = async (code: string) => {
+      const res = await shortLinkRoute.loader({
+        request: new Request(`https://app.flowmate.test/s/${code}`),
+        params: { code },
+        context: {},
+      });
+      expect(res.status).toBe(302);
+      return new URL(res.headers.get("location")!);
+    };
+    const foreign = await follow(codes[0]!);
+    expect(`${foreign.origin}${foreign.pathname}`).toBe("https://kawa.example.com/");
+    expect(foreign.searchParams.get("utm_medium")).toBe("sms");
+    const own = await follow(codes[1]!);
+    expect(`${own.origin}${own.pathname}`).toBe("https://kawa.example.com/cart");
+  });
+});
+
+describe("links from webhooks are checked too", () => {
+  it("a checkout recovery URL on a foreign host is not put into the email; the shop's own pages are", async () => {
+    const customer = await createCustomer(prisma(), shop.id);
+    await prisma().checkout.create({
+      data: {
+        shopId: shop.id,
+        token: "chk-foreign",
+        customerId: customer.id,
+        currency: "PLN",
+        lineItems: [{ productId: "7001", variantId: "8001", title: "Ethiopia Yirgacheffe 250 g", quantity: 1, price: "54.00" }],
+        recoveryUrl: "https://evil.example/checkouts/chk-foreign/recover?key=k",
+      },
+    });
+    await enqueueEmail(prisma(), shop.id, customer, {
+      templateKey: "abandoned_checkout_1",
+      payload: { flowKey: "abandoned_checkout", trigger: { token: "chk-foreign" } },
+      nextAttemptAt: new Date(now().getTime() - 1000),
+    });
+    await dispatchDueMessages("test-worker");
+    const [mail] = mailsTo(customer.email!);
+    expect(mail).toBeDefined();
+    expect(mail!.raw.toString("utf8")).not.toContain("evil.example");
+    for (const landing of await landings(mail!)) expect(SHOP_HOSTS).toContain(landing.hostname);
   });
 });
