@@ -101,7 +101,7 @@ async function pixelLoad(url: string, connections: number) {
     connections,
     duration: DURATION_S,
     method: "POST",
-    headers: { "content-type": "text/plain;charset=UTF-8" },
+    headers: { "content-type": "text/plain;charset=UTF-8", origin: `https://${SHOP}` },
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: pixelBody() }) }],
   });
 }

@@ -82,7 +82,7 @@ try {
       duration: seconds,
       ...(RATE ? { overallRate: RATE } : {}),
       method: "POST",
-      headers: { "content-type": "text/plain;charset=UTF-8" },
+      headers: { "content-type": "text/plain;charset=UTF-8", origin: `https://${SHOP}` },
       requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }],
     });
   for (const s of servers) await load(s.port, 3);

@@ -189,6 +189,7 @@ export const en = {
   "why.reason.not_in_rollout": "Outside the flow's staged rollout.",
   "why.reason.render_failed": "The message could not be rendered.",
   "why.reason.discount_unavailable": "The discount code could not be created at Shopify.",
+  "why.reason.no_catalogue_products": "None of the products it would show is in your synced catalogue, so there was nothing to send.",
   "why.reason.hard_bounce": "The address bounced permanently.",
   "why.reason.send_failed": "The provider refused the message.",
   "why.reason.outcome_unknown": "The connection broke after sending: it may have arrived, so it is never sent twice.",

@@ -191,6 +191,8 @@ export const pl: Record<MessageKey, string> = {
   "why.reason.not_in_rollout": "Poza etapowym wdrożeniem przepływu.",
   "why.reason.render_failed": "Nie udało się przygotować treści wiadomości.",
   "why.reason.discount_unavailable": "Nie udało się utworzyć kodu rabatowego w Shopify.",
+  "why.reason.no_catalogue_products":
+    "Żadnego z produktów, które miała pokazać, nie ma w zsynchronizowanym katalogu sklepu, więc nie było czego wysłać.",
   "why.reason.hard_bounce": "Adres trwale odbił wiadomość.",
   "why.reason.send_failed": "Dostawca odrzucił wiadomość.",
   "why.reason.outcome_unknown": "Połączenie zerwało się po wysłaniu: wiadomość mogła dotrzeć, więc nigdy nie idzie drugi raz.",

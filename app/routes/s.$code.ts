@@ -1,25 +1,33 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { shopLinkOrHome } from "~/domain/messages/shop-links";
 import { withUtm } from "~/domain/messages/utm";
 import { recordEngagement } from "~/server/channels/email/tracking-events.server";
 import { resolveSmsLink } from "~/server/channels/sms/short-links.server";
 import { now } from "~/server/clock.server";
+import { shopLinkPolicyById } from "~/server/shops/shop-link-policy.server";
 
 // SMS short links: /s/:code -> 302 to the link of the stored text the code names,
 // with UTM tags (medium sms) for attribution. A code we did not issue gets a 404.
+// The stored link is checked against the shop's domains at the click: a text queued
+// with a foreign link leads to the shop's home page instead.
+
+function notFound(): Response {
+  return new Response("This link is invalid or has expired.\n", {
+    status: 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const at = now();
   const link = await resolveSmsLink(params.code ?? "");
-  if (!link) {
-    return new Response("This link is invalid or has expired.\n", {
-      status: 404,
-      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
-    });
-  }
+  if (!link) return notFound();
   const { message } = link;
+  const policy = await shopLinkPolicyById(message.shopId);
+  if (!policy) return notFound();
   const flowKey = (message.payload as { flowKey?: unknown } | null)?.flowKey;
   const destination = withUtm(
-    link.destination,
+    shopLinkOrHome(link.destination, policy),
     { campaign: typeof flowKey === "string" ? flowKey : message.templateKey, content: message.templateKey },
     "sms",
   );

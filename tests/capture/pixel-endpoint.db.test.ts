@@ -7,6 +7,8 @@ import { action } from "~/routes/api.pixel.events";
 import { toWireEvent, type WireEvent } from "../../extensions/web-pixel/src/wire";
 import { checkoutCompletedEvent, CLIENT_ID, productViewedEvent, SHOP_DOMAIN, wireEvent } from "../web-pixel/fixtures";
 import { drainPixelInbox } from "~/server/ingestion/pixel-inbox.server";
+import { appBaseUrl, DEMO_SHOP_DOMAIN } from "~/server/config.server";
+import { forgetShop } from "~/server/shops/shop-cache.server";
 import { useTestDatabase } from "../support/db";
 
 const getDb = useTestDatabase();
@@ -14,9 +16,18 @@ const prisma = () => getDb().prisma;
 let shopId: string;
 
 beforeAll(async () => {
-  shopId = (await prisma().shop.create({ data: { domain: SHOP_DOMAIN, name: "Pixel test" } })).id;
+  shopId = (await prisma().shop.create({ data: { domain: SHOP_DOMAIN, name: "Pixel test", primaryDomain: "pixel-test.example" } })).id;
   await prisma().shop.create({ data: { domain: "gone.myshopify.com", name: "Gone", installState: "uninstalled" } });
+  await prisma().shop.create({ data: { domain: "neighbour.myshopify.com", name: "Neighbour", primaryDomain: "neighbour.example" } });
 });
+
+/** The storefront's own origin, as the pixel's sandbox on the shop's domain sends it. */
+const STOREFRONT = { origin: `https://${SHOP_DOMAIN}` };
+/** Headers with the defaults; a header given as "" is left out altogether. */
+const withDefaults = (headers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries({ "content-type": "text/plain;charset=UTF-8", ...STOREFRONT, ...headers }).filter(([, value]) => value !== ""),
+  );
 
 type Post = (body: string | object, headers?: Record<string, string>) => Promise<Response>;
 
@@ -26,7 +37,7 @@ function post(body: string | object, headers: Record<string, string> = {}): Prom
     request: new Request("http://localhost/api/pixel/events", {
       method: "POST",
       body: text,
-      headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers },
+      headers: withDefaults(headers),
     }),
     params: {},
     context: {},
@@ -51,7 +62,7 @@ describe("POST /api/pixel/events", () => {
     const res = await post(batch([toWireEvent(productViewedEvent)]));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ received: 1 });
-    expect(res.headers.get("access-control-allow-origin")).toBe("null");
+    expect(res.headers.get("access-control-allow-origin")).toBe(`https://${SHOP_DOMAIN}`);
     const stored = await prisma().pixelInbox.findFirstOrThrow({ where: { shopId } });
     // [[receivedAtMs, body as received], ...] compressed: one entry per request of the group commit.
     const entries = entriesOf(stored);
@@ -136,7 +147,7 @@ describe("POST /api/pixel/events", () => {
       request: new Request("http://localhost/api/pixel/events", {
         method: "POST",
         body: bytes,
-        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" },
+        headers: withDefaults({}),
       }),
       params: {},
       context: {},
@@ -237,7 +248,43 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       "a foreign website's origin",
       (post) => post(batch([{ ...good, id: "foreign" }]), { origin: "https://attacker.example" }),
       403,
-      /Origin/,
+      /Origin is not a storefront/,
+    ],
+    [
+      "no Origin header (not sent by a storefront page)",
+      (post) => post(batch([{ ...good, id: "no-origin" }]), { origin: "" }),
+      403,
+      /No Origin header/,
+    ],
+    [
+      'an opaque "null" origin (any sandboxed iframe on the web)',
+      (post) => post(batch([{ ...good, id: "null-origin" }]), { origin: "null" }),
+      403,
+      /"null"/,
+    ],
+    [
+      "another installed shop's storefront",
+      (post) => post(batch([{ ...good, id: "neighbour" }]), { origin: "https://neighbour.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "the shop's domain over plain http",
+      (post) => post(batch([{ ...good, id: "plain-http" }]), { origin: "http://pixel-test.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "a look-alike host that ends with the shop's domain",
+      (post) => post(batch([{ ...good, id: "lookalike" }]), { origin: "https://evilpixel-test.example" }),
+      403,
+      /Origin is not a storefront/,
+    ],
+    [
+      "the app's own origin for a shop that is not the demo shop",
+      (post) => post(batch([{ ...good, id: "app-origin" }]), { origin: "http://localhost:3000" }),
+      403,
+      /Origin is not a storefront/,
     ],
     [
       "one good event beside one bad one (nothing half-written)",
@@ -279,7 +326,7 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       fetch(url, {
         method: "POST",
         body: typeof body === "string" ? body : JSON.stringify(body),
-        headers: { "content-type": "text/plain;charset=UTF-8", origin: "null", ...headers },
+        headers: withDefaults(headers),
       });
 
     it.each(cases)("%s", async (_name, send, status, reason) => {
@@ -300,6 +347,50 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
       await drainPixelInbox();
       expect(await prisma().event.count({ where: { sourceId: "over-http" } })).toBe(1);
     });
+  });
+
+  it("accepts each of the shop's storefront origins: its myshopify domain, its primary domain with and without www, Shopify's checkout", async () => {
+    const origins = [
+      `https://${SHOP_DOMAIN}`,
+      "https://pixel-test.example",
+      "https://www.pixel-test.example",
+      "https://checkout.shopify.com",
+    ];
+    for (const [i, origin] of origins.entries()) {
+      const res = await post(batch([{ ...good, id: `origin-${i}` }]), { origin });
+      expect(res.status, origin).toBe(202);
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+  });
+
+  it("the demo shop takes the storefront simulator's origin (the app's own, localhost) only in a demo process", async () => {
+    await prisma().shop.create({ data: { domain: DEMO_SHOP_DOMAIN, name: "Demo", primaryDomain: "kawa-demo.example" } });
+    const demo = (id: string, origin: string) => post(batch([{ ...good, id, clientId: id }], DEMO_SHOP_DOMAIN), { origin });
+    const appOrigin = new URL(appBaseUrl()).origin;
+    expect((await demo("demo-app", appOrigin)).status).toBe(202);
+    expect((await demo("demo-local", "http://127.0.0.1:5173")).status).toBe(202);
+    expect((await demo("demo-evil", "https://attacker.example")).status).toBe(403);
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    forgetShop(DEMO_SHOP_DOMAIN);
+    try {
+      expect((await demo("prod-app", appOrigin)).status).toBe(403);
+      expect((await demo("prod-local", "http://127.0.0.1:5173")).status).toBe(403);
+      expect((await demo("prod-own", "https://kawa-demo.example")).status).toBe(202);
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+      forgetShop(DEMO_SHOP_DOMAIN);
+    }
+  });
+
+  it("names the reason of an origin refusal", async () => {
+    const reasons = [];
+    for (const origin of ["", "null", "https://attacker.example"]) {
+      const res = await post(batch([{ ...good, id: "refused" }]), { origin });
+      expect(res.status).toBe(403);
+      reasons.push(((await res.json()) as { reason: string }).reason);
+    }
+    expect(reasons).toEqual(["missing_origin", "opaque_origin", "foreign_origin"]);
   });
 
   it("other methods are not allowed", async () => {

@@ -34,7 +34,7 @@ async function post(events: unknown[]) {
   const res = await pixel({
     request: new Request("http://localhost/api/pixel/events", {
       method: "POST",
-      headers: { origin: "null" },
+      headers: { origin: `https://${SHOP}` },
       body: JSON.stringify({ shop: SHOP, v: 1, events }),
     }),
     params: {},

@@ -50,6 +50,8 @@ describe("an SMS step in a flow", () => {
       "checkouts/create",
       checkoutPayload({
         token: "chk-sms",
+        // Shopify's recovery link is on the shop's own domain; a foreign one would be replaced by the shop's home page.
+        abandoned_checkout_url: `https://${SHOP}/123/checkouts/chk-sms/recover?key=secret`,
         email: "ewa@example.com",
         phone: "+48601111222",
         created_at: T0.toISOString(),

@@ -47,6 +47,18 @@ export function isEmailTemplateKey(key: string): key is EmailTemplateKey {
   return Object.hasOwn(EMAIL_CATALOGUE, key);
 }
 
+/**
+ * Messages about particular products: without one of them (a storefront event named
+ * a product the shop's catalogue does not have) there is nothing to say, and the
+ * message is not sent ("no_catalogue_products"). A checkout reminder still has its
+ * recovery link, so it is not one of them.
+ */
+const REQUIRES_ITEMS: ReadonlySet<string> = new Set<EmailTemplateKey>(["browse_abandonment_1", "abandoned_cart_1"]);
+
+export function templateRequiresItems(key: string): boolean {
+  return REQUIRES_ITEMS.has(key);
+}
+
 export function catalogueEntry(key: string): CatalogueEntry {
   if (!isEmailTemplateKey(key)) throw new UnknownTemplateError(key);
   return EMAIL_CATALOGUE[key];

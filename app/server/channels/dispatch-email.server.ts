@@ -41,9 +41,25 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
   }
   try {
     const payload = parseEmailPayload(m.payload);
+    // Content first: a message that will not be sent must not create a discount at Shopify.
+    const content = await emailContent(m.shop, m.templateKey, payload, null);
+    if (content.skipReason) {
+      // Not a fault: the storefront named no product the shop sells; nothing to retry.
+      await settle(
+        workerId,
+        m,
+        "pending",
+        {
+          status: "suppressed",
+          data: { error: content.skipReason },
+          decision: { reason: content.skipReason, details: { stage: "send_time_content" } },
+        },
+        at,
+      );
+      return "suppressed";
+    }
     const discount = await resolveDiscount(m, payload, at);
-    const content = await emailContent(m.shop, m.templateKey, payload, discount);
-    return await composeEmail(m, m.shop, m.customer, { flowKey, content });
+    return await composeEmail(m, m.shop, m.customer, { flowKey, content: { ...content, discount } });
   } catch (err) {
     const error = errorText(err);
     log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: forLog(error) });

@@ -1,25 +1,27 @@
-import { appBaseUrl, isDemoEnabled } from "../config.server";
+import { judgeStorefrontOrigin, storefrontOrigins, type OriginVerdict } from "~/domain/capture/storefront-origins";
+import type { ShopDomains } from "~/domain/messages/shop-links";
+import { appBaseUrl, DEMO_SHOP_DOMAIN, isDemoEnabled } from "../config.server";
 
 /**
- * Storefront origins allowed to call the public ingestion endpoint: the shop's own
- * domains and Shopify's pixel sandbox (a sandboxed iframe/worker has origin "null").
- * Requests without an Origin header are not from a browser and are judged on their
- * content alone.
+ * The origins a shop's storefront events may come from, computed once when the shop
+ * is cached (shop-cache.server.ts), so the check per request is one set lookup. The
+ * demo shop, in a demo process only, also takes the app's own origin and localhost:
+ * the storefront simulator runs the real pixel on the app's pages.
  */
-export function storefrontOriginAllowed(origin: string | null, shop: { domain: string; primaryDomain: string | null } | null): boolean {
-  if (origin === null || origin === "null") return true;
-  let host: string;
-  try {
-    host = new URL(origin).host.toLowerCase();
-  } catch {
-    return false;
-  }
-  if (shop && (host === shop.domain || host === shop.primaryDomain || host === `www.${shop.primaryDomain}`)) return true;
-  // appBaseUrl() is cached: validating the whole environment per refused request would
-  // make a flood of foreign-origin requests the most expensive kind to answer.
-  if (host === new URL(appBaseUrl()).host) return true;
-  if (isDemoEnabled() && /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host)) return true;
-  return false;
+export function shopStorefrontOrigins(shop: ShopDomains): ReadonlySet<string> {
+  const origins = new Set(storefrontOrigins(shop));
+  if (isDemoShop(shop)) origins.add(new URL(appBaseUrl()).origin);
+  return origins;
+}
+
+function isDemoShop(shop: ShopDomains): boolean {
+  return shop.domain === DEMO_SHOP_DOMAIN && isDemoEnabled();
+}
+
+const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
+
+export function judgeShopOrigin(origin: string | null, shop: ShopDomains & { storefrontOrigins: ReadonlySet<string> }): OriginVerdict {
+  return judgeStorefrontOrigin(origin, shop.storefrontOrigins, isDemoShop(shop) ? (o) => LOCAL_ORIGIN.test(o) : undefined);
 }
 
 /** On every response to a storefront: which origin may read it. */

@@ -1,6 +1,6 @@
 import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
-import { corsHeaders, corsPreflightHeaders, storefrontOriginAllowed } from "../http/cors.server";
+import { corsHeaders, corsPreflightHeaders, judgeShopOrigin } from "../http/cors.server";
 import {
   afterPendingIo,
   fromFetchRequest,
@@ -19,6 +19,12 @@ import { acceptPixelBatch } from "./pixel-inbox.server";
 // one visitor above 10/s is a bug or an attack.
 const shopLimiter = new RateLimiter(Number(process.env.PIXEL_SHOP_BURST ?? 2000), Number(process.env.PIXEL_SHOP_RPS ?? 1000));
 const clientLimiter = new RateLimiter(Number(process.env.PIXEL_CLIENT_BURST ?? 30), Number(process.env.PIXEL_CLIENT_RPS ?? 10));
+
+const ORIGIN_ERRORS = {
+  missing_origin: "No Origin header: storefront events come from the shop's storefront pages",
+  opaque_origin: 'Origin "null" is not a storefront of this shop',
+  foreign_origin: "Origin is not a storefront of this shop",
+} as const;
 
 function json(status: number, body: unknown, origin: string | null, extra: Record<string, string> = {}): PlainResponse {
   // No cache-control: answers to POST are not cached unless they say so.
@@ -50,7 +56,8 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
   const shop = cached !== undefined ? cached : await shopByDomain(batch.shop);
   if (!shop) return json(404, { error: `Unknown shop: ${batch.shop}` }, origin);
   if (shop.installState !== "installed") return json(403, { error: "The app is not installed on this shop" }, origin);
-  if (!storefrontOriginAllowed(origin, shop)) return json(403, { error: "Origin is not a storefront of this shop" }, null);
+  const verdict = judgeShopOrigin(origin, shop);
+  if (!verdict.ok) return json(403, { error: ORIGIN_ERRORS[verdict.reason], reason: verdict.reason }, null);
 
   const wait = shopLimiter.take(shop.id) || clientLimiter.take(`${shop.id}:${batch.events[0]!.clientId}`);
   if (wait) return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });

@@ -9,6 +9,7 @@ import {
 } from "~/domain/journey";
 import type { RecentSend } from "~/domain/arbitration/types";
 import { renderSms } from "~/domain/messages/sms-catalogue";
+import { shopLinkOrNull } from "~/domain/messages/shop-links";
 import type { RawQuery } from "../db/client.server";
 import { addCustomerTag, type CustomerRecord } from "../db/sql/customers.server";
 import { insertDecisions } from "../db/sql/decisions.server";
@@ -60,7 +61,7 @@ export class JourneyWrites {
     customer: CustomerRecord,
     recentSends: RecentSend[],
     at: Date,
-    shop?: { name: string; url: string },
+    shop?: { name: string; url: string; linkHosts: ReadonlySet<string> },
   ): void {
     this.enrollments.set(ref.id, { state, definition });
     const discounts = new Map<string, Record<string, unknown>>();
@@ -125,7 +126,7 @@ export class JourneyWrites {
                 ? {
                     body: renderSms(c.templateKey, c.locale, {
                       shop: shop?.name ?? "",
-                      url: recoveryUrl(state.trigger.data) ?? shop?.url ?? null,
+                      url: (shop && shopLinkOrNull(state.trigger.data.recoveryUrl, shop.linkHosts)) ?? shop?.url ?? null,
                     }),
                   }
                 : {}),
@@ -193,10 +194,6 @@ export class JourneyWrites {
     for (const s of this.suppressions) await insertSuppression(q, s, at);
     return { messages: messageIds.size, decisions: this.decisions.length };
   }
-}
-
-function recoveryUrl(data: Record<string, unknown>): string | null {
-  return typeof data.recoveryUrl === "string" ? data.recoveryUrl : null;
 }
 
 function findDiscount(commands: readonly Command[], key: string): Record<string, unknown> | null {

@@ -3,6 +3,7 @@ import type { SendMailOptions } from "nodemailer";
 import { catalogueEntry } from "~/domain/messages/catalogue";
 import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
+import { shopLinkPolicy } from "~/domain/messages/shop-links";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
 import { confirmOptInUrl, linkEnv, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../../security/message-links.server";
@@ -88,6 +89,7 @@ export async function composeEmail(
   const track = linkTracker({
     ref,
     env,
+    shopLinks: shopLinkPolicy(shop),
     utm: { campaign: payload.flowKey ?? opts.flowKey ?? message.templateKey, content: message.templateKey },
   });
   const from = shop.senderEmail ?? `no-reply@${new URL(base).hostname}`;

@@ -1,3 +1,4 @@
+import { shopLinkOrHome, type ShopLinkPolicy } from "~/domain/messages/shop-links";
 import { withUtm, type UtmTags } from "~/domain/messages/utm";
 import { clickTracker, openPixelUrl, type LinkEnv, type RecipientRef } from "../../security/message-links.server";
 
@@ -5,11 +6,15 @@ import { clickTracker, openPixelUrl, type LinkEnv, type RecipientRef } from "../
 // UTM tags added to the destination before signing. Links into the app itself
 // (unsubscribe, preferences, opt-in confirmation) are left alone: wrapping them would
 // only add a hop, and a scanner "clicking" them must not count as engagement.
+// Every other link must lead to the shop's own domains (the shop's link policy): one
+// that does not is replaced by the shop's home page before it is signed.
 
 export interface TrackingOptions {
   ref: RecipientRef;
   utm: UtmTags;
   env: LinkEnv;
+  /** The shop's domains; absent only for mail that is not the shop's (none today). */
+  shopLinks?: ShopLinkPolicy;
 }
 
 const ANCHOR_HREF_OR_BODY_END = /(<a\b[^>]*?\shref=")(https?:\/\/[^"]+)(")|<\/body>/gi;
@@ -52,10 +57,11 @@ function wrapper(opts: TrackingOptions): (url: string) => string {
   const own = opts.env.base.replace(/\/+$/, "") + "/";
   const memo = new Map<string, string>();
   const track = clickTracker(opts.ref, opts.env);
+  const policy = opts.shopLinks;
   return (url) => {
     if (url.startsWith(own)) return url;
     let tracked = memo.get(url);
-    if (!tracked) memo.set(url, (tracked = track(withUtm(url, opts.utm))));
+    if (!tracked) memo.set(url, (tracked = track(withUtm(policy ? shopLinkOrHome(url, policy) : url, opts.utm))));
     return tracked;
   };
 }

@@ -1,13 +1,20 @@
 import { DEFAULT_FREQUENCY_CAPS } from "~/domain/arbitration/caps";
 import { DEFAULT_QUIET_HOURS } from "~/domain/arbitration/quiet-hours";
 import type { FrequencyCaps, ShopSettings } from "~/domain/arbitration/types";
+import { shopLinkHosts } from "~/domain/messages/shop-links";
 import type { PrismaSql, RawQuery } from "./clients.server";
 
 // Shop rows: the journeys' settings view, the catalogue backfill's claim, the list
 // maintenance walks.
 
 /** A shop's arbitration settings, install state, and what messages name it by. */
-export type ShopRecord = ShopSettings & { installed: boolean; name: string; url: string };
+export type ShopRecord = ShopSettings & {
+  installed: boolean;
+  name: string;
+  url: string;
+  /** The hosts a message may link to (shop-links.ts). */
+  linkHosts: ReadonlySet<string>;
+};
 
 const SHOP_COLUMNS = `id, name, domain, "primaryDomain", timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"`;
 
@@ -28,6 +35,7 @@ function toShopRecord(r: Record<string, unknown>): ShopRecord {
     installed: r.installState === "installed",
     name: r.name as string,
     url: `https://${(r.primaryDomain as string | null) ?? (r.domain as string)}`,
+    linkHosts: shopLinkHosts({ domain: r.domain as string, primaryDomain: r.primaryDomain as string | null }),
   };
 }
 
