@@ -439,9 +439,14 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
         },
       };
       writeCart();
-      // Shopify creates (or finds) the checkout's customer and sends the app its webhooks;
-      // the demo's stand-in plays that part. The pixel event follows, as on a real checkout.
+      // Shopify creates (or finds) the checkout's customer and sends the app its webhooks
+      // before the payment step shows; the demo's stand-in plays that part. The pixel
+      // event follows, as on a real checkout.
       const contact = co.contact;
+      const submitted = () => {
+        publish("checkout_contact_info_submitted", { checkout: checkoutPayload(contact, null, lines, co.token) });
+        showStep("payment");
+      };
       void fetch(cfg.base + "/checkout", {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -456,10 +461,7 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
           lang: cfg.lang,
           lines: cart.lines,
         }),
-      })
-        .catch(() => undefined)
-        .finally(() => publish("checkout_contact_info_submitted", { checkout: checkoutPayload(contact, null, lines, co.token) }));
-      showStep("payment");
+      }).then(submitted, submitted);
     });
 
     document.querySelector<HTMLButtonElement>("[data-pay]")?.addEventListener("click", () => {
