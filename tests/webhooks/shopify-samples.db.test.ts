@@ -159,6 +159,15 @@ describe("finding 4 as it was found", () => {
     expect(await res.json()).toEqual({ error: "unsupported_unicode_escape" });
   });
 
+  it("a consent state Shopify does not document fails loudly with its reason, not silently after the 200", async () => {
+    const body =
+      '{"id":706405506930370084,"phone":null,"sms_marketing_consent":{"state":"maybe_later","opt_in_level":null,"consent_updated_at":null,"consent_collected_from":"OTHER"}}';
+    expect((await post("customers_marketing_consent/update", body, SHOP, "wh-odd-state")).status).toBe(200);
+    await drainWebhooks();
+    const d = await prisma().webhookDelivery.findUniqueOrThrow({ where: { webhookId: "wh-odd-state" } });
+    expect(d.error).toBe('invalid_payload: sms_marketing_consent.state: unknown consent state "maybe_later"');
+  });
+
   it("a payload the processor cannot use fails with a reason code and the fields that were wrong", async () => {
     const res = await post("orders/create", '{"id":820982911946154508,"note":"no name, no currency"}', SHOP, "wh-unusable-sample");
     expect(res.status).toBe(200);
