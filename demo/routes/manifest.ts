@@ -20,6 +20,8 @@ export const DEMO_ROUTES: readonly DemoRoute[] = [
   { id: "demo/sms", path: "dev/sms", file: "sms.tsx" },
   { id: "demo/storefront", path: "dev/storefront", file: "storefront.ts" },
   { id: "demo/storefront-image", path: "dev/storefront/image/:handle", file: "storefront-image.ts" },
+  // Plays Shopify's side of the checkout's contact step (customer, consent and checkout webhooks).
+  { id: "demo/storefront-checkout", path: "dev/storefront/checkout", file: "storefront-checkout.ts" },
   { id: "demo/assets", path: "dev/assets/*", file: "assets.ts" },
   { id: "demo/admin-api-graphql", path: "dev/shopify/:shop/admin/api/:version/graphql.json", file: "admin-api-graphql.ts" },
   { id: "demo/twilio-messages", path: "dev/twilio/2010-04-01/Accounts/:AccountSid/Messages.json", file: "twilio-messages.ts" },

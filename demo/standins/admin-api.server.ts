@@ -7,9 +7,15 @@ import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers } from "../seed/demo-shop";
 // malformed query fails here exactly as it would at Shopify.
 
 type EmailState = "NOT_SUBSCRIBED" | "PENDING" | "SUBSCRIBED" | "UNSUBSCRIBED" | "REDACTED" | "INVALID";
-interface StandinCustomer {
+export interface StandinCustomer {
   id: string;
   email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
   tags: string[];
   emailMarketingConsent: { marketingState: EmailState; marketingOptInLevel: string | null; consentUpdatedAt: string | null };
   smsMarketingConsent: { marketingState: string; marketingOptInLevel: string; consentUpdatedAt: string | null } | null;
@@ -32,6 +38,8 @@ interface StandinState {
   discounts: Map<string, StandinDiscount>;
   calls: StandinCall[];
   nextId: number;
+  /** Customers created at checkout get ids above 2^53, as real shops' can be: they must keep every digit. */
+  nextCustomerId: bigint;
 }
 
 const g = globalThis as unknown as { __flowmateStandin?: StandinState };
@@ -44,6 +52,12 @@ function state(): StandinState {
       customers.set(id, {
         id,
         email: c.email,
+        phone: c.phone,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        locale: c.locale,
+        createdAt: null,
+        updatedAt: null,
         tags: [],
         emailMarketingConsent: {
           marketingState: c.emailConsent.toUpperCase() as EmailState,
@@ -55,7 +69,7 @@ function state(): StandinState {
           : null,
       });
     }
-    g.__flowmateStandin = { customers, discounts: new Map(), calls: [], nextId: 1_300_000_000 };
+    g.__flowmateStandin = { customers, discounts: new Map(), calls: [], nextId: 1_300_000_000, nextCustomerId: 9_007_199_254_740_993n };
   }
   return g.__flowmateStandin;
 }
@@ -71,6 +85,66 @@ export function resetStandin(): void {
 
 export function standinCustomer(gid: string): StandinCustomer | undefined {
   return state().customers.get(gid);
+}
+
+export function findStandinCustomerByEmail(email: string): StandinCustomer | undefined {
+  const wanted = email.trim().toLowerCase();
+  for (const c of state().customers.values()) if (c.email?.toLowerCase() === wanted) return structuredClone(c);
+  return undefined;
+}
+
+/**
+ * The customer a checkout's contact step leaves at Shopify: found by email or created,
+ * a ticked box subscribing the channel (an unticked one changes nothing).
+ */
+export function upsertStandinCustomer(input: {
+  email: string;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  locale: string;
+  subscribeEmail: boolean;
+  subscribeSms: boolean;
+  at: string;
+}): StandinCustomer {
+  const s = state();
+  const wanted = input.email.trim().toLowerCase();
+  let c = [...s.customers.values()].find((x) => x.email?.toLowerCase() === wanted);
+  if (!c) {
+    const id = `gid://shopify/Customer/${s.nextCustomerId++}`;
+    c = {
+      id,
+      email: wanted,
+      phone: null,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      locale: input.locale,
+      createdAt: input.at,
+      updatedAt: input.at,
+      tags: [],
+      emailMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: null, consentUpdatedAt: null },
+      smsMarketingConsent: null,
+    };
+    s.customers.set(id, c);
+  }
+  const changed = (apply: () => void) => {
+    apply();
+    c.updatedAt = input.at;
+  };
+  if (input.phone && !c.phone) changed(() => (c.phone = input.phone));
+  if (c.phone && !c.smsMarketingConsent)
+    changed(
+      () => (c.smsMarketingConsent = { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: null }),
+    );
+  if (input.subscribeEmail && c.emailMarketingConsent.marketingState !== "SUBSCRIBED")
+    changed(
+      () => (c.emailMarketingConsent = { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: input.at }),
+    );
+  if (input.subscribeSms && c.smsMarketingConsent && c.smsMarketingConsent.marketingState !== "SUBSCRIBED")
+    changed(
+      () => (c.smsMarketingConsent = { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: input.at }),
+    );
+  return structuredClone(c);
 }
 
 const schema = buildSchema(ADMIN_API_SDL);

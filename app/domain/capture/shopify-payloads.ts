@@ -1,11 +1,20 @@
 import { z } from "zod";
 
 // Shopify's REST webhook payloads, as far as the app reads them. Unknown fields are
-// ignored (Shopify adds fields without notice); the ones read are checked.
+// ignored (Shopify adds fields without notice); the ones read are checked. Bodies are
+// read with parseShopifyJson (./shopify-json), so an id above 2^53 arrives as a bigint
+// and keeps every digit. Every field Shopify's reference shows as possibly null is
+// accepted as null (tests/fixtures/shopify-webhooks holds a sample of every topic).
 
-const id = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v) => BigInt(v));
+const id = z.union([z.bigint(), z.number().int(), z.string().regex(/^\d+$/)]).transform((v) => BigInt(v));
 const optId = id.nullish();
-const money = z.union([z.string(), z.number()]).transform((v) => String(v));
+const money = z.union([z.string(), z.number(), z.bigint()]).transform((v) => String(v));
+/** A list Shopify may send as null or leave out: empty. */
+const list = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
 const date = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), "not a date")
@@ -17,10 +26,9 @@ const tags = z
   .nullish()
   .transform((t) => (Array.isArray(t) ? t : (t ?? "").split(",")).map((s) => s.trim()).filter(Boolean));
 
-export const EmailConsent = z.object({ state: z.string(), opt_in_level: str, consent_updated_at: optDate }).nullish();
-export const SmsConsent = z
-  .object({ state: z.string(), opt_in_level: str, consent_updated_at: optDate, consent_collected_from: str })
-  .nullish();
+// Shopify's own sample of customers_marketing_consent/update carries `state: null`.
+export const EmailConsent = z.object({ state: str, opt_in_level: str, consent_updated_at: optDate }).nullish();
+export const SmsConsent = z.object({ state: str, opt_in_level: str, consent_updated_at: optDate, consent_collected_from: str }).nullish();
 
 export const CustomerPayload = z.object({
   id,
@@ -41,7 +49,7 @@ export type CustomerPayload = z.infer<typeof CustomerPayload>;
 export const LineItem = z.object({
   product_id: optId,
   variant_id: optId,
-  title: z.string().default(""),
+  title: str.transform((t) => t ?? ""),
   quantity: z.number().int(),
   price: money,
 });
@@ -56,7 +64,7 @@ export const OrderPayload = z.object({
   total_price: money,
   subtotal_price: money.nullish(),
   total_discounts: money.nullish(),
-  discount_codes: z.array(z.object({ code: z.string() })).default([]),
+  discount_codes: list(z.object({ code: z.string() })),
   financial_status: str,
   fulfillment_status: str,
   source_name: str,
@@ -67,7 +75,7 @@ export const OrderPayload = z.object({
   created_at: date,
   updated_at: optDate,
   cancelled_at: optDate,
-  line_items: z.array(LineItem).default([]),
+  line_items: list(LineItem),
   billing_address: z.object({ country_code: str }).nullish(),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;
@@ -80,7 +88,7 @@ export const CheckoutPayload = z.object({
   currency: str,
   presentment_currency: str,
   total_price: money.nullish(),
-  line_items: z.array(LineItem.passthrough()).default([]),
+  line_items: list(LineItem.passthrough()),
   abandoned_checkout_url: str,
   completed_at: optDate,
   created_at: optDate,
@@ -90,7 +98,7 @@ export const CheckoutPayload = z.object({
 
 export const CartPayload = z.object({
   token: z.string(),
-  line_items: z.array(LineItem.partial({ price: true }).passthrough()).default([]),
+  line_items: list(LineItem.partial({ price: true }).passthrough()),
   updated_at: optDate,
   created_at: optDate,
 });
@@ -99,16 +107,14 @@ export const ProductPayload = z.object({
   id,
   title: z.string(),
   handle: z.string(),
-  status: z.string().default("active"),
+  status: str.transform((s) => s ?? "active"),
   vendor: str,
   product_type: str,
   tags,
   updated_at: optDate,
   image: z.object({ src: z.string() }).nullish(),
-  images: z.array(z.object({ src: z.string() })).default([]),
-  variants: z
-    .array(z.object({ id, title: z.string().default(""), price: money, sku: str, inventory_quantity: z.number().nullish() }))
-    .default([]),
+  images: list(z.object({ src: z.string() })),
+  variants: list(z.object({ id, title: str.transform((t) => t ?? ""), price: money, sku: str, inventory_quantity: z.number().nullish() })),
 });
 
 export const DeletePayload = z.object({ id });
@@ -125,13 +131,16 @@ export const FulfillmentPayload = z.object({
 export const EmailConsentPayload = z.object({ customer_id: id, email_address: str, email_marketing_consent: EmailConsent });
 export const SmsConsentPayload = z.object({ id, phone: str, sms_marketing_consent: SmsConsent });
 
-export const ScopesUpdatePayload = z.object({ current: z.array(z.string()).default([]) });
+export const ScopesUpdatePayload = z.object({ current: list(z.string()) });
 
 export const PrivacyCustomerPayload = z.object({
   shop_domain: z.string(),
   customer: z.object({ id: optId, email: str, phone: str }),
-  orders_requested: z.array(z.union([z.number(), z.string()])).nullish(),
-  orders_to_redact: z.array(z.union([z.number(), z.string()])).nullish(),
-  data_request: z.object({ id: z.union([z.number(), z.string()]) }).nullish(),
+  orders_requested: z.array(id).nullish(),
+  orders_to_redact: z.array(id).nullish(),
+  // Kept as Shopify sent it (a JSON value of the audit row); a bigint only as text.
+  data_request: z
+    .object({ id: z.union([z.bigint(), z.number(), z.string()]).transform((v) => (typeof v === "bigint" ? v.toString() : v)) })
+    .nullish(),
 });
 export const ShopRedactPayload = z.object({ shop_domain: z.string() });

@@ -1,6 +1,7 @@
 import { keepsDeliveries, type WebhookTopic } from "./webhook-topics";
 import { db } from "../db/client.server";
-import { claimDeliveries, dropDeliveryPayload, type ClaimedDelivery } from "../db/sql/webhooks.server";
+import { claimDeliveries, deliveryPayloadText, dropDeliveryPayload, type ClaimedDelivery } from "../db/sql/webhooks.server";
+import { parseShopifyJson, ShopifyJsonError } from "~/domain/capture/shopify-json";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { forgetShop } from "../shops/shop-cache.server";
@@ -39,12 +40,13 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
   const at = now();
   const handler = TOPIC_HANDLERS[d.topic as WebhookTopic];
   try {
-    if (!handler) throw new UnusablePayload(`no handler for topic ${d.topic}`);
+    if (!handler) throw new UnusablePayload("no_handler", `no handler for topic ${d.topic}`);
     await db().$transaction(
       async (tx) => {
-        const delivery = await tx.webhookDelivery.findUnique({ where: { id: d.id }, select: { payload: true } });
+        const text = await deliveryPayloadText(tx, d.id);
         const shop = await tx.shop.findUnique({ where: { domain: d.shopDomain } });
-        if (!shop) throw new UnusablePayload(`unknown shop ${d.shopDomain}`);
+        // A delivery can overtake the install that creates the shop row: wait for it.
+        if (!shop) throw new RetryLater(`unknown_shop: ${d.shopDomain} is not installed (yet)`);
         // Received before the uninstall was processed (or seen by the receiving process):
         // dropped like one received after it, without running the topic's handler.
         if (!keepsDeliveries(d.topic, shop)) {
@@ -56,7 +58,8 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
           await dropDeliveryPayload(tx, d.id);
           return;
         }
-        await handler({ tx, shop, payload: delivery?.payload, at, webhookId: d.webhookId, deliveryId: d.id });
+        const payload = text === null ? undefined : readPayload(text);
+        await handler({ tx, shop, payload, at, webhookId: d.webhookId, deliveryId: d.id });
         const marked = await tx.webhookDelivery.updateMany({
           where: { id: d.id, leaseOwner: workerId },
           data: { status: "processed", processedAt: at, payload: undefined, leaseOwner: null, leaseExpiresAt: null, error: null },
@@ -92,5 +95,15 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
       err: String(err),
     });
     return giveUp ? "failed" : "retried";
+  }
+}
+
+/** The stored body with every id's digits (large ones as bigint); unusable JSON fails with its reason, not a retry. */
+function readPayload(text: string): Record<string, unknown> {
+  try {
+    return parseShopifyJson(text);
+  } catch (err) {
+    if (err instanceof ShopifyJsonError) throw new UnusablePayload(err.reason, err.message);
+    throw err;
   }
 }

@@ -7,6 +7,7 @@ import { now } from "../clock.server";
 import { log } from "../log.server";
 import { forgetShop, shopByDomain } from "../shops/shop-cache.server";
 import { keepsDeliveries, normalizeTopic } from "./webhook-topics";
+import { scanShopifyJson } from "~/domain/capture/shopify-json";
 
 // Shopify's largest payloads (orders with hundreds of lines) stay well below this.
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -44,13 +45,7 @@ export async function receiveWebhook(request: PlainRequest, expectedTopic: strin
     log.info("webhook for a shop without the app: acknowledged, not stored", { topic, webhookId: check.webhookId });
     return { status: 200, result: "ignored" };
   }
-  let rejectReason: string | null = null;
-  try {
-    const parsed: unknown = JSON.parse(rawBody);
-    if (parsed === null || typeof parsed !== "object") rejectReason = "payload_not_an_object";
-  } catch {
-    rejectReason = "malformed_json";
-  }
+  let rejectReason: string | null = bodyRejectReason(rawBody);
   if (!rejectReason && topic !== expectedTopic) rejectReason = `topic_mismatch:${topic}`;
 
   const inserted = await deliveryWriter.submit({
@@ -121,6 +116,25 @@ async function currentShop(domain: string) {
   if (shop?.installState === "installed") return shop;
   forgetShop(domain);
   return shopByDomain(domain);
+}
+
+/**
+ * Why a signed body cannot be stored and processed, or null. Nesting and the escapes
+ * jsonb refuses are found by a scan that does not recurse (a deeply nested body made
+ * the insert fail with a 500, and Shopify redelivered it into the same 500); the
+ * syntax by the native parser, whose numbers are thrown away: jsonb keeps the body's
+ * own digits and the processor reads them with parseShopifyJson.
+ */
+function bodyRejectReason(rawBody: string): string | null {
+  const refused = scanShopifyJson(rawBody);
+  if (refused) return refused;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody);
+  } catch {
+    return "malformed_json";
+  }
+  return parsed === null || typeof parsed !== "object" || Array.isArray(parsed) ? "payload_not_an_object" : null;
 }
 
 function safeDate(value: string): Date | null {

@@ -51,17 +51,33 @@ export async function resolveProfile(tx: Tx, shopId: string, raw: Identifiers, o
     ? await tx.customer.findMany({ where: { shopId, mergedIntoId: null, OR: or }, orderBy: { createdAt: "asc" } })
     : [];
 
+  // A profile of another Shopify customer is another person, even when an email or phone
+  // matches (an address that moved between customers; Shopify's own samples share one).
+  const anotherCustomer = (c: Customer) =>
+    ids.shopifyCustomerId !== null && c.shopifyCustomerId !== null && c.shopifyCustomerId !== ids.shopifyCustomerId;
+  const ours = candidates.filter((c) => !anotherCustomer(c));
   let survivor: Customer | null =
-    (ids.shopifyCustomerId !== null && candidates.find((c) => c.shopifyCustomerId === ids.shopifyCustomerId)) ||
-    candidates.find((c) => c.shopifyCustomerId !== null) ||
-    candidates[0] ||
+    (ids.shopifyCustomerId !== null && ours.find((c) => c.shopifyCustomerId === ids.shopifyCustomerId)) ||
+    ours.find((c) => c.shopifyCustomerId !== null) ||
+    ours[0] ||
     null;
 
   if (!survivor) {
     if (!opts.create || (!ids.email && !ids.phone && ids.shopifyCustomerId === null)) return null;
-    survivor = await createProfile(tx, shopId, ids, opts.at);
+    // Identifiers another customer holds stay with them (they are unique per shop).
+    const held = candidates.filter(anotherCustomer);
+    survivor = await createProfile(
+      tx,
+      shopId,
+      {
+        ...ids,
+        email: held.some((c) => c.email === ids.email) ? null : ids.email,
+        phone: held.some((c) => c.phone === ids.phone) ? null : ids.phone,
+      },
+      opts.at,
+    );
   } else {
-    for (const other of candidates) {
+    for (const other of ours) {
       if (other.id === survivor.id) continue;
       // Shopify says these are two people: keep them apart, whatever else matches.
       if (other.shopifyCustomerId !== null && survivor.shopifyCustomerId !== null) continue;

@@ -439,8 +439,29 @@ export function storefrontClient(cfg: ClientConfig, payloads: PixelPayloads): vo
         },
       };
       writeCart();
-      publish("checkout_contact_info_submitted", { checkout: checkoutPayload(co.contact, null, lines, co.token) });
-      showStep("payment");
+      // Shopify creates (or finds) the checkout's customer and sends the app its webhooks
+      // before the payment step shows; the demo's stand-in plays that part. The pixel
+      // event follows, as on a real checkout.
+      const contact = co.contact;
+      const submitted = () => {
+        publish("checkout_contact_info_submitted", { checkout: checkoutPayload(contact, null, lines, co.token) });
+        showStep("payment");
+      };
+      void fetch(cfg.base + "/checkout", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          token: co.token,
+          email: contact.email,
+          phone: contact.phone || null,
+          acceptsEmail: contact.acceptsEmail,
+          acceptsSms: contact.acceptsSms,
+          firstName: contact.address.firstName,
+          lastName: contact.address.lastName,
+          lang: cfg.lang,
+          lines: cart.lines,
+        }),
+      }).then(submitted, submitted);
     });
 
     document.querySelector<HTMLButtonElement>("[data-pay]")?.addEventListener("click", () => {

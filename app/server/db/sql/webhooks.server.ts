@@ -79,6 +79,15 @@ export function claimDeliveries(sql: PrismaSql, workerId: string, limit: number,
     RETURNING w.id, w."shopDomain", w.topic, w."webhookId", w.attempts`;
 }
 
+/**
+ * A delivery's body as the text jsonb keeps (numbers with all their digits), not through
+ * Prisma's Json mapping, which runs JSON.parse and rounds ids above 2^53.
+ */
+export async function deliveryPayloadText(sql: PrismaSql, id: string): Promise<string | null> {
+  const rows = await sql.$queryRaw<{ payload: string | null }[]>`SELECT payload::text AS payload FROM "WebhookDelivery" WHERE id = ${id}`;
+  return rows[0]?.payload ?? null;
+}
+
 /** Drops a delivery's raw payload (personal data); what was extracted from it is kept. */
 export async function dropDeliveryPayload(sql: PrismaSql, id: string): Promise<void> {
   await sql.$executeRaw`UPDATE "WebhookDelivery" SET payload = NULL WHERE id = ${id}`;

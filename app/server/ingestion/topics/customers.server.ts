@@ -5,7 +5,18 @@ import { resolveProfile } from "../../profiles/identity.server";
 import { recordWebhookEvent, syncShopifyCustomer } from "./customer-sync.server";
 import { parsePayload } from "./parse";
 import { redactProfile } from "./privacy.server";
-import type { TopicContext } from "./types";
+import { UnusablePayload, type TopicContext } from "./types";
+
+/**
+ * The consent state a consent topic carries. Null when Shopify sends none (its own
+ * sample of customers_marketing_consent/update has `state: null`): nothing to apply.
+ * A state we do not know fails the delivery loudly rather than being dropped after a 200.
+ */
+function consentState(raw: string | null | undefined, field: string) {
+  const state = parseConsentState(raw);
+  if (raw != null && !state) throw new UnusablePayload("invalid_payload", `${field}: unknown consent state "${raw.slice(0, 40)}"`);
+  return state;
+}
 
 /** customers/create, customers/update. */
 export async function handleCustomer({ tx, shop, payload, at }: TopicContext): Promise<void> {
@@ -29,7 +40,7 @@ export async function handleCustomerDelete({ tx, shop, payload, at }: TopicConte
 /** customers_email_marketing_consent/update. */
 export async function handleEmailConsent({ tx, shop, payload, at }: TopicContext): Promise<void> {
   const p = parsePayload(EmailConsentPayload, payload);
-  const state = parseConsentState(p.email_marketing_consent?.state);
+  const state = consentState(p.email_marketing_consent?.state, "email_marketing_consent.state");
   if (!state) return;
   const profile = await resolveProfile(tx, shop.id, { shopifyCustomerId: p.customer_id, email: p.email_address }, { create: true, at });
   if (!profile) return;
@@ -46,7 +57,7 @@ export async function handleEmailConsent({ tx, shop, payload, at }: TopicContext
 /** customers_marketing_consent/update: SMS consent. */
 export async function handleSmsConsent({ tx, shop, payload, at }: TopicContext): Promise<void> {
   const p = parsePayload(SmsConsentPayload, payload);
-  const state = parseConsentState(p.sms_marketing_consent?.state);
+  const state = consentState(p.sms_marketing_consent?.state, "sms_marketing_consent.state");
   if (!state) return;
   const profile = await resolveProfile(tx, shop.id, { shopifyCustomerId: p.id, phone: p.phone }, { create: true, at });
   if (!profile) return;

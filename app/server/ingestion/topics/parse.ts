@@ -5,6 +5,7 @@ export function parsePayload<S extends z.ZodTypeAny>(schema: S, payload: unknown
   const r = schema.safeParse(payload);
   if (!r.success) {
     throw new UnusablePayload(
+      "invalid_payload",
       r.error.issues
         .slice(0, 5)
         .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
