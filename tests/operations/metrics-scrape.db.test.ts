@@ -14,6 +14,7 @@ import { deliver } from "../support/webhooks";
 import { createCustomer, createShop, enqueueEmail } from "../messages/email/support/fixtures";
 import { startSmtpTestServer, type SmtpTestServer } from "../messages/email/support/smtp-test-server";
 import { parseMetrics, sample } from "./support/prometheus-text";
+import { drainUntilQuiet } from "./support/drain-worker";
 
 const TOKEN = "scrape-token-0123456789";
 const getDb = useTestDatabase();
@@ -54,18 +55,6 @@ function postPixel(body: object, origin = "null") {
     params: {},
     context: {},
   });
-}
-
-/**
- * drain() until a pass finds nothing and no task is mid-pass: the worker's own loops
- * start at once too, and a pass of theirs may hold work that drain() then skips.
- */
-async function drainUntilQuiet(w: WorkerHandle): Promise<void> {
-  for (;;) {
-    const done = await w.drain({ throwOnError: true });
-    if (done === 0 && !w.stats().some((s) => s.running)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe("GET /metrics", () => {
