@@ -4,7 +4,7 @@
 // workers. On the app's fake clock, with the real in-process SMTP server.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { lagAlertKey } from "~/domain/operations/alert-rules";
-import { now, resetClock, setClock } from "~/server/clock.server";
+import { resetClock, setClock } from "~/server/clock.server";
 import { checkAlerts } from "~/server/operations/alerts.server";
 import { realTimer, type TaskStats, type Timer } from "~/server/worker/task-runner.server";
 import { startWorker } from "~/server/worker/worker.server";
@@ -24,11 +24,11 @@ const MIN = 60_000;
 async function errorLines<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
   const lines: Record<string, unknown>[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     const line = String(chunk);
     if (line.startsWith("{")) lines.push(JSON.parse(line) as Record<string, unknown>);
     return true;
-  }) as typeof process.stderr.write;
+  };
   try {
     return { result: await fn(), lines: lines.filter((l) => l.level === "error") };
   } finally {

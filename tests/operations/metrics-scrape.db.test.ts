@@ -3,7 +3,7 @@
 // the worker's drain() they fall and the counters of work done have risen.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as pixelAction } from "~/routes/api.pixel.events";
-import { metricsEndpoint } from "~/server/metrics/metrics-endpoint.server";
+import { metricsEndpoint, startMetricsServer } from "~/server/metrics/metrics-endpoint.server";
 import { fromFetchRequest } from "~/server/http/plain-http.server";
 import { startWorker, type WorkerHandle } from "~/server/worker/worker.server";
 import { toWireEvent } from "../../extensions/web-pixel/src/wire";
@@ -128,6 +128,20 @@ describe("GET /metrics", () => {
     expect(sample(drained, "flowmate_worker_task_consecutive_failures", { task: "webhooks" })).toBe(0);
     // The pixel batch became an event that the router took.
     expect(await prisma().event.count({ where: { source: "pixel" } })).toBe(1);
+  });
+
+  it("is served by the worker's own listener, which answers nothing else", async () => {
+    const server = await startMetricsServer(0, "127.0.0.1");
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect((await fetch(`${base}/metrics`)).status).toBe(401); // METRICS_TOKEN is set
+      const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status).toBe(200);
+      expect(sample(parseMetrics(await res.text()), "flowmate_queue_backlog", { task: "outbox" })).toBe(0);
+      expect((await fetch(`${base}/`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it("never puts a shop, a customer or an address in a label", async () => {

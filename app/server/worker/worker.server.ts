@@ -33,7 +33,7 @@ export function startWorker(opts: { idleMs?: number; id?: string; timer?: Timer 
   return {
     id,
     stop: async () => {
-      await runner!.stop();
+      await runner.stop();
       unregister();
     },
     drain: runner.drain,

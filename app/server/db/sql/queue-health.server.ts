@@ -108,3 +108,20 @@ export async function lateShops(
   );
   return rows.map((r) => ({ shopId: r.shopId, oldestAgeMs: Number(r.age) }));
 }
+
+/**
+ * One shop's due items in a task's queue (up to `cap`) and the oldest of them: what
+ * the shop's admin shows. The shop filter runs over the queue's due rows, so a shop
+ * with more than `cap` due items reads "at least" for both figures.
+ */
+export async function shopQueueBacklog(q: RawQuery, task: string, shopId: string, at: Date, cap = BACKLOG_CAP): Promise<QueueBacklog> {
+  const sql = QUEUES[task];
+  if (!sql) throw new Error(`not a queue task: ${task}`);
+  const rows = await q<{ backlog: number; age: number | null }>(
+    `SELECT count(*)::int AS backlog, EXTRACT(EPOCH FROM ($1::timestamp - min(due_at)))::float8 AS age
+     FROM (SELECT due_at FROM (${sql.due}) d WHERE "shopId" = $3 LIMIT $2) s`,
+    [at.toISOString(), cap, shopId],
+  );
+  const r = rows[0]!;
+  return { task, backlog: Number(r.backlog), oldestAgeSeconds: Math.max(0, Number(r.age ?? 0)) };
+}
