@@ -51,7 +51,7 @@ const failing = (task: string, consecutiveFailures: number): TaskStats => ({
   lastDone: 0,
   lastDurationMs: 1,
   totalDurationMs: consecutiveFailures,
-  lastError: "Error ECONNREFUSED: connect ECONNREFUSED 10.0.0.5:443",
+  lastError: "Error EENVELOPE: 550 <ops@kawa.example.com>: mailbox unavailable",
   nextDelayMs: 16_000,
   nextRunAt: 0,
   running: false,
@@ -141,6 +141,7 @@ describe("failing task alert", () => {
     expect(smtp.received[0]!.envelopeTo).toEqual(["oncall@flowmate.example"]);
     expect(smtp.received[0]!.parsed.subject).toBe("[Flowmate] Task failing: Shopify webhooks");
     expect(smtp.received[0]!.parsed.text).toContain("60 times in a row");
+    expect(smtp.received[0]!.parsed.text).toContain("Last error: Error EENVELOPE: 550 <<address>>: mailbox unavailable");
   });
 
   it("is checked by the worker's own alert task every minute of the runner's clock, which also records its pass counts", async () => {

@@ -11,6 +11,7 @@ import {
 import { alertEmailText } from "~/domain/operations/alert-text";
 import { internalAddresses } from "../admin/message-preview.server";
 import { mailTransport } from "../channels/email/transport.server";
+import { forLog } from "../channels/outbox.server";
 import { appBaseUrl, readEnv } from "../config.server";
 import { database, db } from "../db/client.server";
 import { claimAlert, releaseAlert } from "../db/sql/operations.server";
@@ -53,7 +54,12 @@ export async function checkAlerts(opts: {
     for (const s of await lateShops(database().query, task, opts.at, new Date(opts.at.getTime() - threshold)))
       late.push({ task, shopId: s.shopId, oldestAgeMs: s.oldestAgeMs });
   }
-  const streaks = opts.stats.map((s) => ({ task: s.name, consecutiveFailures: s.consecutiveFailures, lastError: s.lastError }));
+  // An error line can quote an address (an SMTP reply): masked before it is logged or mailed.
+  const streaks = opts.stats.map((s) => ({
+    task: s.name,
+    consecutiveFailures: s.consecutiveFailures,
+    lastError: s.lastError && forLog(s.lastError),
+  }));
   const conditions = alertConditions(late, streaks, settings);
   const result: AlertCheckResult = { conditions: conditions.length, fired: 0, emailed: 0 };
   for (const c of conditions) {

@@ -1,3 +1,4 @@
+import { forLog } from "../channels/outbox.server";
 import { database } from "../db/client.server";
 import { addTaskMinutes, pruneTaskMinutes, type TaskMinuteDelta } from "../db/sql/operations.server";
 import type { TaskStats } from "../worker/task-runner.server";
@@ -20,7 +21,13 @@ export function taskMinuteRecorder(stats: () => TaskStats[]): (at: Date) => Prom
       const runs = s.runs - before.runs;
       const failures = s.failures - before.failures;
       if (runs <= 0 && failures <= 0) continue;
-      deltas.push({ task: s.name, runs, failures, lastError: failures > 0 ? s.lastError : null, lastErrorAt: failures > 0 ? at : null });
+      deltas.push({
+        task: s.name,
+        runs,
+        failures,
+        lastError: failures > 0 && s.lastError ? forLog(s.lastError) : null,
+        lastErrorAt: failures > 0 ? at : null,
+      });
     }
     const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
     await addTaskMinutes(database().query, minute, deltas);
