@@ -44,8 +44,12 @@ const app = express();
 app.disable("x-powered-by");
 
 const { handleIngestionFastPath } = await import("./app/server/http/fast-ingest.server");
+// GET /metrics (Prometheus) answers only a METRICS_TOKEN bearer; 404 when no token is set.
+const { handleMetricsRequest } = await import("./app/server/metrics/metrics-endpoint.server");
+const { setMetricsProcess } = await import("./app/server/metrics/registry.server");
+setMetricsProcess("web");
 const httpServer = http.createServer((req, res) => {
-  if (!handleIngestionFastPath(req, res)) app(req, res);
+  if (!handleIngestionFastPath(req, res) && !handleMetricsRequest(req, res)) app(req, res);
 });
 let build: ServerBuild | (() => Promise<ServerBuild>);
 if (serveBuild) {

@@ -3,12 +3,19 @@
 import { readEnv } from "./app/server/config.server";
 import { initDatabase } from "./app/server/db/init.server";
 import { log } from "./app/server/log.server";
+import { startMetricsServer } from "./app/server/metrics/metrics-endpoint.server";
+import { setMetricsProcess } from "./app/server/metrics/registry.server";
+import { alertSettings } from "./app/server/operations/alerts.server";
 import { startWorker } from "./app/server/worker/worker.server";
 
 const env = readEnv();
+alertSettings(env); // a malformed ALERT_LAG_MINUTES refuses the start, not every alert check
 const database = await initDatabase(env);
+setMetricsProcess("worker");
 const worker = startWorker();
-log.info("worker started", { worker: worker.id, db: database.describe });
+// The worker has no HTTP server of its own: /metrics on METRICS_PORT when it is set.
+const metrics = env.METRICS_PORT ? await startMetricsServer(env.METRICS_PORT, env.METRICS_HOST) : null;
+log.info("worker started", { worker: worker.id, db: database.describe, metrics: metrics ? `${env.METRICS_HOST}:${metrics.port}` : "off" });
 
 // SIGTERM (a deploy, a scale-down) lets the batches in flight finish, so nothing is
 // left half-sent. A repeated signal changes nothing: a terminal's Ctrl-C reaches
@@ -19,6 +26,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info("worker stopping", { signal });
   await worker.stop();
+  await metrics?.close();
   await database.close();
   log.info("worker stopped", { worker: worker.id });
   process.exit(0);

@@ -15,6 +15,13 @@ const Env = z.object({
   SMTP_SINK_PORT: z.coerce.number().int().positive().default(2525),
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Operations: /metrics and alerts (docs/runbooks/alerts.md).
+  METRICS_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  METRICS_PORT: z.coerce.number().int().positive().optional(),
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  ALERT_EMAIL: z.string().email().optional(),
+  ALERT_LAG_MINUTES: z.string().optional(),
+  ALERT_FAILURE_STREAK: z.coerce.number().int().positive().optional(),
 });
 export type AppEnv = z.infer<typeof Env>;
 

@@ -2,6 +2,7 @@ import { Prisma, type Message } from "@prisma/client";
 import { CLAIM_LEASE_MS, MAX_SEND_ATTEMPTS, retryDelayMs, SEND_LEASE_MS } from "~/domain/messages/outbox-policy";
 import { db } from "../db/client.server";
 import * as sql from "../db/sql/messages.server";
+import { countSend } from "../metrics/registry.server";
 import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
 
 // The outbox's state changes. Every change after the claim is guarded by the lease
@@ -17,8 +18,11 @@ import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
  * sent again: a duplicate is worse than a gap. One statement, so the status and the
  * Decision commit together.
  */
-export function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
-  return sql.markStaleSendsUnknown(db(), at, limit);
+export async function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
+  const n = await sql.markStaleSendsUnknown(db(), at, limit);
+  // The statement does not say which channel; these are rare and each one matters.
+  for (let i = 0; i < n; i++) countSend("other", "unknown");
+  return n;
 }
 
 /** Due pending rows, leased to this worker (FOR UPDATE SKIP LOCKED: workers never share a row). */
@@ -58,7 +62,7 @@ interface Settlement {
 
 /** Records a final (or retry) state, its Decision and side effects in one transaction. */
 export async function settle(workerId: string, message: Message, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
-  return db().$transaction(async (tx) => {
+  const settled = await db().$transaction(async (tx) => {
     const updated = await tx.message.updateMany({
       where: { id: message.id, leaseOwner: workerId, status: from },
       data: { ...s.data, status: s.status, leaseOwner: null, leaseExpiresAt: null },
@@ -100,6 +104,8 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
     }
     return true;
   });
+  if (settled) countSend(message.channel, s.status);
+  return settled;
 }
 
 /** Transient failure: back to pending with exponential backoff, or failed after the last attempt. */

@@ -14,6 +14,7 @@ import { decodeJson } from "../http/read-json.server";
 import { log } from "../log.server";
 import { cachedShopByDomain, shopByDomain } from "../shops/shop-cache.server";
 import { acceptPixelBatch } from "./pixel-inbox.server";
+import { countPixelRequest } from "../metrics/ingest-counters.server";
 
 // Requests per second. A busy storefront sends a batch every few seconds per visitor;
 // one visitor above 10/s is a bug or an attack.
@@ -41,26 +42,50 @@ function tooMany(raw: unknown) {
 /** POST /api/pixel/events: public, so every check happens before anything is written. */
 export async function pixelEndpoint(request: PlainRequest): Promise<PlainResponse> {
   const origin = request.header("origin");
-  if (request.method === "OPTIONS") return { status: 204, headers: corsPreflightHeaders(origin), body: null };
-  if (request.method !== "POST") return json(405, { error: "Use POST" }, origin, { allow: "POST, OPTIONS" });
+  if (request.method === "OPTIONS") {
+    countPixelRequest("preflight");
+    return { status: 204, headers: corsPreflightHeaders(origin), body: null };
+  }
+  if (request.method !== "POST") {
+    countPixelRequest("method_not_allowed");
+    return json(405, { error: "Use POST" }, origin, { allow: "POST, OPTIONS" });
+  }
 
   const body = await request.readBody(MAX_PIXEL_BODY_BYTES);
-  if (body === null) return json(413, { error: `Body larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, origin);
+  if (body === null) {
+    countPixelRequest("body_too_large");
+    return json(413, { error: `Body larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, origin);
+  }
   await afterPendingIo();
   const parsed = decodeJson(body.toString("utf8"), PixelBatch, tooMany);
-  if (!parsed.ok) return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);
+  if (!parsed.ok) {
+    countPixelRequest(parsed.status === 413 ? "too_many_events" : "invalid");
+    return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);
+  }
   const batch = parsed.data;
 
   // null is a cached "unknown shop": only undefined (not cached) goes to the database.
   const cached = cachedShopByDomain(batch.shop);
   const shop = cached !== undefined ? cached : await shopByDomain(batch.shop);
-  if (!shop) return json(404, { error: `Unknown shop: ${batch.shop}` }, origin);
-  if (shop.installState !== "installed") return json(403, { error: "The app is not installed on this shop" }, origin);
+  if (!shop) {
+    countPixelRequest("unknown_shop");
+    return json(404, { error: `Unknown shop: ${batch.shop}` }, origin);
+  }
+  if (shop.installState !== "installed") {
+    countPixelRequest("not_installed");
+    return json(403, { error: "The app is not installed on this shop" }, origin);
+  }
   const verdict = judgeShopOrigin(origin, shop);
-  if (!verdict.ok) return json(403, { error: ORIGIN_ERRORS[verdict.reason], reason: verdict.reason }, null);
+  if (!verdict.ok) {
+    countPixelRequest(verdict.reason);
+    return json(403, { error: ORIGIN_ERRORS[verdict.reason], reason: verdict.reason }, null);
+  }
 
   const wait = shopLimiter.take(shop.id) || clientLimiter.take(`${shop.id}:${batch.events[0]!.clientId}`);
-  if (wait) return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });
+  if (wait) {
+    countPixelRequest("rate_limited");
+    return json(429, { error: "Too many requests" }, origin, { "retry-after": String(wait) });
+  }
 
   // Only these outlive the commit: the parsed batch is garbage before the 202, so the
   // requests waiting for a commit keep their bodies alive, not their object trees.
@@ -69,8 +94,10 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
   try {
     // Durable before the 202; deduplication and stitching happen when the worker expands it.
     const result = await acceptPixelBatch(shopId, body, events, now());
+    countPixelRequest("accepted");
     return json(202, result, origin);
   } catch (err) {
+    countPixelRequest("unavailable");
     log.error("pixel ingest failed", { shopId, events, err: String(err) });
     return json(503, { error: "Temporarily unavailable, retry" }, origin, { "retry-after": "1" });
   }

@@ -8,6 +8,7 @@ import { log } from "../log.server";
 import { forgetShop, shopByDomain } from "../shops/shop-cache.server";
 import { keepsDeliveries, normalizeTopic } from "./webhook-topics";
 import { scanShopifyJson } from "~/domain/capture/shopify-json";
+import { countWebhookRequest } from "../metrics/ingest-counters.server";
 
 // Shopify's largest payloads (orders with hundreds of lines) stay well below this.
 export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
@@ -149,7 +150,9 @@ export function webhookAnswer(outcome: WebhookOutcome): PlainResponse {
 
 /** The fast path's entry (app/server/http/fast-ingest.server.ts). */
 export async function webhookEndpoint(request: PlainRequest, topic: string): Promise<PlainResponse> {
-  return webhookAnswer(await receiveWebhook(request, topic));
+  const outcome = await receiveWebhook(request, topic);
+  countWebhookRequest(outcome.result === "rejected" ? outcome.reason : outcome.result);
+  return webhookAnswer(outcome);
 }
 
 /** The Remix routes' entry (app/routes/webhooks.*.ts). */

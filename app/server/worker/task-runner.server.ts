@@ -106,7 +106,15 @@ function describeError(err: unknown): string {
  * is a step due, a step run is a message to send), so a delivery still goes from
  * webhook to outbox without waiting out every queue's idle time.
  */
-export function startTaskRunner(tasks: Task[], opts: { workerId: string; timer?: Timer }): TaskRunner {
+export function startTaskRunner(
+  tasks: Task[],
+  opts: {
+    workerId: string;
+    timer?: Timer;
+    /** Told of every pass (metrics): the task, its run time, the work it did, whether it threw. */
+    onPass?: (task: string, durationMs: number, done: number, failed: boolean) => void;
+  },
+): TaskRunner {
   const timer = opts.timer ?? realTimer;
   const stopping = new AbortController();
   // Annotated, not asserted: `stats.lastError` starts null and later holds a string.
@@ -166,6 +174,7 @@ export function startTaskRunner(tasks: Task[], opts: { workerId: string; timer?:
       st.lastDurationMs = timer.now() - started;
       st.totalDurationMs += st.lastDurationMs;
     }
+    opts.onPass?.(s.task.name, st.lastDurationMs, st.lastDone, error !== null);
     st.nextDelayMs = delayAfter(s.task, { consecutiveFailures: st.consecutiveFailures, done: st.lastDone });
     st.nextRunAt = timer.now() + st.nextDelayMs;
     if (error)

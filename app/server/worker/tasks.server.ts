@@ -8,10 +8,14 @@ import { syncPendingConsentToShopify } from "../compliance/consent-sync.server";
 import { runDueEnrollments } from "../journeys/runner.server";
 import { sweepTimeTriggers } from "../journeys/sweep.server";
 import { pruneExpiredData } from "../compliance/retention.server";
-import type { Backoff, Task } from "./task-runner.server";
+import { checkAlerts } from "../operations/alerts.server";
+import { taskMinuteRecorder } from "../operations/task-minutes.server";
+import { now } from "../clock.server";
+import type { Backoff, Task, TaskStats } from "./task-runner.server";
 
 export const SWEEP_EVERY_MS = 5 * 60_000;
 export const PRUNE_EVERY_MS = 60 * 60_000;
+export const ALERTS_EVERY_MS = 60_000;
 
 /** A queue that throws (database down, a poisonous row) retries after 1 s, 2 s, 4 s... up to 5 min. */
 export const QUEUE_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
@@ -23,7 +27,8 @@ const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
  * or a lease, so any number of workers share it; each entry here runs in its own loop
  * (task-runner.server.ts), so one failing or slow task never holds the others up.
  */
-export function workerTasks(workerId: string, idleMs = 250): Task[] {
+export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => TaskStats[] = () => []): Task[] {
+  const recordTaskMinutes = taskMinuteRecorder(runnerStats);
   const queue = (name: string, run: () => Promise<number>): Task => ({
     name,
     run,
@@ -64,6 +69,18 @@ export function workerTasks(workerId: string, idleMs = 250): Task[] {
       },
       cadence: { kind: "every", everyMs: PRUNE_EVERY_MS },
       backoff: PRUNE_BACKOFF,
+    },
+    // Operations: this worker's pass counts for the admin's health page, then the alert
+    // conditions (queue lag per shop, failure streaks), each announced at most hourly.
+    {
+      name: "alerts",
+      run: async () => {
+        const at = now();
+        await recordTaskMinutes(at);
+        return (await checkAlerts({ at, stats: runnerStats() })).fired;
+      },
+      cadence: { kind: "every", everyMs: ALERTS_EVERY_MS },
+      backoff: { baseMs: ALERTS_EVERY_MS, maxMs: ALERTS_EVERY_MS },
     },
   ];
 }

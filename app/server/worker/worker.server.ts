@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import os from "node:os";
-import { startTaskRunner, type TaskStats, type Timer } from "./task-runner.server";
+import { startTaskRunner, type TaskRunner, type TaskStats, type Timer } from "./task-runner.server";
 import { workerTasks } from "./tasks.server";
+import { observeTaskPass, registerRunnerStats } from "../metrics/registry.server";
 
 export interface WorkerHandle {
   id: string;
@@ -23,6 +24,19 @@ export interface WorkerHandle {
  */
 export function startWorker(opts: { idleMs?: number; id?: string; timer?: Timer } = {}): WorkerHandle {
   const id = opts.id ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
-  const runner = startTaskRunner(workerTasks(id, opts.idleMs ?? 250), { workerId: id, timer: opts.timer });
-  return { id, stop: runner.stop, drain: runner.drain, stats: runner.stats };
+  // The alert task reads this runner's own stats (failure streaks, pass counts).
+  // The runner starts its first passes before startTaskRunner returns.
+  let runner: TaskRunner | undefined = undefined;
+  const stats = () => runner?.stats() ?? [];
+  runner = startTaskRunner(workerTasks(id, opts.idleMs ?? 250, stats), { workerId: id, timer: opts.timer, onPass: observeTaskPass });
+  const unregister = registerRunnerStats(stats);
+  return {
+    id,
+    stop: async () => {
+      await runner.stop();
+      unregister();
+    },
+    drain: runner.drain,
+    stats,
+  };
 }
