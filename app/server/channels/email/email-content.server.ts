@@ -1,6 +1,6 @@
 import type { Product, Shop } from "@prisma/client";
 import { EMAIL_CATALOGUE, isEmailTemplateKey } from "~/domain/messages/catalogue";
-import type { DiscountOffer, LineItem, RecommendedProduct } from "~/domain/messages/email-context";
+import type { ChargedTotal, DiscountOffer, LineItem, RecommendedProduct } from "~/domain/messages/email-context";
 import type { EmailPayload } from "~/domain/messages/email-payload";
 import { shopifyNumericId } from "~/domain/identity/normalize";
 import { db } from "../../db/client.server";
@@ -12,6 +12,8 @@ import { db } from "../../db/client.server";
 
 export interface EmailContent {
   items: LineItem[];
+  /** Shopify's total of the checkout or order whose lines these are; null = show them as a subtotal. */
+  total: ChargedTotal | null;
   recoveryUrl: string | null;
   recommendations: RecommendedProduct[];
   currency: string | null;
@@ -33,13 +35,27 @@ export async function emailContent(
   let recoveryUrl = payload.recoveryUrl ?? null;
   let currency = payload.currency ?? (typeof trigger.currency === "string" ? trigger.currency : null);
   const token = typeof trigger.token === "string" ? trigger.token : null;
+  let total: ChargedTotal | null = null;
   if (!payload.items && token) {
     const checkout = await db().checkout.findUnique({ where: { shopId_token: { shopId: shop.id, token } } });
     const cart = checkout ? null : await db().cart.findUnique({ where: { shopId_token: { shopId: shop.id, token } } });
     const stored = checkout?.lineItems ?? cart?.lineItems;
     if (Array.isArray(stored)) lines = stored as Line[];
     recoveryUrl ??= checkout?.recoveryUrl ?? null;
+    if (checkout?.totalPrice != null && Array.isArray(checkout.lineItems))
+      total = { amount: checkout.totalPrice.toString(), kind: "total" };
     currency ??= checkout?.currency ?? cart?.currency ?? null;
+  }
+  // An order's own lines: what was charged is the order's total.
+  if (!payload.items && !token && typeof trigger.orderId === "string" && lines.length > 0) {
+    const order = await db().order.findFirst({
+      where: { id: trigger.orderId, shopId: shop.id },
+      select: { totalPrice: true, currency: true },
+    });
+    if (order) {
+      total = { amount: order.totalPrice.toString(), kind: "total" };
+      currency ??= order.currency;
+    }
   }
   if (!payload.items && lines.length === 0 && trigger.productId) {
     lines = [{ productId: trigger.productId, title: trigger.productTitle, quantity: 1, price: trigger.price }];
@@ -72,7 +88,10 @@ export async function emailContent(
       .filter((p): p is Product => Boolean(p))
       .slice(0, MAX_RECOMMENDATIONS)
       .map((p) => ({ title: p.title, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: productUrl(p) }));
-  return { items: items.filter((i) => i.title), recoveryUrl, recommendations, currency, discount };
+  const shown = items.filter((i) => i.title);
+  // A line dropped for want of a title would make Shopify's total look wrong: sum what is shown instead.
+  if (shown.length !== items.length) total = null;
+  return { items: shown, total, recoveryUrl, recommendations, currency, discount };
 }
 
 async function relatedProductIds(shopId: string, productIds: bigint[]): Promise<bigint[]> {
