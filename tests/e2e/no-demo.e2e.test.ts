@@ -15,9 +15,16 @@ const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like
 
 /** Runs an entry point with a bare environment (PATH and HOME only, plus `env`), and waits for it to exit. */
 function runEntry(file: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const bare: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const childEnv: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: "/tmp/flowmate-no-demo-never-used",
+    LOG_LEVEL: "warn",
+    ...env,
+  };
   const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), [file], {
-    env: { ...bare, DATA_DIR: "/tmp/flowmate-no-demo-never-used", LOG_LEVEL: "warn", ...env },
+    // No NODE_ENV unless a case sets one: a deployment that forgot it.
+    env: childEnv as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
