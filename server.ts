@@ -70,7 +70,8 @@ if (serveBuild) {
 }
 
 // Remix's handler never rejects: it passes its errors to Express's next().
-const remix = createRequestHandler({ build });
+// The socket's peer address, for the public endpoints' per-client limits (http/public-limits.server.ts).
+const remix = createRequestHandler({ build, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress }) });
 app.all("*", (req, res, next) => void remix(req, res, next));
 
 const server = httpServer.listen(env.PORT, () => {

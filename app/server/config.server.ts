@@ -15,6 +15,9 @@ const Env = z.object({
   SMTP_SINK_PORT: z.coerce.number().int().positive().default(2525),
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // How many proxies of ours (load balancer, CDN) stand in front of the app: the client's
+  // address is read that many hops from the right of X-Forwarded-For. 0: the header is ignored.
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 export type AppEnv = z.infer<typeof Env>;
 
