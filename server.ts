@@ -5,11 +5,13 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import http from "node:http";
-import { readEnv } from "./app/server/config.server";
+import { assertStartable, enableDemoMode, readEnv, StartupError } from "./app/server/config.server";
 import { initDatabase } from "./app/server/db/init.server";
 import { log } from "./app/server/log.server";
 
+// Demo mode only when asked for by name: a missing variable never turns it on.
 const demo = process.argv.includes("--demo");
+if (demo) enableDemoMode();
 // `npm run demo` serves the production build (fast first paint, no dev websocket);
 // `npm run dev` compiles on demand with hot reload.
 const serveBuild = process.env.NODE_ENV === "production" || process.argv.includes("--built");
@@ -23,6 +25,13 @@ if (demo) {
 const env = readEnv();
 const production = env.NODE_ENV === "production";
 if (production && demo) throw new Error("--demo cannot run with NODE_ENV=production");
+try {
+  assertStartable(env, "The web server");
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 
 const database = await initDatabase(env);
 let stopWorker: (() => Promise<void>) | undefined;
@@ -65,7 +74,8 @@ if (serveBuild) {
 }
 
 // Remix's handler never rejects: it passes its errors to Express's next().
-const remix = createRequestHandler({ build });
+// The socket's peer address, for the public endpoints' per-client limits (http/public-limits.server.ts).
+const remix = createRequestHandler({ build, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress }) });
 app.all("*", (req, res, next) => void remix(req, res, next));
 
 const server = httpServer.listen(env.PORT, () => {

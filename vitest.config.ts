@@ -59,6 +59,8 @@ export default defineConfig({
   test: {
     environment: "node",
     testTimeout: 30_000,
+    // The test harness runs the app in process as the demo does (see the file).
+    setupFiles: ["tests/support/demo-mode.ts"],
     hookTimeout: 60_000,
     // Vitest's performance guide: pure files need no fresh worker each. The unit
     // project (the only one on threads) runs its files in one worker thread on the

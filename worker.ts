@@ -1,6 +1,6 @@
 // Background worker: `npm run worker`. Run as many as you like, on as many machines
 // as you like, against one PostgreSQL; they share work through row leases.
-import { readEnv } from "./app/server/config.server";
+import { assertStartable, readEnv, REQUIRED_SHOPIFY_ENV, StartupError } from "./app/server/config.server";
 import { initDatabase } from "./app/server/db/init.server";
 import { log } from "./app/server/log.server";
 import { startMetricsServer } from "./app/server/metrics/metrics-endpoint.server";
@@ -9,6 +9,15 @@ import { alertSettings } from "./app/server/operations/alerts.server";
 import { startWorker } from "./app/server/worker/worker.server";
 
 const env = readEnv();
+// The worker signs links with the app's secret, builds them on the app's URL and mails
+// through SMTP_URL: without them it would send broken or unsigned mail, or none.
+try {
+  assertStartable(env, "The worker", [...REQUIRED_SHOPIFY_ENV, "SMTP_URL"]);
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 alertSettings(env); // a malformed ALERT_LAG_MINUTES refuses the start, not every alert check
 const database = await initDatabase(env);
 setMetricsProcess("worker");

@@ -44,7 +44,9 @@ done
 
 export NODE_ENV=production DATA_DIR="$WORK/data" LOG_LEVEL=info \
   SHOPIFY_API_KEY=prod-check-key SHOPIFY_API_SECRET=prod-check-secret SHOPIFY_APP_URL=https://flowmate.example
-unset DATABASE_URL SMTP_URL
+unset DATABASE_URL
+# The worker refuses to start without a mail provider; nothing is sent in this check.
+export SMTP_URL=smtp://127.0.0.1:2599
 
 # Web: healthy, and the demo's routes answer 404 as if they did not exist.
 (cd "$APP" && PORT="$PORT" exec npm start --silent) >"$WORK/web.log" 2>&1 &

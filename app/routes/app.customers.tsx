@@ -293,6 +293,16 @@ function Decisions({ decisions, t, when, customerHref }: DecisionsProps) {
           <IndexTable.Cell>
             <BlockStack gap="050">
               <Text as="span">{reasonText(t, d.reason)}</Text>
+              {d.until && (
+                <Text as="span" tone="subdued" variant="bodySm">
+                  {t(d.outcome === "defer" ? "why.until" : "why.expiredAt", { date: when.format(new Date(d.until)) })}
+                </Text>
+              )}
+              {d.alsoBlockedBy.length > 0 && (
+                <Text as="span" tone="subdued" variant="bodySm">
+                  {t("why.alsoBlockedBy", { rules: d.alsoBlockedBy.map((r) => label(t, `why.rule.${r}`, r)).join(", ") })}
+                </Text>
+              )}
               {d.message && (
                 <Text as="span" tone="subdued" variant="bodySm">
                   {t("why.message", { status: label(t, `why.status.${d.message.status}`, d.message.status) })}

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { now } from "~/server/clock.server";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 import { confirmOptIn } from "~/server/compliance/double-optin.server";
 import { readSmallForm } from "~/server/compliance/form.server";
 import { loadLinkSubject } from "~/server/compliance/link-subject.server";
@@ -9,13 +10,17 @@ import { linkErrorPage } from "~/server/compliance/pages/error-view.server";
 // /confirm/:token: double opt-in. GET shows a button (scanners open links, and
 // they must not subscribe anyone); POST, echoing the token, confirms.
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("confirm", request, context, params.token);
+  if (limited) return limited;
   const r = await loadLinkSubject("confirm_optin", params.token, now().getTime());
   if (!r.ok) return linkErrorPage(request, r.reason);
   return confirmOptInPage(r.subject, params.token!);
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
+  const limited = limitPublicRequest("confirm", request, context, params.token);
+  if (limited) return limited;
   const at = now();
   const r = await loadLinkSubject("confirm_optin", params.token, at.getTime());
   if (!r.ok) return linkErrorPage(request, r.reason);

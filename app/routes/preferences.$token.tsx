@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { now } from "~/server/clock.server";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 import { readSmallForm } from "~/server/compliance/form.server";
 import { loadLinkSubject } from "~/server/compliance/link-subject.server";
 import { linkErrorPage } from "~/server/compliance/pages/error-view.server";
@@ -20,14 +21,18 @@ const NOTICE: Record<PreferenceAction, PreferenceNotice> = {
 
 const isAction = (v: unknown): v is PreferenceAction => typeof v === "string" && v in NOTICE;
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("preferences", request, context, params.token);
+  if (limited) return limited;
   const at = now();
   const r = await loadLinkSubject("preferences", params.token, at.getTime());
   if (!r.ok) return linkErrorPage(request, r.reason);
   return preferencesPage(r.subject, params.token!, at);
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
+  const limited = limitPublicRequest("preferences", request, context, params.token);
+  if (limited) return limited;
   const at = now();
   const r = await loadLinkSubject("preferences", params.token, at.getTime());
   if (!r.ok) return linkErrorPage(request, r.reason);

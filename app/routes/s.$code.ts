@@ -5,6 +5,7 @@ import { recordEngagement } from "~/server/channels/email/tracking-events.server
 import { resolveSmsLink } from "~/server/channels/sms/short-links.server";
 import { now } from "~/server/clock.server";
 import { shopLinkPolicyById } from "~/server/shops/shop-link-policy.server";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 
 // SMS short links: /s/:code -> 302 to the link of the stored text the code names,
 // with UTM tags (medium sms) for attribution. A code we did not issue gets a 404.
@@ -18,7 +19,9 @@ function notFound(): Response {
   });
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("sms_link", request, context, params.code);
+  if (limited) return limited;
   const at = now();
   const link = await resolveSmsLink(params.code ?? "");
   if (!link) return notFound();

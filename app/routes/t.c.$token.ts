@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { now } from "~/server/clock.server";
 import { shopLinkOrHome } from "~/domain/messages/shop-links";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 import { recordEngagement } from "~/server/channels/email/tracking-events.server";
 import { verifyToken } from "~/server/security/signed-token.server";
 import { shopLinkPolicyById } from "~/server/shops/shop-link-policy.server";
@@ -19,7 +20,9 @@ function badLink(): Response {
   });
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("click", request, context, params.token);
+  if (limited) return limited;
   const at = now();
   const verified = verifyToken("click", params.token ?? "", at.getTime());
   if (!verified.ok || !verified.claims.url) return badLink();

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { now } from "~/server/clock.server";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 import { recordEngagement } from "~/server/channels/email/tracking-events.server";
 import { verifyToken } from "~/server/security/signed-token.server";
 
@@ -10,7 +11,9 @@ import { verifyToken } from "~/server/security/signed-token.server";
 
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("open", request, context, params.token);
+  if (limited) return limited;
   const at = now();
   const verified = verifyToken("open", params.token ?? "", at.getTime());
   if (verified.ok) {

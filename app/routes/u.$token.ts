@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { now } from "~/server/clock.server";
+import { limitPublicRequest } from "~/server/http/public-limits.server";
 import { readSmallForm } from "~/server/compliance/form.server";
 import { loadLinkSubject } from "~/server/compliance/link-subject.server";
 import { linkErrorPage } from "~/server/compliance/pages/error-view.server";
@@ -16,13 +17,17 @@ function plain(status: number, text: string): Response {
   return new Response(text + "\n", { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 }
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+export const loader = async ({ request, params, context }: LoaderFunctionArgs) => {
+  const limited = limitPublicRequest("unsubscribe", request, context, params.token);
+  if (limited) return limited;
   const r = await loadLinkSubject("unsubscribe", params.token, now().getTime());
   if (!r.ok) return linkErrorPage(request, r.reason);
   return unsubscribeConfirmPage(r.subject, params.token!);
 };
 
-export const action = async ({ request, params }: ActionFunctionArgs) => {
+export const action = async ({ request, params, context }: ActionFunctionArgs) => {
+  const limited = limitPublicRequest("unsubscribe", request, context, params.token);
+  if (limited) return limited;
   const r = await loadLinkSubject("unsubscribe", params.token, now().getTime());
   if (!r.ok) return wantsHtml(request) ? linkErrorPage(request, r.reason) : plain(400, `Invalid unsubscribe link: ${r.reason}`);
   const form = await readSmallForm(request);

@@ -22,6 +22,9 @@ const Env = z.object({
   ALERT_EMAIL: z.string().email().optional(),
   ALERT_LAG_MINUTES: z.string().optional(),
   ALERT_FAILURE_STREAK: z.coerce.number().int().positive().optional(),
+  // How many proxies of ours (load balancer, CDN) stand in front of the app: the client's
+  // address is read that many hops from the right of X-Forwarded-For. 0: the header is ignored.
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 export type AppEnv = z.infer<typeof Env>;
 
@@ -52,16 +55,57 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {
   return parsed.data;
 }
 
-/** Demo-only surfaces (clock, mail view, storefront simulator, Admin API stand-in). */
-export function isDemoEnabled(source: NodeJS.ProcessEnv = process.env): boolean {
-  return source.NODE_ENV !== "production";
+// Demo mode is something a process is started as (`server.ts --demo`, the test
+// harness), never something an environment falls into: it turns off the admin login,
+// lets the clock be moved and makes the public demo secrets valid. A flag on
+// globalThis, because server.ts and the Remix build are two module graphs.
+const DEMO_MODE = Symbol.for("flowmate.demoMode");
+type DemoFlag = { [DEMO_MODE]?: boolean };
+
+/** Called by `server.ts --demo` and by the test harness, before anything else runs. */
+export function enableDemoMode(): void {
+  (globalThis as DemoFlag)[DEMO_MODE] = true;
+}
+
+/** For tests that show what a process started without --demo does. */
+export function disableDemoMode(): void {
+  delete (globalThis as DemoFlag)[DEMO_MODE];
+}
+
+/** Demo-only surfaces (clock, mail view, storefront simulator, Admin API stand-in, demo credentials). */
+export function isDemoEnabled(): boolean {
+  return (globalThis as DemoFlag)[DEMO_MODE] === true;
+}
+
+/** What the web process and the worker cannot run without, outside the demo. */
+export const REQUIRED_SHOPIFY_ENV = ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"] as const;
+
+/** The variables of `required` that are unset or empty (outside the demo). */
+export function missingSettings(env: AppEnv, required: readonly (keyof AppEnv)[] = REQUIRED_SHOPIFY_ENV): string[] {
+  if (isDemoEnabled()) return [];
+  return required.filter((k) => env[k] === undefined || env[k] === "");
+}
+
+/**
+ * Refuses to start a process that is not the demo without what it needs: a message
+ * naming every missing variable, so the first failed deploy says how to fix it.
+ */
+export function assertStartable(env: AppEnv, processName: string, required: readonly (keyof AppEnv)[] = REQUIRED_SHOPIFY_ENV): void {
+  const missing = missingSettings(env, required);
+  if (missing.length === 0) return;
+  throw new StartupError(
+    `${processName} cannot start: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. ` +
+      `Set ${missing.length === 1 ? "it" : "them"} (see the README's configuration table), or run the offline demo with \`npm run demo\`.`,
+  );
+}
+
+export class StartupError extends Error {
+  override name = "StartupError";
 }
 
 export function shopifyCredentials(env: AppEnv) {
-  if (env.NODE_ENV === "production") {
-    const missing = (["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL"] as const).filter((k) => !env[k]);
-    if (missing.length) throw new Error(`Production needs ${missing.join(", ")}`);
-  }
+  const missing = missingSettings(env);
+  if (missing.length) throw new StartupError(`Shopify credentials missing: ${missing.join(", ")}`);
   return {
     apiKey: env.SHOPIFY_API_KEY ?? DEMO_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET ?? DEMO_API_SECRET,
@@ -85,7 +129,7 @@ export function pgliteDataDir(env: AppEnv): string {
 export function envDerived<T>(names: readonly string[], derive: (env: AppEnv) => T): () => T {
   let cached: { key: string; value: T } | undefined;
   return () => {
-    let key = "";
+    let key = isDemoEnabled() ? "demo|" : "";
     for (const name of names) key += `${process.env[name]}|`;
     if (cached?.key !== key) cached = { key, value: derive(readEnv()) };
     return cached.value;

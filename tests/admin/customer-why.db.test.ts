@@ -165,6 +165,7 @@ describe("customer why", () => {
       "frequency_cap",
       "lost_priority",
       "quiet_hours",
+      "sms_window",
       "deferral_expired",
       "goal_reached",
       "end_of_flow",

@@ -54,9 +54,12 @@ describe("production server", () => {
     expect(await res.text()).not.toContain("Demo mode");
   });
 
-  it("serves /healthz", async () => {
+  it("serves /healthz: up and migrated, and nothing about where the database is", async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ status: "ok", database: { ok: true }, migrations: { pending: 0 } });
+    expect(text).not.toMatch(/pglite|postgres|flowmate-app-|host|port/i);
   });
 
   it("accepts a webhook signed with the production secret and refuses the demo secret's signature", async () => {

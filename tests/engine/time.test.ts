@@ -111,7 +111,7 @@ describe("quiet hours and the SMS window", () => {
     expect(arbitrateSend(req("email", "marketing"), ctx({ quietHours: null }), at2230)).toMatchObject({ outcome: "send" });
     expect(arbitrateSend(req("sms", "marketing"), ctx({ quietHours: null }), at2230)).toMatchObject({
       outcome: "defer",
-      reason: "quiet_hours",
+      reason: "sms_window",
       until: z("2026-03-11T07:00:00Z"),
     });
     expect(arbitrateSend(req("sms", "transactional"), ctx({ quietHours: null }), at2230)).toMatchObject({

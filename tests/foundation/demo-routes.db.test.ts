@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as advance from "../../demo/routes/clock-advance";
 import * as clock from "../../demo/routes/clock";
 import { DEMO_ROUTES } from "../../demo/routes/manifest";
 import { resetClock } from "~/server/clock.server";
+import { disableDemoMode, enableDemoMode } from "~/server/config.server";
 import { callRoute, type RouteModule } from "../support/http";
 
 // Demo-only routes live in demo/routes and are registered from its manifest: /dev/*
@@ -14,7 +15,8 @@ const ROUTES_DIR = path.resolve("demo/routes");
 const demoRouteFiles = DEMO_ROUTES.map((r) => r.file);
 
 afterEach(() => {
-  process.env.NODE_ENV = "test";
+  enableDemoMode();
+  vi.unstubAllEnvs();
   resetClock();
 });
 
@@ -32,9 +34,11 @@ describe("demo-only routes", () => {
     expect(leftovers).toEqual([]);
   });
 
-  it.each(demoRouteFiles)("%s answers 404 with NODE_ENV=production", async (file) => {
+  it.each(demoRouteFiles)("%s answers 404 in a process not started as the demo, whatever NODE_ENV says", async (file) => {
     const mod = (await import(/* @vite-ignore */ path.join(ROUTES_DIR, file))) as RouteModule;
-    process.env.NODE_ENV = "production";
+    // Development, as a deployment that forgot NODE_ENV runs: still no demo.
+    vi.stubEnv("NODE_ENV", "development");
+    disableDemoMode();
     for (const [method, handler] of [
       ["GET", mod.loader],
       ["POST", mod.action],

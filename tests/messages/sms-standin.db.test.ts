@@ -1,3 +1,4 @@
+import { outsideDemo } from "../support/demo-mode";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as adminStandinRoute from "../../demo/routes/admin-api-graphql";
 import * as smsOutboxRoute from "../../demo/routes/sms";
@@ -220,13 +221,8 @@ describe("the Twilio stand-in, on the wire", () => {
     expect(badAuth).toMatchObject({ code: "20003" });
   });
 
-  it("refuses a route with NODE_ENV=production (404), like every demo route", async () => {
-    process.env.NODE_ENV = "production";
-    try {
-      expect((await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "x" })).status).toBe(404);
-    } finally {
-      process.env.NODE_ENV = "test";
-    }
+  it("refuses a route outside the demo (404), like every demo route", async () => {
+    expect(await outsideDemo(async () => (await post({ To: "+48601000001", From: DEMO_SMS_FROM_NUMBER, Body: "x" })).status)).toBe(404);
   });
 });
 

@@ -337,7 +337,7 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
       (e: unknown) => e as SmsSendError,
     );
     expect(err).toBeInstanceOf(TemporarySmsError);
-    expect(err).toMatchObject({ code: "quiet_hours" });
+    expect(err).toMatchObject({ code: "sms_window" });
     expect(err!.retryAt!.toISOString()).toBe("2026-06-16T06:00:00.000Z");
     // A customer in another zone is judged by their own clock: 21:30 Warsaw is 15:30 in New York.
     const ny = await smsSubscriber({ timezone: "America/New_York" });

@@ -1,3 +1,4 @@
+import { outsideDemo } from "../support/demo-mode";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -88,13 +89,8 @@ describe("/dev/assets/* (built extension files)", () => {
     }
   });
 
-  it("does not exist in production", async () => {
-    vi.stubEnv("NODE_ENV", "production");
-    try {
-      expect((await get("web-pixel/main.js")).status).toBe(404);
-    } finally {
-      vi.unstubAllEnvs();
-    }
+  it("does not exist outside the demo", async () => {
+    expect(await outsideDemo(async () => (await get("web-pixel/main.js")).status)).toBe(404);
   });
 });
 

@@ -1,6 +1,7 @@
+import { outsideDemo } from "../support/demo-mode";
 import fs from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loader } from "../../demo/routes/storefront";
 import { DEMO_PRODUCTS } from "../../demo/seed/demo-shop";
 import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
@@ -116,12 +117,7 @@ describe("/dev/storefront", () => {
     expect((await get("?view=thank-you")).html).toContain("data-checkout-main");
   });
 
-  it("does not exist in production", async () => {
-    vi.stubEnv("NODE_ENV", "production");
-    try {
-      expect((await get()).res.status).toBe(404);
-    } finally {
-      vi.unstubAllEnvs();
-    }
+  it("does not exist outside the demo", async () => {
+    expect(await outsideDemo(async () => (await get()).res.status)).toBe(404);
   });
 });

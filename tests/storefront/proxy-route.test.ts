@@ -1,3 +1,4 @@
+import { outsideDemo } from "../support/demo-mode";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { action, loader } from "../../demo/routes/app-proxy";
 import { readEnv } from "~/server/config.server";
@@ -105,10 +106,11 @@ describe("/apps/flowmate/* (app proxy emulation)", () => {
     expect(res.status).toBe(502);
   });
 
-  it("does not exist in production", async () => {
+  it("does not exist outside the demo", async () => {
     const calls = stubApp(() => new Response("should not be called"));
-    vi.stubEnv("NODE_ENV", "production");
-    const res = await callRoute(loader, new Request("http://localhost:3000/apps/flowmate/recommendations"), { "*": "recommendations" });
+    const res = await outsideDemo(() =>
+      callRoute(loader, new Request("http://localhost:3000/apps/flowmate/recommendations"), { "*": "recommendations" }),
+    );
     expect(res.status).toBe(404);
     expect(calls).toHaveLength(0);
   });

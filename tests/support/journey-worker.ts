@@ -2,12 +2,14 @@
 //   tsx tests/support/journey-worker.ts steps|all [idleExitMs]
 // "steps": route events and run due enrollments only; "all": also dispatch the outbox.
 // Exits after idleExitMs without work and prints what it did as one JSON line.
-import { readEnv } from "../../app/server/config.server";
+import { enableDemoMode, readEnv } from "../../app/server/config.server";
 import { openDatabase, setDatabase } from "../../app/server/db/client.server";
 import { dispatchDueMessages } from "../../app/server/channels/dispatch.server";
 import { routeEvents } from "../../app/server/journeys/router.server";
 import { runDueEnrollments } from "../../app/server/journeys/runner.server";
 
+// A test harness process: the demo's credentials sign its links.
+enableDemoMode();
 const mode = process.argv[2] ?? "steps";
 const idleExitMs = Number(process.argv[3] ?? 1500);
 const database = await openDatabase({ url: readEnv().DATABASE_URL!, poolSize: 4 });

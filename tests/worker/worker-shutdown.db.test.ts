@@ -117,6 +117,10 @@ describe("worker shutdown during a batch", () => {
           ...process.env,
           DATABASE_URL: url,
           SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+          // Not the demo: a worker starts only with the app's credentials.
+          SHOPIFY_API_KEY: "worker-test-key",
+          SHOPIFY_API_SECRET: "worker-test-secret",
+          SHOPIFY_APP_URL: "https://flowmate.example",
           NODE_ENV: "test",
           LOG_LEVEL: "info",
           VITEST: undefined,

@@ -62,6 +62,14 @@ export const EmailLinks = z.object({
 });
 export type EmailLinks = z.input<typeof EmailLinks>;
 
+/**
+ * What the shopper was or will be charged, when Shopify said so: a checkout's or an
+ * order's total_price (tax, shipping and discounts included). Without it the items
+ * block shows the sum of its lines, labelled as a subtotal.
+ */
+export const ChargedTotal = z.object({ amount: money, kind: z.literal("total") });
+export type ChargedTotal = z.input<typeof ChargedTotal>;
+
 export const EmailRenderContext = z.object({
   shop: z.object({
     name: z.string().min(1).max(255),
@@ -80,6 +88,7 @@ export const EmailRenderContext = z.object({
     .nullish(),
   links: EmailLinks.default({}),
   items: z.array(LineItem).max(50).default([]),
+  total: ChargedTotal.nullish(),
   discount: DiscountOffer.nullish(),
   recommendations: z.array(RecommendedProduct).max(12).default([]),
   currency: z.string().length(3).nullish(),

@@ -22,6 +22,8 @@ export interface EmailView {
   links: Record<string, string>;
   items: { title: string; variantTitle: string; quantity: number; priceLabel: string; imageUrl: string; url: string }[];
   itemsTotalLabel: string;
+  /** The label under the lines says "Subtotal": the amount is their sum, not what Shopify charged. */
+  itemsTotalIsSubtotal: boolean;
   discount: { code: string; kind: string; valueLabel: string; expiresLabel: string } | null;
   recommendations: RecommendationCard[];
   /** Pairs, so a phone shows two cards side by side rather than one huge card per row. */
@@ -59,7 +61,7 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
     imageUrl: safeUrl(r.imageUrl, base),
     url: safeUrl(r.url, base) || shopUrl,
   }));
-  const total = ctx.items.reduce(
+  const linesSum = ctx.items.reduce(
     (sum, i) => (sum === null || i.price == null ? null : sum + Number(i.price) * i.quantity),
     0 as number | null,
   );
@@ -95,7 +97,7 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
       imageUrl: safeUrl(i.imageUrl, base),
       url: safeUrl(i.url, base) || links.recoveryUrl || shopUrl,
     })),
-    itemsTotalLabel: total === null || ctx.items.length === 0 ? "" : price(total),
+    ...itemsTotal(ctx, linesSum, price),
     discount: ctx.discount
       ? {
           code: ctx.discount.code,
@@ -112,6 +114,14 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
     recommendations: cards,
     recommendationRows: cards.flatMap((_, i) => (i % 2 === 0 ? [cards.slice(i, i + 2)] : [])),
   };
+}
+
+/** Shopify's own total when known; else the lines' sum, said to be a subtotal (it lacks tax and shipping). */
+function itemsTotal(ctx: ParsedContext, linesSum: number | null, price: (v: number | string | null) => string) {
+  if (ctx.items.length === 0) return { itemsTotalLabel: "", itemsTotalIsSubtotal: false };
+  const charged = ctx.total ? price(ctx.total.amount) : "";
+  if (charged) return { itemsTotalLabel: charged, itemsTotalIsSubtotal: false };
+  return { itemsTotalLabel: linesSum === null ? "" : price(linesSum), itemsTotalIsSubtotal: true };
 }
 
 /** Company (or the shop's name), street, "zip city", country: how a postal footer reads. */

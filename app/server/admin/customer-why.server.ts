@@ -21,6 +21,10 @@ export interface WhyDecision {
   outcome: string;
   reason: string;
   channel: string | null;
+  /** A deferral's slot: when the send is tried again (ISO); null for other outcomes. */
+  until: string | null;
+  /** Other rules that also held a deferred send (e.g. quiet hours behind a frequency cap). */
+  alsoBlockedBy: string[];
   message: { status: string; subject: string | null; sentAt: string | null } | null;
 }
 
@@ -170,7 +174,8 @@ async function describeDecisions(shop: Shop, rows: DecisionRow[], locale: Locale
   const who = new Map(customers.map((c) => [c.id, displayName(c)]));
   return rows.map((r) => {
     const m = r.messageId ? message.get(r.messageId) : undefined;
-    const details = (r.details ?? {}) as { channel?: unknown };
+    const details = (r.details ?? {}) as { channel?: unknown; until?: unknown; wouldSendAt?: unknown; alsoBlockedBy?: unknown };
+    const until = r.outcome === "defer" ? details.until : r.reason === "deferral_expired" ? details.wouldSendAt : undefined;
     return {
       id: r.id.toString(),
       at: r.at.toISOString(),
@@ -181,6 +186,8 @@ async function describeDecisions(shop: Shop, rows: DecisionRow[], locale: Locale
       outcome: r.outcome,
       reason: r.reason,
       channel: m?.channel ?? (typeof details.channel === "string" ? details.channel : null),
+      until: typeof until === "number" && Number.isFinite(until) ? new Date(until).toISOString() : null,
+      alsoBlockedBy: Array.isArray(details.alsoBlockedBy) ? details.alsoBlockedBy.filter((x): x is string => typeof x === "string") : [],
       message: m ? { status: m.status, subject: m.subject, sentAt: m.sentAt?.toISOString() ?? null } : null,
     };
   });

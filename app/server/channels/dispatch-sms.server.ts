@@ -85,8 +85,8 @@ async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown):
     await settle(workerId, m, "sending", { status, data: { error }, decision: { reason: e.code, details: { error } } }, at);
     return status;
   }
-  // Quiet hours are a wait, not a failed attempt.
-  const attempts = e.code === "quiet_hours" ? m.attempts - 1 : m.attempts;
+  // The SMS window is a wait, not a failed attempt.
+  const attempts = e.code === "sms_window" ? m.attempts - 1 : m.attempts;
   const s = retryOrFail(attempts, error, at, { retryAt: e.retryAt });
   await settle(workerId, m, "sending", { ...s, data: { ...s.data, attempts } }, at);
   return s.status === "pending" ? "retried" : "failed";

@@ -1,4 +1,6 @@
+import { log } from "../log.server";
 import { database } from "./client.server";
+import { loadMigrations } from "./migrate.server";
 
 export interface DatabaseHealth {
   ok: boolean;
@@ -26,4 +28,34 @@ export async function databaseHealth(): Promise<DatabaseHealth> {
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** What /healthz may say to anyone: up or not, how fast, migrations applied and pending. */
+export interface PublicHealth {
+  status: "ok" | "degraded";
+  database: { ok: boolean; latencyMs?: number };
+  migrations?: { applied: number; pending: number };
+}
+
+let shipped: number | undefined;
+
+/**
+ * The load balancer's view: the database answers and the schema is the one this build
+ * expects (a pending migration means the process would run against an older schema).
+ * The database's address and any error text stay in the log, not in the answer.
+ */
+export async function publicHealth(): Promise<PublicHealth> {
+  const h = await databaseHealth();
+  if (!h.ok) {
+    log.warn("health check failed", { error: h.error });
+    return { status: "degraded", database: { ok: false } };
+  }
+  shipped ??= loadMigrations().length;
+  const applied = h.migrations ?? 0;
+  const pending = Math.max(0, shipped - applied);
+  return {
+    status: pending === 0 ? "ok" : "degraded",
+    database: { ok: true, latencyMs: h.latencyMs },
+    migrations: { applied, pending },
+  };
 }

@@ -46,6 +46,7 @@ export async function composeEmail(
   const payload = parseEmailPayload(message.payload);
   const content = opts.content ?? {
     items: payload.items ?? [],
+    total: null,
     recoveryUrl: payload.recoveryUrl ?? null,
     recommendations: payload.recommendations ?? [],
     currency: payload.currency ?? null,
@@ -80,6 +81,7 @@ export async function composeEmail(
       confirmUrl: payload.confirmUrl ?? (entry.cta === "confirmUrl" ? confirmOptInUrl(ref, now().getTime(), env) : undefined),
     },
     items: content.items,
+    total: content.total,
     discount: content.discount,
     recommendations: content.recommendations,
     currency: content.currency ?? shop.currency,

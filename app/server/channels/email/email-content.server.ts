@@ -1,6 +1,6 @@
 import type { Product, Shop } from "@prisma/client";
 import { EMAIL_CATALOGUE, isEmailTemplateKey, templateRequiresItems } from "~/domain/messages/catalogue";
-import type { DiscountOffer, LineItem, RecommendedProduct } from "~/domain/messages/email-context";
+import type { ChargedTotal, DiscountOffer, LineItem, RecommendedProduct } from "~/domain/messages/email-context";
 import type { EmailPayload } from "~/domain/messages/email-payload";
 import { shopLinkOrNull, shopLinkPolicy, shopProductUrl } from "~/domain/messages/shop-links";
 import { shopifyNumericId } from "~/domain/identity/normalize";
@@ -21,6 +21,8 @@ import { db } from "../../db/client.server";
 
 export interface EmailContent {
   items: LineItem[];
+  /** Shopify's total of the checkout or order whose lines these are; null = show them as a subtotal. */
+  total: ChargedTotal | null;
   recoveryUrl: string | null;
   recommendations: RecommendedProduct[];
   currency: string | null;
@@ -49,6 +51,8 @@ export async function emailContent(
   let recoveryUrl = shopLinkOrNull(payload.recoveryUrl, links.hosts);
   let currency = payload.currency ?? null;
   let lines: SourcedLine[] = [];
+  // What Shopify charged (checkout or order total, tax and shipping included), when known.
+  let total: ChargedTotal | null = null;
 
   if (!payload.items) {
     const own = await ownLines(shop.id, trigger);
@@ -56,6 +60,7 @@ export async function emailContent(
       lines = own.lines.map((line) => ({ line, fromShopify: true }));
       recoveryUrl ??= shopLinkOrNull(own.recoveryUrl, links.hosts);
       currency ??= own.currency;
+      total = own.total;
     } else {
       lines = triggerProductLines(trigger).map((line) => ({ line, fromShopify: false }));
     }
@@ -96,14 +101,16 @@ export async function emailContent(
       .map((p) => ({ title: p.title, price: p.priceMin?.toString() ?? null, imageUrl: p.imageUrl, url: productUrl(p) }));
   const shown = items.filter((i) => i.title);
   const skipReason = shown.length === 0 && templateRequiresItems(templateKey) ? "no_catalogue_products" : null;
-  return { items: shown, recoveryUrl, recommendations, currency, discount, skipReason };
+  // A line dropped for want of a title would make Shopify's total look wrong: sum what is shown instead.
+  if (shown.length !== items.length) total = null;
+  return { items: shown, total, recoveryUrl, recommendations, currency, discount, skipReason };
 }
 
 /** The checkout or cart named by the trigger's token, or the order by its id: rows only Shopify's webhooks write. */
 async function ownLines(
   shopId: string,
   trigger: Record<string, unknown>,
-): Promise<{ lines: Line[]; recoveryUrl: string | null; currency: string | null } | null> {
+): Promise<{ lines: Line[]; recoveryUrl: string | null; currency: string | null; total: ChargedTotal | null } | null> {
   const token = typeof trigger.token === "string" ? trigger.token : null;
   if (token) {
     const checkout = await db().checkout.findUnique({ where: { shopId_token: { shopId, token } } });
@@ -114,6 +121,7 @@ async function ownLines(
         lines: stored as Line[],
         recoveryUrl: checkout?.recoveryUrl ?? null,
         currency: checkout?.currency ?? cart?.currency ?? null,
+        total: checkout?.totalPrice != null ? { amount: checkout.totalPrice.toString(), kind: "total" } : null,
       };
     }
   }
@@ -131,6 +139,7 @@ async function ownLines(
         })),
         recoveryUrl: null,
         currency: order.currency,
+        total: order.lines.length > 0 ? { amount: order.totalPrice.toString(), kind: "total" } : null,
       };
     }
   }

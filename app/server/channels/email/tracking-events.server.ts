@@ -1,7 +1,20 @@
+import crypto from "node:crypto";
 import type { TokenClaims } from "../../security/signed-token.server";
 import { machineClickSignal, machineOpenSignal, type MachineSignal } from "~/domain/messages/engagement";
 import { db } from "../../db/client.server";
 import { log } from "../../log.server";
+
+/** Clicks on one link of one message within this many milliseconds are one click. */
+export const CLICK_DEDUPE_WINDOW_MS = 30_000;
+
+/**
+ * One key per message, link, fixed 30 s slot and kind of clicker (the URL hashed: keys
+ * stay short). A link scanner's click does not swallow the person's click after it.
+ */
+export function clickDedupeKey(messageId: string, url: string, at: Date, reliable: boolean): string {
+  const slot = Math.floor(at.getTime() / CLICK_DEDUPE_WINDOW_MS);
+  return `click:${messageId}:${crypto.createHash("sha256").update(url).digest("base64url").slice(0, 22)}:${slot}:${reliable ? "p" : "m"}`;
+}
 
 export interface TrackedRequest {
   userAgent: string | null;
@@ -18,7 +31,7 @@ export async function recordEngagement(
   type: "clicked" | "opened",
   claims: TokenClaims,
   req: TrackedRequest,
-): Promise<{ reliable: boolean } | null> {
+): Promise<{ reliable: boolean; duplicate?: boolean } | null> {
   if (!claims.messageId) return null;
   try {
     const message = await db().message.findFirst({
@@ -29,17 +42,23 @@ export async function recordEngagement(
     const probe = { userAgent: req.userAgent, method: req.method, sentAt: message.sentAt, at: req.at };
     const signal: MachineSignal | null = type === "clicked" ? machineClickSignal(probe) : machineOpenSignal(probe);
     const reliable = signal === null;
-    await db().messageEvent.create({
-      data: {
-        shopId: claims.shopId,
-        messageId: message.id,
-        type,
-        reliable,
-        url: type === "clicked" ? (claims.url ?? null) : null,
-        occurredAt: req.at,
-        data: signal ? { machine: signal } : {},
-      },
+    const written = await db().messageEvent.createMany({
+      data: [
+        {
+          shopId: claims.shopId,
+          messageId: message.id,
+          type,
+          reliable,
+          url: type === "clicked" ? (claims.url ?? null) : null,
+          occurredAt: req.at,
+          data: signal ? { machine: signal } : {},
+          dedupeKey: type === "clicked" ? clickDedupeKey(message.id, claims.url ?? "", req.at, reliable) : null,
+        },
+      ],
+      skipDuplicates: true,
     });
+    // The same link clicked again within its slot: already counted, nothing more to record.
+    if (written.count === 0) return { reliable, duplicate: true };
     // lastEngagedAt drives sunsetting: only a person counts. An open is engagement, a click too.
     const customerId = message.customerId ?? (claims.customerId || null);
     if (reliable && customerId) {

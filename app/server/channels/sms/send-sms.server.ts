@@ -49,7 +49,7 @@ export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}
 
   const shop = await db().shop.findUniqueOrThrow({ where: { id: message.shopId } });
   const sendAt = nextSmsSendTime(at, customer.timezone ?? shop.timezone);
-  if (sendAt > at) throw new TemporarySmsError("Quiet hours in the recipient's time zone", "quiet_hours", { retryAt: sendAt });
+  if (sendAt > at) throw new TemporarySmsError("Outside the SMS window in the recipient's time zone", "sms_window", { retryAt: sendAt });
 
   const raw = (message.payload as { body?: unknown } | null)?.body;
   if (typeof raw !== "string" || !raw.trim()) throw new PermanentSmsError("SMS payload has no body", "no_body");
