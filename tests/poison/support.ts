@@ -13,6 +13,13 @@ export async function runTaskUntilIdle(name: string, maxPasses = 30): Promise<nu
   throw new Error(`${name} still busy after ${maxPasses} passes`);
 }
 
+/** One pass of one task of the real worker table. */
+export async function runTaskOnce(name: string): Promise<number> {
+  const task = workerTasks("poison-test-worker").find((t) => t.name === name);
+  if (!task) throw new Error(`no worker task ${name}`);
+  return task.run();
+}
+
 /** An inbox row as the endpoint writes it: [[receivedAtMs, body], ...] from the bodies' text, zstd-compressed. */
 export async function insertInboxRow(database: Database, shopId: string, bodies: string[], at = new Date()): Promise<string> {
   const text = `[${bodies.map((b) => `[${at.getTime()},${b}]`).join(",")}]`;
