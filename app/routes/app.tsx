@@ -38,6 +38,7 @@ export default function AppLayout() {
           <Link to="/app/preview">{t("nav.preview")}</Link>
           <Link to="/app/customers">{t("nav.customers")}</Link>
           <Link to="/app/privacy">{t("nav.privacy")}</Link>
+          <Link to="/app/health">{t("nav.health")}</Link>
         </NavMenu>
         <Outlet />
       </ShopifyAppProvider>
@@ -57,6 +58,7 @@ export default function AppLayout() {
           <Link to={`/app/preview${q}`}>{t("nav.preview")}</Link>
           <Link to={`/app/customers${q}`}>{t("nav.customers")}</Link>
           <Link to={`/app/privacy${q}`}>{t("nav.privacy")}</Link>
+          <Link to={`/app/health${q}`}>{t("nav.health")}</Link>
           <a href={`/dev/mail${q}`}>{t("nav.mail")}</a>
           <a href={`/dev/storefront${q}`}>{t("nav.storefront")}</a>
           <span style={{ marginLeft: "auto" }}>

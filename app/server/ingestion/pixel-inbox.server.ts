@@ -192,12 +192,13 @@ export async function drainPixelInbox(): Promise<ExpandResult> {
  * Splits an inbox row of several request batches into one row per batch, cut from
  * the text without parsing it (a poisonous batch may not survive a parse and a
  * re-serialisation), so the one that fails is set aside alone. False when the row
- * holds a single batch, cannot be cut, or is gone.
+ * holds a single batch or cannot be cut.
  */
 export async function splitInboxRow(item: WorkItem): Promise<boolean> {
   return database().transaction(async (q) => {
     const row = await lockInboxRow(q, item.itemId);
-    if (!row) return false;
+    // Gone (expanded) or held by another worker: nothing of it to count here.
+    if (!row) return true;
     const text = row.bodyZstd ? zlib.zstdDecompressSync(row.bodyZstd).toString("utf8") : row.body!;
     const spans = topLevelArraySpans(text);
     // Rows written before grouping hold one bare batch (an object): nothing to split.
