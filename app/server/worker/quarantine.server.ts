@@ -117,7 +117,7 @@ export async function runIsolating(
 async function onItemFailure(item: WorkItem, err: unknown, split?: (item: WorkItem) => Promise<boolean>): Promise<void> {
   // An item that holds several (an inbox row of many requests) is split first, so
   // its innocent parts are not set aside with the bad one.
-  if (split && (await split(item))) return;
+  if (split && (await split(item).catch(() => false))) return;
   await recordItemFailure(item, err);
 }
 
