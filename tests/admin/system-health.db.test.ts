@@ -53,8 +53,8 @@ describe("system health", () => {
     });
     expect((await action(args(retry("not-a-number")))).status).toBe(400);
 
-    const [{ items }] = (await loader(args(page()))).quarantine as [{ items: { id: string }[] }];
-    const res = await action(args(retry(items[0]!.id)));
+    const [group] = (await loader(args(page()))).quarantine;
+    const res = await action(args(retry(group!.items[0]!.id)));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ released: true });
     expect(await prisma().auditLog.findUniqueOrThrow({ where: { id: poisoned[shop.id] } })).toMatchObject({ action: SYNC_PENDING });

@@ -62,7 +62,7 @@ export function isInfrastructureFailure(err: unknown): boolean {
   const code = codeOf(err);
   if (code && (INFRASTRUCTURE_CODES.has(code) || (code.length === 5 && INFRASTRUCTURE_SQLSTATE.test(code)))) return true;
   const message = err instanceof Error ? err.message : "";
-  return /Connection terminated|connection (is )?closed|database is closed|PGlite is closed|Client has encountered a connection error/i.test(
+  return /Connection terminated|connection (is )?closed|database is closed|PGlite is closed|Client has encountered a connection error|fetch failed/i.test(
     message,
   );
 }
