@@ -6,8 +6,8 @@ import { workerTasks } from "~/server/worker/tasks.server";
  * Runs one task of the real worker table until it reports nothing left (bounded, so
  * a wedged queue fails the test instead of hanging it). Returns the passes it took.
  */
-export async function runTaskUntilIdle(name: string, maxPasses = 30): Promise<number> {
-  const task = workerTasks("poison-test-worker").find((t) => t.name === name);
+export async function runTaskUntilIdle(name: string, maxPasses = 30, workerId = "poison-test-worker"): Promise<number> {
+  const task = workerTasks(workerId).find((t) => t.name === name);
   if (!task) throw new Error(`no worker task ${name}`);
   for (let pass = 1; pass <= maxPasses; pass++) if ((await task.run()) === 0) return pass;
   throw new Error(`${name} still busy after ${maxPasses} passes`);
