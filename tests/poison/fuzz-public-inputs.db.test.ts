@@ -18,6 +18,7 @@ import * as adminApiStandin from "../../demo/routes/admin-api-graphql";
 import { useTestDatabase } from "../support/db";
 import { callRoute, serveRoutes } from "../support/http";
 import { apiSecret, webhookRequest } from "../support/shopify";
+import { runTaskUntilIdle } from "./support";
 
 // Property-based fuzzing of every public parser (fast-check), through the real route
 // modules with real signatures: no crash, no 5xx, no row from a rejected request, and
@@ -254,6 +255,10 @@ describe("fuzzing the public parsers", () => {
     } finally {
       await worker.stop();
     }
+    // The worker's loops ran beside its drain, so work one of them finished after the
+    // drain's last look may have queued more: every task again, one by one, bounded.
+    for (const name of ["webhooks", "pixel-inbox", "event-router", "journey-steps", "outbox", "consent-write-back"])
+      await runTaskUntilIdle(name);
     expect(await prisma().pixelInbox.count()).toBe(0);
     expect(await prisma().event.count({ where: { routedAt: null } })).toBe(0);
     expect(await prisma().quarantine.count({ where: { quarantinedAt: { not: null } } })).toBe(0);
