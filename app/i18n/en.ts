@@ -290,6 +290,25 @@ export const en = {
   "health.task.time-triggers": "Time-based triggers",
   "health.task.retention": "Data retention",
   "health.task.alerts": "Alert checks",
+  "health.quarantine.title": "Set-aside items",
+  "health.quarantine.explain":
+    "An item that failed the same way twice is set aside with its error, so it cannot hold up the others. Fix the cause, then retry it: it goes back to its queue.",
+  "health.quarantine.empty": "Nothing is set aside: every queue is moving.",
+  "health.quarantine.kind": "Item",
+  "health.quarantine.when": "Set aside",
+  "health.quarantine.error": "Error",
+  "health.quarantine.attempts": "Attempts",
+  "health.quarantine.retry": "Retry",
+  "health.quarantine.released": "Sent back to its queue.",
+  "health.quarantine.notFound": "That item is no longer set aside.",
+  "health.item.webhook": "Delivery {id}",
+  "health.item.catalog-backfill": "This shop's catalogue",
+  "health.item.pixel-inbox": "Inbox batch {id}",
+  "health.item.event": "Event {id}",
+  "health.item.enrollment": "Enrollment {id}",
+  "health.item.message": "Message {id}",
+  "health.item.consent-write-back": "Consent change {id}",
+  "health.item.time-trigger": "Flow {id}",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -205,13 +205,23 @@ describe("fulfillments", () => {
 });
 
 describe("payloads that cannot be used", () => {
-  it("a signed orders/create without the fields the app needs fails with the reason and is not retried", async () => {
+  it("a signed orders/create without the fields the app needs is retried with backoff, then quarantined with the reason", async () => {
     const res = await deliver(SHOP, "orders/create", { id: 1, note: "no name, no currency" }, { webhookId: "wh-unusable" });
     expect(res.status).toBe(200);
     await drainWebhooks();
+    const first = await prisma().webhookDelivery.findFirstOrThrow({ where: { webhookId: "wh-unusable" } });
+    expect(first).toMatchObject({ status: "received", attempts: 1 });
+    expect(first.error).toMatch(/name|currency/);
+    for (let attempt = 2; attempt <= 3; attempt++) {
+      await prisma().webhookDelivery.update({ where: { id: first.id }, data: { nextAttemptAt: new Date(0) } });
+      await drainWebhooks();
+    }
     const d = await prisma().webhookDelivery.findFirstOrThrow({ where: { webhookId: "wh-unusable" } });
-    expect(d.status).toBe("failed");
-    expect(d.error).toMatch(/name|currency/);
+    expect(d).toMatchObject({ status: "quarantined", attempts: 3 });
+    const q = await prisma().quarantine.findUniqueOrThrow({ where: { kind_itemId: { kind: "webhook", itemId: d.id } } });
+    expect(q).toMatchObject({ shopId, failures: 3 });
+    expect(q.quarantinedAt).not.toBeNull();
+    expect(q.error).toMatch(/name|currency/);
     expect(await prisma().order.count({ where: { shopId, shopifyOrderId: 1n } })).toBe(0);
   });
 });

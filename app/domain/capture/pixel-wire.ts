@@ -1,9 +1,15 @@
 import { z } from "zod";
+import type { JsonBounds } from "../shared/json-bounds";
 import { SUBSCRIBED_EVENTS } from "../../../extensions/web-pixel/src/events";
 
 // The Web Pixel's wire format (extensions/web-pixel/src/wire.ts), validated here.
 export const MAX_PIXEL_BODY_BYTES = 64 * 1024;
 export const MAX_PIXEL_EVENTS = 100;
+/**
+ * A checkout event's data is about 8 levels deep. A 64 KB body holds at most ~32k
+ * values; real batches hold far fewer than 20k (about 10 bytes a value).
+ */
+export const PIXEL_JSON_BOUNDS: JsonBounds = { maxDepth: 32, maxNodes: 20_000 };
 
 const ID_MAX = 128;
 const CONTEXT_MAX = { url: 4096, referrer: 4096, title: 1024, language: 64 } as const;

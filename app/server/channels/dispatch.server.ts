@@ -34,7 +34,11 @@ export interface DispatchResult {
  *  5. sends run in parallel over the pooled transport, each outcome recorded as it lands.
  * Any number of workers can run this concurrently; each row is sent at most once.
  */
-export async function dispatchDueMessages(workerId: string, limit = 50): Promise<DispatchResult> {
+export async function dispatchDueMessages(
+  workerId: string,
+  limit = 50,
+  onClaim?: (items: { kind: "message"; itemId: string; shopId: string | null }[]) => void,
+): Promise<DispatchResult> {
   const at = now();
   const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0, suppressed: 0, unknown: 0 };
   const count = (o: Outcome | null) => {
@@ -46,6 +50,7 @@ export async function dispatchDueMessages(workerId: string, limit = 50): Promise
   if (claimed.length === 0) return result;
 
   const messages = await loadClaimedMessages(claimed.map((c) => c.id));
+  onClaim?.(messages.map((m) => ({ kind: "message", itemId: m.id, shopId: m.shopId })));
   const flowKeys = await flowKeysById(messages);
   const emails: { message: LoadedMessage; email: ComposedEmail }[] = [];
   const sms: LoadedMessage[] = [];

@@ -3,6 +3,8 @@ import type { Channel } from "~/domain/consent/consent";
 import { now as clockNow } from "../clock.server";
 import { db } from "../db/client.server";
 import { log } from "../log.server";
+import { isInfrastructureFailure } from "../worker/failure-text.server";
+import { recordItemFailure } from "../worker/quarantine.server";
 import type { Tx } from "../profiles/identity.server";
 import { adminGraphql } from "../shopify/admin-graphql.server";
 
@@ -117,7 +119,16 @@ export async function syncPendingConsentToShopify(
     take: opts.limit ?? 100,
   });
   for (const row of rows) {
-    const outcome = await processRow(row, at);
+    let outcome: keyof SyncResult | null;
+    try {
+      outcome = await processRow(row, at);
+    } catch (err) {
+      // A row this code cannot handle (its details unreadable): counted, and set aside
+      // on the second failure, so the rows behind it are still written back.
+      if (isInfrastructureFailure(err)) throw err;
+      await recordItemFailure({ kind: "consent-write-back", itemId: String(row.id), shopId: row.shopId }, err);
+      outcome = "failed";
+    }
     if (outcome) result[outcome]++;
   }
   return result;

@@ -64,7 +64,8 @@ export async function handleSignup(request: Request): Promise<Response> {
   if (wait > 0)
     return Response.json({ error: unavailable() }, { status: 429, headers: { "retry-after": String(wait), "cache-control": "no-store" } });
 
-  const read = await readJson(request, z.unknown(), 4096);
+  // The form is flat: a few fields, no nesting worth more than a level or two.
+  const read = await readJson(request, z.unknown(), 4096, undefined, { maxDepth: 4, maxNodes: 200 });
   if (!read.ok) return read.response;
   const raw = read.data as { locale?: unknown } | null;
   const locale = resolveLocale(typeof raw?.locale === "string" ? raw.locale : null, shop.locale);

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkJsonBounds, DEFAULT_JSON_BOUNDS, type JsonBounds } from "~/domain/shared/json-bounds";
 
 export type JsonResult<T> = { ok: true; data: T } | { ok: false; response: Response };
 
@@ -8,13 +9,20 @@ export function fail(status: number, error: string, details?: unknown): JsonResu
 
 export type Decoded<T> = { ok: true; data: T } | { ok: false; status: number; error: string; details?: unknown };
 
-/** Parses and validates a JSON text: 400 with the reason, or the precheck's status. */
+/**
+ * Parses and validates a JSON text: 400 with the reason, or the precheck's status.
+ * Depth and size are bounded before parsing (a deep text overflows the stack of every
+ * recursive walk after JSON.parse: zod, serialisation, the worker).
+ */
 export function decodeJson<S extends z.ZodTypeAny>(
   text: string,
   schema: S,
   /** Checks on the raw JSON before the schema (e.g. a count limit that deserves a 413). */
   precheck?: (json: unknown) => { status: number; error: string } | null,
+  bounds: JsonBounds = DEFAULT_JSON_BOUNDS,
 ): Decoded<z.infer<S>> {
+  const shape = checkJsonBounds(text, bounds);
+  if (!shape.ok) return { ok: false, status: 400, error: shape.error };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -45,10 +53,11 @@ export async function readJson<S extends z.ZodTypeAny>(
   schema: S,
   maxBytes: number,
   precheck?: (json: unknown) => { status: number; error: string } | null,
+  bounds?: JsonBounds,
 ): Promise<JsonResult<z.infer<S>>> {
   const body = await readCappedBody(request, maxBytes);
   if (body === null) return fail(413, `Body larger than ${maxBytes} bytes`);
-  const decoded = decodeJson(body.toString("utf8"), schema, precheck);
+  const decoded = decodeJson(body.toString("utf8"), schema, precheck, bounds);
   return decoded.ok ? decoded : fail(decoded.status, decoded.error, decoded.details);
 }
 

@@ -1,4 +1,4 @@
-import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PixelBatch } from "~/domain/capture/pixel-wire";
+import { MAX_PIXEL_BODY_BYTES, MAX_PIXEL_EVENTS, PIXEL_JSON_BOUNDS, PixelBatch } from "~/domain/capture/pixel-wire";
 import { now } from "../clock.server";
 import { corsHeaders, corsPreflightHeaders, judgeShopOrigin } from "../http/cors.server";
 import {
@@ -57,7 +57,7 @@ export async function pixelEndpoint(request: PlainRequest): Promise<PlainRespons
     return json(413, { error: `Body larger than ${MAX_PIXEL_BODY_BYTES} bytes` }, origin);
   }
   await afterPendingIo();
-  const parsed = decodeJson(body.toString("utf8"), PixelBatch, tooMany);
+  const parsed = decodeJson(body.toString("utf8"), PixelBatch, tooMany, PIXEL_JSON_BOUNDS);
   if (!parsed.ok) {
     countPixelRequest(parsed.status === 413 ? "too_many_events" : "invalid");
     return json(parsed.status, { error: parsed.error, ...(parsed.details ? { details: parsed.details } : {}) }, origin);

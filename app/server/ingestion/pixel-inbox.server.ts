@@ -3,9 +3,19 @@ import { PixelBatch } from "~/domain/capture/pixel-wire";
 import { database, db } from "../db/client.server";
 import { GroupCommitter } from "../db/group-commit.server";
 import { rawQueryOf } from "../db/sql/clients.server";
-import { claimInboxRows, deleteInboxRows, inboxHasRows, insertInboxRows, type InboxRow } from "../db/sql/pixel-inbox.server";
+import {
+  claimInboxRows,
+  deleteInboxRow,
+  deleteInboxRows,
+  inboxHasRows,
+  insertInboxRows,
+  lockInboxRow,
+  type InboxRow,
+} from "../db/sql/pixel-inbox.server";
+import { topLevelArraySpans } from "~/domain/shared/json-bounds";
 import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { log } from "../log.server";
+import type { WorkItem } from "../worker/quarantine.server";
 import { isIdentifying, writeAnonymousBatches, writeIdentifyingBatch, type AcceptedBatch } from "./pixel-ingest.server";
 
 // The pixel endpoint's durable buffer. Acknowledging a request costs a share of one
@@ -104,19 +114,20 @@ export type { InboxRow };
  * written set-based; a batch with a checkout event is stitched in its place in the
  * order, so a visitor's earlier page views are stored before the checkout that names them.
  */
-export async function expandPixelInbox(limit = 8): Promise<ExpandResult> {
+export async function expandPixelInbox(limit = 8, onClaim?: (items: WorkItem[]) => void): Promise<ExpandResult> {
   // Every worker loop asks; an empty inbox must cost one index probe, not a transaction.
   if (!(await inboxHasRows(database().query))) return { claimed: 0, inserted: 0, duplicates: 0 };
   // Events keep their arrival order, so two workers inserting the same event ids (a
   // retried request that landed in two groups) can still deadlock; the loser re-runs.
-  return retryTransientConflicts("pixel inbox expansion", () => expandRows(limit));
+  return retryTransientConflicts("pixel inbox expansion", () => expandRows(limit, onClaim));
 }
 
-function expandRows(limit: number): Promise<ExpandResult> {
+function expandRows(limit: number, onClaim?: (items: WorkItem[]) => void): Promise<ExpandResult> {
   return db().$transaction(
     async (tx) => {
       const rows = await claimInboxRows(tx, limit);
       if (rows.length === 0) return { claimed: 0, inserted: 0, duplicates: 0 };
+      onClaim?.(rows.map((r) => ({ kind: "pixel-inbox", itemId: String(r.id), shopId: r.shopId })));
       const total = { claimed: 0, inserted: 0, duplicates: 0 };
       const add = (w: { inserted: number; duplicates: number }) => {
         total.inserted += w.inserted;
@@ -175,4 +186,33 @@ export async function drainPixelInbox(): Promise<ExpandResult> {
     total.inserted += r.inserted;
     total.duplicates += r.duplicates;
   }
+}
+
+/**
+ * Splits an inbox row of several request batches into one row per batch, cut from
+ * the text without parsing it (a poisonous batch may not survive a parse and a
+ * re-serialisation), so the one that fails is set aside alone. False when the row
+ * holds a single batch or cannot be cut.
+ */
+export async function splitInboxRow(item: WorkItem): Promise<boolean> {
+  return database().transaction(async (q) => {
+    const row = await lockInboxRow(q, item.itemId);
+    // Gone (expanded) or held by another worker: nothing of it to count here.
+    if (!row) return true;
+    const text = row.bodyZstd ? zlib.zstdDecompressSync(row.bodyZstd).toString("utf8") : row.body!;
+    const spans = topLevelArraySpans(text);
+    // Rows written before grouping hold one bare batch (an object): nothing to split.
+    if (!spans || spans.length < 2) return false;
+    await insertInboxRows(
+      { query: <T>(sql: string, params?: unknown[]) => q<T>(sql, params) },
+      spans.map(([from, to]) => ({
+        shopId: row.shopId,
+        receivedAt: new Date(row.receivedAt),
+        bodyZstd: zlib.zstdCompressSync(Buffer.from(`[${text.slice(from, to)}]`, "utf8"), ZSTD_FAST),
+      })),
+    );
+    await deleteInboxRow(q, item.itemId);
+    log.warn("pixel inbox row split to find the batch that fails", { shopId: row.shopId, inboxId: item.itemId, batches: spans.length });
+    return true;
+  });
 }

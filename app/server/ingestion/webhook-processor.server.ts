@@ -1,7 +1,9 @@
 import { keepsDeliveries, type WebhookTopic } from "./webhook-topics";
-import { db } from "../db/client.server";
-import { claimDeliveries, deliveryPayloadText, dropDeliveryPayload, type ClaimedDelivery } from "../db/sql/webhooks.server";
+import { database, db } from "../db/client.server";
+import { claimDeliveries, deliveryPayloadText, dropDeliveryPayload, markDeliveryForRetry, type ClaimedDelivery } from "../db/sql/webhooks.server";
 import { parseShopifyJson, ShopifyJsonError } from "~/domain/capture/shopify-json";
+import { failureText, isInfrastructureFailure } from "../worker/failure-text.server";
+import { quarantineNow } from "../worker/quarantine.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { forgetShop } from "../shops/shop-cache.server";
@@ -9,13 +11,17 @@ import { TOPIC_HANDLERS } from "./topics/registry.server";
 import { RetryLater, UnusablePayload } from "./topics/types";
 
 const LEASE_MS = 60_000;
+/** A handler that asks to wait (a fulfillment before its order) is retried this often. */
 const MAX_ATTEMPTS = 10;
+/** Any other failure (a payload the handler cannot use, a bug): retried with backoff, then quarantined. */
+export const QUARANTINE_AFTER_ATTEMPTS = 3;
 
 export interface ProcessResult {
   claimed: number;
   processed: number;
   retried: number;
-  failed: number;
+  /** Set aside with their reason after repeated failure (the system health page lists them). */
+  quarantined: number;
 }
 
 /**
@@ -28,7 +34,7 @@ export async function processWebhookBatch(workerId: string, limit = 50): Promise
   const at = now();
   const leaseUntil = new Date(at.getTime() + LEASE_MS);
   const claimed = await claimDeliveries(db(), workerId, limit, at, leaseUntil);
-  const result: ProcessResult = { claimed: claimed.length, processed: 0, retried: 0, failed: 0 };
+  const result: ProcessResult = { claimed: claimed.length, processed: 0, retried: 0, quarantined: 0 };
   for (const d of claimed) {
     const outcome = await processOne(workerId, d);
     result[outcome]++;
@@ -36,7 +42,7 @@ export async function processWebhookBatch(workerId: string, limit = 50): Promise
   return result;
 }
 
-async function processOne(workerId: string, d: ClaimedDelivery): Promise<"processed" | "retried" | "failed"> {
+async function processOne(workerId: string, d: ClaimedDelivery): Promise<"processed" | "retried" | "quarantined"> {
   const at = now();
   const handler = TOPIC_HANDLERS[d.topic as WebhookTopic];
   try {
@@ -73,28 +79,27 @@ async function processOne(workerId: string, d: ClaimedDelivery): Promise<"proces
     if (d.topic === "app/uninstalled" || d.topic === "shop/redact") forgetShop(d.shopDomain);
     return "processed";
   } catch (err) {
-    const unusable = err instanceof UnusablePayload;
-    const giveUp = unusable || d.attempts >= MAX_ATTEMPTS;
+    // The database or network down: the delivery waits its backoff and never counts
+    // toward quarantine. A payload the handler cannot use may be fixed by a release
+    // of the app: retried a few times too, then set aside with its reason.
+    const infrastructure = isInfrastructureFailure(err);
+    const limit = err instanceof RetryLater ? MAX_ATTEMPTS : QUARANTINE_AFTER_ATTEMPTS;
+    const giveUp = !infrastructure && d.attempts >= limit;
     const backoffMs = Math.min(3_600_000, 1000 * 2 ** d.attempts);
-    await db().webhookDelivery.updateMany({
-      where: { id: d.id, leaseOwner: workerId },
-      data: {
-        status: giveUp ? "failed" : "received",
-        nextAttemptAt: new Date(at.getTime() + backoffMs),
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        error: String(err instanceof Error ? err.message : err).slice(0, 1000),
-      },
+    const error = failureText(err);
+    await database().transaction(async (q) => {
+      await markDeliveryForRetry(q, d.id, workerId, new Date(at.getTime() + backoffMs), error);
+      if (giveUp) await quarantineNow(q, { kind: "webhook", itemId: d.id, shopId: d.shopId }, err, d.attempts);
     });
-    const level = err instanceof RetryLater ? "info" : "warn";
+    const level = err instanceof RetryLater && !giveUp ? "info" : "warn";
     log[level]("webhook processing did not complete", {
       topic: d.topic,
       webhookId: d.webhookId,
       attempts: d.attempts,
-      giveUp,
-      err: String(err),
+      quarantined: giveUp,
+      err: error,
     });
-    return giveUp ? "failed" : "retried";
+    return giveUp ? "quarantined" : "retried";
   }
 }
 

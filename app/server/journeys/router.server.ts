@@ -8,6 +8,7 @@ import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
+import type { WorkItem } from "../worker/quarantine.server";
 import { loadFlowNeeds } from "./flow-needs.server";
 import { stepEnrollments } from "./runner.server";
 import { triggerOf } from "./trigger-data.server";
@@ -24,18 +25,19 @@ export interface RouteResult {
  * (goals, exits, waits). Events are claimed with FOR UPDATE SKIP LOCKED and marked
  * routed in the same transaction as everything they caused.
  */
-export async function routeEvents(limit = 200): Promise<RouteResult> {
+export async function routeEvents(limit = 200, onClaim?: (items: WorkItem[]) => void): Promise<RouteResult> {
   // What the customer order below cannot cover (one customer's two checkouts met in
   // opposite orders) PostgreSQL breaks as a deadlock. The transaction only writes rows
   // (outbox rows, not sends), so the one it failed left nothing behind and runs again.
-  return retryTransientConflicts("event routing", () => routeBatch(limit));
+  return retryTransientConflicts("event routing", () => routeBatch(limit, onClaim));
 }
 
-function routeBatch(limit: number): Promise<RouteResult> {
+function routeBatch(limit: number, onClaim?: (items: WorkItem[]) => void): Promise<RouteResult> {
   const at = now();
   return database().transaction(async (q) => {
     const events = await claimUnroutedEvents(q, limit);
     if (events.length === 0) return { claimed: 0, enrolled: 0, delivered: 0 };
+    onClaim?.(events.map((e) => ({ kind: "event", itemId: e.id, shopId: e.shopId })));
     // Workers take disjoint events but not disjoint customers (a checkout sends several
     // trigger events), and each inserts the enrollment of every checkout it sees: taken
     // in arrival order, two workers' batches met a..z and z..a and deadlocked. So every

@@ -5,6 +5,7 @@ import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadDefinitions, loadFlows } from "./definitions.server";
 import { JourneyWrites } from "./writes.server";
+import type { WorkItem } from "../worker/quarantine.server";
 
 export interface RunResult {
   claimed: number;
@@ -23,11 +24,12 @@ const PAUSE_MS = 3_600_000;
  * drops, with nothing of it written. State changes, outbox rows and decisions commit
  * together; the outbox dispatcher sends them afterwards.
  */
-export async function runDueEnrollments(limit = 500): Promise<RunResult> {
+export async function runDueEnrollments(limit = 500, onClaim?: (items: WorkItem[]) => void): Promise<RunResult> {
   const at = now();
   return database().transaction(async (q) => {
     const due = await claimDueEnrollments(q, at, limit);
     if (due.length === 0) return { claimed: 0, messages: 0, lateness: [] };
+    onClaim?.(due.map((d) => ({ kind: "enrollment", itemId: d.id, shopId: d.shopId })));
     const lateness = due.map((d) => at.getTime() - new Date(d.nextWakeAt).getTime());
     const written = await stepEnrollments(q, due, () => ({ kind: "wake" }), at);
     return { claimed: due.length, messages: written.messages, lateness };

@@ -7,6 +7,9 @@ import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows, type ActiveFlow } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
+import { quarantinedIds } from "../db/sql/quarantine.server";
+import { isInfrastructureFailure } from "../worker/failure-text.server";
+import { recordItemFailure } from "../worker/quarantine.server";
 
 const DAY = 86_400_000;
 
@@ -20,12 +23,21 @@ const DAY = 86_400_000;
 export async function sweepTimeTriggers(limit = 500): Promise<{ enrolled: number }> {
   const at = now();
   const shops = await shopsWithTimeTriggers(database().query);
+  const setAside = await quarantinedIds(database().query, "time-trigger");
   let enrolled = 0;
   for (const shopId of shops) {
     const flows = (await loadActiveFlows(database().query, [shopId])).get(shopId) ?? [];
     for (const flow of flows) {
       if (flow.definition.trigger.type !== "inactivity" && flow.definition.trigger.type !== "date") continue;
-      enrolled += await database().transaction((q) => sweepFlow(q, flow, at, limit));
+      if (setAside.has(flow.id)) continue;
+      try {
+        enrolled += await database().transaction((q) => sweepFlow(q, flow, at, limit));
+      } catch (err) {
+        // One flow's sweep that fails (twice the same way: quarantined) never keeps
+        // the other flows and shops from theirs.
+        if (isInfrastructureFailure(err)) throw err;
+        await recordItemFailure({ kind: "time-trigger", itemId: flow.id, shopId: flow.shopId }, err);
+      }
     }
   }
   return { enrolled };

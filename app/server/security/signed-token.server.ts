@@ -74,7 +74,14 @@ function signJson(k: crypto.KeyObject, json: string): string {
 
 export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: "malformed" | "bad_signature" | "expired" };
 
+/**
+ * Longer than any token we issue (a click token carries its destination URL, at most a
+ * few KB): a longer one is refused before it is split, hashed or decoded.
+ */
+export const MAX_TOKEN_LENGTH = 8192;
+
 export function verifyToken(purpose: TokenPurpose, token: string, nowMs = Date.now(), secret?: string): VerifyResult {
+  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: "malformed" };
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: "malformed" };
   const [body, mac] = parts as [string, string];

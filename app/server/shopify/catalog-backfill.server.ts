@@ -1,6 +1,8 @@
 import { db } from "../db/client.server";
 import { claimCatalogBackfill } from "../db/sql/shops.server";
 import { now } from "../clock.server";
+import { isInfrastructureFailure } from "../worker/failure-text.server";
+import { recordItemFailure } from "../worker/quarantine.server";
 import { log } from "../log.server";
 import { upsertProduct } from "../ingestion/topics/products.server";
 import { adminGraphql } from "./admin-graphql.server";
@@ -49,6 +51,19 @@ export async function backfillNextCatalog(workerId: string): Promise<{ shop: str
   const at = now();
   const shop = await claimCatalogBackfill(db(), at, new Date(at.getTime() + LEASE_MS));
   if (!shop) return null;
+  try {
+    return await backfill(workerId, shop);
+  } catch (err) {
+    // The lease keeps the shop from being retried before it expires; a shop whose
+    // backfill fails the same way twice is set aside (the claim skips it), so the
+    // other shops' backfills go on.
+    if (isInfrastructureFailure(err)) throw err;
+    await recordItemFailure({ kind: "catalog-backfill", itemId: shop.id, shopId: shop.id }, err);
+    return { shop: shop.domain, products: 0 };
+  }
+}
+
+async function backfill(workerId: string, shop: { id: string; domain: string; catalogSyncCursor: string | null }) {
   const session = await db().session.findFirst({ where: { shop: shop.domain, isOnline: false } });
   if (!session) {
     log.warn("catalog backfill waits for an offline session", { shop: shop.domain, worker: workerId });

@@ -12,6 +12,10 @@ import { checkAlerts } from "../operations/alerts.server";
 import { taskMinuteRecorder } from "../operations/task-minutes.server";
 import { now } from "../clock.server";
 import type { Backoff, Task, TaskStats } from "./task-runner.server";
+import { runIsolating } from "./quarantine.server";
+import { splitInboxRow } from "../ingestion/pixel-inbox.server";
+import { database } from "../db/client.server";
+import { releaseMessageLeases } from "../db/sql/quarantine.server";
 
 export const SWEEP_EVERY_MS = 5 * 60_000;
 export const PRUNE_EVERY_MS = 60 * 60_000;
@@ -36,16 +40,38 @@ export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => T
     backoff: QUEUE_BACKOFF,
   });
   return [
+    // Each delivery in its own transaction; a failing one is retried with backoff and
+    // quarantined after repeated failure (webhook-processor.server.ts).
     queue("webhooks", async () => (await processWebhookBatch(workerId)).claimed),
-    // The shop row is the job: a cursor to resume from and a lease.
+    // The shop row is the job: a cursor to resume from and a lease. A shop whose
+    // backfill keeps failing is quarantined (catalog-backfill.server.ts).
     queue("catalog-backfill", async () => ((await backfillNextCatalog(workerId)) ? 1 : 0)),
-    queue("pixel-inbox", async () => (await expandPixelInbox()).claimed),
-    queue("event-router", async () => (await routeEvents()).claimed),
-    queue("journey-steps", async () => (await runDueEnrollments()).claimed),
-    queue("outbox", async () => {
-      const r = await dispatchDueMessages(workerId);
-      return r.claimed + r.unknown;
-    }),
+    // Batch queues: a batch that fails is run item by item (runIsolating), so one
+    // poisonous item is quarantined and its batch-mates are done.
+    queue("pixel-inbox", () =>
+      runIsolating("pixel-inbox", async (limit, onClaim) => (await expandPixelInbox(limit, onClaim)).claimed, {
+        splitItem: splitInboxRow,
+      }),
+    ),
+    queue("event-router", () => runIsolating("event", async (limit, onClaim) => (await routeEvents(limit, onClaim)).claimed)),
+    queue("journey-steps", () => runIsolating("enrollment", async (limit, onClaim) => (await runDueEnrollments(limit, onClaim)).claimed)),
+    queue("outbox", () =>
+      runIsolating(
+        "message",
+        async (limit, onClaim) => {
+          const r = await dispatchDueMessages(workerId, limit, onClaim);
+          return r.claimed + r.unknown;
+        },
+        {
+          afterFailure: (items) =>
+            releaseMessageLeases(
+              database().query,
+              workerId,
+              items.map((i) => i.itemId),
+            ),
+        },
+      ),
+    ),
     // Unsubscribes written back to Shopify's marketing consent (each row retried with its own backoff).
     queue("consent-write-back", async () => {
       const r = await syncPendingConsentToShopify();

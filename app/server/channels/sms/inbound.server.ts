@@ -30,7 +30,7 @@ export async function handleInboundSms(request: Request): Promise<Response> {
   const config = readSmsConfig();
   if (!config) return new Response("SMS is not configured", { status: 503 });
   const form = await readSmallForm(request, 64 * 1024);
-  if (!form) return new Response("Unreadable body", { status: 400 });
+  if (!form) return new Response("Unreadable body, or more fields or longer values than Twilio sends", { status: 400 });
   const urls = signatureUrlCandidates(request.url, shopifyCredentials(readEnv()).appUrl);
   if (!verifyTwilioSignature(config.authToken, request.headers.get("x-twilio-signature"), urls, form)) {
     return new Response("Invalid signature", { status: 403 });

@@ -47,3 +47,16 @@ export function claimInboxRows(tx: PrismaSql, limit: number): Promise<InboxRow[]
 export async function deleteInboxRows(tx: PrismaSql, ids: bigint[]): Promise<void> {
   await tx.$executeRaw`DELETE FROM "PixelInbox" WHERE id = ANY(${ids}::bigint[])`;
 }
+
+/** One row, locked, unless another worker holds it. */
+export async function lockInboxRow(q: RawQuery, id: string): Promise<InboxRow | null> {
+  const rows = await q<InboxRow>(
+    `SELECT id, "shopId", "receivedAt", "bodyZstd", body FROM "PixelInbox" WHERE id = $1::bigint FOR UPDATE SKIP LOCKED`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
+export async function deleteInboxRow(q: RawQuery, id: string): Promise<void> {
+  await q(`DELETE FROM "PixelInbox" WHERE id = $1::bigint`, [id]);
+}

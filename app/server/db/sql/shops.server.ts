@@ -64,6 +64,8 @@ export async function claimCatalogBackfill(
       SELECT id FROM "Shop"
       WHERE "installState" = 'installed' AND "catalogSyncedAt" IS NULL
         AND ("catalogSyncLeaseUntil" IS NULL OR "catalogSyncLeaseUntil" < ${at})
+        AND NOT EXISTS (SELECT 1 FROM "Quarantine" q
+                        WHERE q.kind = 'catalog-backfill' AND q."itemId" = "Shop".id AND q."quarantinedAt" IS NOT NULL)
       ORDER BY "installedAt" LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING id, domain, "catalogSyncCursor"`;
   return claimed[0] ?? null;

@@ -60,6 +60,7 @@ export interface ClaimedDelivery {
   shopDomain: string;
   topic: string;
   webhookId: string;
+  shopId: string | null;
   attempts: number;
 }
 
@@ -76,7 +77,7 @@ export function claimDeliveries(sql: PrismaSql, workerId: string, limit: number,
     UPDATE "WebhookDelivery" w
     SET status = 'processing', "leaseOwner" = ${workerId}, "leaseExpiresAt" = ${leaseUntil}, attempts = w.attempts + 1
     FROM due WHERE w.id = due.id
-    RETURNING w.id, w."shopDomain", w.topic, w."webhookId", w.attempts`;
+    RETURNING w.id, w."shopDomain", w.topic, w."webhookId", w."shopId", w.attempts`;
 }
 
 /**
@@ -97,7 +98,7 @@ export async function dropDeliveryPayload(sql: PrismaSql, id: string): Promise<v
 export function clearFailedPayloads(q: RawQuery, before: Date, limit: number): Promise<unknown[]> {
   return q(
     `UPDATE "WebhookDelivery" SET payload = NULL WHERE id IN (
-       SELECT id FROM "WebhookDelivery" WHERE status = 'failed' AND "nextAttemptAt" < $1::timestamptz AND payload IS NOT NULL LIMIT $2)
+       SELECT id FROM "WebhookDelivery" WHERE status IN ('failed', 'quarantined') AND "nextAttemptAt" < $1::timestamptz AND payload IS NOT NULL LIMIT $2)
      RETURNING 1`,
     [before.toISOString(), limit],
   );
@@ -110,5 +111,14 @@ export function deleteFinishedDeliveries(q: RawQuery, before: Date, limit: numbe
        SELECT id FROM "WebhookDelivery" WHERE status IN ('processed', 'rejected', 'failed') AND "nextAttemptAt" < $1::timestamptz LIMIT $2)
      RETURNING 1`,
     [before.toISOString(), limit],
+  );
+}
+
+/** A failed attempt: due again at `nextAttemptAt`, unless this worker lost the lease meanwhile. */
+export async function markDeliveryForRetry(q: RawQuery, id: string, workerId: string, nextAttemptAt: Date, error: string): Promise<void> {
+  await q(
+    `UPDATE "WebhookDelivery" SET status = 'received', "nextAttemptAt" = $3, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, error = $4
+     WHERE id = $1 AND "leaseOwner" = $2`,
+    [id, workerId, nextAttemptAt.toISOString(), error],
   );
 }
