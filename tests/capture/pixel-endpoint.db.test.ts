@@ -2,6 +2,7 @@ import http from "node:http";
 import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outsideDemo } from "../support/demo-mode";
 import { handleIngestionFastPath } from "~/server/http/fast-ingest.server";
 import { action } from "~/routes/api.pixel.events";
 import { toWireEvent, type WireEvent } from "../../extensions/web-pixel/src/wire";
@@ -370,15 +371,14 @@ describe("bad input is refused with a 4xx and a reason, and writes nothing", () 
     expect((await demo("demo-app", appOrigin)).status).toBe(202);
     expect((await demo("demo-local", "http://127.0.0.1:5173")).status).toBe(202);
     expect((await demo("demo-evil", "https://attacker.example")).status).toBe(403);
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = "production";
     forgetShop(DEMO_SHOP_DOMAIN);
     try {
-      expect((await demo("prod-app", appOrigin)).status).toBe(403);
-      expect((await demo("prod-local", "http://127.0.0.1:5173")).status).toBe(403);
-      expect((await demo("prod-own", "https://kawa-demo.example")).status).toBe(202);
+      await outsideDemo(async () => {
+        expect((await demo("prod-app", appOrigin)).status).toBe(403);
+        expect((await demo("prod-local", "http://127.0.0.1:5173")).status).toBe(403);
+        expect((await demo("prod-own", "https://kawa-demo.example")).status).toBe(202);
+      });
     } finally {
-      process.env.NODE_ENV = nodeEnv;
       forgetShop(DEMO_SHOP_DOMAIN);
     }
   });

@@ -48,6 +48,7 @@ const ROUTES: Record<string, Family> = {
   "app.preview.tsx": "admin",
   "app.privacy.tsx": "admin",
   "app.privacy.$id.export.ts": "admin",
+  "app.health.tsx": "admin",
   "u.$token.ts": "signed-link",
   "preferences.$token.tsx": "signed-link",
   "confirm.$token.ts": "signed-link",
@@ -249,7 +250,7 @@ describe("cross-tenant isolation, every route", () => {
     await leavesBUntouched(async () => {
       const get = async (file: string, query = "", params: Record<string, string> = {}) =>
         call(await route(file), "GET", await asMerchantOf(A, `http://localhost:3000/app${query}`), params);
-      for (const file of ["app.tsx", "app._index.tsx", "app.flows.tsx", "app.preview.tsx", "app.privacy.tsx"]) {
+      for (const file of ["app.tsx", "app._index.tsx", "app.flows.tsx", "app.preview.tsx", "app.privacy.tsx", "app.health.tsx"]) {
         expect(await expectNothingOfB(file, await get(file, "?lang=en"))).toBe(200);
       }
       // B's ids in the admin's own parameters.

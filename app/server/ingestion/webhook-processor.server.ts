@@ -1,6 +1,12 @@
 import { keepsDeliveries, type WebhookTopic } from "./webhook-topics";
 import { database, db } from "../db/client.server";
-import { claimDeliveries, deliveryPayloadText, dropDeliveryPayload, markDeliveryForRetry, type ClaimedDelivery } from "../db/sql/webhooks.server";
+import {
+  claimDeliveries,
+  deliveryPayloadText,
+  dropDeliveryPayload,
+  markDeliveryForRetry,
+  type ClaimedDelivery,
+} from "../db/sql/webhooks.server";
 import { parseShopifyJson, ShopifyJsonError } from "~/domain/capture/shopify-json";
 import { failureText, isInfrastructureFailure } from "../worker/failure-text.server";
 import { quarantineNow } from "../worker/quarantine.server";
