@@ -24,7 +24,7 @@ const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
  * (task-runner.server.ts), so one failing or slow task never holds the others up.
  */
 export function workerTasks(workerId: string, idleMs = 250): Task[] {
-  const queue = (name: string, run: () => Promise<number>): Task => ({
+  const queue = (name: string, run: (stopping: AbortSignal) => Promise<number>): Task => ({
     name,
     run,
     cadence: { kind: "queue", idleMs },
@@ -37,8 +37,9 @@ export function workerTasks(workerId: string, idleMs = 250): Task[] {
     queue("pixel-inbox", async () => (await expandPixelInbox()).claimed),
     queue("event-router", async () => (await routeEvents()).claimed),
     queue("journey-steps", async () => (await runDueEnrollments()).claimed),
-    queue("outbox", async () => {
-      const r = await dispatchDueMessages(workerId);
+    // On stop, the sends in flight finish and the rest of the claim goes back to the queue.
+    queue("outbox", async (stopping) => {
+      const r = await dispatchDueMessages(workerId, 50, stopping);
       return r.claimed + r.unknown;
     }),
     // Unsubscribes written back to Shopify's marketing consent (each row retried with its own backoff).

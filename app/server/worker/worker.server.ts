@@ -1,11 +1,15 @@
 import crypto from "node:crypto";
 import os from "node:os";
+import { releaseWorkerLiveness } from "./liveness.server";
 import { startTaskRunner, type TaskStats, type Timer } from "./task-runner.server";
 import { workerTasks } from "./tasks.server";
 
 export interface WorkerHandle {
   id: string;
-  /** Lets the passes in progress finish, starts none, resolves when every task is idle. */
+  /**
+   * Lets the passes in progress finish (the outbox: the sends on the wire; the rest of
+   * its claim goes back to the queue), starts none, resolves when every task is idle.
+   */
   stop: () => Promise<void>;
   /**
    * Runs every task until nothing is due (tests and the demo's "run now"); a task
@@ -24,5 +28,10 @@ export interface WorkerHandle {
 export function startWorker(opts: { idleMs?: number; id?: string; timer?: Timer } = {}): WorkerHandle {
   const id = opts.id ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
   const runner = startTaskRunner(workerTasks(id, opts.idleMs ?? 250), { workerId: id, timer: opts.timer });
-  return { id, stop: runner.stop, drain: runner.drain, stats: runner.stats };
+  const stop = async () => {
+    await runner.stop();
+    // Nothing of ours is claimed or mid-send now: the lock can go.
+    await releaseWorkerLiveness(id);
+  };
+  return { id, stop, drain: runner.drain, stats: runner.stats };
 }
