@@ -21,7 +21,7 @@ export function holdWorkerLiveness(workerId: string): Promise<void> {
 
 async function holdOn(d: Database, workerId: string): Promise<void> {
   let byWorker = held.get(d);
-  if (!byWorker) held.set(d, (byWorker = new Map()));
+  if (!byWorker) held.set(d, (byWorker = new Map<string, Promise<Held>>()));
   let entry = byWorker.get(workerId);
   if (!entry) {
     entry = acquire(d, workerId);
