@@ -20,7 +20,7 @@ export const pl: Record<MessageKey, string> = {
   "home.health.database": "Baza danych",
   "home.health.webhooks": "Odebrane webhooki, ostatnie 30 dni",
   "home.health.rejected": "Odrzucone (podpisane, ale bezużyteczna treść)",
-  "home.health.inDoubt": "Wiadomości o niepewnym doręczeniu, ostatnie 30 dni",
+  "home.health.inDoubt": "Niepewnie doręczone, 30 dni",
   "home.inDoubt.title":
     "Wiadomości o niepewnym doręczeniu w ostatnich 30 dniach: {count}. Mogły dotrzeć albo nie (wysyłka zatrzymała się w trakcie).",
   "home.inDoubt.body":
