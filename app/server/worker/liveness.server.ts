@@ -22,25 +22,30 @@ export function holdWorkerLiveness(workerId: string): Promise<void> {
 async function holdOn(d: Database, workerId: string): Promise<void> {
   let byWorker = held.get(d);
   if (!byWorker) held.set(d, (byWorker = new Map<string, Promise<Held>>()));
-  let entry = byWorker.get(workerId);
-  if (!entry) {
-    entry = acquire(d, workerId);
-    byWorker.set(workerId, entry);
-    // A failed attempt is forgotten, so the next pass tries again.
-    entry.catch(() => byWorker.delete(workerId));
-  }
-  await entry;
+  await (byWorker.get(workerId) ?? track(byWorker, workerId, acquire(d, workerId)));
+}
+
+/** Remembers an attempt (so release() finds it, even mid-retry); a failed one is forgotten, so the next pass tries again. */
+function track(byWorker: Map<string, Promise<Held>>, workerId: string, attempt: Promise<Held>): Promise<Held> {
+  byWorker.set(workerId, attempt);
+  attempt.catch(() => {
+    if (byWorker.get(workerId) === attempt) byWorker.delete(workerId);
+  });
+  return attempt;
 }
 
 async function acquire(d: Database, workerId: string): Promise<Held> {
   const session = await d.session();
   const h: Held = { session, released: false };
   session.onLost((err) => {
+    if (h.released) return;
     // Until the lock is back, this worker's claims and marks find it missing and do
     // nothing (the claim and mark statements check it), and others may take its rows.
     log.warn("worker liveness connection lost; re-taking the lock", { worker: workerId, err: err.message });
-    held.get(d)?.delete(workerId);
-    if (!h.released) setTimeout(() => void holdOn(d, workerId).catch(() => undefined), RETRY_MS).unref();
+    const byWorker = held.get(d);
+    if (!byWorker) return;
+    const retry = new Promise<void>((resolve) => setTimeout(resolve, RETRY_MS).unref()).then(() => acquire(d, workerId));
+    void track(byWorker, workerId, retry).catch(() => undefined);
   });
   try {
     await lockLiveness(session.query, workerId);
