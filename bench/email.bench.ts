@@ -9,7 +9,7 @@
 // only measures CPU per message, which no provider lets a sender spend alone.
 //
 // Ours works the way the dispatcher does (app/server/channels/dispatch.server.ts): a
-// claimed batch of 50 is composed one message at a time, a few ahead of the senders,
+// claimed batch of 50 is composed one message at a time, ahead of the senders,
 // while one send lane per pooled connection takes the next composed message as soon as
 // its last one landed (so at most maxConnections messages are ever "sending"); the next
 // batch starts when the last send of this one has landed. The dispatcher's database
@@ -212,13 +212,13 @@ function continuously(send: SendOne): SendMany {
   };
 }
 
-/** As the dispatcher: per claimed batch, compose a few ahead while one lane per connection sends. */
+/** As the dispatcher: per claimed batch, compose ahead while one lane per connection sends. */
 const ours: SendMany = async (first, count) => {
   for (let start = first; start < first + count; start += CONCURRENCY) {
     const batch = Array.from({ length: Math.min(CONCURRENCY, first + count - start) }, (_, k) => start + k);
     await sendThroughLanes(batch, {
       lanes: SEND_LANES,
-      ahead: SEND_LANES,
+      ahead: CONCURRENCY,
       prepare: async (i) => {
         const { customer, message } = customerAndMessage(i);
         return composeEmail(message, shop, customer);
@@ -259,7 +259,7 @@ async function compare(latencyMs: number, metric: string, messages: number, goal
   process.env.SMTP_URL = sink.url;
   closeMailTransport();
   const sides = [
-    { label: "app (batches of 50: render + track a few ahead, one send lane per connection)", send: ours, rates: [] as number[] },
+    { label: "app (batches of 50: render + track ahead, one send lane per connection)", send: ours, rates: [] as number[] },
     { label: "nodemailer pooled, pre-rendered", send: await plainNodemailer(), rates: [] as number[] },
   ];
   try {

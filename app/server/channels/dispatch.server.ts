@@ -41,7 +41,7 @@ export interface DispatchResult {
  *  1. rows a dead worker left in "sending" (or stuck past their lease) become "unknown"
  *     (+ Decision), never re-sent;
  *  2. due pending rows are claimed (FOR UPDATE SKIP LOCKED), rows of dead workers included;
- *  3. each is re-checked (consent, suppression, shop) and rendered, a few ahead of the senders;
+ *  3. each is re-checked (consent, suppression, shop) and rendered, ahead of the senders;
  *  4. one lane per SMTP connection marks its message "sending" (committed), sends it and
  *     records the outcome, then takes the next (app/server/channels/send-lanes.server.ts).
  * When `signal` aborts (stop()), the sends in flight finish and the rest of the claim
@@ -76,7 +76,10 @@ export async function dispatchDueMessages(workerId: string, limit = 50, signal?:
     await Promise.all([
       sendThroughLanes<LoadedMessage, { message: LoadedMessage; email: ComposedEmail }>(emails, {
         lanes: SEND_LANES,
-        ahead: SEND_LANES,
+        // Composing runs ahead through the whole claim (as it did before sending started
+        // at all): the email bench measured 0.78-0.85x raw nodemailer with 5 ahead,
+        // 0.88x with the claim ahead, on a loaded machine. Marking stays per lane.
+        ahead: limit,
         signal,
         prepare: async (m) => {
           const prepared = await prepareEmail(workerId, m, m.flowId ? (flowKeys.get(m.flowId) ?? null) : null, at);
