@@ -18,6 +18,10 @@ export const en = {
   "home.health.database": "Database",
   "home.health.webhooks": "Webhook deliveries, last 30 days",
   "home.health.rejected": "Rejected (signed, but unusable payload)",
+  "home.health.inDoubt": "Messages in doubt, last 30 days",
+  "home.inDoubt.title": "Messages in doubt, last 30 days: {count}. They may or may not have been delivered (the worker stopped mid-send).",
+  "home.inDoubt.body":
+    "They are never sent again, so nobody gets a message twice. Each one is listed, with this reason, on its customer's timeline.",
   "home.health.clock": "Clock",
   "home.health.clockOffset": "advanced by {hours} h (demo clock)",
   "home.health.clockReal": "real time",
@@ -200,7 +204,8 @@ export const en = {
   "why.reason.no_catalogue_products": "None of the products it would show is in your synced catalogue, so there was nothing to send.",
   "why.reason.hard_bounce": "The address bounced permanently.",
   "why.reason.send_failed": "The provider refused the message.",
-  "why.reason.outcome_unknown": "The connection broke after sending: it may have arrived, so it is never sent twice.",
+  "why.reason.outcome_unknown":
+    "Sending stopped mid-send (the connection broke or the worker stopped): it may have arrived, so it is never sent twice.",
   "why.reason.sms_cost_unconfirmed": "The flow's SMS cost was not confirmed.",
   "why.reason.sms_channel_unavailable": "SMS is not set up for this shop.",
   "why.reason.paused": "Paused marketing for 30 days in the preference center.",

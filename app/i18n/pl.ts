@@ -20,6 +20,11 @@ export const pl: Record<MessageKey, string> = {
   "home.health.database": "Baza danych",
   "home.health.webhooks": "Odebrane webhooki, ostatnie 30 dni",
   "home.health.rejected": "Odrzucone (podpisane, ale bezużyteczna treść)",
+  "home.health.inDoubt": "Niepewnie doręczone, 30 dni",
+  "home.inDoubt.title":
+    "Wiadomości o niepewnym doręczeniu w ostatnich 30 dniach: {count}. Mogły dotrzeć albo nie (wysyłka zatrzymała się w trakcie).",
+  "home.inDoubt.body":
+    "Nie są wysyłane ponownie, więc nikt nie dostanie wiadomości dwa razy. Każda jest pokazana, z tym powodem, na osi czasu swojego klienta.",
   "home.health.clock": "Zegar",
   "home.health.clockOffset": "przesunięty o {hours} h (zegar demo)",
   "home.health.clockReal": "czas rzeczywisty",
@@ -203,7 +208,8 @@ export const pl: Record<MessageKey, string> = {
     "Żadnego z produktów, które miała pokazać, nie ma w zsynchronizowanym katalogu sklepu, więc nie było czego wysłać.",
   "why.reason.hard_bounce": "Adres trwale odbił wiadomość.",
   "why.reason.send_failed": "Dostawca odrzucił wiadomość.",
-  "why.reason.outcome_unknown": "Połączenie zerwało się po wysłaniu: wiadomość mogła dotrzeć, więc nigdy nie idzie drugi raz.",
+  "why.reason.outcome_unknown":
+    "Wysyłka przerwała się w trakcie (zerwane połączenie albo zatrzymany proces): wiadomość mogła dotrzeć, więc nigdy nie idzie drugi raz.",
   "why.reason.sms_cost_unconfirmed": "Koszt SMS przepływu nie został potwierdzony.",
   "why.reason.sms_channel_unavailable": "SMS nie jest skonfigurowany dla tego sklepu.",
   "why.reason.paused": "Wstrzymał marketing na 30 dni w centrum preferencji.",

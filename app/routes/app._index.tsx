@@ -49,6 +49,13 @@ export default function Overview() {
       subtitle={t("home.subtitle", { shop: data.shop.name, timezone: data.shop.timezone, currency: data.shop.currency })}
     >
       <Layout>
+        {data.health.inDoubt > 0 && (
+          <Layout.Section>
+            <Banner tone="warning" title={t("home.inDoubt.title", { count: int.format(data.health.inDoubt) })}>
+              <p>{t("home.inDoubt.body")}</p>
+            </Banner>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
             {kpis.map(([label, value]) => (
@@ -116,6 +123,12 @@ export default function Overview() {
                 <InlineStack align="space-between">
                   <Text as="span">{t("home.health.rejected")}</Text>
                   <Text as="span">{int.format(data.health.rejected)}</Text>
+                </InlineStack>
+                <InlineStack align="space-between">
+                  <Text as="span">{t("home.health.inDoubt")}</Text>
+                  <Text as="span" tone={data.health.inDoubt > 0 ? "caution" : undefined}>
+                    {int.format(data.health.inDoubt)}
+                  </Text>
                 </InlineStack>
                 <InlineStack align="space-between">
                   <Text as="span">{t("home.health.clock")}</Text>

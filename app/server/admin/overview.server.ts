@@ -11,7 +11,7 @@ export async function loadOverview(shop: Shop) {
   const since30 = new Date(at.getTime() - 30 * DAY);
   const since24h = new Date(at.getTime() - DAY);
   const shopId = shop.id;
-  const [customers, emailSubs, smsSubs, orders30, events24, webhooks, rejected, recent, health] = await Promise.all([
+  const [customers, emailSubs, smsSubs, orders30, events24, webhooks, rejected, recent, health, inDoubt] = await Promise.all([
     db().customer.count({ where: { shopId, mergedIntoId: null, redactedAt: null } }),
     db().customer.count({ where: { shopId, emailConsentState: "subscribed" } }),
     db().customer.count({ where: { shopId, smsConsentState: "subscribed" } }),
@@ -38,6 +38,9 @@ export async function loadOverview(shop: Shop) {
       },
     }),
     databaseHealth(),
+    // Sends whose outcome nobody knows (the worker stopped mid-send): never re-sent, so
+    // the merchant is told. updatedAt is when the row became "unknown".
+    db().message.count({ where: { shopId, status: "unknown", updatedAt: { gte: since30 } } }),
   ]);
   return {
     shop: { name: shop.name, timezone: shop.timezone, currency: shop.currency, domain: shop.domain },
@@ -49,7 +52,7 @@ export async function loadOverview(shop: Shop) {
       revenue30: orders30._sum.totalPrice?.toString() ?? "0",
       events24,
     },
-    health: { database: health, webhooks, rejected, clockOffsetHours: Math.round(clockOffsetMs() / 36e5) },
+    health: { database: health, webhooks, rejected, inDoubt, clockOffsetHours: Math.round(clockOffsetMs() / 36e5) },
     recentOrders: recent.map((o) => ({
       id: o.id,
       name: o.name,

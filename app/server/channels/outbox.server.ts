@@ -9,8 +9,14 @@ import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
 // owner and the expected status, so a worker that lost its lease changes nothing.
 //
 //   pending --claim--> pending + lease --mark sending (committed)--> sending --> sent
-//                                  |                                  |-> pending (retry) / failed
-//                                  |-> suppressed / failed            '-> unknown (never re-sent)
+//                          |       |                                  |-> pending (retry) / failed
+//                          |       |-> suppressed / failed            '-> unknown (never re-sent)
+//                          '-> pending, unclaimed (stop() released it, or its worker died)
+//
+// A lease belongs to a live worker: one whose liveness lock is held
+// (app/server/db/sql/worker-liveness.server.ts). A dead worker's claims are free at
+// once and its "sending" rows become unknown at once; the lease's time is only the
+// fallback for a worker that is alive but stuck.
 
 /**
  * A worker died between "sending" and recording the outcome: the provider may or may
@@ -43,6 +49,11 @@ export async function markSending(workerId: string, marks: SendingMark[], at: Da
   return sql.markSending(db(), workerId, marks, at, new Date(at.getTime() + SEND_LEASE_MS));
 }
 
+/** Claimed rows whose send never started go back to the queue (a stopping worker). */
+export function releaseClaims(workerId: string, ids: string[], at: Date): Promise<number> {
+  return sql.releaseClaims(db(), workerId, ids, at);
+}
+
 type OutboxStatus = "pending" | "sending";
 
 interface DecisionNote {
@@ -62,6 +73,16 @@ interface Settlement {
 
 /** Records a final (or retry) state, its Decision and side effects in one transaction. */
 export async function settle(workerId: string, message: Message, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
+  if (!s.decision && !s.suppress && !s.bounced) {
+    // One statement (a sent message, a retry): no transaction to open, one round trip
+    // before the send lane takes its next message.
+    const updated = await db().message.updateMany({
+      where: { id: message.id, leaseOwner: workerId, status: from },
+      data: { ...s.data, status: s.status, leaseOwner: null, leaseExpiresAt: null },
+    });
+    if (updated.count === 1) countSend(message.channel, s.status);
+    return updated.count === 1;
+  }
   const settled = await db().$transaction(async (tx) => {
     const updated = await tx.message.updateMany({
       where: { id: message.id, leaseOwner: workerId, status: from },

@@ -21,8 +21,22 @@ export interface Database {
   query: <T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: { prepare?: string }) => Promise<T[]>;
   /** A transaction on one connection through the raw driver (set-based hot paths). */
   transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
+  /**
+   * A connection of its own, outside the pool, for session state that must live
+   * exactly as long as this process (a worker's liveness lock): PostgreSQL drops it,
+   * and everything the session held, the moment the process dies. PGlite has one
+   * session, which is the process's. Closed by close() at the latest.
+   */
+  session(): Promise<DedicatedSession>;
   close(): Promise<void>;
   describe: string;
+}
+
+export interface DedicatedSession {
+  query: RawQuery;
+  /** Called once when the connection is lost (not after close()). */
+  onLost(fn: (err: Error) => void): void;
+  close(): Promise<void>;
 }
 
 export type RawQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -60,6 +74,13 @@ async function openPglite(dir: string): Promise<Database> {
     query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
     transaction: (fn) =>
       pglite.transaction((tx) => fn(async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows)),
+    // One process, one session: it dies with the process, as a dedicated connection would.
+    session: () =>
+      Promise.resolve({
+        query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+        onLost: () => undefined,
+        close: () => Promise.resolve(),
+      }),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();
@@ -74,6 +95,8 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   // An idle connection dropped by the server (restart, failover) must not crash the process.
   pool.on("error", (err) => log.warn("idle database connection lost", { err: err.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sessions = new Set<DedicatedSession>();
+  let closed = false;
   const safeUrl = new URL(url);
   safeUrl.password = safeUrl.password ? "***" : "";
   return {
@@ -99,7 +122,35 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
         client.release();
       }
     },
+    session: async () => {
+      if (closed) throw new Error("database closed");
+      // Keepalive: a machine that vanishes (not just the process) is noticed in minutes, not hours.
+      const client = new pg.default.Client({ connectionString: url, keepAlive: true });
+      let closing = false;
+      let lost: ((err: Error) => void) | null = null;
+      const onGone = (err: Error) => {
+        sessions.delete(session);
+        if (!closing) lost?.(err);
+        lost = null;
+      };
+      client.on("error", onGone);
+      client.on("end", () => onGone(new Error("connection ended")));
+      const session: DedicatedSession = {
+        query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+        onLost: (fn) => void (lost = fn),
+        close: async () => {
+          closing = true;
+          sessions.delete(session);
+          await client.end().catch(() => undefined);
+        },
+      };
+      await client.connect();
+      sessions.add(session);
+      return session;
+    },
     close: async () => {
+      closed = true;
+      await Promise.all([...sessions].map((c) => c.close()));
       await prisma.$disconnect();
       await pool.end().catch((err: unknown) => log.warn("pool end failed", { err: String(err) }));
     },

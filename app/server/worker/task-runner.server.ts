@@ -15,8 +15,12 @@ export interface Backoff {
 
 export interface Task {
   name: string;
-  /** One pass; resolves to how much it did (0: nothing was due). */
-  run: () => Promise<number>;
+  /**
+   * One pass; resolves to how much it did (0: nothing was due). `stopping` aborts when
+   * the worker stops: a pass may then hand back work it has not started instead of
+   * doing it (the outbox releases its unsent claim).
+   */
+  run: (stopping: AbortSignal) => Promise<number>;
   cadence: Cadence;
   backoff: Backoff;
 }
@@ -74,9 +78,9 @@ export interface TaskRunner {
    */
   drain: (opts?: { throwOnError?: boolean }) => Promise<number>;
   /**
-   * Starts no new pass, lets every pass in progress finish (each is one transaction
-   * or holds a lease, so its work is finished or released) and resolves when all
-   * tasks are idle.
+   * Starts no new pass, tells the passes in progress (their `stopping` signal) and lets
+   * them finish (each is one transaction or holds a lease, so its work is finished or
+   * released) and resolves when all tasks are idle.
    */
   stop: () => Promise<void>;
 }
@@ -157,7 +161,7 @@ export function startTaskRunner(
     st.runs++;
     let error: unknown = null;
     try {
-      const done = await s.task.run();
+      const done = await s.task.run(stopping.signal);
       st.lastDone = done;
       st.done += done;
       st.consecutiveFailures = 0;

@@ -33,7 +33,7 @@ const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
  */
 export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => TaskStats[] = () => []): Task[] {
   const recordTaskMinutes = taskMinuteRecorder(runnerStats);
-  const queue = (name: string, run: () => Promise<number>): Task => ({
+  const queue = (name: string, run: (stopping: AbortSignal) => Promise<number>): Task => ({
     name,
     run,
     cadence: { kind: "queue", idleMs },
@@ -55,11 +55,12 @@ export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => T
     ),
     queue("event-router", () => runIsolating("event", async (limit, onClaim) => (await routeEvents(limit, onClaim)).claimed)),
     queue("journey-steps", () => runIsolating("enrollment", async (limit, onClaim) => (await runDueEnrollments(limit, onClaim)).claimed)),
-    queue("outbox", () =>
+    // On stop, the sends in flight finish and the rest of the claim goes back to the queue.
+    queue("outbox", (stopping) =>
       runIsolating(
         "message",
         async (limit, onClaim) => {
-          const r = await dispatchDueMessages(workerId, limit, onClaim);
+          const r = await dispatchDueMessages(workerId, limit, onClaim, stopping);
           return r.claimed + r.unknown;
         },
         {

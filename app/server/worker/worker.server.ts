@@ -1,12 +1,16 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { startTaskRunner, type TaskRunner, type TaskStats, type Timer } from "./task-runner.server";
+import { releaseWorkerLiveness } from "./liveness.server";
 import { workerTasks } from "./tasks.server";
 import { observeTaskPass, registerRunnerStats } from "../metrics/registry.server";
 
 export interface WorkerHandle {
   id: string;
-  /** Lets the passes in progress finish, starts none, resolves when every task is idle. */
+  /**
+   * Lets the passes in progress finish (the outbox: the sends on the wire; the rest of
+   * its claim goes back to the queue), starts none, resolves when every task is idle.
+   */
   stop: () => Promise<void>;
   /**
    * Runs every task until nothing is due (tests and the demo's "run now"); a task
@@ -35,6 +39,8 @@ export function startWorker(opts: { idleMs?: number; id?: string; timer?: Timer 
     stop: async () => {
       await runner.stop();
       unregister();
+      // Nothing of ours is claimed or mid-send now: the lock can go.
+      await releaseWorkerLiveness(id);
     },
     drain: runner.drain,
     stats,

@@ -3,7 +3,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import { advanceClock, now, resetClock } from "~/server/clock.server";
-import { dispatchDueMessages, SEND_WINDOW, type DispatchResult } from "~/server/channels/dispatch.server";
+import { dispatchDueMessages, SEND_LANES, type DispatchResult } from "~/server/channels/dispatch.server";
+import { holdWorkerLiveness, releaseWorkerLiveness } from "~/server/worker/liveness.server";
 import { closeMailTransport } from "~/server/channels/email/transport.server";
 import { useTestDatabase } from "../../support/db";
 import { createCustomer, createShop, enqueueEmail } from "./support/fixtures";
@@ -70,7 +71,7 @@ describe("dispatchDueMessages", () => {
     expect(smtp.received.length).toBe(before + 50);
   });
 
-  it(`exposes at most ${SEND_WINDOW} messages of a claimed batch as "sending" while the provider is slow; the rest stay pending under the claim`, async () => {
+  it(`exposes at most ${SEND_LANES} messages of a claimed batch (one per SMTP connection) as "sending" while the provider is slow; the rest stay pending under the claim`, async () => {
     const customers = await Promise.all(Array.from({ length: 30 }, () => createCustomer(prisma(), shop.id)));
     const messages = [];
     for (const c of customers) messages.push(await enqueueEmail(prisma(), shop.id, c));
@@ -87,50 +88,99 @@ describe("dispatchDueMessages", () => {
     const dispatching = dispatchDueMessages("worker-slow", 50);
     for (let i = 0; i < 200 && held.length < 5; i++) await new Promise((r) => setTimeout(r, 20));
     expect(held.length).toBe(5); // the pool's five connections, each inside DATA
-    // A worker killed now would strand only these as "unknown"; the other 20 would go
-    // back to the queue when their claim expires.
-    expect(await statuses()).toEqual({ sending: SEND_WINDOW, pending: 30 - SEND_WINDOW });
+    // A worker killed now would strand only these, each on the wire, as "unknown"; the
+    // other 25 would go back to the queue at once.
+    expect(await statuses()).toEqual({ sending: SEND_LANES, pending: 30 - SEND_LANES });
 
     // Released one by one, the window moves on: the 30 go out, each once.
     for (let i = 0; i < 1000 && smtp.received.length - before < 30; i++) {
       held.shift()?.();
       await new Promise((r) => setTimeout(r, 5));
-      expect((await statuses()).sending ?? 0).toBeLessThanOrEqual(SEND_WINDOW);
+      expect((await statuses()).sending ?? 0).toBeLessThanOrEqual(SEND_LANES);
     }
     expect(await dispatching).toMatchObject({ claimed: 30, sent: 30 });
     expect(await statuses()).toEqual({ sent: 30 });
     expect(new Set(smtp.received.slice(before).map((m) => m.parsed.messageId)).size).toBe(30);
   });
 
-  it("marks a message left in 'sending' by a dead worker as unknown, with a Decision, and never re-sends it", async () => {
+  it("marks a message left in 'sending' by a dead worker as unknown at once (lease or not), with a Decision, and never re-sends it", async () => {
     const customer = await createCustomer(prisma(), shop.id);
-    const message = await enqueueEmail(prisma(), shop.id, customer, {
+    const expired = await enqueueEmail(prisma(), shop.id, customer, {
       status: "sending",
       attempts: 1,
       leaseOwner: "dead-worker",
       leaseExpiresAt: new Date(now().getTime() - 1000),
     });
-    const fresh = await enqueueEmail(prisma(), shop.id, customer, {
+    // Died a second ago: its lease has 15 minutes to run, but no liveness lock is held for it.
+    const diedJustNow = await enqueueEmail(prisma(), shop.id, customer, {
+      status: "sending",
+      attempts: 1,
+      leaseOwner: "just-died",
+      leaseExpiresAt: new Date(now().getTime() + 15 * 60_000),
+    });
+    await holdWorkerLiveness("live-worker");
+    const live = await enqueueEmail(prisma(), shop.id, customer, {
       status: "sending",
       leaseOwner: "live-worker",
       leaseExpiresAt: new Date(now().getTime() + 60_000),
     });
 
     const result = await dispatchDueMessages("worker-x");
-    expect(result).toMatchObject({ unknown: 1, claimed: 0, sent: 0 });
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: "unknown", leaseOwner: null });
-    expect(await decisionsFor(message.id)).toMatchObject([
-      { outcome: "skip", reason: "outcome_unknown", customerId: customer.id, details: { channel: "email", worker: "dead-worker" } },
+    expect(result).toMatchObject({ unknown: 2, claimed: 0, sent: 0 });
+    for (const m of [expired, diedJustNow])
+      expect(await prisma().message.findUniqueOrThrow({ where: { id: m.id } })).toMatchObject({ status: "unknown", leaseOwner: null });
+    expect(await decisionsFor(expired.id)).toMatchObject([
+      {
+        outcome: "skip",
+        reason: "outcome_unknown",
+        customerId: customer.id,
+        details: { channel: "email", worker: "dead-worker", stage: "lease_expired_while_sending" },
+      },
     ]);
-    // A live lease is left alone.
-    expect(await prisma().message.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({
+    expect(await decisionsFor(diedJustNow.id)).toMatchObject([
+      { outcome: "skip", reason: "outcome_unknown", details: { worker: "just-died", stage: "worker_died_while_sending" } },
+    ]);
+    // A live worker's send is left alone...
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({
       status: "sending",
       leaseOwner: "live-worker",
     });
+    // ...until that worker is gone.
+    await releaseWorkerLiveness("live-worker");
+    expect(await dispatchDueMessages("worker-y")).toMatchObject({ unknown: 1, claimed: 0 });
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "unknown" });
 
     await dispatchDueMessages("worker-y");
     expect(receivedFor(customer.email!)).toHaveLength(0);
-    expect(await decisionsFor(message.id)).toHaveLength(1);
+    expect(await decisionsFor(expired.id)).toHaveLength(1);
+  });
+
+  it("sends at once a message claimed by a worker that died before starting it; a live worker's claim is left alone", async () => {
+    const customer = await createCustomer(prisma(), shop.id);
+    const orphan = await enqueueEmail(prisma(), shop.id, customer, {
+      attempts: 1,
+      leaseOwner: "died-after-claiming",
+      leaseExpiresAt: new Date(now().getTime() + 5 * 60_000),
+    });
+    await holdWorkerLiveness("claiming-worker");
+    const other = await createCustomer(prisma(), shop.id);
+    const claimed = await enqueueEmail(prisma(), shop.id, other, {
+      attempts: 1,
+      leaseOwner: "claiming-worker",
+      leaseExpiresAt: new Date(now().getTime() + 5 * 60_000),
+    });
+
+    expect(await dispatchDueMessages("worker-z")).toMatchObject({ claimed: 1, sent: 1 });
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ status: "sent", attempts: 2 });
+    expect(receivedFor(customer.email!)).toHaveLength(1);
+    expect(await prisma().message.findUniqueOrThrow({ where: { id: claimed.id } })).toMatchObject({
+      status: "pending",
+      leaseOwner: "claiming-worker",
+    });
+    expect(receivedFor(other.email!)).toHaveLength(0);
+    await releaseWorkerLiveness("claiming-worker");
+    expect(await dispatchDueMessages("worker-z")).toMatchObject({ claimed: 1, sent: 1 });
+    expect(receivedFor(other.email!)).toHaveLength(1);
   });
 
   it("fails a 550-rejected recipient, suppresses the address, and suppresses the next message without touching SMTP", async () => {

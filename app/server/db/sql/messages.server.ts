@@ -1,5 +1,7 @@
+import { Prisma } from "@prisma/client";
 import type { RecentSend } from "~/domain/arbitration/types";
 import type { PrismaSql, RawQuery } from "./clients.server";
+import { isLive, liveWorkersCte } from "./worker-liveness.server";
 
 // Message rows (the outbox): queued by the journey writes, counted by arbitration,
 // and moved through their states by the dispatcher. Every change after the claim is
@@ -95,15 +97,19 @@ export async function loadRecentSends(
   return out;
 }
 
+const LEASE_OWNER = Prisma.raw(`"leaseOwner"`);
+
 /**
- * Rows left `sending` past their lease become `unknown`, each with its Decision, in
- * one statement (the status and the Decision commit together). Returns how many.
+ * Rows left `sending` by a worker that died (its liveness lock is gone) or past their
+ * lease become `unknown`, each with its Decision, in one statement (the status and the
+ * Decision commit together). Returns how many.
  */
 export async function markStaleSendsUnknown(sql: PrismaSql, at: Date, limit: number): Promise<number> {
   const rows = await sql.$queryRaw<{ id: bigint }[]>`
-    WITH stale AS (
-      SELECT id, "leaseOwner" FROM "Message"
-      WHERE status = 'sending' AND "leaseExpiresAt" < ${at}
+    WITH ${liveWorkersCte},
+    stale AS (
+      SELECT id, "leaseOwner", "leaseExpiresAt" < ${at} AS expired FROM "Message"
+      WHERE status = 'sending' AND ("leaseExpiresAt" < ${at} OR NOT ${isLive(LEASE_OWNER)})
       ORDER BY "leaseExpiresAt"
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED),
@@ -112,10 +118,12 @@ export async function markStaleSendsUnknown(sql: PrismaSql, at: Date, limit: num
       SET status = 'unknown', "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = ${at},
           error = 'outcome unknown: the sender stopped after handing the message over, so it is not sent again'
       FROM stale WHERE m.id = stale.id
-      RETURNING m.id, m."shopId", m."customerId", m."enrollmentId", m."flowId", m."stepId", m.channel, stale."leaseOwner" AS worker)
+      RETURNING m.id, m."shopId", m."customerId", m."enrollmentId", m."flowId", m."stepId", m.channel, stale."leaseOwner" AS worker,
+                stale.expired)
     INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
     SELECT "shopId", "customerId", "enrollmentId", "flowId", "stepId", id, 'skip', 'outcome_unknown',
-           jsonb_build_object('channel', channel, 'worker', worker, 'stage', 'lease_expired_while_sending'), ${at}
+           jsonb_build_object('channel', channel, 'worker', worker,
+                              'stage', CASE WHEN expired THEN 'lease_expired_while_sending' ELSE 'worker_died_while_sending' END), ${at}
     FROM marked
     RETURNING id`;
   return rows.length;
@@ -126,13 +134,20 @@ export interface ClaimedMessage {
   attempts: number;
 }
 
-/** Due pending rows, leased to `workerId` until `leaseUntil` (FOR UPDATE SKIP LOCKED: workers never share a row). */
+/**
+ * Due pending rows, leased to `workerId` until `leaseUntil` (FOR UPDATE SKIP LOCKED:
+ * workers never share a row). A row leased to a dead worker is due at once. Claims
+ * nothing while this worker's own liveness lock is missing, since others could then
+ * take what it claims.
+ */
 export function claimDueMessages(sql: PrismaSql, workerId: string, limit: number, at: Date, leaseUntil: Date): Promise<ClaimedMessage[]> {
   return sql.$queryRaw<ClaimedMessage[]>`
-    WITH due AS (
+    WITH ${liveWorkersCte},
+    due AS (
       SELECT id FROM "Message"
       WHERE status = 'pending' AND "nextAttemptAt" <= ${at}
-        AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${at})
+        AND ("leaseOwner" IS NULL OR "leaseExpiresAt" < ${at} OR NOT ${isLive(LEASE_OWNER)})
+        AND ${isLive(Prisma.sql`${workerId}::text`)}
       ORDER BY "nextAttemptAt"
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
@@ -149,7 +164,11 @@ export interface SendingMark {
   messageIdHeader: string | null;
 }
 
-/** Pending rows this worker still leases become `sending`; returns the ids it may now send. */
+/**
+ * Pending rows this worker still leases become `sending`; returns the ids it may now
+ * send. Nothing is marked while its liveness lock is missing (another worker may be
+ * taking its rows).
+ */
 export async function markSending(
   sql: PrismaSql,
   workerId: string,
@@ -158,12 +177,25 @@ export async function markSending(
   leaseUntil: Date,
 ): Promise<Set<string>> {
   const rows = await sql.$queryRaw<{ id: string }[]>`
+    WITH ${liveWorkersCte}
     UPDATE "Message" m
     SET status = 'sending', "leaseExpiresAt" = ${leaseUntil}, "updatedAt" = ${at},
         subject = COALESCE(v.subject, m.subject), locale = v.locale, "messageIdHeader" = COALESCE(v.mid, m."messageIdHeader")
     FROM unnest(${marks.map((m) => m.id)}::text[], ${marks.map((m) => m.subject)}::text[],
                 ${marks.map((m) => m.locale)}::text[], ${marks.map((m) => m.messageIdHeader)}::text[]) AS v(id, subject, locale, mid)
-    WHERE m.id = v.id AND m."leaseOwner" = ${workerId} AND m.status = 'pending'
+    WHERE m.id = v.id AND m."leaseOwner" = ${workerId} AND m.status = 'pending' AND ${isLive(Prisma.sql`${workerId}::text`)}
     RETURNING m.id`;
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Claimed rows whose send never started go back to the queue now, as if never claimed
+ * (the attempt is not counted): a stopping worker hands them on instead of sending them.
+ */
+export async function releaseClaims(sql: PrismaSql, workerId: string, ids: string[], at: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  return sql.$executeRaw`
+    UPDATE "Message"
+    SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL, attempts = GREATEST(attempts - 1, 0), "updatedAt" = ${at}
+    WHERE id = ANY(${ids}::text[]) AND "leaseOwner" = ${workerId} AND status = 'pending'`;
 }

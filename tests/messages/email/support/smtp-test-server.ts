@@ -72,6 +72,11 @@ export async function startSmtpTestServer(): Promise<SmtpTestServer> {
     const connections = (server as unknown as { connections: Set<{ session: { id: string }; _socket: { destroy(): void } }> }).connections;
     for (const c of connections) if (c.session.id === sessionId) c._socket.destroy();
   };
+  // A client that vanishes mid-session (a killed worker, a dropped connection) is what
+  // some tests do on purpose: not an error of the server.
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "ECONNRESET" && err.code !== "EPIPE") throw err;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
   process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
