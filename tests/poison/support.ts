@@ -9,7 +9,7 @@ import { workerTasks } from "~/server/worker/tasks.server";
 export async function runTaskUntilIdle(name: string, maxPasses = 30, workerId = "poison-test-worker"): Promise<number> {
   const task = workerTasks(workerId).find((t) => t.name === name);
   if (!task) throw new Error(`no worker task ${name}`);
-  for (let pass = 1; pass <= maxPasses; pass++) if ((await task.run()) === 0) return pass;
+  for (let pass = 1; pass <= maxPasses; pass++) if ((await task.run(new AbortController().signal)) === 0) return pass;
   throw new Error(`${name} still busy after ${maxPasses} passes`);
 }
 
@@ -17,7 +17,7 @@ export async function runTaskUntilIdle(name: string, maxPasses = 30, workerId = 
 export async function runTaskOnce(name: string): Promise<number> {
   const task = workerTasks("poison-test-worker").find((t) => t.name === name);
   if (!task) throw new Error(`no worker task ${name}`);
-  return task.run();
+  return task.run(new AbortController().signal);
 }
 
 /** An inbox row as the endpoint writes it: [[receivedAtMs, body], ...] from the bodies' text, zstd-compressed. */
