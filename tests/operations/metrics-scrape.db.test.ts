@@ -45,7 +45,7 @@ async function scrape() {
   return parseMetrics(res.body!);
 }
 
-function postPixel(body: object, origin = "null") {
+function postPixel(body: object, origin = `https://${SHOP_DOMAIN}`) {
   return pixelAction({
     request: new Request("http://localhost/api/pixel/events", {
       method: "POST",

@@ -25,7 +25,7 @@ function post(body: string) {
     request: new Request("http://localhost/api/pixel/events", {
       method: "POST",
       body,
-      headers: { "content-type": "text/plain;charset=UTF-8", origin: "null" },
+      headers: { "content-type": "text/plain;charset=UTF-8", origin: `https://${SHOP_DOMAIN}` },
     }),
     params: {},
     context: {},

@@ -111,7 +111,7 @@ describe("fuzzing the public parsers", () => {
       fc.asyncProperty(pixelBody, async (body) => {
         const before = await rowCounts();
         const res = await pixelAction({
-          request: new Request("http://localhost/api/pixel/events", { method: "POST", body, headers: { origin: "null" } }),
+          request: new Request("http://localhost/api/pixel/events", { method: "POST", body, headers: { origin: `https://${SHOP}` } }),
           params: {},
           context: {},
         });

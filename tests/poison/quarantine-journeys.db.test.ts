@@ -67,7 +67,7 @@ describe("a poisonous event in the router's batch", () => {
     const res = await pixel({
       request: new Request("http://localhost/api/pixel/events", {
         method: "POST",
-        headers: { origin: "null" },
+        headers: { origin: `https://${SHOP}` },
         body: JSON.stringify({
           shop: SHOP,
           v: 1,
