@@ -62,7 +62,7 @@ let messageId: string;
 
 beforeAll(async () => {
   setClock(T0);
-  shopId = (await prisma().shop.create({ data: { domain: "limits.myshopify.com", name: "Limits" } })).id;
+  shopId = (await prisma().shop.create({ data: { domain: "limits.myshopify.com", name: "Limits", primaryDomain: "kawa.example.com" } })).id;
   customerId = (await prisma().customer.create({ data: { shopId, email: "lim@example.com", emailConsentState: "subscribed" } })).id;
   messageId = (
     await prisma().message.create({

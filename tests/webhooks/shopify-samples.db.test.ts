@@ -165,7 +165,8 @@ describe("finding 4 as it was found", () => {
     expect((await post("customers_marketing_consent/update", body, SHOP, "wh-odd-state")).status).toBe(200);
     await drainWebhooks();
     const d = await prisma().webhookDelivery.findUniqueOrThrow({ where: { webhookId: "wh-odd-state" } });
-    expect(d.error).toBe('invalid_payload: sms_marketing_consent.state: unknown consent state "maybe_later"');
+    // The worker's failure text names the error class first (worker/failure-text.server.ts).
+    expect(d.error).toBe('Error: invalid_payload: sms_marketing_consent.state: unknown consent state "maybe_later"');
   });
 
   it("a payload the processor cannot use fails with a reason code and the fields that were wrong", async () => {
@@ -173,6 +174,6 @@ describe("finding 4 as it was found", () => {
     expect(res.status).toBe(200);
     await drainWebhooks();
     const d = await prisma().webhookDelivery.findUniqueOrThrow({ where: { webhookId: "wh-unusable-sample" } });
-    expect(d.error).toMatch(/^invalid_payload: .*name/);
+    expect(d.error).toMatch(/^Error: invalid_payload: .*name/);
   });
 });

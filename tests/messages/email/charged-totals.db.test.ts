@@ -1,3 +1,4 @@
+import { Prisma } from "@prisma/client";
 // Issue 14, finding 6: the abandoned-checkout email said "Razem 398,00 zł" for a
 // checkout whose total, with tax and shipping, was 421,88 zł. A total in a message is
 // what Shopify charged (the checkout's or order's total_price), or it says "Subtotal".
@@ -48,6 +49,17 @@ beforeAll(async () => {
   await installCatalogue(shop.id);
   await setFlowStatus(shop.id, "abandoned_checkout", "on", "test");
   await createCustomer(prisma(), shop.id, { email: "ola@example.com", firstName: "Ola", locale: "pl" });
+  // A storefront line reaches a message only through the catalogue: the cart's product is in it.
+  await prisma().product.create({
+    data: {
+      shopId: shop.id,
+      shopifyProductId: 8000000002n,
+      title: "Dripper V60",
+      handle: "dripper-v60",
+      priceMin: new Prisma.Decimal("100.00"),
+      variants: [{ id: "45000000002", title: "Default", price: "100.00", sku: null }],
+    },
+  });
 });
 afterAll(async () => {
   resetClock();

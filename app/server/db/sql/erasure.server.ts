@@ -99,13 +99,13 @@ export async function scrubTraces(q: RawQuery, scope: ErasureScope, traces: Trac
   const audit = scrub(`details`, true, p, 2);
   await q(`UPDATE "AuditLog" SET details = ${audit.expr} WHERE "shopId" = $1 AND ${audit.cond}`, [shopId, ...audit.params]);
 
-  // Deliveries kept after failing (for the developer, 14 days) lose a payload that
-  // names the person; queued ones are left to be processed (and erased again by then).
+  // Deliveries kept after failing (retrying, quarantined or rejected) lose a payload that
+  // names the person; ones never tried yet are left to be processed (and erased again by then).
   const payload = scrub(`payload`, true, p, 2);
   const derr = scrub(`error`, false, p, 2 + payload.params.length);
   await q(
     `UPDATE "WebhookDelivery" SET payload = CASE WHEN ${payload.cond} THEN NULL ELSE payload END, error = ${derr.expr}
-      WHERE "shopDomain" = $1 AND status NOT IN ('received', 'processing') AND (${payload.cond} OR ${derr.cond})`,
+      WHERE "shopDomain" = $1 AND (status NOT IN ('received', 'processing') OR attempts > 0) AND (${payload.cond} OR ${derr.cond})`,
     [scope.shopDomain, ...payload.params, ...derr.params],
   );
 }
