@@ -44,6 +44,10 @@ function startWorkerProcess(url: string, smtpPort: number): WorkerProcess {
       ...process.env,
       DATABASE_URL: url,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      // Not the demo: a worker starts only with the app's credentials.
+      SHOPIFY_API_KEY: "crash-test-key",
+      SHOPIFY_API_SECRET: "crash-test-secret",
+      SHOPIFY_APP_URL: "https://flowmate.example",
       NODE_ENV: "test",
       LOG_LEVEL: "info",
       VITEST: undefined,
@@ -53,7 +57,11 @@ function startWorkerProcess(url: string, smtpPort: number): WorkerProcess {
   let out = "";
   let ready = false;
   let onReady: () => void = () => undefined;
-  const readyP = new Promise<void>((resolve) => (onReady = resolve));
+  let onEarlyExit: (e: Error) => void = () => undefined;
+  const readyP = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onEarlyExit = reject;
+  });
   const collect = (d: Buffer) => {
     out += d.toString();
     if (!ready && out.includes('"msg":"worker started"')) {
@@ -64,7 +72,11 @@ function startWorkerProcess(url: string, smtpPort: number): WorkerProcess {
   child.stdout.on("data", collect);
   child.stderr.on("data", collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    child.on("exit", (code, signal) => {
+      // A worker that refuses to start fails the test at once, with its reason, not at the timeout.
+      if (!ready) onEarlyExit(new Error(`worker exited (${code ?? signal}) before it started:\n${out.slice(-2000)}`));
+      resolve({ code, signal });
+    }),
   );
   return { child, ready: readyP, exited, isReady: () => ready && child.exitCode === null && child.signalCode === null, out: () => out };
 }
