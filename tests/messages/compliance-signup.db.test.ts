@@ -258,6 +258,20 @@ describe("POST /proxy/subscribe: bad input and bad callers", () => {
     ).toBe(201);
   });
 
+  it("a visitor who writes a new address into X-Forwarded-For each time stays in one bucket", async () => {
+    // Shopify's proxy appends the address it saw; what the visitor wrote stays to its left.
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push(
+        (
+          await subscribe(form({ email: `spoof${i}@example.com` }), signedQuery(SOI_SHOP), {
+            "x-forwarded-for": `192.0.2.${i}, 203.0.113.77`,
+          })
+        ).status,
+      );
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+  });
+
   it("answers GET with 405", async () => {
     const res = await callRoute(subscribeRoute.loader, new Request(`http://localhost:3000/proxy/subscribe?${signedQuery(DOI_SHOP)}`));
     expect(res.status).toBe(405);

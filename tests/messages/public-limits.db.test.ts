@@ -11,7 +11,7 @@ import * as click from "~/routes/t.c.$token";
 import * as open from "~/routes/t.o.$token";
 import * as unsubscribe from "~/routes/u.$token";
 import { advanceClock, resetClock, setClock } from "~/server/clock.server";
-import { clientIp, limitPublicRequest, resetPublicLimits } from "~/server/http/public-limits.server";
+import { clientIp, proxiedVisitorIp, limitPublicRequest, resetPublicLimits } from "~/server/http/public-limits.server";
 import { signToken } from "~/server/security/signed-token.server";
 import type { RouteModule } from "../support/http";
 import { useTestDatabase } from "../support/db";
@@ -131,6 +131,13 @@ describe("the client's address", () => {
     expect(clientIp(req(), { remoteAddress: "10.0.0.1" })).toBe("10.0.0.1");
     vi.stubEnv("TRUST_PROXY", "2");
     expect(clientIp(req("6.6.6.6, 1.2.3.4, 10.0.0.2"), { remoteAddress: "10.0.0.1" })).toBe("1.2.3.4");
+  });
+
+  it("the app proxy's visitor is the address Shopify's proxy appended, one hop left of ours", () => {
+    expect(proxiedVisitorIp(req("6.6.6.6, 1.2.3.4"), { remoteAddress: "23.227.38.1" })).toBe("1.2.3.4");
+    expect(proxiedVisitorIp(req(), { remoteAddress: "23.227.38.1" })).toBeNull();
+    vi.stubEnv("TRUST_PROXY", "1");
+    expect(proxiedVisitorIp(req("6.6.6.6, 1.2.3.4, 23.227.38.1"), { remoteAddress: "10.0.0.1" })).toBe("1.2.3.4");
   });
 
   it("a client cannot escape its bucket by writing X-Forwarded-For when no proxy is trusted", async () => {

@@ -5,6 +5,7 @@ import { shopify } from "~/shopify.server";
 import { now as clockNow } from "../clock.server";
 import { db } from "../db/client.server";
 import { RateLimiter } from "../http/rate-limit.server";
+import { proxiedVisitorIp } from "../http/public-limits.server";
 import { readJson } from "../http/read-json.server";
 import { log } from "../log.server";
 import { subscribeFromForm } from "./signup.server";
@@ -27,21 +28,17 @@ const SignupBody = z.object({
 const FIELDS = new Set(["email", "phone", "emailConsent", "smsConsent"]);
 
 // The endpoint is public (any storefront visitor), so a script could sign up
-// thousands of strangers' addresses. Per visitor IP (Shopify's proxy forwards it in
-// X-Forwarded-For): a burst of 5, then one every 10 s; per shop: a ceiling that a
-// real campaign does not reach.
+// thousands of strangers' addresses. Per visitor IP (Shopify's proxy appends it to
+// X-Forwarded-For: proxiedVisitorIp): a burst of 5, then one every 10 s; per shop: a
+// ceiling that a real campaign does not reach.
 const perVisitor = new RateLimiter(5, 0.1);
 const perShop = new RateLimiter(300, 20);
-
-function visitorIp(request: Request): string | null {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || null;
-}
 
 function error(status: number, message: string, field?: string): Response {
   return Response.json(field ? { error: message, field } : { error: message }, { status, headers: { "cache-control": "no-store" } });
 }
 
-export async function handleSignup(request: Request): Promise<Response> {
+export async function handleSignup(request: Request, context?: unknown): Promise<Response> {
   if (request.method !== "POST") return error(405, "Use POST");
   let session;
   try {
@@ -59,7 +56,7 @@ export async function handleSignup(request: Request): Promise<Response> {
   if (!session) return error(403, unavailable());
   const shop = await db().shop.findUnique({ where: { domain: session.shop } });
   if (!shop || shop.installState !== "installed") return error(403, unavailable());
-  const ip = visitorIp(request);
+  const ip = proxiedVisitorIp(request, context);
   const wait = Math.max(perShop.take(shop.id), ip ? perVisitor.take(`${shop.id}:${ip}`) : 0);
   if (wait > 0)
     return Response.json({ error: unavailable() }, { status: 429, headers: { "retry-after": String(wait), "cache-control": "no-store" } });

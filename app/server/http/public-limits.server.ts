@@ -70,6 +70,24 @@ export function clientIp(request: Request, context: unknown): string {
 }
 
 /**
+ * The storefront visitor behind Shopify's app proxy. The proxy is one more hop than
+ * ours: it appends the address it saw to X-Forwarded-For, so the visitor is one entry
+ * left of the address our own proxies (TRUST_PROXY) or the socket report. Anything
+ * further left is the visitor's own words: a script writing a new address per request
+ * must stay in one bucket.
+ */
+export function proxiedVisitorIp(request: Request, context: unknown): string | null {
+  const peer = (context as PublicRequestContext | null | undefined)?.remoteAddress ?? "unknown";
+  const forwarded = (request.headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, peer];
+  const at = chain.length - 2 - trustedProxies();
+  return at >= 0 ? chain[at]! : null;
+}
+
+/**
  * Takes one request from the client's and the token's buckets; a 429 with Retry-After
  * when either is empty, else null. The address is checked first, so a flood of
  * made-up tokens from one address never fills the token table.
