@@ -1,4 +1,5 @@
 import { isInteger, isSafeNumber, parse } from "lossless-json";
+import { checkJsonBounds } from "../shared/json-bounds";
 
 // Shopify's JSON, read so that no id loses a digit and no body can exhaust the stack.
 //
@@ -22,50 +23,40 @@ export class ShopifyJsonError extends Error {
   }
 }
 
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const LOWER_U = 0x75;
 
 /**
  * What PostgreSQL's jsonb (where deliveries are stored) or a recursive parser would
- * choke on, found in one pass without recursion: nesting deeper than `maxDepth`
- * (brackets inside strings do not count), and the escapes jsonb refuses (\u0000, a
+ * choke on, found without recursion: nesting deeper than `maxDepth` (the shared
+ * bounds scan, domain/shared/json-bounds.ts), and the escapes jsonb refuses (\u0000, a
  * lone UTF-16 surrogate). Null when the text has none. It does not check the syntax.
  */
 export function scanShopifyJson(
   text: string,
   maxDepth = MAX_SHOPIFY_JSON_DEPTH,
 ): Exclude<ShopifyJsonReject, "malformed_json" | "payload_not_an_object"> | null {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === QUOTE) inString = false;
-      else if (c === BACKSLASH) {
-        if (text.charCodeAt(i + 1) === LOWER_U) {
-          const unit = parseInt(text.slice(i + 2, i + 6), 16);
-          if (unit === 0) return "unsupported_unicode_escape";
-          if (unit >= 0xdc00 && unit <= 0xdfff) return "unsupported_unicode_escape";
-          if (unit >= 0xd800 && unit <= 0xdbff) {
-            const low =
-              text.charCodeAt(i + 7) === LOWER_U && text.charCodeAt(i + 6) === BACKSLASH ? parseInt(text.slice(i + 8, i + 12), 16) : NaN;
-            if (!(low >= 0xdc00 && low <= 0xdfff)) return "unsupported_unicode_escape";
-            i += 6; // the pair's low half is checked here, not read again as a lone one
-          }
-          i += 5;
-        } else i++;
-      }
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (++depth > maxDepth) return "json_too_deep";
-    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--;
+  if (!checkJsonBounds(text, { maxDepth, maxNodes: Number.POSITIVE_INFINITY }).ok) return "json_too_deep";
+  return jsonbUnsafeEscape(text) ? "unsupported_unicode_escape" : null;
+}
+
+/** A \uXXXX escape jsonb refuses: NUL, or a surrogate not in a high-low pair. (\u appears only inside strings.) */
+function jsonbUnsafeEscape(text: string): boolean {
+  const unitAt = (at: number) =>
+    text.charCodeAt(at) === BACKSLASH && text[at + 1] === "u" ? parseInt(text.slice(at + 2, at + 6), 16) : NaN;
+  for (let at = text.indexOf("\\u"); at >= 0; at = text.indexOf("\\u", at + 2)) {
+    // An escape only when the backslash is not itself escaped (odd run of backslashes).
+    let slashes = 1;
+    while (text.charCodeAt(at - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) continue;
+    const unit = unitAt(at);
+    if (unit === 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return true;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const low = unitAt(at + 6);
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return true;
+      at += 6; // the pair's low half is checked here, not read again as a lone one
+    }
   }
-  return null;
+  return false;
 }
 
 /** Integers beyond 2^53 as bigint, every other number as a number: ids keep their digits, arithmetic stays plain. */
