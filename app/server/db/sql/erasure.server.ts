@@ -109,3 +109,8 @@ export async function scrubTraces(q: RawQuery, scope: ErasureScope, traces: Trac
     [scope.shopDomain, ...payload.params, ...derr.params],
   );
 }
+
+/** Locks the profiles being erased (FOR UPDATE) so no other transaction writes them meanwhile. */
+export async function lockCustomers(q: RawQuery, shopId: string, customerIds: string[]): Promise<void> {
+  await q(`SELECT id FROM "Customer" WHERE "shopId" = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE`, [shopId, customerIds]);
+}

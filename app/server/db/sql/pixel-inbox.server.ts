@@ -60,3 +60,21 @@ export async function lockInboxRow(q: RawQuery, id: string): Promise<InboxRow | 
 export async function deleteInboxRow(q: RawQuery, id: string): Promise<void> {
   await q(`DELETE FROM "PixelInbox" WHERE id = $1::bigint`, [id]);
 }
+
+/**
+ * The shop's waiting rows, locked (waiting for a worker that is expanding one to
+ * commit): an erasure reads and rewrites them while no worker can turn them into events.
+ */
+export function lockShopInboxRows(q: RawQuery, shopId: string): Promise<InboxRow[]> {
+  return q<InboxRow>(`SELECT id, "shopId", "receivedAt", "bodyZstd", body FROM "PixelInbox" WHERE "shopId" = $1 ORDER BY id FOR UPDATE`, [
+    shopId,
+  ]);
+}
+
+export async function rewriteInboxRow(q: RawQuery, id: bigint, bodyZstd: Buffer): Promise<void> {
+  // As base64 text: a bytes parameter does not survive every driver behind a Prisma transaction.
+  await q(`UPDATE "PixelInbox" SET "bodyZstd" = decode($2, 'base64'), body = NULL WHERE id = $1::bigint`, [
+    String(id),
+    bodyZstd.toString("base64"),
+  ]);
+}

@@ -230,3 +230,18 @@ export async function releaseMessageLeases(q: RawQuery, workerId: string, ids: s
     [ids, workerId],
   );
 }
+
+/** The shop's set-aside pixel inbox rows with their bodies, locked (an erasure rewrites them). */
+export function lockQuarantinedPixelPayloads(q: RawQuery, shopId: string): Promise<{ id: bigint; payload: Uint8Array }[]> {
+  return q<{ id: bigint; payload: Uint8Array }>(
+    `SELECT id, payload FROM "Quarantine" WHERE "shopId" = $1 AND kind = 'pixel-inbox' AND payload IS NOT NULL ORDER BY id FOR UPDATE`,
+    [shopId],
+  );
+}
+
+export async function rewriteQuarantinePayload(q: RawQuery, id: bigint, payload: Buffer | null): Promise<void> {
+  // As base64 text: a bytes parameter does not survive every driver behind a Prisma transaction.
+  if (payload)
+    await q(`UPDATE "Quarantine" SET payload = decode($2, 'base64') WHERE id = $1::bigint`, [String(id), payload.toString("base64")]);
+  else await q(`DELETE FROM "Quarantine" WHERE id = $1::bigint`, [String(id)]);
+}

@@ -4,7 +4,8 @@ import { normalizeEmail } from "~/domain/identity/normalize";
 import type { Tx } from "../../profiles/identity.server";
 import { DATA_REQUEST_ACTION, ERASED_ACTION } from "../../compliance/data-export.server";
 import { rawQueryOf } from "../../db/sql/clients.server";
-import { scrubTraces, type Traces } from "../../db/sql/erasure.server";
+import { lockCustomers, scrubTraces, type Traces } from "../../db/sql/erasure.server";
+import { dropPixelRequestsNaming, holdShopPixelInbox } from "../pixel-inbox-erasure.server";
 import { parsePayload } from "./parse";
 import type { TopicContext } from "./types";
 
@@ -27,7 +28,12 @@ export async function redactProfile(
   orderIds: bigint[] = [],
 ): Promise<void> {
   const shopId = shop.id;
+  // Pixel requests a worker is expanding right now become events (and client links)
+  // before anything is read here; the shop's others wait until this commits.
+  await holdShopPixelInbox(rawQueryOf(tx), shopId);
   const customerIds = await withMergedProfiles(tx, shopId, customerId);
+  // Their rows stay as they are until this commits: a concurrent customers/update cannot write back what is erased.
+  await lockCustomers(rawQueryOf(tx), shopId, customerIds);
   const people = await tx.customer.findMany({
     where: { shopId, id: { in: customerIds } },
     select: { email: true, phone: true, shopifyCustomerId: true },
@@ -84,6 +90,8 @@ export async function redactProfile(
     ],
     numbers: shopifyIds.map(String),
   };
+  // Requests still waiting in the pixel inbox (compressed, invisible to a column scan).
+  await dropPixelRequestsNaming(rawQueryOf(tx), shopId, [...emails, ...phones, ...clientIds]);
   // Rows that hold traces in free text go first, while the rows that name them still link them.
   await scrubTraces(rawQueryOf(tx), { shopId, shopDomain: shop.domain, customerIds, clientIds, messageIds }, traces);
 
