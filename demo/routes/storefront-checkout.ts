@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireDemo } from "../guard.server";
-import { submitCheckoutContact } from "../standins/shopify-checkout.server";
 import { now } from "~/server/clock.server";
 import { readJson } from "~/server/http/read-json.server";
 
@@ -33,6 +32,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   requireDemo();
   const parsed = await readJson(request, Body, 16 * 1024);
   if (!parsed.ok) return parsed.response;
+  // Lazily: the stand-in reaches the Admin API stand-in, which needs graphql, a demo-only package.
+  const { submitCheckoutContact } = await import("../standins/shopify-checkout.server");
   const sent = await submitCheckoutContact(parsed.data, new URL(request.url).origin, now());
   return Response.json(sent);
 };
