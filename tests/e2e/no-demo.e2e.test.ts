@@ -2,41 +2,25 @@
 // stand-in, public demo secrets) was on whenever NODE_ENV was not "production", so a
 // deployment that forgot that variable was wide open. Demo mode is now only what
 // `server.ts --demo` asks for; any other start needs the Shopify credentials.
-import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_SECRET } from "~/server/config.server";
 import { signToken } from "~/server/security/signed-token.server";
-import { startApp, type AppProcess } from "../support/app-process";
+import { runEntry, startApp, type AppProcess } from "../support/app-process";
 
 const SECRET = "no-demo-test-secret";
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36";
 
 /** Runs an entry point with a bare environment (PATH and HOME only, plus `env`), and waits for it to exit. */
-function runEntry(file: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const childEnv: Record<string, string | undefined> = {
+function runBare(file: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  // No NODE_ENV unless a case sets one: a deployment that forgot it.
+  return runEntry(file, {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     DATA_DIR: "/tmp/flowmate-no-demo-never-used",
     LOG_LEVEL: "warn",
     ...env,
-  };
-  const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), [file], {
-    // No NODE_ENV unless a case sets one: a deployment that forgot it.
-    env: childEnv as unknown as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  return new Promise((resolve) =>
-    child.on("exit", (code: number | null) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    }),
-  );
 }
 
 describe("a start without --demo and without credentials", () => {
@@ -45,20 +29,20 @@ describe("a start without --demo and without credentials", () => {
     ["NODE_ENV=development", { NODE_ENV: "development" }],
     ["NODE_ENV=production", { NODE_ENV: "production" }],
   ])("the web server (%s) exits non-zero naming every missing variable", async (_name, env) => {
-    const { code, out } = await runEntry("server.ts", env);
+    const { code, out } = await runBare("server.ts", env);
     expect(code).toBe(1);
     expect(out).toMatch(/The web server cannot start: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL are not set/);
     expect(out).toContain("npm run demo");
   });
 
   it("names only what is missing", async () => {
-    const { code, out } = await runEntry("server.ts", { SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "https://flowmate.example" });
+    const { code, out } = await runBare("server.ts", { SHOPIFY_API_KEY: "k", SHOPIFY_APP_URL: "https://flowmate.example" });
     expect(code).toBe(1);
     expect(out).toMatch(/cannot start: SHOPIFY_API_SECRET is not set/);
   });
 
   it("the worker exits non-zero too, and needs SMTP_URL besides", async () => {
-    const { code, out } = await runEntry("worker.ts");
+    const { code, out } = await runBare("worker.ts");
     expect(code).toBe(1);
     expect(out).toMatch(/The worker cannot start: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL, SMTP_URL are not set/);
   });

@@ -6,6 +6,53 @@ import path from "node:path";
 import { openDatabase } from "~/server/db/client.server";
 import { freePort } from "./ports";
 
+// The one place the end-to-end tests start the app (server.ts, worker.ts) as a process
+// of its own: how it is launched, its output kept for failure messages, how it is
+// stopped. startApp is a running web server (free ports, its own database, ready once
+// /healthz answers); runEntry runs an entry point to its exit (a start that must fail).
+
+interface EntryExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface EntryProcess {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they came. */
+  output: () => string;
+  /** Settles when the process has exited. */
+  exited: Promise<EntryExit>;
+}
+
+/**
+ * Starts `file` (server.ts, worker.ts) in a process of its own through the tsx CLI, as
+ * `npm run demo` does; `env` is its whole environment (nothing else is inherited).
+ */
+function spawnEntry(file: string, opts: { args?: string[]; env: Record<string, string | undefined> }): EntryProcess {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), [file, ...(opts.args ?? [])], {
+    env: opts.env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<EntryExit>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, output: () => out, exited };
+}
+
+/** Runs `file` until it exits (SIGKILLed after `timeoutMs`): its exit code and output. */
+export async function runEntry(
+  file: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; out: string }> {
+  const entry = spawnEntry(file, { env });
+  const timer = setTimeout(() => entry.child.kill("SIGKILL"), timeoutMs);
+  const { code } = await entry.exited;
+  clearTimeout(timer);
+  return { code, out: entry.output() };
+}
+
 export interface AppProcess {
   url: string;
   port: number;
@@ -17,7 +64,8 @@ export interface AppProcess {
 /**
  * Starts the real server (server.ts) as its own process, the way `npm run demo` does,
  * on free ports with its own database: a temp PGlite directory, or a fresh database on
- * the PostgreSQL server named by DATABASE_URL.
+ * the PostgreSQL server named by DATABASE_URL. Resolves once /healthz answers 200;
+ * fails with the server's output if it exits first or is not healthy within 90 s.
  */
 export async function startApp(opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<AppProcess> {
   const port = await freePort();
@@ -49,31 +97,25 @@ export async function startApp(opts: { args?: string[]; env?: Record<string, str
   delete env.VITEST;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts", ...(opts.args ?? ["--demo", "--built"])], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const { child, output } = spawnEntry("server.ts", { args: opts.args ?? ["--demo", "--built"], env });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output()}`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.status === 200) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
     url,
     port,
     smtpPort,
-    output: () => out,
+    output,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
