@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import type { SubscribePayload } from "../../extensions/theme-widgets/src/validate";
 import { buildWidgets } from "../../scripts/build-widgets";
-import { describeInChromium, launchChromium, type Chromium } from "./browser";
+import { describeInChromium, launchBrowser, type Chromium } from "../support/browser";
 import { startFakeStorefront, storefrontPage, type FakeStorefront, type PageOptions } from "./fake-storefront";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../screenshots/", import.meta.url));
@@ -27,7 +27,7 @@ describeInChromium("theme widgets in Chromium", () => {
     outDir = mkdtempSync(path.join(tmpdir(), "flowmate-widgets-"));
     await buildWidgets({ outDir });
     store = await startFakeStorefront(outDir);
-    chromium = await launchChromium();
+    chromium = await launchBrowser({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 
