@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Shop } from "@prisma/client";
 import { isMessageKey } from "~/i18n";
 import { customerWhy, findCustomers, recentDecisions, TIMELINE_PAGE } from "~/server/admin/customer-why.server";
+import { exportCustomerData } from "~/server/compliance/data-export.server";
+import { CONSENT_COLUMNS } from "~/server/profiles/consent-columns.server";
 import { advanceClock, setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
 import { checkoutPayload } from "../capture/shopify-fixtures";
@@ -96,6 +98,26 @@ describe("customer why", () => {
     expect(why.decisions.some((d) => d.outcome !== "send" && d.reason === "no_consent")).toBe(true);
     expect(why.decisions.some((d) => d.outcome === "send")).toBe(false);
     expect(await prisma().message.count({ where: { customerId: dan.id } })).toBe(0);
+  });
+
+  it("shows every consent column the right-of-access export holds, with the same values", async () => {
+    const carla = (await findCustomers(shop, "carla@example.com"))[0]!;
+    await prisma().customer.update({
+      where: { id: carla.id },
+      data: { unsubscribedTopics: ["product_news"], marketingPausedUntil: new Date("2026-12-24T09:00:00Z"), smsConsentState: "subscribed" },
+    });
+    const why = (await customerWhy(shop, carla.id, "en"))!;
+    const exported = (await exportCustomerData(shop, [carla.id], new Date())) as { profiles: Record<string, unknown>[] };
+    const consent = (row: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(Object.fromEntries(Object.keys(CONSENT_COLUMNS).map((k) => [k, row[k]])))) as unknown;
+    expect(consent(why.customer)).toEqual(consent(exported.profiles[0]!));
+    expect(consent(why.customer)).toMatchObject({
+      emailConsentState: "subscribed",
+      emailConsentUpdatedAt: "2026-01-01T00:00:00.000Z",
+      smsConsentState: "subscribed",
+      unsubscribedTopics: ["product_news"],
+      marketingPausedUntil: "2026-12-24T09:00:00.000Z",
+    });
   });
 
   it("never shows one shop's customer to another shop", async () => {

@@ -3,6 +3,7 @@ import { flowDisplayName } from "~/domain/flows";
 import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
 import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
+import { CONSENT_COLUMNS } from "../profiles/consent-columns.server";
 
 // "Why did this customer get, or not get, this message?": the decision log read back
 // per customer, with the profile's consent and the flows they went through. Every
@@ -76,16 +77,7 @@ export async function customerWhy(shop: Shop, customerId: string, locale: Locale
       lastName: true,
       locale: true,
       redactedAt: true,
-      emailConsentState: true,
-      emailOptInLevel: true,
-      emailConsentSource: true,
-      emailConsentUpdatedAt: true,
-      smsConsentState: true,
-      smsOptInLevel: true,
-      smsConsentSource: true,
-      smsConsentUpdatedAt: true,
-      unsubscribedTopics: true,
-      marketingPausedUntil: true,
+      ...CONSENT_COLUMNS,
       lastEngagedAt: true,
     },
   });

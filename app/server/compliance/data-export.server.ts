@@ -1,5 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { db } from "../db/client.server";
+import { CONSENT_COLUMNS } from "../profiles/consent-columns.server";
 
 // A customer's right of access (GDPR/RODO art. 15; Shopify's customers/data_request):
 // everything Flowmate holds on the profiles a request matched, in one JSON document
@@ -44,16 +45,7 @@ export async function exportCustomerData(shop: Shop, customerIds: string[], at: 
         timezone: true,
         countryCode: true,
         tags: true,
-        emailConsentState: true,
-        emailOptInLevel: true,
-        emailConsentSource: true,
-        emailConsentUpdatedAt: true,
-        smsConsentState: true,
-        smsOptInLevel: true,
-        smsConsentSource: true,
-        smsConsentUpdatedAt: true,
-        unsubscribedTopics: true,
-        marketingPausedUntil: true,
+        ...CONSENT_COLUMNS,
         ordersCount: true,
         totalSpent: true,
         firstOrderAt: true,
