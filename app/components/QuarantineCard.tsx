@@ -36,7 +36,9 @@ export function QuarantineCard({
         >
           {group.items.map((item, i) => (
             <IndexTable.Row id={item.id} key={item.id} position={i}>
-              <IndexTable.Cell>{t(`health.item.${item.kind}` as MessageKey, { id: shortId(item.itemId) })}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {t(`health.item.${item.kind}` as MessageKey, { id: shortId(item.itemId), topic: item.topic ?? "?" })}
+              </IndexTable.Cell>
               <IndexTable.Cell>{formatDate(item.quarantinedAt)}</IndexTable.Cell>
               <IndexTable.Cell>
                 <div style={{ maxWidth: "36rem", whiteSpace: "normal", wordBreak: "break-word" }}>

@@ -306,7 +306,7 @@ export const en = {
   "health.quarantine.retry": "Retry",
   "health.quarantine.released": "Sent back to its queue.",
   "health.quarantine.notFound": "That item is no longer set aside.",
-  "health.item.webhook": "Delivery {id}",
+  "health.item.webhook": "Webhook {topic} · delivery {id}",
   "health.item.catalog-backfill": "This shop's catalogue",
   "health.item.pixel-inbox": "Inbox batch {id}",
   "health.item.event": "Event {id}",

@@ -311,7 +311,7 @@ export const pl: Record<MessageKey, string> = {
   "health.quarantine.retry": "Ponów",
   "health.quarantine.released": "Wróciło do kolejki.",
   "health.quarantine.notFound": "Ten element nie jest już odłożony.",
-  "health.item.webhook": "Dostawa {id}",
+  "health.item.webhook": "Webhook {topic} · dostawa {id}",
   "health.item.catalog-backfill": "Katalog tego sklepu",
   "health.item.pixel-inbox": "Paczka zdarzeń {id}",
   "health.item.event": "Zdarzenie {id}",

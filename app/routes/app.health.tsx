@@ -13,7 +13,7 @@ import { loadTaskHealth } from "~/server/admin/task-health.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
   return {
-    ...(await loadTaskHealth(ctx.shop)),
+    ...(await loadTaskHealth(ctx.shop, ctx.locale)),
     quarantine: await loadQuarantineByTask(ctx.shop),
     locale: ctx.locale,
     timezone: ctx.shop.timezone,

@@ -76,7 +76,7 @@ describe("task health", () => {
       { task: "outbox", runs: 10, failures: 10, lastError: "Error: old", lastErrorAt: new Date(T0.getTime() - 3 * 60 * MIN) },
     ]);
 
-    const health = await loadTaskHealth(mine);
+    const health = await loadTaskHealth(mine, "en");
     const task = (name: string) => health.tasks.find((t) => t.task === name)!;
     expect(task("outbox")).toMatchObject({ backlog: 2, runsLastHour: 40, failuresLastHour: 0, errorRate: 0 });
     expect(task("outbox").lagSeconds).toBeGreaterThanOrEqual(20 * 60);
@@ -90,8 +90,10 @@ describe("task health", () => {
     expect(task("retention")).toMatchObject({ backlog: null, lagSeconds: null, runsLastHour: 0, errorRate: null });
 
     expect(health.flows).toHaveLength(1);
-    expect(health.flows[0]).toMatchObject({ name: "Welcome", dueSteps: 1, decisionsLastHour: 5, skipRate: 0.5, errorRate: 0.25 });
+    // A catalogue flow is named in the admin's language, whatever name was stored at install.
+    expect(health.flows[0]).toMatchObject({ name: "Welcome series", dueSteps: 1, decisionsLastHour: 5, skipRate: 0.5, errorRate: 0.25 });
     expect(health.flows[0]!.lagSeconds).toBeGreaterThanOrEqual(7 * 60);
     expect(JSON.stringify(health)).not.toContain(other.id);
+    expect((await loadTaskHealth(mine, "pl")).flows.map((f) => f.name)).toEqual(["Seria powitalna"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Shop } from "@prisma/client";
-import { database } from "../db/client.server";
+import { database, db } from "../db/client.server";
 import { listQuarantined, type QueueKind } from "../db/sql/quarantine.server";
 import { releaseQuarantined, type ReleaseOutcome } from "../worker/quarantine.server";
 
@@ -22,6 +22,8 @@ export interface QuarantinedItemView {
   id: string;
   kind: QueueKind;
   itemId: string;
+  /** What the item is, where its id alone says nothing: a webhook delivery's topic. */
+  topic: string | null;
   error: string;
   attempts: number;
   quarantinedAt: string;
@@ -35,6 +37,11 @@ export interface TaskQuarantine {
 /** This shop's set-aside items, grouped by worker task, tasks in the worker's order. */
 export async function loadQuarantineByTask(shop: Pick<Shop, "id">): Promise<TaskQuarantine[]> {
   const rows = await listQuarantined(database().query, shop.id);
+  const webhookIds = rows.filter((r) => r.kind === "webhook").map((r) => r.itemId);
+  const deliveries = webhookIds.length
+    ? await db().webhookDelivery.findMany({ where: { shopId: shop.id, id: { in: webhookIds } }, select: { id: true, topic: true } })
+    : [];
+  const topicOf = new Map(deliveries.map((d) => [d.id, d.topic]));
   const byTask = new Map<string, QuarantinedItemView[]>();
   for (const r of rows) {
     const task = TASK_OF_KIND[r.kind];
@@ -43,6 +50,7 @@ export async function loadQuarantineByTask(shop: Pick<Shop, "id">): Promise<Task
       id: r.id,
       kind: r.kind,
       itemId: r.itemId,
+      topic: topicOf.get(r.itemId) ?? null,
       error: r.error,
       attempts: r.failures,
       quarantinedAt: (r.quarantinedAt ?? r.lastFailedAt).toISOString(),

@@ -1,4 +1,7 @@
 import type { Shop } from "@prisma/client";
+import { flowDisplayName } from "~/domain/flows";
+import type { Locale } from "~/i18n";
+import { localeTag } from "~/i18n/locale-tag";
 import { now } from "../clock.server";
 import { database, db } from "../db/client.server";
 import { flowDecisions, flowLags } from "../db/sql/flow-health.server";
@@ -42,7 +45,11 @@ export interface FlowHealth {
 /** Every worker task, in the order the worker runs them. */
 export const HEALTH_TASKS = [...QUEUE_TASKS, "time-triggers", "retention", "alerts"];
 
-export async function loadTaskHealth(shop: Pick<Shop, "id">): Promise<{ at: string; tasks: TaskHealth[]; flows: FlowHealth[] }> {
+/** Catalogue flows are named in the admin's language, like on the flows and customers pages. */
+export async function loadTaskHealth(
+  shop: Pick<Shop, "id">,
+  locale: Locale,
+): Promise<{ at: string; tasks: TaskHealth[]; flows: FlowHealth[] }> {
   const at = now();
   const q = database().query;
   const windows = new Map((await taskWindows(q, at, new Date(at.getTime() - HOUR))).map((w) => [w.task, w]));
@@ -63,7 +70,7 @@ export async function loadTaskHealth(shop: Pick<Shop, "id">): Promise<{ at: stri
   }
 
   const [flows, lags, decisions] = await Promise.all([
-    db().flow.findMany({ where: { shopId: shop.id }, select: { id: true, name: true, status: true }, orderBy: { name: "asc" } }),
+    db().flow.findMany({ where: { shopId: shop.id }, select: { id: true, key: true, name: true, status: true } }),
     flowLags(q, shop.id, at, CAP),
     flowDecisions(q, shop.id, new Date(at.getTime() - HOUR), CAP),
   ]);
@@ -72,20 +79,22 @@ export async function loadTaskHealth(shop: Pick<Shop, "id">): Promise<{ at: stri
   return {
     at: at.toISOString(),
     tasks,
-    flows: flows.map((f) => {
-      const l = lagOf.get(f.id);
-      const d = decisionsOf.get(f.id);
-      const attempts = d ? d.sends + d.skips : 0;
-      return {
-        flowId: f.id,
-        name: f.name,
-        status: f.status,
-        dueSteps: l?.due ?? 0,
-        lagSeconds: l?.age ?? 0,
-        decisionsLastHour: d?.decisions ?? 0,
-        skipRate: d && attempts > 0 ? d.skips / attempts : null,
-        errorRate: d && attempts > 0 ? d.errors / attempts : null,
-      };
-    }),
+    flows: flows
+      .map((f) => {
+        const l = lagOf.get(f.id);
+        const d = decisionsOf.get(f.id);
+        const attempts = d ? d.sends + d.skips : 0;
+        return {
+          flowId: f.id,
+          name: flowDisplayName(f, locale),
+          status: f.status,
+          dueSteps: l?.due ?? 0,
+          lagSeconds: l?.age ?? 0,
+          decisionsLastHour: d?.decisions ?? 0,
+          skipRate: d && attempts > 0 ? d.skips / attempts : null,
+          errorRate: d && attempts > 0 ? d.errors / attempts : null,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name, localeTag(locale))),
   };
 }
