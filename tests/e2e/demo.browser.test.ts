@@ -1,12 +1,11 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_API_SECRET } from "~/server/config.server";
 import { DEMO_SMS_FROM_NUMBER, DEMO_TWILIO_ACCOUNT_SID, DEMO_TWILIO_AUTH_TOKEN } from "../../demo/sms-account";
 import { DEMO_SHOP, demoCustomers, demoOrders } from "../../demo/seed/demo-shop";
 import { checkoutPayload } from "../capture/shopify-fixtures";
 import { hasChromium, screenshotPath, withPage } from "../support/browser";
 import { startApp, type AppProcess } from "../support/app-process";
+import { advanceDemoClock, demoNow, postDemoWebhook, waitForApp } from "../support/demo-app";
 
 // The whole product as `npm run demo` starts it: a separate process, real HTTP,
 // the embedded database (or PostgreSQL in CI's second pass), a real browser.
@@ -41,7 +40,7 @@ describe("npm run demo", () => {
       (c) => c.smsConsent === "subscribed" && c.phone && c.emailConsent === "subscribed" && c.locale === "pl",
     )!;
     // 10:00 in Warsaw, so the SMS, 4 hours after the checkout, is inside the 08:00-21:00 window.
-    const start = await advance(msUntilWarsaw10(await demoNow()));
+    const start = await advanceDemoClock(app, msUntilWarsaw10(await demoNow(app)));
     const body = JSON.stringify(
       checkoutPayload({
         id: 9818200799001,
@@ -53,18 +52,22 @@ describe("npm run demo", () => {
         abandoned_checkout_url: `https://${DEMO_SHOP.domain}/1/checkouts/chk-demo-e2e-sms/recover?key=k`,
       }),
     );
-    expect((await postWebhook("checkouts/create", body)).status).toBe(200);
+    expect((await postDemoWebhook(app, "checkouts/create", body)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 2000)); // the in-process worker stores and routes it
-    await advance(3_600_000 + 60_000);
-    await waitFor(async () => (await (await fetch(`${app.url}/dev/mail`)).text()).includes(customer.email), "email 1");
-    await advance(3 * 3_600_000);
+    await advanceDemoClock(app, 3_600_000 + 60_000);
+    await waitForApp(app, async () => (await (await fetch(`${app.url}/dev/mail`)).text()).includes(customer.email), "email 1");
+    await advanceDemoClock(app, 3 * 3_600_000);
     const auth = `Basic ${Buffer.from(`${DEMO_TWILIO_ACCOUNT_SID}:${DEMO_TWILIO_AUTH_TOKEN}`).toString("base64")}`;
     const list = `${app.url}/dev/twilio/2010-04-01/Accounts/${DEMO_TWILIO_ACCOUNT_SID}/Messages.json?To=${encodeURIComponent(customer.phone!)}`;
     let messages: { sid: string; from: string; to: string; body: string; status: string; num_segments: string }[] = [];
-    await waitFor(async () => {
-      messages = ((await (await fetch(list, { headers: { authorization: auth } })).json()) as { messages: typeof messages }).messages;
-      return messages.length > 0;
-    }, "the SMS");
+    await waitForApp(
+      app,
+      async () => {
+        messages = ((await (await fetch(list, { headers: { authorization: auth } })).json()) as { messages: typeof messages }).messages;
+        return messages.length > 0;
+      },
+      "the SMS",
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ from: DEMO_SMS_FROM_NUMBER, to: customer.phone, status: "queued" });
     expect(messages[0]!.sid).toMatch(/^SM[0-9a-f]{32}$/);
@@ -240,8 +243,9 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
         customer: { id: buyer.id, email: buyer.email, phone: buyer.phone },
         data_request: { id: 4242 },
       });
-      expect((await postWebhook("customers/data_request", body)).status).toBe(200);
-      await waitFor(
+      expect((await postDemoWebhook(app, "customers/data_request", body)).status).toBe(200);
+      await waitForApp(
+        app,
         async () => (await (await fetch(`${app.url}/app/privacy`)).text()).includes("Shopify request 4242"),
         "the data request on the privacy page",
       );
@@ -271,43 +275,6 @@ describe.skipIf(!hasChromium)("admin in a real browser", () => {
     },
   );
 });
-
-/** A delivery as Shopify signs it for the demo app. */
-function postWebhook(topic: string, body: string): Promise<Response> {
-  return fetch(`${app.url}/webhooks/${topic}`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-shop-domain": DEMO_SHOP.domain,
-      "x-shopify-hmac-sha256": crypto.createHmac("sha256", DEMO_API_SECRET).update(body).digest("base64"),
-      "x-shopify-webhook-id": crypto.randomUUID(),
-      "x-shopify-api-version": "2026-10",
-    },
-  });
-}
-
-async function demoNow(): Promise<Date> {
-  return new Date(((await (await fetch(`${app.url}/dev/clock`)).json()) as { now: string }).now);
-}
-
-async function advance(ms: number): Promise<Date> {
-  const res = await fetch(`${app.url}/dev/clock/advance`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ms }),
-  });
-  return new Date(((await res.json()) as { now: string }).now);
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${app.output().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function msUntilWarsaw10(now: Date): number {
   const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Warsaw", hour: "2-digit", hourCycle: "h23" }).format(now));
