@@ -1,6 +1,7 @@
 import { Prisma } from "@prisma/client";
 import { OrderPayload } from "~/domain/capture/shopify-payloads";
 import { refreshOrderAggregates } from "../../db/sql/customers.server";
+import { onOrderChanged } from "../../measurement/order-changed.server";
 import { resolveProfile } from "../../profiles/identity.server";
 import { syncShopifyCustomer, recordWebhookEvent } from "./customer-sync.server";
 import { parsePayload } from "./parse";
@@ -65,6 +66,7 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
     })),
   });
   if (customer) await refreshOrderAggregates(tx, shop.id, customer.id);
+  await onOrderChanged(tx, { shopId: shop.id, orderId: order.id });
   if (o.checkout_token) {
     await tx.checkout.updateMany({
       where: { shopId: shop.id, token: o.checkout_token, completedAt: null },

@@ -1,0 +1,17 @@
+// Everything measurement derives from an order, re-derived whenever the order (or a
+// refund of it) changes, in the transaction that changed it. Each step is idempotent:
+// it compares with what it derived last time and moves the rollups by the difference.
+import type { Tx } from "../profiles/identity.server";
+
+export interface ChangedOrder {
+  shopId: string;
+  /** Order.id */
+  orderId: string;
+}
+
+/** Called by the order and refund handlers after their writes (same transaction). */
+export async function onOrderChanged(tx: Tx, order: ChangedOrder): Promise<void> {
+  void tx;
+  void order;
+  // Filled by: attribution (attribution.server.ts) and flow-entry outcomes (exposures.server.ts).
+}
