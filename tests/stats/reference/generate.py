@@ -1,6 +1,7 @@
 """Reference values for tests/stats, computed independently of the TypeScript code.
 
 Run: python3 tests/stats/reference/generate.py > tests/stats/reference/values.json
+     && npx prettier --write tests/stats/reference/values.json   (the repository formats JSON with prettier)
 Needs scipy (recorded: scipy.__version__ below) and numpy. statsmodels is not installed,
 so the Wilson interval is computed from its formula with scipy's normal quantile.
 Every case records its inputs next to its outputs.
@@ -136,6 +137,19 @@ def main():
             ci = res.confidence_interval(confidence_level=c)
             welch.append({"a": sums(a), "b": sums(b), "confidence": c, "estimate": float(a.mean() - b.mean()), "low": float(ci.low), "high": float(ci.high), "df": float(res.df)})
     out["welch"] = welch
+
+    # The holdout's revenue interval: Welch's form with the holdout's variance pooled over both groups
+    # (app/domain/stats/means.ts explains why), written out here with scipy's t quantile.
+    pooled = []
+    for t, h in [datasets[2], datasets[3], (datasets[3][0], datasets[3][1][:500])]:
+        for c in (0.95, 0.9):
+            pooled_var = np.concatenate([t, h]).var(ddof=1)
+            vt, vh = t.var(ddof=1) / t.size, pooled_var / h.size
+            df = (vt + vh) ** 2 / (vt**2 / (t.size - 1) + vh**2 / (t.size + h.size - 2))
+            half = stats.t.ppf(1 - (1 - c) / 2, df) * np.sqrt(vt + vh)
+            d = t.mean() - h.mean()
+            pooled.append({"treated": sums(t), "holdout": sums(h), "confidence": c, "estimate": float(d), "low": float(d - half), "high": float(d + half)})
+    out["pooledHoldoutVariance"] = pooled
 
     # One-sample t interval of a mean.
     out["meanInterval"] = [
