@@ -173,6 +173,8 @@ def main():
         [(20, 500, ), (31, 500), (25, 520)],
         [(0, 30), (2, 30), (1, 25), (0, 10)],
         [(300, 10000), (330, 10000), (340, 10200)],
+        [(0, 2000), (3, 2000), (1, 500)],
+        [(5000, 100000), (5100, 100000), (4900, 99000), (5050, 100500)],
     ]]
 
     # Means: normal posterior (Bayesian bootstrap limit), and a Monte-Carlo Bayesian
@@ -194,6 +196,19 @@ def main():
             "bayesianBootstrapDraws": draws,
         })
     out["normalMean"] = means
+
+    # P(best) of three means under the normal posteriors, by quad.
+    best_means = []
+    for group in [[datasets[3][0], datasets[3][1], datasets[2][0]], [datasets[1][0], datasets[1][1], datasets[0][1]]]:
+        posts = [mean_posterior(v) for v in group]
+        dists = [stats.norm(m, np.sqrt(v)) for m, v in posts]
+        probs = []
+        for i, d in enumerate(dists):
+            others = [e for j, e in enumerate(dists) if j != i]
+            lo, hi = d.ppf(1e-15), d.isf(1e-15)
+            probs.append(quad(lambda x: d.pdf(x) * np.prod([e.cdf(x) for e in others]), lo, hi, [e.mean() for e in dists]))
+        best_means.append({"samples": [sums(v) for v in group], "probBest": probs})
+    out["probBestMean"] = best_means
 
     # mSPRT always-valid p-value (Johari, Pekelis, Walsh), normal approximation, written out here independently.
     msprt = []
