@@ -40,7 +40,7 @@ export interface FlowHealth {
 }
 
 /** Every worker task, in the order the worker runs them. */
-export const HEALTH_TASKS = [...QUEUE_TASKS, "time-triggers", "retention", "alerts"];
+export const HEALTH_TASKS = [...QUEUE_TASKS, "time-triggers", "retention", "experiments", "alerts"];
 
 export async function loadTaskHealth(shop: Pick<Shop, "id">): Promise<{ at: string; tasks: TaskHealth[]; flows: FlowHealth[] }> {
   const at = now();
