@@ -2,7 +2,7 @@
 // figures the rollups keep (counts, sums, sums of squares), never over raw rows.
 export type { Interval, SampleSums, BinomialCounts } from "./types";
 export { wilson, diffOfProportions } from "./proportions";
-export { diffOfMeans, meanOf, varianceOf } from "./means";
+export { diffOfMeans, meanInterval, meanOf, varianceOf } from "./means";
 export { probBBeatsA, expectedLossBinomial } from "./bayes-binomial";
 export { probBBeatsAMean, expectedLossMean } from "./bayes-mean";
 export { msprtPValue, proportionSums, type MsprtOptions } from "./msprt";
