@@ -23,7 +23,12 @@ export function testedSteps(def: Pick<FlowDefinition, "steps">): TestedStep[] {
   });
 }
 
-function tested(stepId: string, kind: TestedStep["kind"], variants: { key: string; weight: number }[], measuredSteps: string[]): TestedStep {
+function tested(
+  stepId: string,
+  kind: TestedStep["kind"],
+  variants: { key: string; weight: number }[],
+  measuredSteps: string[],
+): TestedStep {
   return { stepId, kind, variants: variants.map((v) => ({ key: v.key, weight: v.weight })), controlKey: variants[0]!.key, measuredSteps };
 }
 

@@ -101,7 +101,13 @@ async function evaluate(tx: Prisma.TransactionClient, e: DueExperiment, today: D
   }
   const timeZone = (await tx.shop.findUniqueOrThrow({ where: { id: e.shopId }, select: { timezone: true } })).timezone;
   const since = shopDay(e.startedAt, timeZone);
-  const figures = await variantFigures(tx, e, tested.measuredSteps, tested.variants.map((v) => v.key), since);
+  const figures = await variantFigures(
+    tx,
+    e,
+    tested.measuredSteps,
+    tested.variants.map((v) => v.key),
+    since,
+  );
   const daysRunning = Math.round((today.getTime() - since.getTime()) / DAY);
   const evaluation = evaluateExperiment({
     metric: e.metric as ExperimentMetricName,

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { Prisma } from "@prisma/client";
+import { testedSteps } from "~/domain/experiments";
 import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueEnv, type CatalogueKey } from "~/domain/flows";
 import { formatValidationErrors, parseFlowDefinition, validateFlowDefinition } from "~/domain/journey";
 import { database, db } from "../db/client.server";
@@ -123,6 +124,9 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   const flow = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
   const active = flow?.activeVersionId ? await db().flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
   if (!flow || !active) return false;
+  // A definition with A/B tests was edited beyond its settings: rebuilding it from them
+  // would drop the tests (and end their experiments) whenever the flow is switched on.
+  if (testedSteps(parseFlowDefinition(active.definition)).length > 0) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
   const next = CATALOGUE[key].buildFlow(settings, await catalogueEnv(shopId));
   if (sameStoredJson(next, active.definition)) return false;
