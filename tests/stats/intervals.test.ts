@@ -1,6 +1,6 @@
 // Frequentist intervals against published worked examples and scipy (tests/stats/reference).
 import { describe, expect, it } from "vitest";
-import { diffOfMeans, diffOfProportions, meanInterval, wilson } from "~/domain/stats";
+import { diffOfMeans, diffOfMeansPooledHoldoutVariance, diffOfProportions, meanInterval, wilson } from "~/domain/stats";
 import reference from "./reference/values.json";
 import { expectClose } from "./support/close";
 
@@ -72,6 +72,16 @@ describe("Welch interval for mean1 − mean2 from sums", () => {
       high: Infinity,
     });
     expect(diffOfMeans({ n: 50, sum: 0, sumSq: 0 }, { n: 40, sum: 0, sumSq: 0 })).toEqual({ estimate: 0, low: 0, high: 0 });
+  });
+
+  it("the holdout's variant (holdout variance pooled over both groups) matches the Python reference", () => {
+    for (const c of reference.pooledHoldoutVariance) {
+      const actual = diffOfMeansPooledHoldoutVariance(c.treated, c.holdout, c.confidence);
+      const width = c.high - c.low;
+      expectClose(actual.estimate / width, c.estimate / width, 1e-9, "estimate");
+      expectClose(actual.low / width, c.low / width, 1e-9, "low");
+      expectClose(actual.high / width, c.high / width, 1e-9, "high");
+    }
   });
 
   it("one-sample t interval matches scipy.stats.t.interval", () => {

@@ -7,11 +7,14 @@
 //      (Bonferroni over the k − 1 challengers); a control "wins" early only if it beats every
 //      challenger so.
 // Conditions 1–3 alone would not do: a posterior probability read every day crosses 90% by
-// chance far more often than 10% of the time over 42 days. Condition 4 is what bounds the
+// chance far more often than 10% of the time over 42 days (in the simulation, in 57–61% of
+// experiments without any true difference). Condition 4 is what bounds the
 // false winners under daily looks: under "no difference" the chance that any challenger's
 // mSPRT EVER rejects is at most α·(k − 1) = 1 − minProbability (Ville's inequality and the
-// Bonferroni bound), and every winner needs such a rejection. The simulation test
-// (tests/stats/ab-rule-daily.test.ts) checks this as applied, daily.
+// Bonferroni bound), and every winner needs such a rejection. That bound holds as far as the
+// normal approximation with plug-in variances does, so the simulation test
+// (tests/stats/ab-rule-daily.test.ts) checks it as applied, daily, with heavy-tailed revenue:
+// 1–4% false winners.
 // At `maxDays` without a winner the experiment concludes and the control stays.
 import { expectedLossBinomial, probBBeatsA } from "./bayes-binomial";
 import { expectedLossMean, probBBeatsAMean } from "./bayes-mean";
@@ -73,8 +76,10 @@ export interface ExperimentEvaluation {
 }
 
 // τ² of the mSPRT is tuned so the test is most sensitive at this many times the minimum
-// sample per variant (5,000 recipients by default): the scale at which an e-mail step's
-// experiment typically decides. See msprt.ts.
+// sample per variant (5,000 recipients by default), about where an experiment on a mid-size
+// shop's step ends up after a few weeks. In the daily simulation (ab-rule-daily.test.ts)
+// 10× gave the best power of 2×, 10× and 50× (click rate +30%: 75%, 78%, 70% picked),
+// all three far below the false-winner bound. See msprt.ts.
 const PLANNED_SAMPLE_PER_MIN_SAMPLE = 10;
 
 /** The per-metric statistics, so the rule below reads the same for rates and means. */

@@ -1,6 +1,6 @@
 // What a flow's always-on holdout says: treated entries against held-out entries, over
 // entries whose measurement window has closed. See the design's "Holdout analysis".
-import { diffOfMeans } from "./means";
+import { diffOfMeansPooledHoldoutVariance } from "./means";
 import { diffOfProportions } from "./proportions";
 import type { Interval, SampleSums } from "./types";
 
@@ -34,7 +34,7 @@ export interface HoldoutResult {
   holdout: CohortSummary;
   /** p_treated − p_holdout, Newcombe hybrid score interval. */
   incrementalConversion: Interval & HoldoutMeasure;
-  /** mean_treated − mean_holdout, Welch interval. */
+  /** mean_treated − mean_holdout: Welch's form with the holdout's variance pooled (see diffOfMeansPooledHoldoutVariance for why). */
   incrementalRevenuePerEntry: Interval & HoldoutMeasure;
   /** The per-entry figure and its interval × treated n: what the flow added over its treated entries. */
   incrementalRevenueTotal: Interval;
@@ -78,7 +78,7 @@ function scaled(interval: Interval, factor: number): Interval {
 export function holdoutResult(treated: CohortFigures, holdout: CohortFigures, confidence = 0.95): HoldoutResult {
   const tooFew = tooFewReason(treated, holdout);
   const conversion = diffOfProportions(treated.conversions, treated.n, holdout.conversions, holdout.n, confidence);
-  const revenue = diffOfMeans(perEntryRevenue(treated), perEntryRevenue(holdout), confidence);
+  const revenue = diffOfMeansPooledHoldoutVariance(perEntryRevenue(treated), perEntryRevenue(holdout), confidence);
   const revenueMeasure = judge(revenue, tooFew);
   return {
     treated: summary(treated),

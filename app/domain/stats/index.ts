@@ -2,10 +2,11 @@
 // figures the rollups keep (counts, sums, sums of squares), never over raw rows.
 export type { Interval, SampleSums, BinomialCounts } from "./types";
 export { wilson, diffOfProportions } from "./proportions";
-export { diffOfMeans, meanInterval, meanOf, varianceOf } from "./means";
+export { diffOfMeans, diffOfMeansPooledHoldoutVariance, meanInterval, meanOf, varianceOf } from "./means";
 export { probBBeatsA, expectedLossBinomial } from "./bayes-binomial";
-export { probBBeatsAMean, expectedLossMean } from "./bayes-mean";
-export { msprtPValue, proportionSums, type MsprtOptions } from "./msprt";
+export { probBBeatsAMean, expectedLossMean, meanPosterior } from "./bayes-mean";
+export { msprtPValue, msprtTau2, proportionSums, type MsprtOptions } from "./msprt";
+export { probBestBinomial, probBestMean } from "./prob-best";
 export {
   holdoutResult,
   type CohortFigures,

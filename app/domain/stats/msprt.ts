@@ -21,7 +21,9 @@
 // sweet spot falls at a planned sample per variant, in units of the outcome's own
 // variance: τ² = σ² · 2 · 7 / plannedN (v ≈ 2σ²/n for equal groups). That is "effects
 // of about √(14/plannedN) standard deviations of one recipient's outcome": for 5,000 per
-// variant, 0.053 σ, e.g. 5.0% → 6.2% click rate, 2.0% → 2.7% conversion.
+// variant, 0.053 σ, e.g. 5.0% → 6.2% click rate, 2.0% → 2.7% conversion. σ² is the pooled
+// variance of both groups, a plug-in like v itself (under "no difference" it settles on
+// the common variance as data accumulate).
 import { varianceOf } from "./means";
 import type { SampleSums } from "./types";
 

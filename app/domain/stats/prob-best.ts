@@ -1,17 +1,18 @@
 // P(variant i beats every other variant) for independent posteriors:
 //   ∫ f_i(x) Π_{j≠i} F_j(x) dx,
-// exact closed forms for two variants, a one-dimensional integral otherwise: composite
-// Simpson over the bulk of f_i, from ±8 posterior sds widened until the density there is
-// negligible (a Beta posterior with few successes has a long exponential tail that 8 sds
-// do not cover), clipped to the support. The integrand is smooth there, and 2,000 panels
-// keep the error below 1e-8 (tested against scipy quad).
+// exact closed forms for two variants, a one-dimensional integral otherwise: 16-point
+// Gauss–Legendre on 16 equal panels over the bulk of f_i, from ±8 posterior sds widened
+// until the density there is negligible (a Beta posterior with few successes has a long
+// exponential tail that 8 sds do not cover), clipped to the support. The integrand is
+// smooth there; the error stays below 1e-9 (tested against scipy quad).
 import { probBBeatsA } from "./bayes-binomial";
 import { meanPosterior, probPositive, type NormalPosterior } from "./bayes-mean";
 import { normalCdf, normalDensity } from "./distributions";
-import { betaDensity, betaRegularized } from "./special-functions";
+import { betaDensity, betaRegularized, logBeta } from "./special-functions";
 import type { BinomialCounts, SampleSums } from "./types";
 
-const PANELS = 2000;
+const PANELS = 16;
+const GAUSS_POINTS = 16;
 const START_SDS = 8;
 const NEGLIGIBLE_MASS = 1e-14;
 
@@ -21,6 +22,27 @@ interface Density {
   mean: number;
   sd: number;
 }
+
+/** Nodes and weights on [−1, 1]: roots of the Legendre polynomial by Newton's method (Numerical Recipes §4.6). */
+function gaussLegendre(n: number): { node: number; weight: number }[] {
+  const rule: { node: number; weight: number }[] = [];
+  for (let i = 1; i <= n; i++) {
+    let x = Math.cos((Math.PI * (i - 0.25)) / (n + 0.5));
+    let derivative = 1;
+    for (let iteration = 0; iteration < 100; iteration++) {
+      let p0 = 1;
+      let p1 = x;
+      for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k];
+      derivative = (n * (x * p1 - p0)) / (x * x - 1);
+      const step = p1 / derivative;
+      x -= step;
+      if (Math.abs(step) < 1e-16) break;
+    }
+    rule.push({ node: x, weight: 2 / ((1 - x * x) * derivative * derivative) });
+  }
+  return rule;
+}
+const GAUSS_LEGENDRE = gaussLegendre(GAUSS_POINTS);
 
 /** Where the density's tail beyond the bound holds less than NEGLIGIBLE_MASS (density × distance as its crude bound). */
 function widen(d: Density, direction: 1 | -1, limit: number): number {
@@ -38,11 +60,14 @@ function integrateBest(densities: Density[], i: number, support: [number, number
   const lo = widen(own, -1, support[0]);
   const hi = widen(own, 1, support[1]);
   if (!(hi > lo)) return NaN;
-  const h = (hi - lo) / PANELS;
   const integrand = (x: number) => densities.reduce((acc, d, j) => (j === i ? acc : acc * d.cdf(x)), own.pdf(x));
-  let sum = integrand(lo) + integrand(hi);
-  for (let k = 1; k < PANELS; k++) sum += (k % 2 === 1 ? 4 : 2) * integrand(lo + k * h);
-  return Math.min(1, Math.max(0, (sum * h) / 3));
+  const half = (hi - lo) / PANELS / 2;
+  let sum = 0;
+  for (let k = 0; k < PANELS; k++) {
+    const centre = lo + (2 * k + 1) * half;
+    for (const { node, weight } of GAUSS_LEGENDRE) sum += weight * integrand(centre + half * node);
+  }
+  return Math.min(1, Math.max(0, sum * half));
 }
 
 /** For each variant, P(its rate beats every other), Beta(1 + x, 1 + n − x) posteriors. */
@@ -55,9 +80,10 @@ export function probBestBinomial(variants: BinomialCounts[]): number[] {
   const densities = variants.map(({ x, n }): Density => {
     const a = 1 + x;
     const b = 1 + n - x;
+    const logB = logBeta(a, b);
     return {
-      pdf: (p) => betaDensity(p, a, b),
-      cdf: (p) => betaRegularized(p, a, b),
+      pdf: (p) => betaDensity(p, a, b, logB),
+      cdf: (p) => betaRegularized(p, a, b, logB),
       mean: a / (a + b),
       sd: Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1))),
     };

@@ -72,11 +72,11 @@ function upperGammaContinuedFraction(a: number, x: number): number {
   return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
 }
 
-/** Regularized incomplete beta I_x(a, b): the CDF of Beta(a, b) at x. */
-export function betaRegularized(x: number, a: number, b: number): number {
+/** Regularized incomplete beta I_x(a, b): the CDF of Beta(a, b) at x. Pass ln B(a, b) when evaluating many x. */
+export function betaRegularized(x: number, a: number, b: number, logB = logBeta(a, b)): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logB;
   // The continued fraction converges fast below the mean; above it, use I_x(a,b) = 1 − I_{1−x}(b,a).
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
   return 1 - (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
@@ -113,11 +113,11 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   return h;
 }
 
-/** Density of Beta(a, b) at x (0 outside [0, 1]). */
-export function betaDensity(x: number, a: number, b: number): number {
+/** Density of Beta(a, b) at x (0 outside [0, 1]). Pass ln B(a, b) when evaluating many x. */
+export function betaDensity(x: number, a: number, b: number, logB = logBeta(a, b)): number {
   if (x < 0 || x > 1) return 0;
   // (a − 1)·ln x is 0 when a = 1, also at x = 0 (where the product would read 0·−∞).
   const left = a === 1 ? 0 : (a - 1) * Math.log(x);
   const right = b === 1 ? 0 : (b - 1) * Math.log1p(-x);
-  return Math.exp(left + right - logBeta(a, b));
+  return Math.exp(left + right - logB);
 }

@@ -1,6 +1,7 @@
 """Reference values for tests/stats, computed independently of the TypeScript code.
 
 Run: python3 tests/stats/reference/generate.py > tests/stats/reference/values.json
+     && npx prettier --write tests/stats/reference/values.json   (the repository formats JSON with prettier)
 Needs scipy (recorded: scipy.__version__ below) and numpy. statsmodels is not installed,
 so the Wilson interval is computed from its formula with scipy's normal quantile.
 Every case records its inputs next to its outputs.
@@ -137,6 +138,19 @@ def main():
             welch.append({"a": sums(a), "b": sums(b), "confidence": c, "estimate": float(a.mean() - b.mean()), "low": float(ci.low), "high": float(ci.high), "df": float(res.df)})
     out["welch"] = welch
 
+    # The holdout's revenue interval: Welch's form with the holdout's variance pooled over both groups
+    # (app/domain/stats/means.ts explains why), written out here with scipy's t quantile.
+    pooled = []
+    for t, h in [datasets[2], datasets[3], (datasets[3][0], datasets[3][1][:500])]:
+        for c in (0.95, 0.9):
+            pooled_var = np.concatenate([t, h]).var(ddof=1)
+            vt, vh = t.var(ddof=1) / t.size, pooled_var / h.size
+            df = (vt + vh) ** 2 / (vt**2 / (t.size - 1) + vh**2 / (t.size + h.size - 2))
+            half = stats.t.ppf(1 - (1 - c) / 2, df) * np.sqrt(vt + vh)
+            d = t.mean() - h.mean()
+            pooled.append({"treated": sums(t), "holdout": sums(h), "confidence": c, "estimate": float(d), "low": float(d - half), "high": float(d + half)})
+    out["pooledHoldoutVariance"] = pooled
+
     # One-sample t interval of a mean.
     out["meanInterval"] = [
         {"sample": sums(a), "confidence": 0.95, "estimate": float(a.mean()), "low": float(lo), "high": float(hi)}
@@ -159,6 +173,8 @@ def main():
         [(20, 500, ), (31, 500), (25, 520)],
         [(0, 30), (2, 30), (1, 25), (0, 10)],
         [(300, 10000), (330, 10000), (340, 10200)],
+        [(0, 2000), (3, 2000), (1, 500)],
+        [(5000, 100000), (5100, 100000), (4900, 99000), (5050, 100500)],
     ]]
 
     # Means: normal posterior (Bayesian bootstrap limit), and a Monte-Carlo Bayesian
@@ -180,6 +196,19 @@ def main():
             "bayesianBootstrapDraws": draws,
         })
     out["normalMean"] = means
+
+    # P(best) of three means under the normal posteriors, by quad.
+    best_means = []
+    for group in [[datasets[3][0], datasets[3][1], datasets[2][0]], [datasets[1][0], datasets[1][1], datasets[0][1]]]:
+        posts = [mean_posterior(v) for v in group]
+        dists = [stats.norm(m, np.sqrt(v)) for m, v in posts]
+        probs = []
+        for i, d in enumerate(dists):
+            others = [e for j, e in enumerate(dists) if j != i]
+            lo, hi = d.ppf(1e-15), d.isf(1e-15)
+            probs.append(quad(lambda x: d.pdf(x) * np.prod([e.cdf(x) for e in others]), lo, hi, [e.mean() for e in dists]))
+        best_means.append({"samples": [sums(v) for v in group], "probBest": probs})
+    out["probBestMean"] = best_means
 
     # mSPRT always-valid p-value (Johari, Pekelis, Walsh), normal approximation, written out here independently.
     msprt = []
