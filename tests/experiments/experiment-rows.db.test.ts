@@ -2,6 +2,7 @@
 // created when it becomes active (or, for a version stored directly, by the evaluation),
 // never twice; a newer version ends the older version's experiments and continues a
 // test it runs unchanged. The merchant's settings changes are validated and audited.
+import type { Prisma } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { resetClock, setClock } from "~/server/clock.server";
@@ -137,23 +138,19 @@ describe("experiment rows", () => {
 
   it("a version made active without going through the app gets its experiment from the evaluation pass", async () => {
     const definition = await activeDefinition(prisma(), ids.flowId);
+    const withTest = mapSteps(definition, (s) =>
+      s.id === "send_2" && s.type === "send"
+        ? {
+            ...s,
+            variants: [
+              { key: "a", weight: 1 },
+              { key: "b", weight: 1, templateKey: "welcome_3" },
+            ],
+          }
+        : s,
+    );
     const stored = await prisma().flowVersion.create({
-      data: {
-        shopId: ids.shopId,
-        flowId: ids.flowId,
-        version: 99,
-        definition: mapSteps(definition, (s) =>
-          s.id === "send_2" && s.type === "send"
-            ? {
-                ...s,
-                variants: [
-                  { key: "a", weight: 1 },
-                  { key: "b", weight: 1, templateKey: "welcome_3" },
-                ],
-              }
-            : s,
-        ),
-      },
+      data: { shopId: ids.shopId, flowId: ids.flowId, version: 99, definition: withTest as unknown as Prisma.InputJsonValue },
     });
     await prisma().flow.update({ where: { id: ids.flowId }, data: { activeVersionId: stored.id } });
     const pass = await evaluateDueExperiments(new Date(T0.getTime() + 4 * DAY));
