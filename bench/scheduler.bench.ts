@@ -9,7 +9,7 @@
 import { PgBoss } from "pg-boss";
 import { openDatabase, setDatabase } from "../app/server/db/client.server";
 import { migrate } from "../app/server/db/migrate.server";
-import { parseFlowDefinition, seededRandom, step, type EngineContext } from "../app/domain/journey";
+import { parseFlowDefinition, step, type EngineContext } from "../app/domain/journey";
 import { DEFAULT_FREQUENCY_CAPS } from "../app/domain/arbitration/caps";
 import { runDueEnrollments } from "../app/server/journeys/runner.server";
 import { startPostgres } from "./support/postgres";
@@ -82,14 +82,7 @@ try {
     enrollmentId: "template",
     flow: { id: flow.id, key: "custom-bench", priority: 50 },
   } satisfies EngineContext;
-  const template = step(
-    definition,
-    null,
-    { kind: "start", trigger: { type: "event", event: "bench", at: t0, data: {} } },
-    t0,
-    seededRandom("t"),
-    ctx,
-  ).state;
+  const template = step(definition, null, { kind: "start", trigger: { type: "event", event: "bench", at: t0, data: {} } }, t0, ctx).state;
 
   async function insertEnrollments(prefix: string, count: number, wakeSql: string) {
     const chunk = 100_000;

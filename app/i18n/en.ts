@@ -294,6 +294,7 @@ export const en = {
   "health.task.consent-write-back": "Consent write-back to Shopify",
   "health.task.time-triggers": "Time-based triggers",
   "health.task.retention": "Data retention",
+  "health.task.experiments": "A/B test evaluation",
   "health.task.alerts": "Alert checks",
   "health.quarantine.title": "Set-aside items",
   "health.quarantine.explain":

@@ -299,6 +299,7 @@ export const pl: Record<MessageKey, string> = {
   "health.task.consent-write-back": "Zapis zgód w Shopify",
   "health.task.time-triggers": "Wyzwalacze czasowe",
   "health.task.retention": "Okres przechowywania danych",
+  "health.task.experiments": "Ocena testów A/B",
   "health.task.alerts": "Sprawdzanie alertów",
   "health.quarantine.title": "Odłożone elementy",
   "health.quarantine.explain":

@@ -6,7 +6,6 @@ import { DEFAULT_FREQUENCY_CAPS } from "~/domain/arbitration";
 import type { CustomerFacts, OtherEnrollment, RecentSend, ShopSettings } from "~/domain/arbitration";
 import {
   enrollmentColumns,
-  seededRandom,
   shouldEnroll,
   type EnrollDecision,
   type PastEnrollment,
@@ -81,7 +80,6 @@ export interface SimOptions {
   recentSends?: RecentSend[];
   otherEnrollments?: OtherEnrollment[];
   priority?: number;
-  random?: () => number;
 }
 
 export interface LogEntry {
@@ -100,14 +98,12 @@ export class Sim {
   readonly recent: RecentSend[];
   /** The customer's other active enrollments. */
   readonly others: OtherEnrollment[];
-  private readonly random: () => number;
 
   constructor(
     readonly def: FlowDefinition,
     opts: SimOptions = {},
   ) {
     this.now = opts.now ?? T0;
-    this.random = opts.random ?? seededRandom("sim");
     this.recent = [...(opts.recentSends ?? [])];
     this.others = [...(opts.otherEnrollments ?? [])];
     this.ctx = {
@@ -122,7 +118,7 @@ export class Sim {
   }
 
   private apply(input: StepInput): Command[] {
-    const r = step(this.def, this.state, input, this.now, this.random, this.ctx);
+    const r = step(this.def, this.state, input, this.now, this.ctx);
     this.state = r.state;
     this.calls.push(r.commands);
     for (const cmd of r.commands) {
@@ -218,6 +214,7 @@ export function fmt({ at: when, cmd }: LogEntry): string {
         `${t} send ${cmd.channel} ${cmd.templateKey} ${cmd.purpose} key=${cmd.idempotencyKey}`,
         ...(cmd.topic ? [`topic=${cmd.topic}`] : []),
         ...(cmd.variant ? [`variant=${cmd.variant}`] : []),
+        ...(cmd.subject ? [`subject="${cmd.subject}"`] : []),
         ...(cmd.discount ? [`discount=${cmd.discount.idempotencyKey}`] : []),
       ].join(" ");
     case "create_discount":

@@ -1,7 +1,9 @@
 import { arbitrateSend } from "../arbitration/arbitrate";
 import { dailyWindows, nextInstantInWindows, parseHHMM, resolveTimeZone } from "../arbitration/local-time";
 import type { Channel, EpochMs } from "../arbitration/types";
+import { abDraw, pickWeighted } from "./ab-draw";
 import { evaluate, readPath, type Scope } from "./conditions";
+import { sendsMeasuringSplits } from "./graph";
 import type { Duration, FlowDefinition, SendStep, Step } from "./schema";
 import { triggerSummary } from "./types";
 import type {
@@ -29,13 +31,16 @@ type Next = string | undefined | typeof STOP;
 /**
  * The engine: one pure transition of one enrollment.
  *
- *   step(definition, state, input, now, random, context) -> { state, commands }
+ *   step(definition, state, input, now, context) -> { state, commands }
  *
  * - `definition`: the validated FlowDefinition of the enrollment's FlowVersion.
  * - `state`: Enrollment.state (null only for `start`).
  * - `input`: start | wake | event | stop.
- * - `now`: epoch ms; `random`: () => [0, 1) (used for A/B draws only).
+ * - `now`: epoch ms.
  * - `context`: the customer, shop, recent sends and other enrollments right now.
+ *
+ * There is no randomness: A/B variants are drawn from a hash of the shop, flow key,
+ * step and customer (abDraw), so the split is the same on every call and every run.
  *
  * Walks steps until the enrollment must wait (a `schedule` or `wait_for_event`
  * command), or ends (`exit` / `complete`). Every send, every send not made (skip,
@@ -47,12 +52,11 @@ export function step(
   state: EnrollmentState | null,
   input: StepInput,
   now: EpochMs,
-  random: () => number,
   context: EngineContext,
 ): StepResult {
   if (input.kind === "start") {
     if (state) return { state, commands: [] }; // already started: a replayed start does nothing
-    const run = new Run(definition, initialState(input.trigger, now), now, random, context);
+    const run = new Run(definition, initialState(input.trigger, now), now, context);
     run.decide("enter", "trigger", null, { trigger: triggerSummary(input.trigger), holdout: context.holdout });
     run.advance(definition.startStepId);
     return run.result();
@@ -62,7 +66,7 @@ export function step(
   if (state.status !== "active") return { state, commands: [] };
 
   if (input.kind === "stop") {
-    const run = new Run(definition, clone(state), now, random, context);
+    const run = new Run(definition, clone(state), now, context);
     run.decide("exit", input.reason, state.stepId, {});
     run.end("exited", input.reason);
     return run.result();
@@ -71,7 +75,7 @@ export function step(
   if (input.kind === "wake") {
     const w = state.wait;
     if (!w) return { state, commands: [] };
-    const run = new Run(definition, clone(state), now, random, context);
+    const run = new Run(definition, clone(state), now, context);
     if (now < w.until) {
       // Woken early (a stale timer): re-arm the same wait, change nothing.
       return { state, commands: [run.timerCommand(w)] };
@@ -84,7 +88,7 @@ export function step(
   // An event.
   const event = input.event;
   if (event.id && state.seenEventIds.includes(event.id)) return { state, commands: [] };
-  const run = new Run(definition, clone(state), now, random, context);
+  const run = new Run(definition, clone(state), now, context);
   run.onEvent(event);
   if (run.commands.length === 0) return { state, commands: [] };
   if (event.id) run.s.seenEventIds = [...run.s.seenEventIds, event.id].slice(-MAX_SEEN_EVENTS);
@@ -200,16 +204,6 @@ export function durationMs(d: Duration, scope: Scope): number {
   return (d.minutes ?? 0) * MINUTE + (d.hours ?? 0) * HOUR + (d.days ?? 0) * DAY;
 }
 
-function pickWeighted<T extends { key: string; weight: number }>(variants: readonly T[], random: () => number): T {
-  const total = variants.reduce((s, v) => s + v.weight, 0);
-  let r = Math.min(Math.max(random(), 0), 0.999999999) * total;
-  for (const v of variants) {
-    if (r < v.weight) return v;
-    r -= v.weight;
-  }
-  return variants[variants.length - 1]!;
-}
-
 class Run {
   readonly commands: Command[] = [];
   private readonly steps: Map<string, Step>;
@@ -219,7 +213,6 @@ class Run {
     readonly def: FlowDefinition,
     readonly s: EnrollmentState,
     readonly now: EpochMs,
-    readonly random: () => number,
     readonly ctx: EngineContext,
   ) {
     this.steps = new Map(def.steps.map((st) => [st.id, st]));
@@ -377,14 +370,15 @@ class Run {
         return i >= 0 ? st.branches[i]!.next : st.otherwise;
       }
       case "ab_split": {
-        const chosen = st.variants.find((v) => v.key === this.s.variants[st.id]) ?? pickWeighted(st.variants, this.random);
-        this.s.variants[st.id] = chosen.key;
+        const chosen = this.variantOf(st.id, st.variants);
         this.record(st.id, `variant:${chosen.key}`);
         return chosen.next;
       }
       case "create_discount": {
         const idempotencyKey = this.key(st.id);
-        const carried = this.def.steps.some((x) => x.type === "send" && x.discountStepId === st.id);
+        const carried = this.def.steps.some(
+          (x) => x.type === "send" && (x.discountStepId === st.id || x.variants?.some((v) => v.discountStepId === st.id)),
+        );
         // Carried by a message: created together with that message, so a message that
         // is skipped or held out never mints an unused code. Standalone: created now.
         const create = !carried && !this.ctx.holdout;
@@ -414,15 +408,26 @@ class Run {
     }
   }
 
+  /** The enrollment's variant at an A/B step: the one it already has, else the customer's draw. */
+  private variantOf<T extends { key: string; weight: number }>(stepId: string, variants: readonly T[]): T {
+    const kept = variants.find((v) => v.key === this.s.variants[stepId]);
+    const chosen = kept ?? pickWeighted(variants, abDraw(this.ctx.shop.id, this.ctx.flow.key, stepId, this.ctx.customer.id));
+    this.s.variants[stepId] = chosen.key;
+    return chosen;
+  }
+
+  /** A send after an A/B split carries the split's variant, so its figures measure the split. */
+  private splitVariant(sendId: string): string | undefined {
+    const split = splitsBefore(this.def).get(sendId)?.[0];
+    return split === undefined ? undefined : this.s.variants[split];
+  }
+
   private send(st: SendStep, dueSince: EpochMs): Next {
-    let templateKey = st.templateKey;
-    let variant: string | undefined;
-    if (st.variants) {
-      const v = st.variants.find((x) => x.key === this.s.variants[st.id]) ?? pickWeighted(st.variants, this.random);
-      this.s.variants[st.id] = v.key;
-      templateKey = v.templateKey;
-      variant = v.key;
-    }
+    const v = st.variants ? this.variantOf(st.id, st.variants) : undefined;
+    const templateKey = v?.templateKey ?? st.templateKey;
+    const subject = v?.subject ?? st.subject;
+    const discountStepId = v && v.discountStepId !== undefined ? (v.discountStepId ?? undefined) : st.discountStepId;
+    const variant = v?.key ?? this.splitVariant(st.id);
     const topic = st.topic ?? null;
     const arb = arbitrateSend(
       {
@@ -444,9 +449,9 @@ class Run {
     switch (arb.outcome) {
       case "send": {
         const idempotencyKey = this.key(st.id);
-        const discount = st.discountStepId ? this.s.discounts[st.discountStepId] : undefined;
+        const discount = discountStepId ? this.s.discounts[discountStepId] : undefined;
         if (discount && !discount.created) {
-          const dst = this.steps.get(st.discountStepId!);
+          const dst = this.steps.get(discountStepId!);
           if (dst?.type === "create_discount") this.commands.push(discountCommand(dst, discount.idempotencyKey));
           discount.created = true;
         }
@@ -459,8 +464,9 @@ class Run {
           topic,
           locale: this.ctx.customer.locale ?? this.ctx.shop.locale,
           idempotencyKey,
+          ...(subject !== undefined ? { subject } : {}),
           ...(variant ? { variant } : {}),
-          ...(discount ? { discount: { stepId: st.discountStepId!, idempotencyKey: discount.idempotencyKey } } : {}),
+          ...(discount ? { discount: { stepId: discountStepId!, idempotencyKey: discount.idempotencyKey } } : {}),
         });
         this.decide("send", "allowed", st.id, discount ? { ...details, discount: discount.idempotencyKey } : details, {
           ...extra,
@@ -528,6 +534,14 @@ class Run {
       this.advance(st.onEvent);
     }
   }
+}
+
+// Definitions are immutable once parsed (one object per FlowVersion, cached by the runner).
+const splitsCache = new WeakMap<FlowDefinition, Map<string, string[]>>();
+function splitsBefore(def: FlowDefinition): Map<string, string[]> {
+  let m = splitsCache.get(def);
+  if (!m) splitsCache.set(def, (m = sendsMeasuringSplits(def)));
+  return m;
 }
 
 function discountCommand(st: Extract<Step, { type: "create_discount" }>, idempotencyKey: string): Command {

@@ -6,5 +6,7 @@ export * from "./validate";
 export * from "./enroll";
 export * from "./engine";
 export * from "./rollout";
+export * from "./graph";
+export { abDraw, pickWeighted } from "./ab-draw";
 export { isInHoldout } from "../arbitration/holdout";
 export { seededRandom } from "../arbitration/hash";

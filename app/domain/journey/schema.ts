@@ -103,6 +103,7 @@ export type Duration = z.infer<typeof Duration>;
 const base = { id: StepId, label: z.string().max(200).optional() };
 const next = StepRef.optional(); // absent = end of the flow (the enrollment completes)
 const Policy = z.enum(["defer", "skip"]);
+const Subject = z.string().trim().min(1, "a subject line cannot be empty").max(200);
 
 export const SendStep = z.strictObject({
   ...base,
@@ -112,13 +113,24 @@ export const SendStep = z.strictObject({
   templateKey: z.string({ error: "a send step needs a templateKey" }).min(1, "a send step needs a templateKey").max(200),
   /** Preference-center topic; null/absent = consent only. */
   topic: z.string().max(64).nullable().optional(),
-  /** Content A/B test: one variant is drawn per enrollment (stored in state) and sent. */
+  /** Email only: the subject line (Liquid, like the template's), instead of the template's own. */
+  subject: Subject.optional(),
+  /**
+   * A/B test of this message: one variant per customer (drawn deterministically, see
+   * abDraw, and kept in state) is sent. The first variant is the control. Each
+   * variant may change the content (templateKey), the subject and the incentive
+   * (discountStepId: another create_discount step, or null for none); what it leaves
+   * out is the step's own. Delay variants are an ab_split before the send.
+   */
   variants: z
     .array(
       z.strictObject({
         key: z.string().regex(CODE, "a variant key is lower_snake_case"),
         weight: z.number().positive(),
-        templateKey: z.string().min(1).max(200),
+        templateKey: z.string().min(1).max(200).optional(),
+        subject: Subject.optional(),
+        discountStepId: StepRef.nullable().optional(),
+        label: z.string().max(200).optional(),
       }),
     )
     .min(2, "an A/B test needs at least two variants")
@@ -184,11 +196,23 @@ export const SplitStep = z.strictObject({
   otherwise: StepRef.optional(),
 });
 
+/**
+ * A/B test of paths, e.g. of the delay before a message (a: wait 1 h -> send; b: wait
+ * 4 h -> send). One variant per customer, drawn like a send's; the first is the
+ * control. The sends each branch reaches first carry the variant, and measure it.
+ */
 export const AbSplitStep = z.strictObject({
   ...base,
   type: z.literal("ab_split"),
   variants: z
-    .array(z.strictObject({ key: z.string().regex(CODE, "a variant key is lower_snake_case"), weight: z.number().positive(), next }))
+    .array(
+      z.strictObject({
+        key: z.string().regex(CODE, "a variant key is lower_snake_case"),
+        weight: z.number().positive(),
+        next,
+        label: z.string().max(200).optional(),
+      }),
+    )
     .min(2, "an A/B split needs at least two variants")
     .max(10),
 });

@@ -73,7 +73,9 @@ export interface SendCommand {
   locale: string;
   /** `${enrollmentId}:${stepId}:${visit}`: Message.idempotencyKey; a replay never sends twice. */
   idempotencyKey: string;
-  /** Content A/B variant key, when the step tests variants. */
+  /** Email only: the subject line to render instead of the template's (a step's or its variant's). */
+  subject?: string;
+  /** A/B variant key: the step's own, or that of the A/B split this send is the first after. */
   variant?: string;
   /** The discount this message carries: the create_discount command with this key precedes it. */
   discount?: { stepId: string; idempotencyKey: string };
@@ -213,7 +215,7 @@ export interface EnrollmentState {
   seenEventIds: string[];
   /** Step history (bounded to the last 100 entries). */
   history: HistoryEntry[];
-  /** Number of step() calls that changed this state; a handy seed for `random`. */
+  /** Number of step() calls that changed this state. */
   seq: number;
 }
 

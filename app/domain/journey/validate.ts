@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { conditionFields } from "./conditions";
+import { sendsMeasuringSplits, stepRefs } from "./graph";
 import { CONDITION_ROOTS, FlowDefinitionSchema, type Condition, type FlowDefinition, type Step } from "./schema";
 
 export interface ValidationError {
@@ -114,34 +115,6 @@ function readAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-function refsOf(st: Step): { field: string; id: string | undefined }[] {
-  switch (st.type) {
-    case "send":
-    case "wait":
-    case "wait_window":
-    case "create_discount":
-    case "add_tag":
-    case "suppress_marketing":
-      return [{ field: "next", id: st.next }];
-    case "wait_for_event":
-      return [
-        { field: "onEvent", id: st.onEvent },
-        { field: "onTimeout", id: st.onTimeout },
-      ];
-    case "condition":
-      return [
-        { field: "then", id: st.then },
-        { field: "else", id: st.else },
-      ];
-    case "split":
-      return [...st.branches.map((b, i) => ({ field: `branches[${i}].next`, id: b.next })), { field: "otherwise", id: st.otherwise }];
-    case "ab_split":
-      return st.variants.map((v, i) => ({ field: `variants[${i}].next`, id: v.next }));
-    case "exit":
-      return [];
-  }
-}
-
 function conditionsOf(def: FlowDefinition): { path: string; cond: Condition; roots: readonly string[] }[] {
   const out: { path: string; cond: Condition; roots: readonly string[] }[] = [];
   const entryRoots = ["customer", "trigger", "shop"];
@@ -170,20 +143,27 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
 
   def.steps.forEach((st, i) => {
     const p = `steps[${i}] (${st.id})`;
-    for (const r of refsOf(st)) {
+    for (const r of stepRefs(st)) {
       if (r.id !== undefined && !byId.has(r.id)) errors.push({ path: `${p}.${r.field}`, message: `next step "${r.id}" does not exist` });
       if (r.id === st.id && st.type !== "wait" && st.type !== "wait_for_event")
         errors.push({ path: `${p}.${r.field}`, message: "a step cannot lead to itself" });
     }
     if (st.type === "send") {
-      if (st.discountStepId !== undefined) {
-        const d = byId.get(st.discountStepId);
-        if (!d) errors.push({ path: `${p}.discountStepId`, message: `discount step "${st.discountStepId}" does not exist` });
+      const discountRefs = [
+        { field: "discountStepId", id: st.discountStepId },
+        ...(st.variants ?? []).map((v, j) => ({ field: `variants[${j}].discountStepId`, id: v.discountStepId ?? undefined })),
+      ];
+      for (const ref of discountRefs) {
+        if (ref.id === undefined) continue;
+        const d = byId.get(ref.id);
+        if (!d) errors.push({ path: `${p}.${ref.field}`, message: `discount step "${ref.id}" does not exist` });
         else if (d.type !== "create_discount")
-          errors.push({ path: `${p}.discountStepId`, message: `step "${st.discountStepId}" is a ${d.type} step, not create_discount` });
+          errors.push({ path: `${p}.${ref.field}`, message: `step "${ref.id}" is a ${d.type} step, not create_discount` });
       }
       const keys = st.variants?.map((v) => v.key) ?? [];
       if (new Set(keys).size !== keys.length) errors.push({ path: `${p}.variants`, message: "variant keys must be unique" });
+      if (st.channel !== "email" && (st.subject !== undefined || st.variants?.some((v) => v.subject !== undefined)))
+        errors.push({ path: `${p}.subject`, message: "a subject line applies to email only" });
     }
     if (st.type === "ab_split") {
       const keys = st.variants.map((v) => v.key);
@@ -204,6 +184,20 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
 
   if (errors.length) return errors; // the walks below need a sound graph
 
+  // A send reached first after an A/B split carries the split's variant in its figures:
+  // it cannot also test variants of its own, nor measure two splits at once.
+  for (const [sendId, splits] of sendsMeasuringSplits(def)) {
+    const send = byId.get(sendId);
+    const p = `steps[${def.steps.indexOf(send!)}] (${sendId})`;
+    if (send?.type === "send" && send.variants)
+      errors.push({ path: `${p}.variants`, message: `the send after A/B split "${splits[0]}" cannot test variants of its own` });
+    if (splits.length > 1)
+      errors.push({
+        path: p,
+        message: `the send is the first after A/B splits ${splits.map((x) => `"${x}"`).join(" and ")}: measure one at a time`,
+      });
+  }
+
   // Reachability from the start step.
   const seen = new Set<string>();
   const queue = [def.startStepId];
@@ -211,7 +205,7 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
     const id = queue.shift()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const r of refsOf(byId.get(id)!)) if (r.id !== undefined) queue.push(r.id);
+    for (const r of stepRefs(byId.get(id)!)) if (r.id !== undefined) queue.push(r.id);
   }
   def.steps.forEach((st, i) => {
     if (!seen.has(st.id))
@@ -227,7 +221,7 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
     stack.push(id);
     const st = byId.get(id)!;
     if (!blocking(st))
-      for (const r of refsOf(st)) {
+      for (const r of stepRefs(st)) {
         if (r.id === undefined) continue;
         if (blocking(byId.get(r.id)!)) continue;
         if (state.get(r.id) === 1) return [...stack.slice(stack.indexOf(r.id)), r.id];

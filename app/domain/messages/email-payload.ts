@@ -23,6 +23,8 @@ export type DiscountRequest = z.infer<typeof DiscountRequest>;
 export const EmailPayload = z.object({
   /** Flow catalogue key, used as utm_campaign (else the Flow row's key, else the template key). */
   flowKey: z.string().max(100).nullish(),
+  /** The flow step's subject line (Liquid, e.g. an A/B variant's), rendered instead of the template's. */
+  subject: z.string().max(200).nullish(),
   /** Preference-center topic; a customer who opted out of it is not sent the message. */
   topic: z.string().max(64).nullish(),
   /** The trigger event's data (token, lines, productId, orderId...), as the journey stored it. */

@@ -108,7 +108,7 @@ export function smsSendSteps(definition: Pick<FlowDefinition, "steps">): SmsSend
       ? [
           {
             stepId: s.id,
-            templateKeys: s.variants?.map((v) => v.templateKey) ?? [s.templateKey],
+            templateKeys: s.variants?.map((v) => v.templateKey ?? s.templateKey) ?? [s.templateKey],
             transactional: s.purpose === "transactional",
           },
         ]

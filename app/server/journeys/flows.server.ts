@@ -1,8 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import { Prisma } from "@prisma/client";
+import { testedSteps } from "~/domain/experiments";
 import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueEnv, type CatalogueKey } from "~/domain/flows";
-import { validateFlowDefinition, formatValidationErrors } from "~/domain/journey";
+import { formatValidationErrors, parseFlowDefinition, validateFlowDefinition } from "~/domain/journey";
 import { database, db } from "../db/client.server";
+import { appendFlowVersion } from "./flow-versions.server";
 import { shopCycleDays } from "./learned.server";
 import { now } from "../clock.server";
 
@@ -18,17 +20,14 @@ export async function installCatalogue(shopId: string): Promise<void> {
       const flow = await tx.flow.create({
         data: { shopId, key, name: entry.meta.name.en, status: "off", priority: entry.defaultPriority },
       });
-      const version = await tx.flowVersion.create({
-        data: {
-          shopId,
-          flowId: flow.id,
-          version: 1,
-          definition: entry.buildFlow(undefined, env ?? undefined) as unknown as Prisma.InputJsonValue,
-          changeNote: "Catalogue defaults",
-          createdBy: "system",
-        },
+      await appendFlowVersion(tx, {
+        shopId,
+        flowId: flow.id,
+        definition: entry.buildFlow(undefined, env ?? undefined),
+        changeNote: "Catalogue defaults",
+        createdBy: "system",
+        at: now(),
       });
-      await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
     });
   }
 }
@@ -46,22 +45,28 @@ export async function saveFlowSettings(
 ): Promise<number> {
   const entry = CATALOGUE[key];
   const definition = entry.buildFlow(settings as never, await catalogueEnv(shopId));
+  return saveFlowDefinition(shopId, key, definition, actor, note);
+}
+
+/**
+ * A new version from a whole definition (a custom flow, or a catalogue flow with A/B
+ * variants added to its steps), validated before it is stored; running enrollments
+ * keep the version they started with. Returns the version number.
+ */
+export async function saveFlowDefinition(shopId: string, key: string, definition: unknown, actor: string, note?: string): Promise<number> {
   const check = validateFlowDefinition(definition);
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
-    const last = await tx.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
-    const version = await tx.flowVersion.create({
-      data: {
-        shopId,
-        flowId: flow.id,
-        version: (last?.version ?? 0) + 1,
-        definition: check.definition as unknown as Prisma.InputJsonValue,
-        changeNote: note ?? null,
-        createdBy: actor,
-      },
+    const version = await appendFlowVersion(tx, {
+      shopId,
+      flowId: flow.id,
+      definition: check.definition,
+      changeNote: note ?? null,
+      createdBy: actor,
+      at: now(),
+      flow: { priority: check.definition.priority },
     });
-    await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id, priority: check.definition.priority } });
     await tx.auditLog.create({
       data: {
         shopId,
@@ -82,18 +87,14 @@ export async function rollbackFlow(shopId: string, key: string, toVersion: numbe
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
     const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: flow.id, version: toVersion } } });
-    const last = await tx.flowVersion.findFirstOrThrow({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
-    const version = await tx.flowVersion.create({
-      data: {
-        shopId,
-        flowId: flow.id,
-        version: last.version + 1,
-        definition: target.definition as Prisma.InputJsonValue,
-        changeNote: `Rollback to version ${toVersion}`,
-        createdBy: actor,
-      },
+    const version = await appendFlowVersion(tx, {
+      shopId,
+      flowId: flow.id,
+      definition: parseFlowDefinition(target.definition),
+      changeNote: `Rollback to version ${toVersion}`,
+      createdBy: actor,
+      at: now(),
     });
-    await tx.flow.update({ where: { id: flow.id }, data: { activeVersionId: version.id } });
     await tx.auditLog.create({
       data: {
         shopId,
@@ -123,6 +124,9 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   const flow = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
   const active = flow?.activeVersionId ? await db().flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
   if (!flow || !active) return false;
+  // A definition with A/B tests was edited beyond its settings: rebuilding it from them
+  // would drop the tests (and end their experiments) whenever the flow is switched on.
+  if (testedSteps(parseFlowDefinition(active.definition)).length > 0) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
   const next = CATALOGUE[key].buildFlow(settings, await catalogueEnv(shopId));
   if (sameStoredJson(next, active.definition)) return false;

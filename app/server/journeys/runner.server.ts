@@ -1,4 +1,4 @@
-import { seededRandom, step, type StepInput } from "~/domain/journey";
+import { step, type StepInput } from "~/domain/journey";
 import { database, type RawQuery } from "../db/client.server";
 import { claimDueEnrollments, postponeEnrollments, type DueRow } from "../db/sql/enrollments.server";
 import { now } from "../clock.server";
@@ -77,7 +77,7 @@ export async function stepEnrollments(
       paused.push(row.id);
       continue;
     }
-    const result = step(definition, row.state, input, at.getTime(), seededRandom(`${row.id}:${row.state?.seq ?? 0}`), context);
+    const result = step(definition, row.state, input, at.getTime(), context);
     const customer = batch.customers.get(row.customerId)!;
     writes.apply(
       { id: row.id, shopId: row.shopId, flowId: row.flowId, flowKey: flow.key, priority: flow.priority, customerId: row.customerId },

@@ -119,6 +119,7 @@ export class JourneyWrites {
             payload: {
               flowKey: ref.flowKey,
               ...(c.topic ? { topic: c.topic } : {}),
+              ...(c.subject !== undefined && c.channel === "email" ? { subject: c.subject } : {}),
               trigger: state.trigger.data,
               ...(discount ? { discount } : {}),
               // An SMS is plain text: rendered now, sent as is (the opt-out line is added at send time).

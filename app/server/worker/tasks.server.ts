@@ -9,6 +9,7 @@ import { runDueEnrollments } from "../journeys/runner.server";
 import { sweepTimeTriggers } from "../journeys/sweep.server";
 import { pruneExpiredData } from "../compliance/retention.server";
 import { checkAlerts } from "../operations/alerts.server";
+import { evaluateDueExperiments } from "../experiments/evaluate-experiments.server";
 import { taskMinuteRecorder } from "../operations/task-minutes.server";
 import { now } from "../clock.server";
 import type { Backoff, Task, TaskStats } from "./task-runner.server";
@@ -20,11 +21,14 @@ import { releaseMessageLeases } from "../db/sql/quarantine.server";
 export const SWEEP_EVERY_MS = 5 * 60_000;
 export const PRUNE_EVERY_MS = 60 * 60_000;
 export const ALERTS_EVERY_MS = 60_000;
+/** A/B experiments are evaluated once per shop-local day: this often, a new day is noticed within minutes. */
+export const EXPERIMENTS_EVERY_MS = 15 * 60_000;
 
 /** A queue that throws (database down, a poisonous row) retries after 1 s, 2 s, 4 s... up to 5 min. */
 export const QUEUE_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
 const SWEEP_BACKOFF: Backoff = { baseMs: 60_000, maxMs: SWEEP_EVERY_MS };
 const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
+const EXPERIMENTS_BACKOFF: Backoff = { baseMs: 60_000, maxMs: EXPERIMENTS_EVERY_MS };
 
 /**
  * Everything the worker does. Each queue is rows claimed with FOR UPDATE SKIP LOCKED
@@ -96,6 +100,14 @@ export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => T
       },
       cadence: { kind: "every", everyMs: PRUNE_EVERY_MS },
       backoff: PRUNE_BACKOFF,
+    },
+    // A/B tests: each running experiment evaluated once per shop-local day; a winner
+    // becomes the step's content in a new flow version (experiments/evaluate-experiments.server.ts).
+    {
+      name: "experiments",
+      run: async () => (await evaluateDueExperiments()).outcomes.length,
+      cadence: { kind: "every", everyMs: EXPERIMENTS_EVERY_MS },
+      backoff: EXPERIMENTS_BACKOFF,
     },
     // Operations: this worker's pass counts for the admin's health page, then the alert
     // conditions (queue lag per shop, failure streaks), each announced at most hourly.

@@ -87,7 +87,12 @@ export async function composeEmail(
     currency: content.currency ?? shop.currency,
     assetBaseUrl: base,
   };
-  const rendered = await renderEmail({ templateKey: message.templateKey, locale: emailLocale(customer, shop), context });
+  const rendered = await renderEmail({
+    templateKey: message.templateKey,
+    locale: emailLocale(customer, shop),
+    context,
+    subject: payload.subject ?? null,
+  });
   const track = linkTracker({
     ref,
     env,

@@ -5,12 +5,15 @@ import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { buildEmailView, parseRenderContext } from "~/domain/messages/email-view";
 import { resolveLocale, type Locale } from "~/i18n";
 import { compiledEmail } from "./compile-template.server";
+import { subjectTemplate } from "./subject-template.server";
 
 export interface RenderEmailInput {
   templateKey: string;
   /** Any of "pl", "pl-PL", null...: unsupported or missing means English. */
   locale?: string | null;
   context: EmailRenderContext;
+  /** A subject line of the flow's own (an A/B variant's), rendered instead of the template's. */
+  subject?: string | null;
 }
 
 export interface RenderedEmail {
@@ -34,7 +37,7 @@ export class InvalidRenderContextError extends Error {
  * shop has no postal address or which has no unsubscribe link: such an email must
  * not be sent at all.
  */
-export async function renderEmail({ templateKey, locale, context }: RenderEmailInput): Promise<RenderedEmail> {
+export async function renderEmail({ templateKey, locale, context, subject }: RenderEmailInput): Promise<RenderedEmail> {
   const entry = catalogueEntry(templateKey);
   const key = templateKey as EmailTemplateKey;
   const lang = resolveLocale(locale);
@@ -54,7 +57,7 @@ export async function renderEmail({ templateKey, locale, context }: RenderEmailI
     locale: lang,
     purpose: entry.purpose,
     // Header text: one line, no control characters.
-    subject: template.subject(scope).replace(/\s+/g, " ").trim(),
+    subject: (subject ? subjectTemplate(subject)(scope) : template.subject(scope)).replace(/\s+/g, " ").trim(),
     html: template.html(scope),
     text: tidyText(template.text(scope)),
   };

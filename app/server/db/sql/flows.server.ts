@@ -48,3 +48,16 @@ export async function shopsWithTimeTriggers(q: RawQuery): Promise<string[]> {
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * Locks the flow's row for the caller's transaction: versions of one flow are appended
+ * one at a time. NO KEY UPDATE, so rows that merely reference the flow (enrollments,
+ * versions) are still inserted meanwhile.
+ */
+export async function lockFlowRow(q: RawQuery, shopId: string, flowId: string): Promise<{ activeVersionId: string | null } | null> {
+  const rows = await q<{ activeVersionId: string | null }>(
+    `SELECT "activeVersionId" FROM "Flow" WHERE id = $1 AND "shopId" = $2 FOR NO KEY UPDATE`,
+    [flowId, shopId],
+  );
+  return rows[0] ?? null;
+}

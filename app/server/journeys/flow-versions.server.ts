@@ -1,0 +1,42 @@
+import type { FlowVersion, Prisma } from "@prisma/client";
+import type { FlowDefinition } from "~/domain/journey";
+import { rawQueryOf } from "../db/sql/clients.server";
+import { lockFlowRow } from "../db/sql/flows.server";
+import { startExperiments } from "../experiments/experiment-rows.server";
+
+/**
+ * Appends a version to a flow and makes it the active one, in the caller's
+ * transaction: new enrollments start on it, running ones keep theirs. The flow's row
+ * is locked first, so two writers (a merchant's edit, an experiment's winner) number
+ * their versions one after the other instead of colliding. The definition must be
+ * validated already. Starts the version's A/B experiments.
+ */
+export async function appendFlowVersion(
+  tx: Prisma.TransactionClient,
+  v: {
+    shopId: string;
+    flowId: string;
+    definition: FlowDefinition;
+    changeNote: string | null;
+    createdBy: string;
+    at: Date;
+    /** More columns of the Flow row to set with the switch (e.g. the definition's priority). */
+    flow?: Prisma.FlowUpdateInput;
+  },
+): Promise<FlowVersion> {
+  await lockFlowRow(rawQueryOf(tx), v.shopId, v.flowId);
+  const last = await tx.flowVersion.findFirst({ where: { flowId: v.flowId }, orderBy: { version: "desc" }, select: { version: true } });
+  const version = await tx.flowVersion.create({
+    data: {
+      shopId: v.shopId,
+      flowId: v.flowId,
+      version: (last?.version ?? 0) + 1,
+      definition: v.definition as unknown as Prisma.InputJsonValue,
+      changeNote: v.changeNote,
+      createdBy: v.createdBy,
+    },
+  });
+  await tx.flow.update({ where: { id: v.flowId }, data: { ...v.flow, activeVersionId: version.id } });
+  await startExperiments(tx, { shopId: v.shopId, flowId: v.flowId, versionId: version.id, definition: v.definition, at: v.at });
+  return version;
+}
