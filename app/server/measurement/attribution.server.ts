@@ -14,6 +14,7 @@ import {
 } from "~/domain/measurement/attribution";
 import { netRevenueCents, toCents } from "~/domain/measurement/order-revenue";
 import { shopDay } from "~/domain/measurement/shop-day";
+import { database } from "../db/client.server";
 import { rawQueryOf } from "../db/sql/clients.server";
 import {
   candidateTouches,
@@ -26,6 +27,7 @@ import {
   putConversion,
   type ConversionRow,
 } from "../db/sql/conversions.server";
+import { rewriteShopAttribution } from "../db/sql/shop-attribution.server";
 import type { Tx } from "../profiles/identity.server";
 import { bumpFlowDaily } from "./rollup.server";
 
@@ -147,4 +149,17 @@ export async function reattributeCustomerOrders(
   const orderIds = await run((tx) => customerOrdersBetween(rawQueryOf(tx), shopId, customerId, at, until));
   for (const orderId of orderIds) await run((tx) => attributeOrder(tx, shopId, orderId));
   return orderIds.length;
+}
+
+/**
+ * Recomputes the attribution of every order of the shop in a few set-based statements
+ * (after the shop's windows or open setting changed): the same result as attributeOrder
+ * on each order, with the rollups moved by the same differences. Holds the shop's
+ * attribution lock exclusively, so no single order's attribution interleaves.
+ */
+export async function reattributeShop(shopId: string): Promise<{ attributed: number; changed: number }> {
+  return database().transaction(async (q) => {
+    await lockShopAttribution(q, shopId, "exclusive");
+    return rewriteShopAttribution(q, shopId);
+  });
 }
