@@ -226,3 +226,17 @@ function normalize(r: Record<string, unknown>): FigureRow {
     influencedRevenue: money(r.influencedRevenue, 2),
   };
 }
+
+/** The attribution figures alone (for shops whose clicks were written as raw rows, past the click path). */
+export function attributionOnly(rows: FigureRow[]): FigureRow[] {
+  return rows
+    .map((r) => ({ ...r, clicked: 0 }))
+    .filter(
+      (r) =>
+        r.attributedOrders !== 0 ||
+        Number(r.attributedRevenue) !== 0 ||
+        Number(r.attributedRevenueSq) !== 0 ||
+        r.influencedOrders !== 0 ||
+        Number(r.influencedRevenue) !== 0,
+    );
+}
