@@ -8,6 +8,9 @@
 // sums (outcomeOrders, outcomeRevenue) and to FlowDaily at (flow, ENTRY day, step '',
 // the entry's cohort): converted moves when an entry's order count crosses zero,
 // outcomeRevenueSq by r'^2 - r^2 of the entry's sum. So an unchanged order moves nothing.
+// A cancelled order is no sale: it counts for no entry (its rows go when it is
+// cancelled); a refund lowers its revenue (netRevenue), a full refund to 0, but the
+// customer did buy, so the order still counts.
 //
 // Timing: an order placed before an entry never counts for it, so entering needs no
 // look back. An order that arrives late (its webhook delayed past the entry) is counted
@@ -53,7 +56,7 @@ export async function updateExposures(tx: Tx, shopId: string, orderId: string): 
   // An order without a customer (a guest order no profile claims, or one an erasure
   // unlinked) keeps the entries it counted for: who placed it can no longer be read
   // again, and the counts outlive the person. Only its revenue still follows the order.
-  const entries = order.customerId ? await entriesAroundOrder(tx, shopId, orderId) : [...before.keys()];
+  const entries = order.cancelledAt ? [] : order.customerId ? await entriesAroundOrder(tx, shopId, orderId) : [...before.keys()];
   const after = new Map(entries.map((id) => [id, revenue]));
   const touched = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id)).sort();
   if (touched.length === 0) return;
