@@ -113,7 +113,10 @@ describe.skipIf(!process.env.DATABASE_URL)("one customer's orders re-derived by 
       [2, 70],
       [2, 70],
     ]);
-    const figures = await prisma().flowDaily.aggregate({ where: { shopId }, _sum: { converted: true, outcomeRevenue: true, outcomeRevenueSq: true } });
+    const figures = await prisma().flowDaily.aggregate({
+      where: { shopId },
+      _sum: { converted: true, outcomeRevenue: true, outcomeRevenueSq: true },
+    });
     expect(figures._sum.converted).toBe(3);
     expect(Number(figures._sum.outcomeRevenue)).toBe(210);
     expect(Number(figures._sum.outcomeRevenueSq)).toBe(3 * 70 * 70);

@@ -62,7 +62,11 @@ function customFlow(key: string, opts: { variants?: boolean; second?: boolean })
   });
 }
 
-async function addCustomFlow(key: string, def: ReturnType<typeof customFlow>, extra: { holdoutPercent?: number; measurementDays?: number }) {
+async function addCustomFlow(
+  key: string,
+  def: ReturnType<typeof customFlow>,
+  extra: { holdoutPercent?: number; measurementDays?: number },
+) {
   const f = await prisma().flow.create({ data: { shopId: shop.id, key, name: key, status: "on", ...extra } });
   const v = await prisma().flowVersion.create({ data: { shopId: shop.id, flowId: f.id, version: 1, definition: def as never } });
   await prisma().flow.update({ where: { id: f.id }, data: { activeVersionId: v.id } });
@@ -181,7 +185,13 @@ describe("report rollups against the raw rows", () => {
       await deliver(
         shop.domain,
         "checkouts/create",
-        checkoutPayload({ id: 900 + Number(c.slice(1)), token, email: email(c), created_at: now().toISOString(), updated_at: now().toISOString() }),
+        checkoutPayload({
+          id: 900 + Number(c.slice(1)),
+          token,
+          email: email(c),
+          created_at: now().toISOString(),
+          updated_at: now().toISOString(),
+        }),
       );
     }
     await settleAll();
@@ -236,7 +246,9 @@ describe("report rollups against the raw rows", () => {
 
     const heldIds = held.map((e) => e.id);
     expect(await prisma().message.count({ where: { shopId: shop.id, enrollmentId: { in: heldIds }, purpose: "marketing" } })).toBe(0);
-    expect(await prisma().decision.count({ where: { shopId: shop.id, enrollmentId: { in: heldIds }, outcome: "holdout" } })).toBeGreaterThan(0);
+    expect(
+      await prisma().decision.count({ where: { shopId: shop.id, enrollmentId: { in: heldIds }, outcome: "holdout" } }),
+    ).toBeGreaterThan(0);
     expect(held.some((e) => e.outcomeOrders > 0)).toBe(true);
     const figures = await prisma().flowDaily.aggregate({
       where: { shopId: shop.id, cohort: "holdout" },
@@ -286,7 +298,9 @@ describe("report rollups against the raw rows", () => {
       await onOrderChanged(tx, { shopId: shop.id, orderId: o.id });
     });
     const revenueOf = async (shopifyOrderId: number) => {
-      const o = await prisma().order.findUniqueOrThrow({ where: { shopId_shopifyOrderId: { shopId: shop.id, shopifyOrderId: BigInt(shopifyOrderId) } } });
+      const o = await prisma().order.findUniqueOrThrow({
+        where: { shopId_shopifyOrderId: { shopId: shop.id, shopifyOrderId: BigInt(shopifyOrderId) } },
+      });
       return (await prisma().exposureConversion.findMany({ where: { shopId: shop.id, orderId: o.id } })).map((x) => Number(x.revenue));
     };
     const [e, r, c] = [await revenueOf(edited.id), await revenueOf(refunded.id), await revenueOf(cancelled.id)];

@@ -54,7 +54,14 @@ export function countDecisions(buffer: RollupBuffer, rows: readonly DecisionRow[
     const day = shopDay(d.at, timeZoneOf(d.shopId));
     buffer.addReason({ shopId: d.shopId, flowId: d.flowId, day, stepId: d.stepId ?? "", outcome: d.outcome, reason: d.reason });
     if (d.outcome === "holdout" && d.stepId) {
-      const key = { shopId: d.shopId, flowId: d.flowId, day, stepId: d.stepId, variant: detail(d.details, "variant"), channel: detail(d.details, "channel") };
+      const key = {
+        shopId: d.shopId,
+        flowId: d.flowId,
+        day,
+        stepId: d.stepId,
+        variant: detail(d.details, "variant"),
+        channel: detail(d.details, "channel"),
+      };
       buffer.addDaily(key, { heldOut: 1 });
     }
   }
@@ -70,6 +77,13 @@ export interface SentMessage {
 
 export function countSent(buffer: RollupBuffer, m: SentMessage, sentAt: Date, timeZone: string): void {
   if (!m.flowId) return;
-  const key = { shopId: m.shopId, flowId: m.flowId, day: shopDay(sentAt, timeZone), stepId: m.stepId ?? "", variant: m.variant ?? "", channel: m.channel };
+  const key = {
+    shopId: m.shopId,
+    flowId: m.flowId,
+    day: shopDay(sentAt, timeZone),
+    stepId: m.stepId ?? "",
+    variant: m.variant ?? "",
+    channel: m.channel,
+  };
   buffer.addDaily(key, { sent: 1, delivered: 1 });
 }

@@ -56,8 +56,12 @@ export class RollupBuffer {
     const reasons = [...this.reasons.entries()].map(([text, r]) => ({ text, r })).sort(byText);
     this.daily.clear();
     this.reasons.clear();
-    for (const d of daily) await bumpFlowDaily(tx, d.key, d.delta as FlowDailyDelta);
-    if (reasons.length) await bumpFlowReasons(tx, reasons.map((x) => x.r));
+    for (const d of daily) await bumpFlowDaily(tx, d.key, d.delta);
+    if (reasons.length)
+      await bumpFlowReasons(
+        tx,
+        reasons.map((x) => x.r),
+      );
   }
 }
 
@@ -75,10 +79,12 @@ function roundFigure(v: number): number {
 export function rollupTxOf(q: RawQuery): RollupTx {
   const tx = {
     $executeRawUnsafe: async (sql: string, ...values: unknown[]) =>
-      (await q(
-        sql,
-        values.map((v) => (v instanceof Date ? v.toISOString() : v)),
-      )).length,
+      (
+        await q(
+          sql,
+          values.map((v) => (v instanceof Date ? v.toISOString() : v)),
+        )
+      ).length,
   };
   return tx as unknown as RollupTx;
 }

@@ -123,9 +123,10 @@ export interface Exposure {
 }
 
 export async function storedExposures(db: Database, shopId: string): Promise<Exposure[]> {
-  const rows = await db.query<Row>(`SELECT "orderId", "enrollmentId", revenue::text AS revenue FROM "ExposureConversion" WHERE "shopId" = $1`, [
-    shopId,
-  ]);
+  const rows = await db.query<Row>(
+    `SELECT "orderId", "enrollmentId", revenue::text AS revenue FROM "ExposureConversion" WHERE "shopId" = $1`,
+    [shopId],
+  );
   return exposures(rows);
 }
 
