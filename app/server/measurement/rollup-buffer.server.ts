@@ -46,10 +46,6 @@ export class RollupBuffer {
     else this.reasons.set(text, { ...key, count });
   }
 
-  get empty(): boolean {
-    return this.daily.size === 0 && this.reasons.size === 0;
-  }
-
   /** Writes everything gathered, in the shared order, and starts empty again. */
   async flush(tx: RollupTx): Promise<void> {
     const daily = [...this.daily.entries()].map(([text, v]) => ({ text, ...v })).sort(byText);
@@ -57,11 +53,8 @@ export class RollupBuffer {
     this.daily.clear();
     this.reasons.clear();
     for (const d of daily) await bumpFlowDaily(tx, d.key, d.delta);
-    if (reasons.length)
-      await bumpFlowReasons(
-        tx,
-        reasons.map((x) => x.r),
-      );
+    const counts = reasons.map((x) => x.r);
+    if (counts.length) await bumpFlowReasons(tx, counts);
   }
 }
 
