@@ -13,7 +13,8 @@
 //    SMTP server's 250, the SMS provider's accepted answer): a bounce or an
 //    undelivered status reported later takes it back (-1 on the same row). This app
 //    receives neither asynchronous bounces nor SMS status callbacks yet, so today
-//    delivered = sent; a synchronous hard bounce never counts as sent at all.
+//    delivered = sent; a synchronous hard bounce never counts as sent at all, nor does a
+//    message whose outcome is unknown (a sender that died mid-send: never re-sent).
 import { shopDay } from "~/domain/measurement/shop-day";
 import type { RollupBuffer } from "./rollup-buffer.server";
 
