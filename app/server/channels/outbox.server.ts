@@ -24,7 +24,7 @@ import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
  * A worker died between "sending" and recording the outcome: the provider may or may
  * not have the message. It is marked unknown, with a Decision saying so, and never
  * sent again: a duplicate is worse than a gap. One statement, so the status and the
- * Decision commit together.
+ * Decision commit together, and the flows' reason counts in the same transaction.
  */
 export async function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
   const n = await db().$transaction(async (tx) => {
@@ -91,8 +91,9 @@ export type SettledMessage = Message & { shop: { timezone: string } };
 export async function settle(workerId: string, message: SettledMessage, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
   const counted = message.flowId !== null && s.status === "sent";
   if (!s.decision && !s.suppress && !s.bounced && !counted) {
-    // One statement (a sent message, a retry): no transaction to open, one round trip
-    // before the send lane takes its next message.
+    // One statement (a retry, a sent message of no flow): no transaction to open, one
+    // round trip before the send lane takes its next message. A flow's sent message
+    // also moves its flow's figures, so it takes the transaction below.
     const updated = await db().message.updateMany({
       where: { id: message.id, leaseOwner: workerId, status: from },
       data: { ...s.data, status: s.status, leaseOwner: null, leaseExpiresAt: null },
