@@ -8,5 +8,5 @@ export * from "./engine";
 export * from "./rollout";
 export * from "./graph";
 export { abDraw, pickWeighted } from "./ab-draw";
-export { isInHoldout } from "../arbitration/holdout";
+export { isInFlowHoldout, flowHoldoutPercent } from "../arbitration/holdout";
 export { seededRandom } from "../arbitration/hash";

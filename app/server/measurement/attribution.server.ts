@@ -31,7 +31,7 @@ import {
 } from "../db/sql/conversions.server";
 import { rewriteShopAttribution } from "../db/sql/shop-attribution.server";
 import type { Tx } from "../profiles/identity.server";
-import { bumpFlowDaily } from "./rollup.server";
+import { RollupBuffer } from "./rollup-buffer.server";
 
 const centsText = (cents: number) => (cents / 100).toFixed(2);
 
@@ -44,7 +44,9 @@ function figuresOf(c: ConversionRow | null): ConversionFigures | null {
  * shop's attribution in shared mode and the customer's touches, reads the candidates,
  * writes or deletes the one Conversion row and moves the rollups by the difference.
  */
-export async function attributeOrder(tx: Tx, shopId: string, orderId: string): Promise<void> {
+export async function attributeOrder(tx: Tx, shopId: string, orderId: string, shared?: RollupBuffer): Promise<void> {
+  // Rollup rows are locked last, in the shared order: by the caller's buffer when it has one.
+  const rollups = shared ?? new RollupBuffer();
   const q = rawQueryOf(tx);
   const order = await lockOrderForAttribution(q, shopId, orderId);
   if (!order) return;
@@ -52,9 +54,11 @@ export async function attributeOrder(tx: Tx, shopId: string, orderId: string): P
   if (order.customerId) await lockCustomerTouches(q, shopId, order.customerId);
 
   const previous = await conversionOf(q, shopId, orderId);
-  const chosen = order.customerId
-    ? attributeOrderTo(order, ...(await candidatesOf(q, shopId, order.customerId, order)), order.settings)
-    : null;
+  // A cancelled order was not a sale: no conversion (as flow-entry outcomes count it).
+  const chosen =
+    order.customerId && !order.cancelledAt
+      ? attributeOrderTo(order, ...(await candidatesOf(q, shopId, order.customerId, order)), order.settings)
+      : null;
   const revenueCents = netRevenueCents(order);
   const next: ConversionRow | null = chosen && {
     kind: chosen.kind,
@@ -75,8 +79,7 @@ export async function attributeOrder(tx: Tx, shopId: string, orderId: string): P
 
   const dayKey = (at: Date) => shopDay(at, order.timezone).toISOString().slice(0, 10);
   for (const change of attributionRollupChanges(figuresOf(previous), next && { ...next, revenueCents }, dayKey)) {
-    await bumpFlowDaily(
-      tx,
+    rollups.addDaily(
       {
         shopId,
         flowId: change.flowId,
@@ -95,6 +98,7 @@ export async function attributeOrder(tx: Tx, shopId: string, orderId: string): P
       },
     );
   }
+  if (!shared) await rollups.flush(tx);
 }
 
 /** The customer's messages and touches that can bear on an order placed at `processedAt` (bounded reads). */

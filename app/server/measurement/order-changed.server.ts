@@ -3,6 +3,8 @@
 // it compares with what it derived last time and moves the rollups by the difference.
 import type { Tx } from "../profiles/identity.server";
 import { attributeOrder } from "./attribution.server";
+import { updateExposures } from "./exposures.server";
+import { RollupBuffer } from "./rollup-buffer.server";
 
 export interface ChangedOrder {
   shopId: string;
@@ -12,6 +14,11 @@ export interface ChangedOrder {
 
 /** Called by the order and refund handlers after their writes (same transaction). */
 export async function onOrderChanged(tx: Tx, order: ChangedOrder): Promise<void> {
-  await attributeOrder(tx, order.shopId, order.orderId);
-  // Filled by: flow-entry outcomes (exposures.server.ts).
+  // Flow-entry outcomes first: they lock the customer's enrollment rows, which must be
+  // locked before any rollup row (the runner holds enrollments, then moves rollups).
+  const rollups = new RollupBuffer();
+  await updateExposures(tx, order.shopId, order.orderId, rollups);
+  await attributeOrder(tx, order.shopId, order.orderId, rollups);
+  // Both steps' rollup rows together, last and in the order every writer shares.
+  await rollups.flush(tx);
 }

@@ -20,9 +20,8 @@ WITH s AS (
   SELECT "attributionEmailDays" AS email_days, "attributionSmsDays" AS sms_days, "attributeOpens" AS opens FROM "Shop" WHERE id = $1
 ), o AS (
   SELECT o.id, o."customerId", o."processedAt",
-         CASE WHEN o."cancelledAt" IS NOT NULL THEN 0::numeric
-              ELSE GREATEST(COALESCE(o."subtotalPrice", o."totalPrice") - o."refundedAmount", 0) END AS revenue
-    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL
+         GREATEST(COALESCE(o."subtotalPrice", o."totalPrice") - o."refundedAmount", 0) AS revenue
+    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL
 ), t AS (
   SELECT m.id, m."customerId", m."flowId", m."stepId", m.variant, m.channel, m."sentAt",
          (CASE WHEN m.channel = 'sms' THEN s.sms_days ELSE s.email_days END) * interval '1 day' AS win,
