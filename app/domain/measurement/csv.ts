@@ -19,7 +19,8 @@ function field(cell: CsvCell): string {
   let text: string;
   if (cell === null) text = "";
   else if (typeof cell === "number") text = Number.isFinite(cell) ? String(cell) : "";
-  else if (typeof cell === "object") text = Number.isFinite(cell.money) ? cell.money.toFixed(2) : "";
+  // Rounded to cents first, and never "-0.00".
+  else if (typeof cell === "object") text = Number.isFinite(cell.money) ? (Math.round(cell.money * 100) / 100 || 0).toFixed(2) : "";
   else text = safeText(cell);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
