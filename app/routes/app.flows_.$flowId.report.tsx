@@ -40,7 +40,7 @@ export default function FlowReportPage() {
           {t(report.flow.status === "on" ? "flows.on" : report.flow.status === "paused" ? "flows.paused" : "flows.off")}
         </Badge>
       }
-      subtitle={t("report.subtitle", { from: f.day(report.period.from), to: f.day(report.period.to), timezone: report.shop.timezone })}
+      subtitle={t("report.flowSubtitle", { from: f.day(report.period.from), to: f.day(report.period.to), timezone: report.shop.timezone })}
       backAction={{ content: t("report.backToFlows"), url: `/app/flows${lang ? `?lang=${lang}` : ""}` }}
       secondaryActions={[{ content: t("report.allReports"), url: `/app/reports${search}` }]}
     >
@@ -53,7 +53,7 @@ export default function FlowReportPage() {
             funnel={report.funnel}
             totals={report.totals}
             attributeOpens={report.shop.attributeOpens}
-            incremental={{ interval: report.holdout.incrementalRevenue, from: report.holdout.from, through: report.holdout.through }}
+            incremental={{ interval: report.holdout.incrementalRevenue, verdict: report.holdout.verdict }}
             f={f}
             t={t}
           />

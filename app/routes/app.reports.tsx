@@ -72,7 +72,7 @@ export default function Reports() {
                   f.int(row.clicked),
                   f.money(row.attributedRevenue),
                   f.money(row.influencedRevenue),
-                  row.incrementalRevenue ? (
+                  row.incrementalRevenue && row.verdict !== "too_few" ? (
                     <BlockStack key="i" gap="0" inlineAlign="end">
                       <Text as="span">{f.signedMoney(row.incrementalRevenue.estimate)}</Text>
                       <Text as="span" variant="bodySm" tone="subdued">

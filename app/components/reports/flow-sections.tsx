@@ -251,13 +251,12 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
         {outcome}
       </Text>
       <DataTable
-        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
         headings={[
           t("report.ab.variant"),
           t("report.ab.recipients"),
           t("report.ab.clickRate"),
           t("report.ab.conversionRate"),
-          t("report.ab.revenue"),
           t("report.ab.revenuePerRecipient"),
           t("report.ab.probBeatControl"),
           t("report.ab.expectedLoss"),
@@ -267,7 +266,6 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
           f.int(v.recipients),
           f.percent(v.clickRate),
           f.percent(v.conversionRate),
-          f.money(v.revenue),
           f.money(v.revenuePerRecipient),
           f.percent(v.probBeatControl),
           lossOf(v.expectedLoss),
