@@ -156,6 +156,7 @@ export const reportsEn = {
     "Customers who received the flow's messages spent less than the holdout group: {estimate} per entry (95% interval {low} to {high}), about {total} in total. Consider changing or pausing the flow.",
   "report.holdout.conversionSentence":
     "Conversion: {treated} against {holdout} without messages, a difference of {diff} percentage points (95% interval {low} to {high}).",
+  "report.holdout.conversionIncludesZero": "That interval includes zero: no clear difference in conversion yet.",
   "report.holdout.badge.too_few": "Too few data",
   "report.holdout.badge.inconclusive": "Inconclusive",
   "report.holdout.badge.positive": "Adds revenue",
@@ -388,6 +389,7 @@ export const reportsPl: Record<keyof typeof reportsEn, string> = {
     "Klienci, którzy dostali wiadomości przepływu, wydali mniej niż grupa kontrolna: {estimate} na wejście (przedział 95% od {low} do {high}), razem około {total}. Rozważ zmianę lub wstrzymanie przepływu.",
   "report.holdout.conversionSentence":
     "Konwersja: {treated} wobec {holdout} bez wiadomości, różnica {diff} punktu procentowego (przedział 95% od {low} do {high}).",
+  "report.holdout.conversionIncludesZero": "Ten przedział obejmuje zero: na razie brak wyraźnej różnicy w konwersji.",
   "report.holdout.badge.too_few": "Za mało danych",
   "report.holdout.badge.inconclusive": "Nierozstrzygnięte",
   "report.holdout.badge.positive": "Dodaje przychód",

@@ -57,8 +57,8 @@ beforeAll(async () => {
   ); // 2 × 50
   await bump(
     { flowId: W, day: "2026-11-20", cohort: "treated" },
-    { entered: 30, converted: 6, outcomeRevenue: 900, outcomeRevenueSq: 135000 },
-  ); // 6 × 150
+    { entered: 30, converted: 12, outcomeRevenue: 1800, outcomeRevenueSq: 270000 },
+  ); // 12 × 150
   await bump(
     { flowId: W, day: "2026-11-20", cohort: "holdout" },
     { entered: 15, converted: 3, outcomeRevenue: 150, outcomeRevenueSq: 7500 },
@@ -187,24 +187,25 @@ describe("flow report", () => {
   it("compares the entries whose 7-day window has closed, treated against held out", async () => {
     const h = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.holdout;
     expect(h).toMatchObject({ measurementDays: 7, from: "2026-11-08", through: "2026-11-29" });
-    // Treated: 20 + 30 entries, 4 + 6 ordered, 400 + 900 revenue. Holdout: 20 + 15, 2 + 3, 100 + 150.
-    expect(h.treated).toEqual({ n: 50, conversions: 10, conversionRate: 0.2, revenuePerEntry: 26 });
+    // Treated: 20 + 30 entries, 4 + 12 ordered, 400 + 1800 revenue. Holdout: 20 + 15, 2 + 3, 100 + 150.
+    expect(h.treated).toEqual({ n: 50, conversions: 16, conversionRate: 0.32, revenuePerEntry: 44 });
     expect(h.holdout.n).toBe(35);
     expect(h.holdout.conversions).toBe(5);
     expect(h.holdout.conversionRate).toBeCloseTo(5 / 35, 12);
     expect(h.holdout.revenuePerEntry).toBeCloseTo(250 / 35, 12);
-    expect(h.conversionLift!.estimate).toBeCloseTo(0.2 - 5 / 35, 12);
-    expect(h.revenuePerEntry!.estimate).toBeCloseTo(26 - 250 / 35, 12); // 18.857…
-    // Welch: s²_t = (175000 − 1300²/50)/49, s²_h = (12500 − 250²/35)/34; se = √(s²_t/50 + s²_h/35) ≈ 8.163.
-    const se = Math.sqrt((175000 - 1300 ** 2 / 50) / 49 / 50 + (12500 - 250 ** 2 / 35) / 34 / 35);
-    expect(se).toBeCloseTo(8.163, 3);
+    expect(h.conversionLift!.estimate).toBeCloseTo(0.32 - 5 / 35, 12);
+    expect(h.revenuePerEntry!.estimate).toBeCloseTo(44 - 250 / 35, 12); // 36.857…
+    // The stats module's interval: Welch's form, the holdout mean's variance from both groups pooled.
+    // s²_t = (310000 − 2200²/50)/49; pooled s² = (322500 − 2450²/85)/84; se = √(s²_t/50 + s²/35) ≈ 13.14.
+    const se = Math.sqrt((310000 - 2200 ** 2 / 50) / 49 / 50 + (322500 - 2450 ** 2 / 85) / 84 / 35);
+    expect(se).toBeCloseTo(13.141, 3);
     const { low, high } = h.revenuePerEntry!;
-    expect(high - low).toBeGreaterThan(2 * 1.95 * se); // a 95% interval: at least ±1.96 se (Student's t is wider)
-    expect(high - low).toBeLessThan(2 * 2.1 * se);
+    expect(high - low).toBeGreaterThan(2 * 1.96 * se); // Student's t, ~100 degrees of freedom: a little wider than ±1.96 se
+    expect(high - low).toBeLessThan(2 * 2.0 * se);
     expect(low).toBeGreaterThan(0);
-    expect(h.verdict).toBe("positive");
+    expect(h).toMatchObject({ verdict: "positive", reason: "interval_above_zero" });
     // The total scales the per-entry estimate to the 50 treated entries.
-    expect(h.incrementalRevenue!.estimate).toBeCloseTo((26 - 250 / 35) * 50, 2); // 942.86
+    expect(h.incrementalRevenue!.estimate).toBeCloseTo((44 - 250 / 35) * 50, 2); // 1842.86
   });
 
   it("revenue per day on the order day; the incremental estimate spread by entry day, none where windows are open", async () => {
@@ -219,9 +220,9 @@ describe("flow report", () => {
       attributedRevenue: 450.55,
       influencedRevenue: 80.1,
     });
-    const perEntry = 26 - 250 / 35;
-    expect(at("2026-11-10").incrementalRevenue).toBeCloseTo(20 * perEntry, 2); // 377.14
-    expect(at("2026-11-20").incrementalRevenue).toBeCloseTo(30 * perEntry, 2); // 565.71
+    const perEntry = 44 - 250 / 35;
+    expect(at("2026-11-10").incrementalRevenue).toBeCloseTo(20 * perEntry, 2); // 737.14
+    expect(at("2026-11-20").incrementalRevenue).toBeCloseTo(30 * perEntry, 2); // 1105.71
     expect(at("2026-11-15").incrementalRevenue).toBe(0); // closed, nobody entered
     expect(at("2026-11-30").incrementalRevenue).toBeNull(); // window still open
     expect(at("2026-12-01").incrementalRevenue).toBeNull();
@@ -281,9 +282,10 @@ describe("flow report", () => {
     expect(r.funnel).toMatchObject({ entered: 45, sent: 27, clicked: 9, converted: 3 });
     expect(r.holdout).toMatchObject({
       through: "2026-11-20",
-      treated: { n: 30, conversions: 6 },
+      treated: { n: 30, conversions: 12 },
       holdout: { n: 15, conversions: 3 },
       verdict: "too_few",
+      reason: "too_few_entries",
     });
     expect(r.daily.every((d) => d.incrementalRevenue === null)).toBe(true);
   });
@@ -320,7 +322,7 @@ describe("shop report", () => {
     expect(r.flows.map((f) => f.key).slice(0, 2)).toEqual(["welcome", "abandoned_checkout"]);
     const w = r.flows.find((f) => f.key === "welcome")!;
     expect(w).toMatchObject({ name: "Welcome series", entered: 97, sent: 72, attributedRevenue: 820.55, verdict: "positive" });
-    expect(w.incrementalRevenue!.estimate).toBeCloseTo((26 - 250 / 35) * 50, 2);
+    expect(w.incrementalRevenue!.estimate).toBeCloseTo((44 - 250 / 35) * 50, 2);
     expect(r.flows.find((f) => f.key === "abandoned_checkout")).toMatchObject({
       entered: 9,
       sent: 8,
@@ -424,7 +426,7 @@ describe("report routes (demo admin)", () => {
     expect(header!.slice(0, 3)).toEqual(["Przepływ", "Wejścia", "Wysłane"]);
     expect(rows[0]!.slice(0, 3)).toEqual(["Seria powitalna", "97", "72"]);
     expect(rows[0]!.at(-1)).toBe("Dodaje przychód");
-    expect(rows[0]![header!.indexOf("Przychód przyrostowy")]).toBe(((26 - 250 / 35) * 50).toFixed(2)); // 942.86
+    expect(rows[0]![header!.indexOf("Przychód przyrostowy")]).toBe(((44 - 250 / 35) * 50).toFixed(2)); // 1842.86
 
     for (const table of ["daily", "funnel", "reasons", "holdout", "steps", "variants", "channels", "experiments"]) {
       const r = await flowExport(args(`http://localhost/x?table=${table}`, { flowId: welcome.id }));
@@ -438,7 +440,7 @@ describe("report routes (demo admin)", () => {
     }
     const holdout = await readCsv(await flowExport(args("http://localhost/x?table=holdout", { flowId: welcome.id })));
     expect(holdout.slice(1, 3)).toEqual([
-      ["Received the messages", "50", "10", "0.2", "26.00", "", ""],
+      ["Received the messages", "50", "16", "0.32", "44.00", "", ""],
       ["Holdout (no messages)", "35", "5", String(Math.round((5 / 35) * 1e6) / 1e6), (250 / 35).toFixed(2), "", ""],
     ]);
   });

@@ -62,6 +62,7 @@ export function HoldoutSection({ report, exportPath, f, t }: { report: FlowRepor
                 low: f.points(lift.low),
                 high: f.points(lift.high),
               })}
+              {h.conversionVerdict === "inconclusive" ? ` ${t("report.holdout.conversionIncludesZero")}` : ""}
             </Text>
           )}
           <DataTable

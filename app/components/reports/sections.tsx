@@ -4,7 +4,7 @@ import { Badge, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Text 
 import type { Translate } from "~/i18n";
 import { channelLabel, outcomeLabel, reasonLabel } from "~/i18n/report-labels";
 import type { DailyRow, Funnel, RevenueTotals } from "~/server/admin/reports/flow-report.server";
-import type { Interval, Verdict } from "~/server/admin/reports/holdout-stats";
+import type { HoldoutVerdict as Verdict, Interval } from "~/domain/stats";
 import type { ChannelRow } from "~/server/admin/reports/messages.server";
 import type { ReasonRow } from "~/server/admin/reports/reasons.server";
 import { FunnelBars, RevenueChart } from "./ClientChart";
