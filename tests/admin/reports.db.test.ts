@@ -155,7 +155,40 @@ beforeAll(async () => {
       metric: "click_rate",
       startedAt: new Date("2026-11-15T10:00:00Z"),
       evaluatedOn: day("2026-12-06"),
-      result: { perVariant: [{ key: "a" }, { key: "b", probBeatControl: 0.83, expectedLoss: 0.004 }], reason: "min_sample" },
+      // As the daily evaluation writes it: the figures it decided on and the stats module's evaluation.
+      result: {
+        evaluatedOn: "2026-12-06",
+        daysRunning: 22,
+        figures: [
+          { key: "a", recipients: 9, clicks: 2, conversions: 1, revenue: { n: 9, sum: 50, sumSq: 2500 } },
+          { key: "b", recipients: 11, clicks: 4, conversions: 2, revenue: { n: 11, sum: 120, sumSq: 7400 } },
+        ],
+        evaluation: {
+          perVariant: [
+            { key: "a", isControl: true, probBeatControl: 0.5, expectedLoss: 0.03, probBest: 0.17 },
+            { key: "b", isControl: false, probBeatControl: 0.83, expectedLoss: 0.004, probBest: 0.83 },
+          ],
+          winner: null,
+          concluded: false,
+          reason: "below_min_sample",
+        },
+      },
+    },
+  });
+  // An earlier test of the same step, ended with a winner before any evaluation was stored: its step's rollups.
+  await prisma().experiment.create({
+    data: {
+      shopId: shop.id,
+      flowId: W,
+      flowVersionId: "v-old",
+      stepId: "send_2",
+      variants: [{ key: "a" }, { key: "b" }],
+      controlKey: "a",
+      metric: "revenue_per_recipient",
+      status: "concluded",
+      winner: "b",
+      startedAt: new Date("2026-11-21T08:00:00Z"),
+      endedAt: new Date("2026-11-21T20:00:00Z"),
     },
   });
 });
@@ -256,24 +289,40 @@ describe("flow report", () => {
     ]);
   });
 
-  it("A/B results: the variants' figures since the test began and the last evaluation's probabilities", async () => {
-    const [e] = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.experiments;
-    expect(e).toMatchObject({
+  it("A/B results: the last evaluation's figures and probabilities; before one, the step's rollups", async () => {
+    const [ended, running] = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.experiments;
+    expect(running).toMatchObject({
       stepId: "send_2",
       metric: "click_rate",
       status: "running",
       controlKey: "a",
       startedOn: "2026-11-15",
       evaluatedOn: "2026-12-06",
+      reason: "below_min_sample",
     });
-    expect(e!.reason).toBe("min_sample");
     expect(
-      e!.variants.map((v) => [v.key, v.isControl, v.recipients, v.clicks, v.conversions, v.revenue, v.probBeatControl, v.expectedLoss]),
+      running!.variants.map((v) => [
+        v.key,
+        v.isControl,
+        v.recipients,
+        v.clicks,
+        v.conversions,
+        v.revenue,
+        v.probBeatControl,
+        v.expectedLoss,
+      ]),
     ).toEqual([
-      ["a", true, 10, 2, 1, 50, null, null],
-      ["b", false, 12, 4, 2, 120, 0.83, 0.004],
+      ["a", true, 9, 2, 1, 50, null, 0.03],
+      ["b", false, 11, 4, 2, 120, 0.83, 0.004],
     ]);
-    expect(e!.variants[1]!.clickRate).toBeCloseTo(4 / 12, 12);
+    expect(running!.variants[1]!.clickRate).toBeCloseTo(4 / 11, 12);
+    // Day 2026-11-21 of send_2: a 10 sent, 2 clicks, 1 order of 50; b 12, 4, 2 orders of 120 in all.
+    expect(ended).toMatchObject({ status: "concluded", winner: "b", startedOn: "2026-11-21", endedOn: "2026-11-21", reason: null });
+    expect(ended!.variants.map((v) => [v.key, v.isWinner, v.recipients, v.clicks, v.conversions, v.revenue, v.probBeatControl])).toEqual([
+      ["a", false, 10, 2, 1, 50, null],
+      ["b", true, 12, 4, 2, 120, null],
+    ]);
+    expect(ended!.variants[1]!.revenuePerRecipient).toBeCloseTo(10, 12);
   });
 
   it("a custom period: one day, whose holdout groups are too small to conclude", async () => {

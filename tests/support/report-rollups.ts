@@ -171,12 +171,23 @@ export async function seedReportRollups(prisma: PrismaClient, shopId: string, to
         metric: "click_rate",
         startedAt: addDays(today, -40),
         evaluatedOn: addDays(today, -1),
+        // The daily evaluation's record (app/server/experiments): the figures it decided on and its evaluation.
         result: {
-          perVariant: [
-            { key: "a", expectedLoss: 0.0211 },
-            { key: "b", probBeatControl: 0.987, expectedLoss: 0.0001 },
+          evaluatedOn: addDays(today, -1).toISOString().slice(0, 10),
+          daysRunning: 39,
+          figures: [
+            { key: "a", recipients: 402, clicks: 31, conversions: 9, revenue: { n: 402, sum: 899.55, sumSq: 101000 } },
+            { key: "b", recipients: 405, clicks: 52, conversions: 12, revenue: { n: 405, sum: 1181.2, sumSq: 132000 } },
           ],
-          reason: "waiting for the sequential test",
+          evaluation: {
+            perVariant: [
+              { key: "a", isControl: true, probBeatControl: 0.5, expectedLoss: 0.0517, probBest: 0.013 },
+              { key: "b", isControl: false, probBeatControl: 0.987, expectedLoss: 0.0002, probBest: 0.987 },
+            ],
+            winner: null,
+            concluded: false,
+            reason: "below_min_sample",
+          },
         },
       },
     });

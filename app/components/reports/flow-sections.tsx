@@ -1,7 +1,7 @@
 // The parts only a flow's report has: the holdout result with its method, the
 // message and variant tables, the A/B tests.
 import { Badge, BlockStack, Box, DataTable, InlineStack, Text } from "@shopify/polaris";
-import type { Translate } from "~/i18n";
+import { isMessageKey, type Translate } from "~/i18n";
 import { channelLabel, stepName } from "~/i18n/report-labels";
 import type { ExperimentView } from "~/server/admin/reports/experiments.server";
 import type { FlowReport, StepRow, VariantRow } from "~/server/admin/reports/flow-report.server";
@@ -227,6 +227,8 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
   };
   const lossOf = (n: number | null) =>
     n === null ? "—" : e.metric === "revenue_per_recipient" ? f.money(n) : `${f.points(n).replace(/^\+/, "")} pp`;
+  const key = `report.ab.reason.${e.reason}`;
+  const reasonKey = e.reason && e.reason !== "winner_found" && isMessageKey(key) ? key : null;
   const outcome =
     e.status === "concluded"
       ? e.winner
@@ -251,6 +253,11 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
       <Text as="p" fontWeight="semibold">
         {outcome}
       </Text>
+      {reasonKey && (
+        <Text as="p" tone="subdued">
+          {t(reasonKey, { minSample: f.int(e.minSample), minDays: e.minDays })}
+        </Text>
+      )}
       <DataTable
         columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
         headings={[
