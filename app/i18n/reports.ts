@@ -448,7 +448,7 @@ export const reportsPl: Record<keyof typeof reportsEn, string> = {
   "report.ab.rule":
     "Zwycięzcę ogłaszamy automatycznie tylko wtedy, gdy każdy wariant ma co najmniej {minSample} odbiorców, test trwa co najmniej {minDays} dni, a jeden wariant wygrywa z każdym innym z prawdopodobieństwem co najmniej {probability}; test sekwencyjny sprawia, że codzienne sprawdzanie nie daje fałszywych zwycięzców. Po {maxDays} dniach bez zwycięzcy zostaje wariant kontrolny.",
   "report.ab.method":
-    "Prawdopodobieństwo wygranej z kontrolnym: dla współczynników kliknięć i konwersji z rozkładów a posteriori Beta-Binomial; dla przychodu na odbiorcę z normalnego rozkładu a posteriori średniej (postać bayesowskiego bootstrapu dla dużych prób). Oczekiwana strata: ile metryki średnio tracisz, wybierając ten wariant, jeśli w rzeczywistości nie jest najlepszy.",
+    "Szansa wygranej z kontrolnym: dla klikalności i konwersji z rozkładów a posteriori Beta-Binomial; dla przychodu na odbiorcę z normalnego rozkładu a posteriori średniej (postać bayesowskiego bootstrapu dla dużych prób). Oczekiwana strata: ile metryki średnio tracisz, wybierając ten wariant, jeśli w rzeczywistości nie jest najlepszy.",
   "report.ab.reason.below_min_sample": "Czekamy, aż każdy wariant dotrze do {minSample} odbiorców.",
   "report.ab.reason.below_min_days": "Czekamy na minimalny czas trwania: {minDays} dni.",
   "report.ab.reason.no_winner_yet": "Danych jest dość, ale żaden wariant nie jest jeszcze wyraźnie lepszy.",

@@ -225,8 +225,7 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
     templateKey: null,
     label: null,
   };
-  const lossOf = (n: number | null) =>
-    n === null ? "—" : e.metric === "revenue_per_recipient" ? f.money(n) : `${f.points(n).replace(/^\+/, "")} pp`;
+  const lossOf = (n: number | null) => (n === null ? "—" : e.metric === "revenue_per_recipient" ? f.money(n) : `${f.smallPoints(n)} pp`);
   const key = `report.ab.reason.${e.reason}`;
   const reasonKey = e.reason && e.reason !== "winner_found" && isMessageKey(key) ? key : null;
   const outcome =
@@ -283,7 +282,7 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
         {t("report.ab.rule", {
           minSample: f.int(e.minSample),
           minDays: e.minDays,
-          probability: f.percent(e.minProbability),
+          probability: f.wholePercent(e.minProbability),
           maxDays: e.maxDays,
         })}
       </Text>
