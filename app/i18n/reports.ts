@@ -108,6 +108,7 @@ export const reportsEn = {
   "report.reason.topic_opt_out": "Opted out of the topic",
   "report.reason.unknown_customer": "Profile no longer exists",
   "report.reason.address_changed": "Address changed",
+  "report.reason.shop_not_installed": "App not installed",
 
   "report.revenue.title": "Revenue per day",
   "report.revenue.attributed": "Attributed",
@@ -350,6 +351,7 @@ export const reportsPl: Record<keyof typeof reportsEn, string> = {
   "report.reason.topic_opt_out": "Wypisany z tematu",
   "report.reason.unknown_customer": "Profil już nie istnieje",
   "report.reason.address_changed": "Adres się zmienił",
+  "report.reason.shop_not_installed": "Aplikacja niezainstalowana",
 
   "report.revenue.title": "Przychód dziennie",
   "report.revenue.attributed": "Przypisany",
