@@ -494,6 +494,22 @@ describe("report routes (demo admin)", () => {
     ]);
   });
 
+  it("labels attributed figures '(clicks and opens)' when the shop counts opens", async () => {
+    await prisma().shop.update({ where: { id: shop.id }, data: { attributeOpens: true } });
+    try {
+      const res = await flowExport(args(`http://localhost/x?table=steps`, { flowId: welcome.id }));
+      const [header] = await readCsv(res);
+      expect(header).toContain("Attributed revenue (clicks and opens)");
+      expect(header).toContain("Attributed orders (clicks and opens)");
+      expect(header).toContain("Influenced revenue");
+      const [pl] = await readCsv(await shopExport(args("http://localhost/x?table=daily&lang=pl")));
+      expect(pl).toContain("Przychód przypisany (kliknięcia i otwarcia)");
+      expect((await shopPage(args("http://localhost/app/reports"))).report.shop.attributeOpens).toBe(true);
+    } finally {
+      await prisma().shop.update({ where: { id: shop.id }, data: { attributeOpens: false } });
+    }
+  });
+
   it("refuses an unknown table (400) and another shop's flow (404)", async () => {
     expect((await shopExport(args("http://localhost/x?table=secrets"))).status).toBe(400);
     expect((await flowExport(args("http://localhost/x?table=steps", { flowId: "nope" }))).status).toBe(404);

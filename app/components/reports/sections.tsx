@@ -44,14 +44,13 @@ export function Kpi({ label, value, help, muted }: { label: string; value: strin
 interface HeadlineProps {
   funnel: Funnel;
   totals: RevenueTotals;
-  attributeOpens: boolean;
   /** The flow's holdout estimate; undefined on the shop's report (not summed across flows). */
   incremental?: { interval: Interval | null; verdict: Verdict };
   f: ReportFormats;
   t: Translate;
 }
 
-export function Headline({ funnel, totals, attributeOpens, incremental, f, t }: HeadlineProps) {
+export function Headline({ funnel, totals, incremental, f, t }: HeadlineProps) {
   // With too few entries there is no number worth a headline, only the holdout card's explanation.
   const shown = incremental && incremental.verdict !== "too_few" ? incremental.interval : null;
   return (
@@ -59,7 +58,7 @@ export function Headline({ funnel, totals, attributeOpens, incremental, f, t }: 
       <Kpi label={t("report.kpi.sent")} value={f.int(funnel.sent)} />
       <Kpi label={t("report.kpi.clicked")} value={f.int(funnel.clicked)} />
       <Kpi
-        label={t(attributeOpens ? "report.kpi.attributedOpens" : "report.kpi.attributed")}
+        label={t("report.kpi.attributed")}
         value={f.money(totals.attributedRevenue)}
         help={t("report.kpi.attributedOrders", { count: f.int(totals.attributedOrders) })}
       />
