@@ -122,7 +122,8 @@ export async function seedReportRollups(prisma: PrismaClient, shopId: string, to
               sent,
               delivered,
               clicked,
-              heldOut: Math.round(heldOut / variants.length),
+              // Split so the parts add up to the held-out decisions counted below.
+              heldOut: Math.floor(heldOut / variants.length) + (i === 0 ? heldOut % variants.length : 0),
               attributedOrders,
               attributedRevenue: Math.round(revenue * 100) / 100,
               attributedRevenueSq: revenueSq,
