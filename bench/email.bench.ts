@@ -302,6 +302,11 @@ async function compare(latencyMs: number, metric: string, messages: number, goal
 }
 
 async function main(): Promise<void> {
+  // The app's own credentials, as a deployment has them: links in messages are signed and
+  // point at the app's URL (the app refuses to guess them outside the demo).
+  process.env.SHOPIFY_API_KEY ??= "bench-key";
+  process.env.SHOPIFY_API_SECRET ??= "bench-secret";
+  process.env.SHOPIFY_APP_URL ??= "https://flowmate.bench";
   const compose = async (n: number) => {
     for (let i = 0; i < n; i++) {
       const { customer, message } = customerAndMessage(i);
