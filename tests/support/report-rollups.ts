@@ -163,6 +163,9 @@ export async function seedReportRollups(prisma: PrismaClient, shopId: string, to
       data: {
         shopId,
         flowId: welcome.id,
+        // The active version's test, already evaluated today: the demo's experiments task
+        // (which runs in the app under test) leaves it as seeded.
+        flowVersionId: welcome.activeVersionId,
         stepId: "send_2",
         variants: [
           { key: "a", weight: 1 },
@@ -171,11 +174,11 @@ export async function seedReportRollups(prisma: PrismaClient, shopId: string, to
         controlKey: "a",
         metric: "click_rate",
         startedAt: addDays(today, -40),
-        evaluatedOn: addDays(today, -1),
+        evaluatedOn: today,
         // The daily evaluation's record (app/server/experiments): the figures it decided on and its evaluation.
         result: {
-          evaluatedOn: addDays(today, -1).toISOString().slice(0, 10),
-          daysRunning: 39,
+          evaluatedOn: today.toISOString().slice(0, 10),
+          daysRunning: 40,
           figures: [
             { key: "a", recipients: 402, clicks: 31, conversions: 9, revenue: { n: 402, sum: 899.55, sumSq: 101000 } },
             { key: "b", recipients: 405, clicks: 52, conversions: 12, revenue: { n: 405, sum: 1181.2, sumSq: 132000 } },
