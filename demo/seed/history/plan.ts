@@ -61,8 +61,38 @@ export interface PlannedShopper {
   visits: PlannedVisit[];
 }
 
-const FIRST = ["Anna", "Piotr", "Kasia", "Tomek", "Ola", "Michał", "Ewa", "Paweł", "Emma", "Lucas", "Olivia", "Jan", "Zofia", "Marek", "Iga", "Adam"];
-const LAST = ["Nowak", "Kowalczyk", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański", "Smith", "Brown", "Mazur", "Krawczyk", "Król"];
+const FIRST = [
+  "Anna",
+  "Piotr",
+  "Kasia",
+  "Tomek",
+  "Ola",
+  "Michał",
+  "Ewa",
+  "Paweł",
+  "Emma",
+  "Lucas",
+  "Olivia",
+  "Jan",
+  "Zofia",
+  "Marek",
+  "Iga",
+  "Adam",
+];
+const LAST = [
+  "Nowak",
+  "Kowalczyk",
+  "Wójcik",
+  "Kamińska",
+  "Lewandowski",
+  "Zielińska",
+  "Szymański",
+  "Smith",
+  "Brown",
+  "Mazur",
+  "Krawczyk",
+  "Król",
+];
 // Local hours of visits: evenings are busiest, and some come at night (their reminders wait for quiet hours to end).
 const HOUR_WEIGHTS = [1, 0.5, 0.2, 0.1, 0.1, 0.2, 0.6, 1.5, 2.5, 3, 3, 3, 3.5, 3, 3, 3, 3.5, 4, 5, 6, 6.5, 5.5, 3.5, 2];
 const HOUR_TOTAL = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
@@ -83,7 +113,10 @@ function localHour(r: Random): number {
 /** An instant on the shop-local day `day` days after the history's first day, at a drawn local time. */
 function atLocal(firstDay: { year: number; month: number; day: number }, day: number, r: Random, timeZone: string): number {
   const d = new Date(Date.UTC(firstDay.year, firstDay.month - 1, firstDay.day + day));
-  return localToInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), Math.floor(localHour(r) * 60), timeZone) + Math.floor(r() * MINUTE);
+  return (
+    localToInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), Math.floor(localHour(r) * 60), timeZone) +
+    Math.floor(r() * MINUTE)
+  );
 }
 
 /** When someone who would buy anyway comes back: mostly within two days, always inside the 7-day measurement window. */
@@ -129,7 +162,11 @@ export function planShoppers(o: HistoryPlanOptions): PlannedShopper[] {
       firstName: first,
       lastName: last,
       email: `${ascii(first)}.${ascii(last)}.h${index + 1}@example.com`,
-      phone: hasPhone ? `+4869${String(1_000_000 + index * 7).padStart(7, "0").slice(-7)}` : null,
+      phone: hasPhone
+        ? `+4869${String(1_000_000 + index * 7)
+            .padStart(7, "0")
+            .slice(-7)}`
+        : null,
       sms: hasPhone && r() < 0.6,
       locale: r() < 0.7 ? "pl" : "en",
       arrival,

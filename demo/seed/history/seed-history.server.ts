@@ -26,8 +26,17 @@ export const DEMO_HISTORY = {
 
 export type DemoHistorySettings = Omit<HistoryOptions, "endAt" | "onProgress"> & { holdoutPercent: number };
 
+/**
+ * DEMO_HISTORY_SHOPPERS sizes the history: more shoppers give firmer results and a
+ * longer first start (about linear: README's "What the demo shows" has the timings).
+ */
+export function demoHistorySettings(env: NodeJS.ProcessEnv = process.env): DemoHistorySettings {
+  const shoppers = Number(env.DEMO_HISTORY_SHOPPERS);
+  return Number.isInteger(shoppers) && shoppers >= 20 && shoppers <= 20_000 ? { ...DEMO_HISTORY, shoppers } : DEMO_HISTORY;
+}
+
 /** Where the history starts, for flows that must be on by then (seedDemoShop's flowsSince). */
-export function demoHistoryStart(settings: Pick<DemoHistorySettings, "days"> = DEMO_HISTORY, at = now()): Date {
+export function demoHistoryStart(settings: Pick<DemoHistorySettings, "days"> = demoHistorySettings(), at = now()): Date {
   return new Date(at.getTime() - (settings.days + 1) * DAY);
 }
 
@@ -43,7 +52,10 @@ export function demoHistoryWanted(argv: readonly string[], env: NodeJS.ProcessEn
  * is moved back over the period and given back afterwards; messages go to sinks of
  * the history's own (sinks.server.ts). Returns null when nothing was done.
  */
-export async function seedDemoHistory(shopId: string, settings: DemoHistorySettings = DEMO_HISTORY): Promise<HistoryResult | null> {
+export async function seedDemoHistory(
+  shopId: string,
+  settings: DemoHistorySettings = demoHistorySettings(),
+): Promise<HistoryResult | null> {
   const marks = await db().auditLog.findMany({ where: { shopId, action: { in: [STARTED, DONE] } }, select: { action: true } });
   if (marks.some((m) => m.action === DONE)) return null;
   if (marks.length > 0) {
@@ -79,13 +91,22 @@ export async function seedDemoHistory(shopId: string, settings: DemoHistorySetti
   const flows = Object.fromEntries(
     HISTORY_FLOW_KEYS.map((k) => {
       const l = result.ledger[k];
-      return [k, { entries: l.entries, heldOut: l.heldOut, reach: round(l.reach), planted: PLANTED_EFFECTS[k].lift, expected: round(expectedEffect(k, l.reach)) }];
+      return [
+        k,
+        {
+          entries: l.entries,
+          heldOut: l.heldOut,
+          reach: round(l.reach),
+          planted: PLANTED_EFFECTS[k].lift,
+          expected: round(expectedEffect(k, l.reach)),
+        },
+      ];
     }),
   );
-  const { ledger, ...counts } = result;
+  const { ledger, timings, ...counts } = result;
   void ledger;
   await db().auditLog.create({ data: { shopId, actor: "system", action: DONE, details: { ...counts, flows, ms }, at: now() } });
-  log.info("demo history: done", { ...counts, mails: sinks.mails(), texts: sinks.texts(), ms });
+  log.info("demo history: done", { ...counts, mails: sinks.mails(), texts: sinks.texts(), ms, timings });
   return result;
 }
 

@@ -78,7 +78,15 @@ export class ShopifySide {
   async signup(s: PlannedShopper, at: Date): Promise<void> {
     const outcome = await subscribeFromForm(
       this.shop,
-      { email: s.email, phone: s.phone ?? undefined, emailConsent: true, smsConsent: s.sms, source: "signup_popup", locale: s.locale, clientId: s.clientId },
+      {
+        email: s.email,
+        phone: s.phone ?? undefined,
+        emailConsent: true,
+        smsConsent: s.sms,
+        source: "signup_popup",
+        locale: s.locale,
+        clientId: s.clientId,
+      },
       at,
     );
     if (!outcome.ok) throw new Error(`history signup refused: ${outcome.error}`);
@@ -88,12 +96,23 @@ export class ShopifySide {
   async visit(s: PlannedShopper, kind: "browse" | "cart" | "checkout", planned: PlannedLine[], token: string, at: Date): Promise<void> {
     const lines = this.lines(planned);
     const events: { name: string; data: unknown }[] = [];
-    if (kind === "browse") for (const l of lines) events.push({ name: "product_viewed", data: { productVariant: this.payloads.variant(l.product) } });
+    if (kind === "browse")
+      for (const l of lines) events.push({ name: "product_viewed", data: { productVariant: this.payloads.variant(l.product) } });
     // Added from a collection page (a theme's quick add): no product page view, so the
     // visit is one flow's situation, not a browse one that the add then ends.
     if (kind === "cart") {
-      events.push({ name: "collection_viewed", data: { collection: this.payloads.collection("480000000001", "All", lines.map((l) => l.product)) } });
-      for (const l of lines) events.push({ name: "product_added_to_cart", data: { cartLine: this.payloads.cartLine(l.product, l.quantity) } });
+      events.push({
+        name: "collection_viewed",
+        data: {
+          collection: this.payloads.collection(
+            "480000000001",
+            "All",
+            lines.map((l) => l.product),
+          ),
+        },
+      });
+      for (const l of lines)
+        events.push({ name: "product_added_to_cart", data: { cartLine: this.payloads.cartLine(l.product, l.quantity) } });
     }
     if (kind === "checkout") {
       const checkout = (withContact: boolean) =>
@@ -131,7 +150,9 @@ export class ShopifySide {
     });
     for (let attempt = 0; ; attempt++) {
       const res = await pixelEndpoint(
-        fromFetchRequest(new Request("http://localhost/api/pixel/events", { method: "POST", headers: { origin, "content-type": "text/plain" }, body })),
+        fromFetchRequest(
+          new Request("http://localhost/api/pixel/events", { method: "POST", headers: { origin, "content-type": "text/plain" }, body }),
+        ),
       );
       if (res.status === 202) break;
       // The endpoint's per-second limits count real seconds; a history replays days in one.
@@ -145,11 +166,22 @@ export class ShopifySide {
   }
 
   /** The shopper's click on a link of a message they received (a person, seconds or hours after it arrived). */
-  async click(s: PlannedShopper, message: { id: string; customerId: string; channel: string }, productIndex: number, at: Date): Promise<void> {
+  async click(
+    s: PlannedShopper,
+    message: { id: string; customerId: string; channel: string },
+    productIndex: number,
+    at: Date,
+  ): Promise<void> {
     const url = `https://${this.shop.primaryDomain ?? this.shop.domain}/products/${this.product(productIndex).handle}`;
     await recordEngagement(
       "clicked",
-      { shopId: this.shop.id, customerId: message.customerId, messageId: message.id, url, channel: message.channel === "sms" ? "sms" : "email" },
+      {
+        shopId: this.shop.id,
+        customerId: message.customerId,
+        messageId: message.id,
+        url,
+        channel: message.channel === "sms" ? "sms" : "email",
+      },
       { userAgent: BROWSER, method: "GET", at },
     );
   }
@@ -266,7 +298,11 @@ export class ShopifySide {
 
   async fulfilled(order: PlacedOrder, id: bigint, at: Date): Promise<void> {
     const stamp = at.toISOString();
-    await this.webhook("fulfillments/create", { id, order_id: order.id, status: "success", created_at: stamp, updated_at: stamp, tracking_number: null }, at);
+    await this.webhook(
+      "fulfillments/create",
+      { id, order_id: order.id, status: "success", created_at: stamp, updated_at: stamp, tracking_number: null },
+      at,
+    );
   }
 
   /**
@@ -291,10 +327,27 @@ export class ShopifySide {
         restock_type: "return",
         subtotal: (Number(l.product.price) * l.quantity).toFixed(2),
         total_tax: "0.00",
-        line_item: { id: l.id, product_id: BigInt(l.product.id), variant_id: BigInt(l.product.variantId), title: l.product.title, quantity: l.quantity, price: l.product.price },
+        line_item: {
+          id: l.id,
+          product_id: BigInt(l.product.id),
+          variant_id: BigInt(l.product.variantId),
+          title: l.product.title,
+          quantity: l.quantity,
+          price: l.product.price,
+        },
       })),
       transactions: [
-        { id: refundId * 10n + 9n, order_id: order.id, kind: "refund", status: "success", amount: amount.toFixed(2), currency: this.shop.currency, gateway: "bogus", created_at: stamp, processed_at: stamp },
+        {
+          id: refundId * 10n + 9n,
+          order_id: order.id,
+          kind: "refund",
+          status: "success",
+          amount: amount.toFixed(2),
+          currency: this.shop.currency,
+          gateway: "bogus",
+          created_at: stamp,
+          processed_at: stamp,
+        },
       ],
       order_adjustments: [],
     };

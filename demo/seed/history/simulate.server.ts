@@ -10,7 +10,16 @@ import { releaseWorkerLiveness } from "~/server/worker/liveness.server";
 import type { Storefront } from "../../storefront/catalog.server";
 import { Agenda } from "./agenda";
 import { HISTORY_FLOW_KEYS, isHistoryFlowKey, type HistoryFlowKey } from "./effects";
-import { outcomeOf, planShoppers, returnDelay, visitFlow, type EpisodeOutcome, type PlannedLine, type PlannedShopper, type PlannedVisit } from "./plan";
+import {
+  outcomeOf,
+  planShoppers,
+  returnDelay,
+  visitFlow,
+  type EpisodeOutcome,
+  type PlannedLine,
+  type PlannedShopper,
+  type PlannedVisit,
+} from "./plan";
 import { between, exponential, keyed, stream } from "./random";
 import { ShopifySide, type OrderLine, type PlacedOrder } from "./shopify-side.server";
 
@@ -30,7 +39,7 @@ import { ShopifySide, type OrderLine, type PlacedOrder } from "./shopify-side.se
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-export const TICK_MS = Number(process.env.H_TICK_MIN ?? 60) * MINUTE;
+export const TICK_MS = HOUR;
 /** An entry belongs to the episode that started at most this long before it (the tick and the webhook queue in between). */
 const MATCH_MS = 3 * HOUR;
 /** A message that arrives later than this before the entry's measurement window ends persuades no one: the order would fall outside it. */
@@ -73,7 +82,10 @@ export interface HistoryResult {
   sent: number;
   webhooks: number;
   pixelBatches: number;
+  /** Ticks of the clock at which the worker's tasks ran. */
+  ticks: number;
   ledger: Record<HistoryFlowKey, FlowLedger>;
+  timings: Timings;
 }
 
 interface Episode {
@@ -140,11 +152,11 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
   const totals = { orders: 0, refunds: 0, cancellations: 0, clicks: 0, sent: 0 };
   let nextOrderNumber = 1;
 
-
   const openEpisode = (s: Shopper, e: Omit<Episode, "outcome" | "entryId" | "received" | "reads" | "clicked">, returnAfterMs: number) => {
     const episode: Episode = { ...e, outcome: outcomeOf(e.flow, e.draw), entryId: null, received: false, reads: 0, clicked: false };
     s.episodes.push(episode);
-    if (episode.outcome === "baseline") agenda.add(e.at + returnAfterMs, { kind: "order", s, lines: e.lines, token: e.token, landing: null });
+    if (episode.outcome === "baseline")
+      agenda.add(e.at + returnAfterMs, { kind: "order", s, lines: e.lines, token: e.token, landing: null });
   };
 
   async function perform(at: number, a: Action): Promise<void> {
@@ -176,7 +188,11 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         }
         // A browse conversion buys the first product looked at.
         const lines = v.kind === "browse" ? v.lines.slice(0, 1) : v.lines;
-        openEpisode(a.s, { flow: visitFlow(v.kind), at, draw: v.draw, lines, token: v.kind === "checkout" ? v.token : null }, v.returnAfterMs);
+        openEpisode(
+          a.s,
+          { flow: visitFlow(v.kind), at, draw: v.draw, lines, token: v.kind === "checkout" ? v.token : null },
+          v.returnAfterMs,
+        );
         return;
       }
       case "order": {
@@ -268,7 +284,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
     episode.reads++;
     if (episode.clicked) return;
     const roll = keyed(o.seed, "click", s.plan.index, episode.flow, episode.at, episode.reads);
-    const clicks = episode.outcome === "persuadable" ? first : roll < (episode.outcome === "baseline" ? 0.35 : 0.04);
+    const clicks = episode.outcome === "persuadable" ? first : roll < (episode.outcome === "baseline" ? 0.35 : 0.06);
     if (!clicks) return;
     episode.clicked = true;
     const r = stream(o.seed ^ 0xc11c, s.plan.index * 7919 + Math.floor(episode.at / MINUTE));
@@ -301,6 +317,9 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
   const started = Date.now();
   let lastReportedDay = -1;
   let cursor = startMs;
+  let ticks = 0;
+  const timings: Timings = {};
+  const timed = timer(timings);
   let seen = side.counts();
   /** Actions that write events themselves (signups, clicks), for the router. */
   let eventsMade = 0;
@@ -321,17 +340,16 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         { webhooks: before.webhooks - seen.webhooks, pixel: before.pixelBatches - seen.pixelBatches, events: eventsMade },
         due,
         slotEnd,
+        timings,
       );
       seen = before;
       eventsMade = 0;
       await timed("observe", () => observe(ids));
-      PROF.slots = (PROF.slots ?? 0) + 1;
+      ticks++;
       cursor = slotEnd;
       const day = Math.floor((slotEnd - startMs) / DAY);
       if (day > lastReportedDay && day % 10 === 0) {
         lastReportedDay = day;
-        PROF.cpu = process.cpuUsage().user / 1000;
-        console.log(JSON.stringify(Object.fromEntries(Object.entries(PROF).map(([k, v]) => [k, Math.round(v)]))));
         o.onProgress?.({ day, days: o.days, elapsedMs: Date.now() - started, sent: totals.sent, orders: totals.orders });
       }
     }
@@ -340,23 +358,23 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
   }
   setClock(o.endAt);
 
-  const ledger = await reachLedger(shop.id, shoppers, byCustomer, shopperOf, episodeOf);
-  return { shoppers: shoppers.length, ...totals, ...side.counts(), ledger };
+  const ledger = await reachLedger(shop.id, byCustomer, shopperOf, episodeOf);
+  const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
+  return { shoppers: shoppers.length, ...totals, ...side.counts(), ticks, ledger, timings: ms };
 }
 
-/** What the worker would do now, to the end: each task run until it finds nothing. Returns the ids of the messages the outbox handled. */
-export const PROF: Record<string, number> = {};
-async function timed<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const t = performance.now();
-  const g = globalThis as unknown as { __histStage?: string };
-  const prev = g.__histStage;
-  g.__histStage = name;
-  try {
-    return await fn();
-  } finally {
-    g.__histStage = prev;
-    PROF[name] = (PROF[name] ?? 0) + performance.now() - t;
-  }
+/** Milliseconds spent per worker task and per kind of shopper action, for the log. */
+export type Timings = Record<string, number>;
+
+function timer(timings: Timings) {
+  return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = (timings[name] ?? 0) + performance.now() - t;
+    }
+  };
 }
 
 /** What arrived since the last drain, so the worker's tasks that cannot have work are not asked. */
@@ -371,25 +389,26 @@ export interface Arrivals {
  * tasks nothing can be waiting for (an idle pass still costs a few statements, and a
  * history has thousands of ticks). Returns the ids of the messages the outbox handled.
  */
-async function drain(arrived: Arrivals, due: Due, at: number): Promise<string[]> {
+async function drain(arrived: Arrivals, due: Due, at: number, timings: Timings): Promise<string[]> {
+  const timed = timer(timings);
   const handled: string[] = [];
   let events = arrived.events;
   let messages = 0;
   if (arrived.webhooks > 0 || due.webhook <= at)
     await timed("webhooks", async () => {
-      for (let r; (r = await processWebhookBatch(WORKER, 100)).claimed > 0; ) events += r.processed;
+      for (let r; (r = await processWebhookBatch(WORKER, 100)).claimed > 0;) events += r.processed;
     });
   if (arrived.pixel > 0)
     await timed("pixel", async () => {
-      for (let r; (r = await expandPixelInbox(50)).claimed > 0; ) events += r.inserted;
+      for (let r; (r = await expandPixelInbox(50)).claimed > 0;) events += r.inserted;
     });
   if (events > 0)
     await timed("route", async () => {
-      for (let r; (r = await routeEvents(500)).claimed > 0; ) messages += r.enrolled + r.delivered;
+      for (let r; (r = await routeEvents(500)).claimed > 0;) messages += r.enrolled + r.delivered;
     });
   if (due.wake <= at)
     await timed("run", async () => {
-      for (let r; (r = await runDueEnrollments(500)).claimed > 0; ) messages += r.messages;
+      for (let r; (r = await runDueEnrollments(500)).claimed > 0;) messages += r.messages;
     });
   if (messages > 0 || due.message <= at)
     await timed("dispatch", async () => {
@@ -418,12 +437,10 @@ async function nextDue(shopId: string): Promise<Due> {
 
 async function reachLedger(
   shopId: string,
-  shoppers: Shopper[],
   byCustomer: Map<string, Shopper>,
   shopperOf: (ids: string[]) => Promise<void>,
   episodeOf: (s: Shopper, flow: HistoryFlowKey, enteredAt: number) => Episode | undefined,
 ): Promise<Record<HistoryFlowKey, FlowLedger>> {
-  void shoppers;
   const rows = await database().query<{ customerId: string; enteredAt: Date | string; holdout: boolean; flowKey: string; id: string }>(
     `SELECT e.id, e."customerId", e."enteredAt", e.holdout, f.key AS "flowKey"
      FROM "Enrollment" e JOIN "Flow" f ON f.id = e."flowId" WHERE e."shopId" = $1`,
