@@ -38,9 +38,8 @@ let stopWorker: (() => Promise<void>) | undefined;
 
 if (demo) {
   const { seedDemoShop } = await import("./demo/seed/seed-demo-shop.server");
-  const { demoHistorySettings, demoHistoryStart, demoHistoryWanted, seedDemoHistory } = await import(
-    "./demo/seed/history/seed-history.server"
-  );
+  const { demoHistorySettings, demoHistoryStart, demoHistoryWanted, seedDemoHistory } =
+    await import("./demo/seed/history/seed-history.server");
   // Months of flow history made by the engine, once, at the first seed: `--no-history` or DEMO_HISTORY=off skips it.
   const history = demoHistoryWanted(process.argv, process.env);
   const settings = demoHistorySettings(process.env);
