@@ -394,25 +394,40 @@ async function drain(arrived: Arrivals, due: Due, at: number, timings: Timings):
   const handled: string[] = [];
   let events = arrived.events;
   let messages = 0;
+  // A pass that claimed less than its limit took everything due: nothing it does makes
+  // more of its own work due now, so the idle pass after it is skipped.
   if (arrived.webhooks > 0 || due.webhook <= at)
     await timed("webhooks", async () => {
-      for (let r; (r = await processWebhookBatch(WORKER, 100)).claimed > 0;) events += r.processed;
+      for (let r = await processWebhookBatch(WORKER, 100); ; r = await processWebhookBatch(WORKER, 100)) {
+        events += r.processed;
+        if (r.claimed < 100) break;
+      }
     });
   if (arrived.pixel > 0)
     await timed("pixel", async () => {
-      for (let r; (r = await expandPixelInbox(50)).claimed > 0;) events += r.inserted;
+      for (let r = await expandPixelInbox(50); ; r = await expandPixelInbox(50)) {
+        events += r.inserted;
+        if (r.claimed < 50) break;
+      }
     });
   if (events > 0)
     await timed("route", async () => {
-      for (let r; (r = await routeEvents(500)).claimed > 0;) messages += r.enrolled + r.delivered;
+      for (let r = await routeEvents(500); ; r = await routeEvents(500)) {
+        messages += r.enrolled + r.delivered;
+        if (r.claimed < 500) break;
+      }
     });
   if (due.wake <= at)
     await timed("run", async () => {
-      for (let r; (r = await runDueEnrollments(500)).claimed > 0;) messages += r.messages;
+      for (let r = await runDueEnrollments(500); ; r = await runDueEnrollments(500)) {
+        messages += r.messages;
+        if (r.claimed < 500) break;
+      }
     });
   if (messages > 0 || due.message <= at)
     await timed("dispatch", async () => {
-      while ((await dispatchDueMessages(WORKER, 100, (items) => handled.push(...items.map((i) => i.itemId)))).claimed > 0);
+      const claim = (items: { itemId: string }[]) => handled.push(...items.map((i) => i.itemId));
+      while ((await dispatchDueMessages(WORKER, 100, claim)).claimed >= 100);
     });
   return handled;
 }
