@@ -134,7 +134,7 @@ export const en = {
   "why.flows.empty": "Not in any flow yet.",
   "why.flows.entered": "Entered {date}",
   "why.flows.finished": "finished {date}",
-  "why.flows.holdout": "control group",
+  "why.flows.holdout": "control group of this flow",
   "why.timeline": "Decisions, newest first",
   "why.timeline.empty": "No decisions about this customer yet.",
   "why.timeline.older": "Older decisions",
@@ -165,7 +165,8 @@ export const en = {
   "why.source.unsubscribe_link": "unsubscribe link",
   "why.reason.trigger": "The flow's trigger happened.",
   "why.reason.allowed": "Consent, frequency caps, quiet hours and flow priorities all allowed it.",
-  "why.reason.holdout": "In the control group that measures what this flow really earns: no message, on purpose.",
+  "why.reason.holdout":
+    "In this flow's control group: a fixed share of the people who enter the flow get none of its marketing messages, so what it really earns can be measured. No message, on purpose; other flows are not affected.",
   "why.reason.no_consent": "No marketing consent on this channel.",
   "why.reason.no_address": "No email address or phone number for this channel.",
   "why.reason.suppressed": "The address is on the suppression list (a hard bounce or a complaint).",

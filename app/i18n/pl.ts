@@ -137,7 +137,7 @@ export const pl: Record<MessageKey, string> = {
   "why.flows.empty": "Jeszcze w żadnym przepływie.",
   "why.flows.entered": "Wejście {date}",
   "why.flows.finished": "koniec {date}",
-  "why.flows.holdout": "grupa kontrolna",
+  "why.flows.holdout": "grupa kontrolna tego przepływu",
   "why.timeline": "Decyzje, od najnowszych",
   "why.timeline.empty": "Brak decyzji dotyczących tego klienta.",
   "why.timeline.older": "Starsze decyzje",
@@ -168,7 +168,8 @@ export const pl: Record<MessageKey, string> = {
   "why.source.unsubscribe_link": "link wypisu",
   "why.reason.trigger": "Nastąpił wyzwalacz przepływu.",
   "why.reason.allowed": "Zgoda, limity częstotliwości, godziny ciszy i priorytety przepływów na to pozwoliły.",
-  "why.reason.holdout": "W grupie kontrolnej, która mierzy, ile przepływ naprawdę zarabia: celowo bez wiadomości.",
+  "why.reason.holdout":
+    "W grupie kontrolnej tego przepływu: stała część osób, które do niego wchodzą, nie dostaje jego wiadomości marketingowych, aby można było zmierzyć, ile przepływ naprawdę zarabia. Celowo bez wiadomości; inne przepływy działają normalnie.",
   "why.reason.no_consent": "Brak zgody marketingowej na tym kanale.",
   "why.reason.no_address": "Brak adresu e-mail lub numeru telefonu dla tego kanału.",
   "why.reason.suppressed": "Adres jest na liście blokad (trwałe odbicie lub skarga).",

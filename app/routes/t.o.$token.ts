@@ -6,8 +6,9 @@ import { verifyToken } from "~/server/security/signed-token.server";
 
 // Open pixel: /t/o/:token always answers a 1x1 transparent GIF (a broken image in the
 // email helps nobody), and records an open only for a valid token. Opens are for
-// engagement (sunsetting, "last engaged"), never for attribution; machine opens
-// (Apple Mail Privacy Protection, image proxies, scanners) are stored with reliable = false.
+// engagement (sunsetting, "last engaged"), and attribute orders only where the merchant
+// switched open attribution on (then labelled "open"); machine opens (Apple Mail Privacy
+// Protection, image proxies, scanners) are stored with reliable = false and never attribute.
 
 const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
 

@@ -31,6 +31,7 @@ const FACTS = [
   "customers_marketing_consent/update",
   "orders/create",
   "orders/updated",
+  "refunds/create",
   "fulfillments/create",
   "fulfillments/update",
   "orders/cancelled",
@@ -87,6 +88,14 @@ describe("Shopify's sample payloads", () => {
     expect(order.shopifyOrderId).toBe(820982911946154508n);
     expect(order.shopifyCustomerId).toBe(115310627314723954n);
     expect(order.cancelledAt).not.toBeNull();
+    // The refund names its order by the exact id, and counts the merchandise refunded (the bare number 89.99).
+    const refund = await prisma().orderRefund.findFirstOrThrow({ where: { shopId } });
+    expect({ refund: refund.shopifyRefundId, order: refund.shopifyOrderId, amount: refund.amount.toString() }).toEqual({
+      refund: 890088186047892319n,
+      order: 820982911946154508n,
+      amount: "89.99",
+    });
+    expect(order.refundedAmount.toString()).toBe("89.99");
     expect(order.lines.map((l) => l.shopifyProductId)).toEqual([788032119674292922n, 788032119674292922n]);
     const placed = await prisma().event.findFirstOrThrow({ where: { shopId, name: "order_placed" } });
     expect(placed.sourceId).toBe("order:820982911946154508");

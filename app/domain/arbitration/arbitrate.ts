@@ -31,7 +31,7 @@ export interface ArbitrationContext {
   shop: ShopSettings;
   recentSends: readonly RecentSend[];
   otherEnrollments: readonly OtherEnrollment[];
-  /** The customer is in the shop's global holdout (see isInHoldout). */
+  /** The enrollment is in its flow's holdout (Enrollment.holdout, see isInFlowHoldout). */
   holdout: boolean;
   /** The enrollment asking, so it never conflicts with itself. */
   enrollmentId?: string;
@@ -57,7 +57,7 @@ type Block = { reason: DeferReason; until: EpochMs | null; details: Record<strin
  *    clock (marketing), the 08:00-21:00 SMS window (every SMS), and, for marketing,
  *    frequency caps and flow priorities -> defer to the next allowed slot, or skip as
  *    the step's onCap / onConflict say;
- * 3. marketing only: the global holdout -> `holdout` (nothing is sent, the flow walks
+ * 3. marketing only: the flow's holdout -> `holdout` (nothing is sent, the flow walks
  *    on, so lift can be measured against exactly what would have been sent).
  * A deferral goes to the earliest instant that passes every rule at once, so one
  * decision is logged per postponement, not one per rule. Its reason is the rule that

@@ -54,6 +54,24 @@ export const LineItem = z.object({
   price: money,
 });
 
+// A refund (refunds/create, and each entry of an order's `refunds`). Only the merchandise
+// refunded is read: each refund line's subtotal (after the line's discounts, before tax),
+// the same footing as the order's subtotal_price. Shopify sends it as a JSON number; its
+// subtotal_set carries the same amount as text, used when the number is missing.
+export const RefundLinePayload = z.object({
+  subtotal: money.nullish(),
+  subtotal_set: z.object({ shop_money: z.object({ amount: money }).nullish() }).nullish(),
+});
+
+export const RefundPayload = z.object({
+  id,
+  order_id: id,
+  created_at: optDate,
+  processed_at: optDate,
+  refund_line_items: list(RefundLinePayload),
+});
+export type RefundPayload = z.infer<typeof RefundPayload>;
+
 export const OrderPayload = z.object({
   id,
   name: z.string(),
@@ -77,6 +95,7 @@ export const OrderPayload = z.object({
   cancelled_at: optDate,
   line_items: list(LineItem),
   billing_address: z.object({ country_code: str }).nullish(),
+  refunds: list(RefundPayload.partial({ order_id: true })),
 });
 export type OrderPayload = z.infer<typeof OrderPayload>;
 

@@ -6,5 +6,5 @@ export * from "./validate";
 export * from "./enroll";
 export * from "./engine";
 export * from "./rollout";
-export { isInHoldout } from "../arbitration/holdout";
+export { isInFlowHoldout, flowHoldoutPercent } from "../arbitration/holdout";
 export { seededRandom } from "../arbitration/hash";

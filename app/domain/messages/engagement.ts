@@ -4,8 +4,8 @@ import { isbot } from "isbot";
 // image as soon as mail arrives, Gmail and Yahoo fetch through image proxies, and
 // corporate link scanners open and "click" everything within seconds of delivery.
 // Such events are stored with reliable = false: good for engagement signals, never
-// for attribution. Attribution never uses opens at all, human or not; it uses clicks
-// (reliable only) and the UTM tags on the order.
+// for attribution. Attribution uses reliable clicks, and reliable opens only where the
+// merchant switched open attribution on (app/domain/measurement/attribution.ts).
 
 export type MachineSignal = "apple_mail_privacy_proxy" | "bot_user_agent" | "no_user_agent" | "too_soon_after_send" | "head_request";
 

@@ -2,6 +2,8 @@ import { Prisma, type Message } from "@prisma/client";
 import { CLAIM_LEASE_MS, MAX_SEND_ATTEMPTS, retryDelayMs, SEND_LEASE_MS } from "~/domain/messages/outbox-policy";
 import { db } from "../db/client.server";
 import * as sql from "../db/sql/messages.server";
+import { countDecisions, countSent } from "../measurement/flow-figures.server";
+import { RollupBuffer } from "../measurement/rollup-buffer.server";
 import { countSend } from "../metrics/registry.server";
 import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
 
@@ -22,10 +24,17 @@ import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
  * A worker died between "sending" and recording the outcome: the provider may or may
  * not have the message. It is marked unknown, with a Decision saying so, and never
  * sent again: a duplicate is worse than a gap. One statement, so the status and the
- * Decision commit together.
+ * Decision commit together, and the flows' reason counts in the same transaction.
  */
 export async function markStaleSendsUnknown(at: Date, limit: number): Promise<number> {
-  const n = await sql.markStaleSendsUnknown(db(), at, limit);
+  const n = await db().$transaction(async (tx) => {
+    const written = await sql.markStaleSendsUnknown(tx, at, limit);
+    const rollups = new RollupBuffer();
+    const zones = new Map(written.map((d) => [d.shopId, d.timezone]));
+    countDecisions(rollups, written, (shopId) => zones.get(shopId) ?? "UTC");
+    await rollups.flush(tx);
+    return written.length;
+  });
   // The statement does not say which channel; these are rare and each one matters.
   for (let i = 0; i < n; i++) countSend("other", "unknown");
   return n;
@@ -71,11 +80,20 @@ interface Settlement {
   bounced?: string;
 }
 
-/** Records a final (or retry) state, its Decision and side effects in one transaction. */
-export async function settle(workerId: string, message: Message, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
-  if (!s.decision && !s.suppress && !s.bounced) {
-    // One statement (a sent message, a retry): no transaction to open, one round trip
-    // before the send lane takes its next message.
+/** An outbox row with its shop's zone (the report rollups count by the shop's day). */
+export type SettledMessage = Message & { shop: { timezone: string } };
+
+/**
+ * Records a final (or retry) state, its Decision, side effects and report figures in
+ * one transaction. A flow's message settled as sent counts sent and delivered on the
+ * day of its sentAt (`at`); its Decision counts in the flow's reasons.
+ */
+export async function settle(workerId: string, message: SettledMessage, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
+  const counted = message.flowId !== null && s.status === "sent";
+  if (!s.decision && !s.suppress && !s.bounced && !counted) {
+    // One statement (a retry, a sent message of no flow): no transaction to open, one
+    // round trip before the send lane takes its next message. A flow's sent message
+    // also moves its flow's figures, so it takes the transaction below.
     const updated = await db().message.updateMany({
       where: { id: message.id, leaseOwner: workerId, status: from },
       data: { ...s.data, status: s.status, leaseOwner: null, leaseExpiresAt: null },
@@ -89,8 +107,10 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
       data: { ...s.data, status: s.status, leaseOwner: null, leaseExpiresAt: null },
     });
     if (updated.count !== 1) return false;
+    const rollups = new RollupBuffer();
+    if (counted) countSent(rollups, message, at, message.shop.timezone);
     if (s.decision) {
-      await tx.decision.create({
+      const decision = await tx.decision.create({
         data: {
           shopId: message.shopId,
           customerId: message.customerId,
@@ -104,6 +124,7 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
           at,
         },
       });
+      countDecisions(rollups, [decision], () => message.shop.timezone);
     }
     if (s.suppress) {
       await tx.suppression.createMany({
@@ -123,6 +144,8 @@ export async function settle(workerId: string, message: Message, from: OutboxSta
         },
       });
     }
+    // Last: the rollup rows are the hottest rows (see RollupBuffer).
+    await rollups.flush(tx);
     return true;
   });
   if (settled) countSend(message.channel, s.status);

@@ -6,6 +6,7 @@ export const WEBHOOK_TOPICS = [
   "orders/create",
   "orders/updated",
   "orders/cancelled",
+  "refunds/create",
   "checkouts/create",
   "checkouts/update",
   "carts/create",

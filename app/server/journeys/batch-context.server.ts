@@ -1,4 +1,3 @@
-import { isInHoldout } from "~/domain/journey";
 import type { OtherEnrollment, RecentSend, ShopSettings } from "~/domain/arbitration/types";
 import type { EngineContext, TriggerPayload } from "~/domain/journey";
 import type { RawQuery } from "../db/client.server";
@@ -6,6 +5,7 @@ import { loadCustomers, type CustomerRecord } from "../db/sql/customers.server";
 import { loadPlannedSends } from "../db/sql/enrollments.server";
 import { loadRecentSends } from "../db/sql/messages.server";
 import { loadShops, type ShopRecord } from "../db/sql/shops.server";
+import { RollupBuffer } from "../measurement/rollup-buffer.server";
 
 // Set-based loaders: one query per kind of fact for a whole batch of customers, so a
 // batch of enrollments costs a handful of round trips, not a handful per enrollment.
@@ -16,6 +16,12 @@ import { loadShops, type ShopRecord } from "../db/sql/shops.server";
  * priorities of the next enrollment of the same customer in the same batch.
  */
 export class BatchContext {
+  /**
+   * The report figures this batch's writes move (entries, decisions, holdouts), written
+   * at the end of the transaction by whoever loaded the context (see RollupBuffer).
+   */
+  readonly rollups = new RollupBuffer();
+
   private constructor(
     readonly customers: Map<string, CustomerRecord>,
     readonly shops: Map<string, ShopRecord>,
@@ -42,6 +48,11 @@ export class BatchContext {
     return list;
   }
 
+  /** The shop's IANA zone: rollup days are the shop's calendar days. */
+  timeZoneOf(shopId: string): string {
+    return this.shops.get(shopId)?.timezone ?? "UTC";
+  }
+
   activeEnrollments(customerId: string): OtherEnrollment[] {
     let list = this.active.get(customerId);
     if (!list) this.active.set(customerId, (list = []));
@@ -50,7 +61,7 @@ export class BatchContext {
 
   /** The engine's view for one enrollment; null when the customer or shop is gone. */
   engineContext(
-    e: { id: string; shopId: string; customerId: string; holdout?: boolean | null },
+    e: { id: string; shopId: string; customerId: string; holdout: boolean },
     flow: { id: string; key: string; priority: number },
     trigger?: TriggerPayload,
   ): EngineContext | null {
@@ -62,7 +73,8 @@ export class BatchContext {
       shop,
       recentSends: this.recentSends(e.customerId),
       otherEnrollments: this.activeEnrollments(e.customerId).filter((o) => o.enrollmentId !== e.id),
-      holdout: e.holdout ?? isInHoldout(shop.id, customer.id, shop.holdoutPercent),
+      // Decided at entry and stored: a later change of the flow's percent moves no running entry.
+      holdout: e.holdout,
       enrollmentId: e.id,
       flow,
       ...(trigger ? { trigger } : {}),

@@ -23,6 +23,7 @@ export interface ActiveFlow {
   status: string;
   priority: number;
   rolloutPercent: number;
+  holdoutPercent: number | null;
   versionId: string;
   definition: FlowDefinition;
 }

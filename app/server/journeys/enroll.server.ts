@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import {
   eventsOfInterest,
-  isInHoldout,
+  flowHoldoutPercent,
+  isInFlowHoldout,
   shouldEnroll,
   type EnrollmentState,
   type PastEnrollment,
@@ -11,6 +12,7 @@ import type { RawQuery } from "../db/client.server";
 import type { CustomerRecord } from "../db/sql/customers.server";
 import { insertEntryDecision } from "../db/sql/decisions.server";
 import { insertEnrollment, loadEnrollmentHistory, type DueRow } from "../db/sql/enrollments.server";
+import { countDecisions, countEntry } from "../measurement/flow-figures.server";
 import type { BatchContext } from "./batch-context.server";
 import type { ActiveFlow } from "./definitions.server";
 import { stepEnrollments } from "./runner.server";
@@ -45,7 +47,7 @@ export async function tryEnroll(
   const decision = shouldEnroll(def, trigger, customer, past, at.getTime(), { flowId: flow.id, percent: flow.rolloutPercent });
   if (!decision.enroll) {
     if (!QUIET_REASONS.has(decision.reason)) {
-      await insertEntryDecision(q, {
+      const row = {
         shopId: flow.shopId,
         customerId: customer.id,
         flowId: flow.id,
@@ -53,13 +55,16 @@ export async function tryEnroll(
         reason: decision.reason,
         details: decision.decision.details,
         at,
-      });
+      };
+      await insertEntryDecision(q, row);
+      countDecisions(ctx.rollups, [{ ...row, stepId: null, details: null }], (s) => ctx.timeZoneOf(s));
     }
     return null;
   }
   const id = crypto.randomUUID();
   const shop = ctx.shops.get(flow.shopId)!;
-  const holdout = isInHoldout(shop.id, customer.id, shop.holdoutPercent);
+  // The flow's control group, by its key (stable across versions), decided once: here.
+  const holdout = isInFlowHoldout(shop.id, flow.key, customer.id, flowHoldoutPercent(flow, shop));
   const inserted = await insertEnrollment(q, {
     id,
     shopId: flow.shopId,
@@ -71,6 +76,7 @@ export async function tryEnroll(
     at,
   });
   if (!inserted) return null; // the same context enrolled concurrently
+  countEntry(ctx.rollups, { shopId: flow.shopId, flowId: flow.id, enteredAt: at, holdout }, shop.timezone);
   past.push({ enteredAt: at.getTime(), status: "active", contextKey: decision.contextKey });
   history.set(`${flow.id}:${customer.id}`, past);
   const row: DueRow = {

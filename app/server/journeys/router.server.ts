@@ -4,6 +4,7 @@ import { claimUnroutedEvents, markEventsRouted, type EventRow } from "../db/sql/
 import { lockListeningEnrollments } from "../db/sql/enrollments.server";
 import { now } from "../clock.server";
 import { retryTransientConflicts } from "../db/transient-conflict.server";
+import { rollupTxOf } from "../measurement/rollup-buffer.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
@@ -97,5 +98,7 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
       active.push(started);
     }
   }
+  // Last, after every other row this transaction locks (see RollupBuffer).
+  await ctx.rollups.flush(rollupTxOf(q));
   return { enrolled, delivered };
 }

@@ -4,6 +4,7 @@ import { claimDueEnrollments, postponeEnrollments, type DueRow } from "../db/sql
 import { now } from "../clock.server";
 import { BatchContext } from "./batch-context.server";
 import { loadDefinitions, loadFlows } from "./definitions.server";
+import { rollupTxOf } from "../measurement/rollup-buffer.server";
 import { JourneyWrites } from "./writes.server";
 import type { WorkItem } from "../worker/quarantine.server";
 
@@ -36,7 +37,11 @@ export async function runDueEnrollments(limit = 500, onClaim?: (items: WorkItem[
   });
 }
 
-/** Steps already-locked enrollments with one input each and writes the results. */
+/**
+ * Steps already-locked enrollments with one input each and writes the results. With a
+ * caller's context the caller writes its rollups (once, at the end of its transaction);
+ * without one, this call does.
+ */
 export async function stepEnrollments(
   q: RawQuery,
   rows: DueRow[],
@@ -62,7 +67,7 @@ export async function stepEnrollments(
       rows.map((r) => r.customerId),
       at.getTime(),
     ));
-  const writes = new JourneyWrites();
+  const writes = new JourneyWrites(batch.rollups, (shopId) => batch.timeZoneOf(shopId));
   const paused: string[] = [];
   for (const row of rows) {
     const definition = defs.get(row.flowVersionId);
@@ -95,5 +100,7 @@ export async function stepEnrollments(
     // A paused flow holds its enrollments where they are and looks again in an hour.
     await postponeEnrollments(q, paused, new Date(at.getTime() + PAUSE_MS));
   }
-  return writes.flush(q, at);
+  const written = await writes.flush(q, at);
+  if (!ctx) await batch.rollups.flush(rollupTxOf(q));
+  return written;
 }

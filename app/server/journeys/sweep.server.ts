@@ -3,6 +3,7 @@ import { database, type RawQuery } from "../db/client.server";
 import { timeTriggerCandidates, type CandidateFilter } from "../db/sql/customers.server";
 import { shopsWithTimeTriggers } from "../db/sql/flows.server";
 import { now } from "../clock.server";
+import { rollupTxOf } from "../measurement/rollup-buffer.server";
 import { BatchContext } from "./batch-context.server";
 import { loadActiveFlows, type ActiveFlow } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
@@ -65,6 +66,7 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
     if (!match.due) continue;
     if (await tryEnroll(q, ctx, history, flow, customer, match.trigger, at)) enrolled++;
   }
+  await ctx.rollups.flush(rollupTxOf(q));
   return enrolled;
 }
 

@@ -16,6 +16,8 @@ import { insertDecisions } from "../db/sql/decisions.server";
 import { updateEnrollmentStates } from "../db/sql/enrollments.server";
 import { insertOutboxMessages, type NewOutboxMessage } from "../db/sql/messages.server";
 import { insertSuppression } from "../db/sql/suppressions.server";
+import { countDecisions } from "../measurement/flow-figures.server";
+import type { RollupBuffer } from "../measurement/rollup-buffer.server";
 
 export interface EnrollmentRef {
   id: string;
@@ -43,9 +45,15 @@ interface DecisionRow {
  * Everything one batch of engine steps decided, written at the end of the batch in
  * a few set-based statements inside the batch's transaction: the enrollment states,
  * the outbox rows (Message, deduplicated on the idempotency key) and the decision
- * log. State change and outbox commit together or not at all.
+ * log. State change and outbox commit together or not at all. The decisions' report
+ * figures go to `rollups`, written by its owner at the end of the transaction.
  */
 export class JourneyWrites {
+  constructor(
+    private readonly rollups: RollupBuffer,
+    private readonly timeZoneOf: (shopId: string) => string,
+  ) {}
+
   private enrollments = new Map<string, { state: EnrollmentState; definition: FlowDefinition }>();
   private messages: NewOutboxMessage[] = [];
   private decisions: DecisionRow[] = [];
@@ -171,6 +179,7 @@ export class JourneyWrites {
           details: { ...r.details, ...(messageKey ? { messageKey } : {}) },
         })),
       );
+      countDecisions(this.rollups, this.decisions, this.timeZoneOf);
     }
     if (this.enrollments.size) {
       await updateEnrollmentStates(

@@ -3,6 +3,7 @@ import type { TokenClaims } from "../../security/signed-token.server";
 import { machineClickSignal, machineOpenSignal, type MachineSignal } from "~/domain/messages/engagement";
 import { db } from "../../db/client.server";
 import { log } from "../../log.server";
+import { recordTouch } from "../../measurement/touches.server";
 
 /** Clicks on one link of one message within this many milliseconds are one click. */
 export const CLICK_DEDUPE_WINDOW_MS = 30_000;
@@ -42,23 +43,21 @@ export async function recordEngagement(
     const probe = { userAgent: req.userAgent, method: req.method, sentAt: message.sentAt, at: req.at };
     const signal: MachineSignal | null = type === "clicked" ? machineClickSignal(probe) : machineOpenSignal(probe);
     const reliable = signal === null;
-    const written = await db().messageEvent.createMany({
-      data: [
-        {
-          shopId: claims.shopId,
-          messageId: message.id,
-          type,
-          reliable,
-          url: type === "clicked" ? (claims.url ?? null) : null,
-          occurredAt: req.at,
-          data: signal ? { machine: signal } : {},
-          dedupeKey: type === "clicked" ? clickDedupeKey(message.id, claims.url ?? "", req.at, reliable) : null,
-        },
-      ],
-      skipDuplicates: true,
+    // The event, the "clicked" figure of a first reliable click, and the attribution of the
+    // customer's orders the touch may be credited with (measurement/touches.server.ts).
+    const written = await recordTouch({
+      shopId: claims.shopId,
+      messageId: message.id,
+      customerId: message.customerId,
+      type,
+      reliable,
+      url: type === "clicked" ? (claims.url ?? null) : null,
+      at: req.at,
+      data: signal ? { machine: signal } : {},
+      dedupeKey: type === "clicked" ? clickDedupeKey(message.id, claims.url ?? "", req.at, reliable) : null,
     });
     // The same link clicked again within its slot: already counted, nothing more to record.
-    if (written.count === 0) return { reliable, duplicate: true };
+    if (!written) return { reliable, duplicate: true };
     // lastEngagedAt drives sunsetting: only a person counts. An open is engagement, a click too.
     const customerId = message.customerId ?? (claims.customerId || null);
     if (reliable && customerId) {

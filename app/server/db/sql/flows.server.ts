@@ -14,17 +14,24 @@ export interface ActiveFlowRow {
   status: string;
   priority: number;
   rolloutPercent: number;
+  /** Null: the shop's default (Shop.holdoutPercent). */
+  holdoutPercent: number | null;
   activeVersionId: string;
 }
 
 /** The flows switched on in these shops that have an active version. */
 export async function loadActiveFlowRows(q: RawQuery, shopIds: string[]): Promise<ActiveFlowRow[]> {
   const rows = await q<ActiveFlowRow>(
-    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "activeVersionId" FROM "Flow"
+    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "holdoutPercent", "activeVersionId" FROM "Flow"
      WHERE "shopId" = ANY($1::text[]) AND status = 'on' AND "activeVersionId" IS NOT NULL`,
     [shopIds],
   );
-  return rows.map((r) => ({ ...r, priority: Number(r.priority), rolloutPercent: Number(r.rolloutPercent) }));
+  return rows.map((r) => ({
+    ...r,
+    priority: Number(r.priority),
+    rolloutPercent: Number(r.rolloutPercent),
+    holdoutPercent: r.holdoutPercent === null ? null : Number(r.holdoutPercent),
+  }));
 }
 
 export interface FlowRow {

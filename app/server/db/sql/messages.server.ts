@@ -99,13 +99,24 @@ export async function loadRecentSends(
 
 const LEASE_OWNER = Prisma.raw(`"leaseOwner"`);
 
+/** A Decision the outbox wrote, as the report rollups count it (with its shop's zone). */
+export interface WrittenDecision {
+  shopId: string;
+  flowId: string | null;
+  stepId: string | null;
+  outcome: string;
+  reason: string;
+  at: Date;
+  timezone: string;
+}
+
 /**
  * Rows left `sending` by a worker that died (its liveness lock is gone) or past their
  * lease become `unknown`, each with its Decision, in one statement (the status and the
- * Decision commit together). Returns how many.
+ * Decision commit together). Returns the Decisions written.
  */
-export async function markStaleSendsUnknown(sql: PrismaSql, at: Date, limit: number): Promise<number> {
-  const rows = await sql.$queryRaw<{ id: bigint }[]>`
+export async function markStaleSendsUnknown(sql: PrismaSql, at: Date, limit: number): Promise<WrittenDecision[]> {
+  return sql.$queryRaw<WrittenDecision[]>`
     WITH ${liveWorkersCte},
     stale AS (
       SELECT id, "leaseOwner", "leaseExpiresAt" < ${at} AS expired FROM "Message"
@@ -119,14 +130,16 @@ export async function markStaleSendsUnknown(sql: PrismaSql, at: Date, limit: num
           error = 'outcome unknown: the sender stopped after handing the message over, so it is not sent again'
       FROM stale WHERE m.id = stale.id
       RETURNING m.id, m."shopId", m."customerId", m."enrollmentId", m."flowId", m."stepId", m.channel, stale."leaseOwner" AS worker,
-                stale.expired)
-    INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
-    SELECT "shopId", "customerId", "enrollmentId", "flowId", "stepId", id, 'skip', 'outcome_unknown',
-           jsonb_build_object('channel', channel, 'worker', worker,
-                              'stage', CASE WHEN expired THEN 'lease_expired_while_sending' ELSE 'worker_died_while_sending' END), ${at}
-    FROM marked
-    RETURNING id`;
-  return rows.length;
+                stale.expired),
+    written AS (
+      INSERT INTO "Decision" ("shopId", "customerId", "enrollmentId", "flowId", "stepId", "messageId", outcome, reason, details, at)
+      SELECT "shopId", "customerId", "enrollmentId", "flowId", "stepId", id, 'skip', 'outcome_unknown',
+             jsonb_build_object('channel', channel, 'worker', worker,
+                                'stage', CASE WHEN expired THEN 'lease_expired_while_sending' ELSE 'worker_died_while_sending' END), ${at}
+      FROM marked
+      RETURNING "shopId", "flowId", "stepId", outcome, reason, at)
+    SELECT w."shopId", w."flowId", w."stepId", w.outcome, w.reason, w.at, s.timezone
+    FROM written w JOIN "Shop" s ON s.id = w."shopId"`;
 }
 
 export interface ClaimedMessage {

@@ -1,15 +1,20 @@
 import { Prisma } from "@prisma/client";
 import { OrderPayload } from "~/domain/capture/shopify-payloads";
+import { rawQueryOf } from "../../db/sql/clients.server";
 import { refreshOrderAggregates } from "../../db/sql/customers.server";
+import { lockShopifyOrder } from "../../db/sql/refunds.server";
 import { onOrderChanged } from "../../measurement/order-changed.server";
 import { resolveProfile } from "../../profiles/identity.server";
 import { syncShopifyCustomer, recordWebhookEvent } from "./customer-sync.server";
 import { parsePayload } from "./parse";
+import { refundRow, storeRefunds } from "./refunds.server";
 import type { TopicContext } from "./types";
 
 /** orders/create, orders/updated, orders/cancelled: one idempotent upsert, newest version wins. */
 export async function handleOrder({ tx, shop, payload, at }: TopicContext): Promise<void> {
   const o = parsePayload(OrderPayload, payload);
+  // One order's deliveries and refunds one after the other (see lockShopifyOrder).
+  await lockShopifyOrder(rawQueryOf(tx), shop.id, o.id);
   const updatedAt = o.updated_at ?? o.created_at;
   const existing = await tx.order.findUnique({
     where: { shopId_shopifyOrderId: { shopId: shop.id, shopifyOrderId: o.id } },
@@ -66,6 +71,14 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
     })),
   });
   if (customer) await refreshOrderAggregates(tx, shop.id, customer.id);
+  // The order's refunds list and any refunds/create that came before the order: refundedAmount.
+  await storeRefunds(
+    tx,
+    shop.id,
+    o.id,
+    o.refunds.map((r) => refundRow(r, at)),
+    at,
+  );
   await onOrderChanged(tx, { shopId: shop.id, orderId: order.id });
   if (o.checkout_token) {
     await tx.checkout.updateMany({

@@ -6,6 +6,7 @@ import { handleFulfillment } from "./fulfillments.server";
 import { handleOrder } from "./orders.server";
 import { handleCustomerRedact, handleDataRequest, handleShopRedact } from "./privacy.server";
 import { handleProduct, handleProductDelete } from "./products.server";
+import { handleRefund } from "./refunds.server";
 import type { TopicHandler } from "./types";
 
 export const TOPIC_HANDLERS: Record<WebhookTopic, TopicHandler> = {
@@ -14,6 +15,7 @@ export const TOPIC_HANDLERS: Record<WebhookTopic, TopicHandler> = {
   "orders/create": handleOrder,
   "orders/updated": handleOrder,
   "orders/cancelled": handleOrder,
+  "refunds/create": handleRefund,
   "checkouts/create": handleCheckout,
   "checkouts/update": handleCheckout,
   "carts/create": handleCart,
