@@ -10,7 +10,7 @@
 //
 // Intention to treat: the holdout report compares ENTRIES, treated against held out.
 // Its estimand is `lift x reach`, reach being the share of treated entries whose
-// message actually went out in time (simulate.server.ts counts it). The shoppers are
+// message actually went out in time (reach.server.ts counts it). The shoppers are
 // built so that reach is close to 1: everyone is consented, each kind of visit enters
 // exactly one flow, and quiet hours only defer a reminder. What still keeps a message
 // from going out is the engine's own arbitration (a browse reminder loses its slot to

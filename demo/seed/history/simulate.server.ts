@@ -1,35 +1,26 @@
 import type { Shop } from "@prisma/client";
-import { dispatchDueMessages } from "~/server/channels/dispatch.server";
 import { setClock } from "~/server/clock.server";
 import { database } from "~/server/db/client.server";
-import { expandPixelInbox } from "~/server/ingestion/pixel-inbox.server";
-import { processWebhookBatch } from "~/server/ingestion/webhook-processor.server";
-import { routeEvents } from "~/server/journeys/router.server";
-import { runDueEnrollments } from "~/server/journeys/runner.server";
 import { releaseWorkerLiveness } from "~/server/worker/liveness.server";
 import type { Storefront } from "../../storefront/catalog.server";
 import { Agenda } from "./agenda";
-import { HISTORY_FLOW_KEYS, isHistoryFlowKey, type HistoryFlowKey } from "./effects";
-import {
-  outcomeOf,
-  planShoppers,
-  returnDelay,
-  visitFlow,
-  type EpisodeOutcome,
-  type PlannedLine,
-  type PlannedShopper,
-  type PlannedVisit,
-} from "./plan";
+import { isHistoryFlowKey, type HistoryFlowKey } from "./effects";
+import { episodeOf, type Episode, type Shopper } from "./episodes";
+import { outcomeOf, planShoppers, returnDelay, visitFlow, type PlannedLine, type PlannedVisit } from "./plan";
 import { between, exponential, keyed, stream } from "./random";
+import { reachLedger, type FlowLedger } from "./reach.server";
 import { ShopifySide, type OrderLine, type PlacedOrder } from "./shopify-side.server";
+import { StorefrontSide } from "./storefront-side.server";
+import { drain, HISTORY_WORKER, nextDue, timer, type Timings } from "./worker-passes.server";
 
 // The history's loop: the shoppers' timeline (agenda.ts) played through the app's entry
-// points (shopify-side.server.ts) with the app clock moved to each action's time, and
+// points (storefront-side.server.ts, shopify-side.server.ts) with the app clock moved to each action's time, and
 // the worker's tasks run in between, in the worker's order: stored webhooks, the pixel
 // inbox, event routing, due journey steps, the outbox. The clock jumps from one thing
 // to do to the next (a planned action, or the earliest due step or send the database
-// holds) in ticks of at most TICK_MS: a due step runs at most that late, as on a busy
-// worker, and quiet nights cost nothing.
+// holds) in ticks of at most TICK_MS: a due step runs at most an hour late, as on a
+// busy worker, and quiet nights cost nothing. (Each tick costs the worker's passes, a
+// few dozen statements; quarter-hour ticks made the history half as fast again.)
 //
 // The messages the outbox sends are read back after each tick; a shopper who gets one
 // for their episode reacts as the episode's draw says (effects.ts): a persuadable one
@@ -40,11 +31,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 export const TICK_MS = HOUR;
-/** An entry belongs to the episode that started at most this long before it (the tick and the webhook queue in between). */
-const MATCH_MS = 3 * HOUR;
 /** A message that arrives later than this before the entry's measurement window ends persuades no one: the order would fall outside it. */
 const REACT_MARGIN_MS = DAY;
-const WORKER = "demo-history";
 const FULFILLED = 0.92;
 const CANCELLED = 0.015;
 const REFUNDED = 0.06;
@@ -59,19 +47,7 @@ export interface HistoryOptions {
   onProgress?: (p: { day: number; days: number; elapsedMs: number; sent: number; orders: number }) => void;
 }
 
-export interface FlowLedger {
-  /** Entries the engine made, and of them those in the flow's holdout. */
-  entries: number;
-  heldOut: number;
-  /** Treated entries that are an episode of this flow's situation. */
-  episodes: number;
-  /** Of those, the ones whose draw was not "buys anyway" (their message can matter)... */
-  open: number;
-  /** ...and of these, the ones that received a message of the entry in time. */
-  reached: number;
-  /** Share of treated entries a message reached in time (see effects.ts): episodes/treated x reached/open. */
-  reach: number;
-}
+export type { FlowLedger, Timings };
 
 export interface HistoryResult {
   shoppers: number;
@@ -86,27 +62,6 @@ export interface HistoryResult {
   ticks: number;
   ledger: Record<HistoryFlowKey, FlowLedger>;
   timings: Timings;
-}
-
-interface Episode {
-  flow: HistoryFlowKey;
-  at: number;
-  draw: number;
-  outcome: EpisodeOutcome;
-  lines: PlannedLine[];
-  token: string | null;
-  entryId: string | null;
-  received: boolean;
-  /** Messages of the entry read so far: each is a chance to click. */
-  reads: number;
-  clicked: boolean;
-}
-
-interface Shopper {
-  plan: PlannedShopper;
-  knownToShopify: boolean;
-  episodes: Episode[];
-  orders: number;
 }
 
 interface SentMessage {
@@ -132,7 +87,9 @@ type Action =
 export async function simulateHistory(shop: Shop, storefront: Storefront, o: HistoryOptions): Promise<HistoryResult> {
   const endMs = o.endAt.getTime();
   const startMs = endMs - o.days * DAY;
-  const side = new ShopifySide(shop, storefront);
+  const store = new StorefrontSide(shop, storefront);
+  const shopify = new ShopifySide(shop, (i) => store.product(i));
+  const counts = () => ({ webhooks: shopify.webhooks, pixelBatches: store.pixelBatches });
   const plans = planShoppers({
     seed: o.seed,
     shoppers: o.shoppers,
@@ -166,7 +123,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         const p = a.s.plan;
         // A checkout arrival gives their details at the checkout of their first visit, minutes later.
         if (p.arrival === "signup") {
-          await side.signup(p, when);
+          await store.signup(p, when);
           eventsMade++;
         }
         const lines = p.visits[0]?.lines.slice(0, 1) ?? [{ product: 0, quantity: 1 }];
@@ -181,10 +138,10 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         }
         // The pixel's checkout events matter only to tie the browser to the shopper (their
         // first checkout, when they arrived through it); the flow starts on the webhook.
-        if (v.kind !== "checkout" || !a.s.knownToShopify) await side.visit(a.s.plan, v.kind, v.lines, v.token, when);
+        if (v.kind !== "checkout" || !a.s.knownToShopify) await store.visit(a.s.plan, v.kind, v.lines, v.token, when);
         if (v.kind === "checkout") {
           a.s.knownToShopify = true;
-          await side.checkoutCreated(a.s.plan, v.token, v.lines, when);
+          await shopify.checkoutCreated(a.s.plan, v.token, v.lines, when);
         }
         // A browse conversion buys the first product looked at.
         const lines = v.kind === "browse" ? v.lines.slice(0, 1) : v.lines;
@@ -200,8 +157,8 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         s.knownToShopify = true;
         const n = s.orders++;
         const id = 6_500_000_000n + BigInt(s.plan.index) * 1000n + BigInt(n);
-        const lines = a.lines.map((l, i) => ({ id: id * 10n + BigInt(i), product: side.product(l.product), quantity: l.quantity }));
-        const { subtotal, total } = side.totals(lines);
+        const lines = a.lines.map((l, i) => ({ id: id * 10n + BigInt(i), product: store.product(l.product), quantity: l.quantity }));
+        const { subtotal, total } = shopify.totals(lines);
         const order: PlacedOrder = {
           id,
           name: `#H${nextOrderNumber++}`,
@@ -213,7 +170,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
           checkoutToken: a.token,
           landingSite: a.landing,
         };
-        await side.orderCreated(order);
+        await shopify.orderCreated(order);
         totals.orders++;
         const key = [s.plan.index, n] as const;
         const r = stream(o.seed ^ 0x5eed, s.plan.index * 1000 + n);
@@ -233,27 +190,28 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         return;
       }
       case "click":
-        await side.click(a.s.plan, a.message, a.product, when);
+        await store.click(a.s.plan, a.message, a.product, when);
         totals.clicks++;
         eventsMade++;
         return;
       case "fulfil":
-        await side.fulfilled(a.order, a.order.id * 10n + 7n, when);
+        await shopify.fulfilled(a.order, a.order.id * 10n + 7n, when);
         return;
       case "refund":
-        await side.refunded(a.order, a.order.id * 10n + 8n, a.lines, when);
+        await shopify.refunded(a.order, a.order.id * 10n + 8n, a.lines, when);
         totals.refunds++;
         return;
       case "cancel":
-        await side.cancelled(a.order, when);
+        await shopify.cancelled(a.order, when);
         totals.cancellations++;
         return;
     }
   }
 
-  async function shopperOf(customerIds: string[]): Promise<void> {
+  /** The shoppers behind these customer ids (profiles the app made for them), looked up once each. */
+  async function shopperOf(customerIds: string[]): Promise<Map<string, Shopper>> {
     const unknown = [...new Set(customerIds)].filter((id) => !byCustomer.has(id));
-    if (unknown.length === 0) return;
+    if (unknown.length === 0) return byCustomer;
     const rows = await database().query<{ id: string; email: string | null }>(
       `SELECT id, email FROM "Customer" WHERE "shopId" = $1 AND id = ANY($2::text[])`,
       [shop.id, unknown],
@@ -262,13 +220,8 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
       const s = r.email ? byEmail.get(r.email) : undefined;
       if (s) byCustomer.set(r.id, s);
     }
+    return byCustomer;
   }
-
-  const episodeOf = (s: Shopper, flow: HistoryFlowKey, enteredAt: number): Episode | undefined => {
-    let found: Episode | undefined;
-    for (const e of s.episodes) if (e.flow === flow && e.at <= enteredAt + MINUTE && enteredAt <= e.at + MATCH_MS) found = e;
-    return found;
-  };
 
   /** A shopper reads a message of their episode's entry: the draw decides what they do. */
   function received(s: Shopper, m: SentMessage): void {
@@ -292,7 +245,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
     const product = episode.lines[0]?.product ?? 0;
     agenda.add(clickAt, { kind: "click", s, message: m, product });
     if (episode.outcome === "persuadable") {
-      const landing = `/products/${side.product(product).handle}?utm_source=flowmate&utm_medium=${m.channel}`;
+      const landing = `/products/${store.product(product).handle}?utm_source=flowmate&utm_medium=${m.channel}`;
       agenda.add(clickAt + between(r, 3, 45) * MINUTE, { kind: "order", s, lines: episode.lines, token: episode.token, landing });
     }
   }
@@ -320,7 +273,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
   let ticks = 0;
   const timings: Timings = {};
   const timed = timer(timings);
-  let seen = side.counts();
+  let seen = counts();
   /** Actions that write events themselves (signups, clicks), for the router. */
   let eventsMade = 0;
   try {
@@ -335,7 +288,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
         await timed(`do:${item.kind}`, () => perform(at, item));
       }
       setClock(new Date(slotEnd));
-      const before = side.counts();
+      const before = counts();
       const ids = await drain(
         { webhooks: before.webhooks - seen.webhooks, pixel: before.pixelBatches - seen.pixelBatches, events: eventsMade },
         due,
@@ -354,136 +307,11 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
       }
     }
   } finally {
-    await releaseWorkerLiveness(WORKER);
+    await releaseWorkerLiveness(HISTORY_WORKER);
   }
   setClock(o.endAt);
 
-  const ledger = await reachLedger(shop.id, byCustomer, shopperOf, episodeOf);
+  const ledger = await reachLedger(shop.id, shopperOf);
   const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-  return { shoppers: shoppers.length, ...totals, ...side.counts(), ticks, ledger, timings: ms };
-}
-
-/** Milliseconds spent per worker task and per kind of shopper action, for the log. */
-export type Timings = Record<string, number>;
-
-function timer(timings: Timings) {
-  return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t = performance.now();
-    try {
-      return await fn();
-    } finally {
-      timings[name] = (timings[name] ?? 0) + performance.now() - t;
-    }
-  };
-}
-
-/** What arrived since the last drain, so the worker's tasks that cannot have work are not asked. */
-export interface Arrivals {
-  webhooks: number;
-  pixel: number;
-  events: number;
-}
-
-/**
- * What the worker would do now, each task run until it finds nothing, skipping the
- * tasks nothing can be waiting for (an idle pass still costs a few statements, and a
- * history has thousands of ticks). Returns the ids of the messages the outbox handled.
- */
-async function drain(arrived: Arrivals, due: Due, at: number, timings: Timings): Promise<string[]> {
-  const timed = timer(timings);
-  const handled: string[] = [];
-  let events = arrived.events;
-  let messages = 0;
-  // A pass that claimed less than its limit took everything due: nothing it does makes
-  // more of its own work due now, so the idle pass after it is skipped.
-  if (arrived.webhooks > 0 || due.webhook <= at)
-    await timed("webhooks", async () => {
-      for (let r = await processWebhookBatch(WORKER, 100); ; r = await processWebhookBatch(WORKER, 100)) {
-        events += r.processed;
-        if (r.claimed < 100) break;
-      }
-    });
-  if (arrived.pixel > 0)
-    await timed("pixel", async () => {
-      for (let r = await expandPixelInbox(50); ; r = await expandPixelInbox(50)) {
-        events += r.inserted;
-        if (r.claimed < 50) break;
-      }
-    });
-  if (events > 0)
-    await timed("route", async () => {
-      for (let r = await routeEvents(500); ; r = await routeEvents(500)) {
-        messages += r.enrolled + r.delivered;
-        if (r.claimed < 500) break;
-      }
-    });
-  if (due.wake <= at)
-    await timed("run", async () => {
-      for (let r = await runDueEnrollments(500); ; r = await runDueEnrollments(500)) {
-        messages += r.messages;
-        if (r.claimed < 500) break;
-      }
-    });
-  if (messages > 0 || due.message <= at)
-    await timed("dispatch", async () => {
-      const claim = (items: { itemId: string }[]) => handled.push(...items.map((i) => i.itemId));
-      while ((await dispatchDueMessages(WORKER, 100, claim)).claimed >= 100);
-    });
-  return handled;
-}
-
-interface Due {
-  wake: number;
-  message: number;
-  webhook: number;
-}
-
-/** The earliest moment the app has something to do on its own: a journey step, a send or a webhook retry. */
-async function nextDue(shopId: string): Promise<Due> {
-  const [row] = await database().query<Record<keyof Due, Date | string | null>>(
-    `SELECT (SELECT min("nextWakeAt") FROM "Enrollment" WHERE "shopId" = $1 AND status = 'active') AS wake,
-            (SELECT min("nextAttemptAt") FROM "Message" WHERE "shopId" = $1 AND status = 'pending') AS message,
-            (SELECT min("nextAttemptAt") FROM "WebhookDelivery" WHERE "shopId" = $1 AND status = 'received') AS webhook`,
-    [shopId],
-  );
-  const ms = (v: Date | string | null | undefined) => (v ? new Date(v).getTime() : Infinity);
-  return { wake: ms(row?.wake), message: ms(row?.message), webhook: ms(row?.webhook) };
-}
-
-async function reachLedger(
-  shopId: string,
-  byCustomer: Map<string, Shopper>,
-  shopperOf: (ids: string[]) => Promise<void>,
-  episodeOf: (s: Shopper, flow: HistoryFlowKey, enteredAt: number) => Episode | undefined,
-): Promise<Record<HistoryFlowKey, FlowLedger>> {
-  const rows = await database().query<{ customerId: string; enteredAt: Date | string; holdout: boolean; flowKey: string; id: string }>(
-    `SELECT e.id, e."customerId", e."enteredAt", e.holdout, f.key AS "flowKey"
-     FROM "Enrollment" e JOIN "Flow" f ON f.id = e."flowId" WHERE e."shopId" = $1`,
-    [shopId],
-  );
-  await shopperOf(rows.map((r) => r.customerId));
-  const ledger = Object.fromEntries(
-    HISTORY_FLOW_KEYS.map((k) => [k, { entries: 0, heldOut: 0, episodes: 0, open: 0, reached: 0, reach: 0 }]),
-  ) as Record<HistoryFlowKey, FlowLedger>;
-  for (const r of rows) {
-    if (!isHistoryFlowKey(r.flowKey)) continue;
-    const l = ledger[r.flowKey];
-    l.entries++;
-    if (r.holdout) {
-      l.heldOut++;
-      continue;
-    }
-    const s = byCustomer.get(r.customerId);
-    const e = s && episodeOf(s, r.flowKey, new Date(r.enteredAt).getTime());
-    if (!e || (e.entryId !== null && e.entryId !== r.id)) continue;
-    l.episodes++;
-    if (e.outcome === "baseline") continue;
-    l.open++;
-    if (e.received) l.reached++;
-  }
-  for (const l of Object.values(ledger)) {
-    const treated = l.entries - l.heldOut;
-    l.reach = treated > 0 && l.open > 0 ? (l.episodes / treated) * (l.reached / l.open) : 0;
-  }
-  return ledger;
+  return { shoppers: shoppers.length, ...totals, ...counts(), ticks, ledger, timings: ms };
 }
