@@ -44,7 +44,11 @@ if (demo) {
   const history = demoHistoryWanted(process.argv, process.env);
   const settings = demoHistorySettings(process.env);
   const { seeded, shopId } = await seedDemoShop(history ? { flowsSince: demoHistoryStart(settings) } : {});
-  if (seeded && history) await seedDemoHistory(shopId, settings);
+  // A failed history leaves the demo usable with what was made (and says so); it is not made again.
+  if (seeded && history)
+    await seedDemoHistory(shopId, settings).catch((err: unknown) =>
+      log.error("demo history failed; the demo starts without the rest of it", { err: String(err) }),
+    );
   if (!env.SMTP_URL) {
     const { startSmtpSink } = await import("./demo/standins/smtp-sink.server");
     await startSmtpSink(env.SMTP_SINK_PORT);

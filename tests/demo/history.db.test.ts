@@ -6,7 +6,14 @@ import { shopDay } from "~/domain/measurement/shop-day";
 import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
 import { expectedEffect, HISTORY_FLOW_KEYS, PLANTED_EFFECTS, type HistoryFlowKey } from "../../demo/seed/history/effects";
 import { planShoppers } from "../../demo/seed/history/plan";
-import { demoHistoryStart, seedDemoHistory, type DemoHistorySettings } from "../../demo/seed/history/seed-history.server";
+import {
+  DEMO_HISTORY,
+  demoHistorySettings,
+  demoHistoryStart,
+  demoHistoryWanted,
+  seedDemoHistory,
+  type DemoHistorySettings,
+} from "../../demo/seed/history/seed-history.server";
 import type { HistoryResult } from "../../demo/seed/history/simulate.server";
 import { useTestDatabase } from "../support/db";
 
@@ -44,6 +51,14 @@ describe("the plan", () => {
     };
     expect(planShoppers(options)).toEqual(planShoppers(options));
     expect(planShoppers({ ...options, seed: 12 })).not.toEqual(planShoppers(options));
+  });
+
+  it("is skipped with --no-history or DEMO_HISTORY=off, and sized by DEMO_HISTORY_SHOPPERS", () => {
+    expect(demoHistoryWanted(["server.ts", "--demo"], {})).toBe(true);
+    expect(demoHistoryWanted(["server.ts", "--demo", "--no-history"], {})).toBe(false);
+    expect(demoHistoryWanted(["server.ts", "--demo"], { DEMO_HISTORY: "off" })).toBe(false);
+    expect(demoHistorySettings({ DEMO_HISTORY_SHOPPERS: "1500" }).shoppers).toBe(1500);
+    expect(demoHistorySettings({ DEMO_HISTORY_SHOPPERS: "lots" })).toEqual(DEMO_HISTORY);
   });
 
   it("keeps the planted effects in one table, every lift a probability", () => {

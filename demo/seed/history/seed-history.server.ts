@@ -40,7 +40,7 @@ export type DemoHistorySettings = Omit<HistoryOptions, "endAt" | "onProgress"> &
  * DEMO_HISTORY_SHOPPERS sizes the history: more shoppers give firmer results and a
  * longer first start (about linear: README's "What the demo shows" has the timings).
  */
-export function demoHistorySettings(env: NodeJS.ProcessEnv = process.env): DemoHistorySettings {
+export function demoHistorySettings(env: Record<string, string | undefined> = process.env): DemoHistorySettings {
   const shoppers = Number(env.DEMO_HISTORY_SHOPPERS);
   return Number.isInteger(shoppers) && shoppers >= 20 && shoppers <= 20_000 ? { ...DEMO_HISTORY, shoppers } : DEMO_HISTORY;
 }
@@ -51,7 +51,7 @@ export function demoHistoryStart(settings: Pick<DemoHistorySettings, "days"> = d
 }
 
 /** `npm run demo -- --no-history` or DEMO_HISTORY=off: a demo shop without its past (starts in a second). */
-export function demoHistoryWanted(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+export function demoHistoryWanted(argv: readonly string[], env: Record<string, string | undefined>): boolean {
   if (argv.includes("--no-history")) return false;
   return !["0", "off", "false", "no"].includes((env.DEMO_HISTORY ?? "").trim().toLowerCase());
 }
