@@ -38,7 +38,17 @@ let stopWorker: (() => Promise<void>) | undefined;
 
 if (demo) {
   const { seedDemoShop } = await import("./demo/seed/seed-demo-shop.server");
-  const { seeded } = await seedDemoShop();
+  const { demoHistorySettings, demoHistoryStart, demoHistoryWanted, seedDemoHistory } =
+    await import("./demo/seed/history/seed-history.server");
+  // Months of flow history made by the engine, once, at the first seed: `--no-history` or DEMO_HISTORY=off skips it.
+  const history = demoHistoryWanted(process.argv, process.env);
+  const settings = demoHistorySettings(process.env);
+  const { seeded, shopId } = await seedDemoShop(history ? { flowsSince: demoHistoryStart(settings) } : {});
+  // A failed history leaves the demo usable with what was made (and says so); it is not made again.
+  if (seeded && history)
+    await seedDemoHistory(shopId, settings).catch((err: unknown) =>
+      log.error("demo history failed; the demo starts without the rest of it", { err: String(err) }),
+    );
   if (!env.SMTP_URL) {
     const { startSmtpSink } = await import("./demo/standins/smtp-sink.server");
     await startSmtpSink(env.SMTP_SINK_PORT);

@@ -1,6 +1,6 @@
 import { Prisma } from "@prisma/client";
 import { db } from "~/server/db/client.server";
-import { now } from "~/server/clock.server";
+import { clockOffsetMs, now, setClock } from "~/server/clock.server";
 import { log } from "~/server/log.server";
 import { installCatalogue, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
 import { DEMO_SMS_FROM_NUMBER } from "../sms-account";
@@ -8,8 +8,16 @@ import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from 
 
 const DAY = 86_400_000;
 
+export interface SeedOptions {
+  /**
+   * When the merchant switched the flows on: the demo's generated history
+   * (history/seed-history.server.ts) needs them on from its first day. Default: now.
+   */
+  flowsSince?: Date;
+}
+
 /** Loads the demo shop once; later starts find it and leave it alone (but give it an SMS sender, added since). */
-export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string }> {
+export async function seedDemoShop(opts: SeedOptions = {}): Promise<{ seeded: boolean; shopId: string }> {
   const existing = await db().shop.findUnique({ where: { domain: DEMO_SHOP.domain } });
   if (existing) {
     const settings = (existing.settings ?? {}) as Record<string, unknown>;
@@ -184,10 +192,17 @@ export async function seedDemoShop(): Promise<{ seeded: boolean; shopId: string 
   );
   // The catalogue, with the flows a new merchant would switch on first; the abandoned
   // checkout flow with its SMS reminder, so the flows page shows an SMS cost estimate.
-  await installCatalogue(shopId);
-  await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true } }, "demo", "SMS reminder on");
-  for (const key of ["welcome", "abandoned_checkout", "abandoned_cart", "browse_abandonment", "post_purchase"]) {
-    await setFlowStatus(shopId, key, "on", "demo");
+  // Installed with the clock at flowsSince, so the flows and their versions date from then.
+  const offset = clockOffsetMs();
+  if (opts.flowsSince) setClock(opts.flowsSince);
+  try {
+    await installCatalogue(shopId);
+    await saveFlowSettings(shopId, "abandoned_checkout", { sms: { enabled: true } }, "demo", "SMS reminder on");
+    for (const key of ["welcome", "abandoned_checkout", "abandoned_cart", "browse_abandonment", "post_purchase"]) {
+      await setFlowStatus(shopId, key, "on", "demo");
+    }
+  } finally {
+    if (opts.flowsSince) setClock(new Date(Date.now() + offset));
   }
   log.info("demo shop seeded", { customers: customers.length, orders: orders.length, ms: Date.now() - started });
   return { seeded: true, shopId };

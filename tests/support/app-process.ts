@@ -94,6 +94,8 @@ export async function startApp(opts: { args?: string[]; env?: Record<string, str
     SMTP_SINK_PORT: String(smtpPort),
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.APP_LOG_LEVEL ?? "warn",
+    // The demo's generated months of history take minutes; a test that wants them says DEMO_HISTORY: "on".
+    DEMO_HISTORY: "off",
     ...opts.env,
   };
   delete env.VITEST;

@@ -1,0 +1,48 @@
+// The truth the demo's history is generated from, and that its reports should find.
+//
+// Every flow has a baseline: the chance that a shopper in that flow's situation (a
+// checkout left, a product looked at, a newsletter signup, an order just placed) places
+// an order within the flow's measurement window on their own. A shopper who RECEIVES a
+// message of the flow's journey for that situation converts with `baseline + lift`:
+// the extra `lift` comes only through the message (they click it, then order).
+// Held-out shoppers (the engine's per-flow holdout) walk the flow, receive nothing and
+// so convert at the baseline. Nothing in the generator reads who is held out.
+//
+// Intention to treat: the holdout report compares ENTRIES, treated against held out.
+// Its estimand is `lift x reach`, reach being the share of treated entries whose
+// message actually went out in time (reach.server.ts counts it). The shoppers are
+// built so that reach is close to 1: everyone is consented, each kind of visit enters
+// exactly one flow, and quiet hours only defer a reminder. What still keeps a message
+// from going out is the engine's own arbitration (a browse reminder loses its slot to
+// a higher-priority flow, a deferral past the step's limit is dropped); the history
+// reports reach per flow and `expectedEffect` scales the lift by it.
+
+export interface PlantedEffect {
+  /** Conversion probability of an entry without the message, 0..1. */
+  baseline: number;
+  /** Added conversion probability for a shopper who receives the message, 0..1. */
+  lift: number;
+  /** What the episode is, for the logs. */
+  situation: string;
+}
+
+export const PLANTED_EFFECTS = {
+  abandoned_checkout: { baseline: 0.1, lift: 0.06, situation: "left a checkout with contact details" },
+  abandoned_cart: { baseline: 0.06, lift: 0.03, situation: "added to cart, no checkout" },
+  browse_abandonment: { baseline: 0.03, lift: 0.02, situation: "viewed products, nothing more" },
+  // The flow with no effect: the welcome series changes nothing about a first order.
+  welcome: { baseline: 0.08, lift: 0, situation: "signed up for the newsletter" },
+  post_purchase: { baseline: 0.04, lift: 0.015, situation: "placed an order" },
+} as const satisfies Record<string, PlantedEffect>;
+
+export type HistoryFlowKey = keyof typeof PLANTED_EFFECTS;
+export const HISTORY_FLOW_KEYS = Object.keys(PLANTED_EFFECTS) as HistoryFlowKey[];
+
+export function isHistoryFlowKey(key: string): key is HistoryFlowKey {
+  return Object.hasOwn(PLANTED_EFFECTS, key);
+}
+
+/** The entry-level effect the holdout measures: the lift, for the share of treated entries the message reached. */
+export function expectedEffect(key: HistoryFlowKey, reach: number): number {
+  return PLANTED_EFFECTS[key].lift * reach;
+}
