@@ -1,5 +1,8 @@
+import { reportsEn } from "./reports";
+
 export const en = {
   "app.name": "Flowmate",
+  ...reportsEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",
@@ -50,7 +53,6 @@ export const en = {
   "flows.turnOff": "Turn off",
   "flows.active": "In flow now",
   "flows.sent30": "Sent, 30 days",
-  "flows.held30": "Held back, 30 days",
   "flows.priority": "Priority",
   "flows.version": "Version",
   "flows.rollout": "Rollout",

@@ -1,7 +1,9 @@
 import type { MessageKey } from "./en";
+import { reportsPl } from "./reports";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
+  ...reportsPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",
@@ -54,7 +56,6 @@ export const pl: Record<MessageKey, string> = {
   "flows.turnOff": "Wyłącz",
   "flows.active": "Teraz w przepływie",
   "flows.sent30": "Wysłane, 30 dni",
-  "flows.held30": "Wstrzymane, 30 dni",
   "flows.priority": "Priorytet",
   "flows.version": "Wersja",
   "flows.rollout": "Udostępnienie",

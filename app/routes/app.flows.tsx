@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { isCatalogueKey } from "~/domain/flows";
@@ -61,6 +61,8 @@ export default function Flows() {
     return `${location.pathname}${s ? `?${s}` : ""}`;
   };
   const confirming = flows.find((f) => f.key === confirmKey);
+  const lang = new URLSearchParams(location.search).get("lang");
+  const languageQuery = lang ? `?lang=${lang}` : "";
   return (
     <Page title={t("flows.title")} subtitle={t("flows.subtitle")}>
       <Layout>
@@ -114,23 +116,30 @@ export default function Flows() {
                         <Text as="p" variant="bodySm" tone="subdued">
                           {t("flows.priority")} {f.priority} · {t("flows.version")} {f.version} · {t("flows.rollout")} {f.rolloutPercent}%
                         </Text>
+                        {f.id && (
+                          <Text as="p" variant="bodySm">
+                            <Link to={`/app/flows/${f.id}/report${languageQuery}`}>{t("flows.report")}</Link>
+                          </Text>
+                        )}
                       </BlockStack>
                       <InlineStack gap="400">
                         {(
                           [
                             ["flows.active", f.active],
                             ["flows.sent30", f.sent30],
-                            ["flows.held30", f.held30],
+                            ["flows.heldOut30", f.heldOut30],
+                            ["flows.deferred30", f.deferred30],
+                            ["flows.skipped30", f.skipped30],
                           ] as const
                         ).map(([label, value]) => (
-                          <Box key={label}>
+                          <div key={label} data-counter={label}>
                             <Text as="p" variant="bodySm" tone="subdued">
                               {t(label)}
                             </Text>
                             <Text as="p" variant="headingMd">
                               {int.format(value)}
                             </Text>
-                          </Box>
+                          </div>
                         ))}
                       </InlineStack>
                       {/* A steady width, so the statistics line up whatever the button says. */}
@@ -162,6 +171,9 @@ export default function Flows() {
                 </Card>
               </div>
             ))}
+            <Text as="p" variant="bodySm" tone="subdued">
+              {t("flows.countersNote")}
+            </Text>
           </BlockStack>
         </Layout.Section>
       </Layout>

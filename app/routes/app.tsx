@@ -35,6 +35,7 @@ export default function AppLayout() {
             {t("nav.home")}
           </Link>
           <Link to="/app/flows">{t("nav.flows")}</Link>
+          <Link to="/app/reports">{t("nav.reports")}</Link>
           <Link to="/app/preview">{t("nav.preview")}</Link>
           <Link to="/app/customers">{t("nav.customers")}</Link>
           <Link to="/app/privacy">{t("nav.privacy")}</Link>
@@ -55,6 +56,7 @@ export default function AppLayout() {
           </Text>
           <Link to={`/app${q}`}>{t("nav.home")}</Link>
           <Link to={`/app/flows${q}`}>{t("nav.flows")}</Link>
+          <Link to={`/app/reports${q}`}>{t("nav.reports")}</Link>
           <Link to={`/app/preview${q}`}>{t("nav.preview")}</Link>
           <Link to={`/app/customers${q}`}>{t("nav.customers")}</Link>
           <Link to={`/app/privacy${q}`}>{t("nav.privacy")}</Link>

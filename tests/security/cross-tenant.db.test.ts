@@ -21,6 +21,7 @@ import { installCatalogue } from "~/server/journeys/flows.server";
 import { signToken } from "~/server/security/signed-token.server";
 import { resetShopify } from "~/shopify.server";
 import { asMerchantOf, storeOfflineSession } from "../support/admin-session";
+import { outsideDemo } from "../support/demo-mode";
 import { useTestDatabase } from "../support/db";
 import { callRoute, type RouteModule } from "../support/http";
 import { webhookRequest } from "../support/shopify";
@@ -48,6 +49,10 @@ const ROUTES: Record<string, Family> = {
   "app.preview.tsx": "admin",
   "app.privacy.tsx": "admin",
   "app.privacy.$id.export.ts": "admin",
+  "app.reports.tsx": "admin",
+  "app.reports.export.ts": "admin",
+  "app.flows_.$flowId.report.tsx": "admin",
+  "app.flows_.$flowId.report.export.ts": "admin",
   "app.health.tsx": "admin",
   "u.$token.ts": "signed-link",
   "preferences.$token.tsx": "signed-link",
@@ -262,6 +267,19 @@ describe("cross-tenant isolation, every route", () => {
       }
       await expectNothingOfB("privacy export of B's request", await get("app.privacy.$id.export.ts", "", { id: bDataRequestId }), [404]);
 
+      // Reports: A's own report and exports; B's flow ids are not found.
+      expect(await expectNothingOfB("shop report", await get("app.reports.tsx", "/reports?period=90"))).toBe(200);
+      expect(await expectNothingOfB("shop report CSV", await get("app.reports.export.ts", "/reports/export?table=flows"))).toBe(200);
+      const aFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } });
+      const bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "welcome" } });
+      for (const [file, query] of [
+        ["app.flows_.$flowId.report.tsx", ""],
+        ["app.flows_.$flowId.report.export.ts", "?table=steps"],
+      ] as const) {
+        expect(await expectNothingOfB(`${file} of A's flow`, await get(file, query, { flowId: aFlow.id }))).toBe(200);
+        await expectNothingOfB(`${file} of B's flow`, await get(file, query, { flowId: bFlow.id }), [404]);
+      }
+
       // Actions: what they change is A's (B's flows and messages are in the snapshot).
       const post = async (file: string, form: Record<string, string>) =>
         call(
@@ -280,6 +298,24 @@ describe("cross-tenant isolation, every route", () => {
       // A session token that is not A's (signed with another secret, or for B without B's admin) gets nothing.
       const forged = new Request("http://localhost:3000/app/customers", { headers: { authorization: "Bearer e30.e30.AAAA" } });
       await expectNothingOfB("forged session token", await call(await route("app.customers.tsx"), "GET", forged), [401]);
+      for (const file of [
+        "app.reports.tsx",
+        "app.reports.export.ts",
+        "app.flows_.$flowId.report.tsx",
+        "app.flows_.$flowId.report.export.ts",
+      ]) {
+        const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
+          headers: { authorization: "Bearer e30.e30.AAAA" },
+        });
+        await expectNothingOfB(`${file}, forged session token`, await call(await route(file), "GET", req, { flowId: bFlow.id }), [401]);
+        // Outside the demo, a request with no session token at all is sent to log in.
+        const bare = await outsideDemo(async () =>
+          call(await route(file), "GET", new Request("http://localhost:3000/app/reports?table=flows"), { flowId: bFlow.id }),
+        );
+        expect(bare, file).toBeInstanceOf(Response);
+        expect((bare as Response).status, file).toBe(302);
+        expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
+      }
     });
   });
 

@@ -2,36 +2,31 @@ import type { Shop } from "@prisma/client";
 import { CATALOGUE, CATALOGUE_KEYS } from "~/domain/flows";
 import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
-import { now } from "../clock.server";
 import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
+import { flowCounters } from "./reports/flow-counters.server";
 import { estimateAuditDetails, flowSmsEstimate, flowSmsEstimates } from "./sms-estimate.server";
 
-const DAY = 86_400_000;
-
-/** The flows page: the catalogue with each flow's state and what it did in 30 days. */
+/** The flows page: the catalogue with each flow's state and what it did in 30 days (from the report rollups). */
 export async function loadFlows(shop: Shop, locale: Locale) {
   await installCatalogue(shop.id);
-  const since = new Date(now().getTime() - 30 * DAY);
-  const [flows, active, sent, skipped, sms] = await Promise.all([
+  const [flows, active, counters, sms] = await Promise.all([
     db().flow.findMany({
       where: { shopId: shop.id },
       include: { versions: { select: { version: true }, orderBy: { version: "desc" }, take: 1 } },
     }),
     db().enrollment.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "active" }, _count: true }),
-    db().message.groupBy({ by: ["flowId"], where: { shopId: shop.id, status: "sent", sentAt: { gte: since } }, _count: true }),
-    db().decision.groupBy({
-      by: ["flowId"],
-      where: { shopId: shop.id, outcome: { in: ["skip", "defer", "holdout"] }, at: { gte: since } },
-      _count: true,
-    }),
+    flowCounters(shop),
     flowSmsEstimates(shop),
   ]);
   const count = (rows: { flowId: string | null; _count: number }[], id: string) => rows.find((r) => r.flowId === id)?._count ?? 0;
   return CATALOGUE_KEYS.map((key) => {
     const f = flows.find((x) => x.key === key);
     const meta = CATALOGUE[key].meta;
+    const c = f ? counters.get(f.id) : undefined;
     return {
       key,
+      /** Null until the flow is installed (installCatalogue above installs every catalogue flow). */
+      id: f?.id ?? null,
       name: meta.name[locale],
       description: meta.description[locale],
       status: f?.status ?? "off",
@@ -39,8 +34,10 @@ export async function loadFlows(shop: Shop, locale: Locale) {
       rolloutPercent: f?.rolloutPercent ?? 100,
       version: f?.versions[0]?.version ?? 1,
       active: f ? count(active, f.id) : 0,
-      sent30: f ? count(sent, f.id) : 0,
-      held30: f ? count(skipped, f.id) : 0,
+      sent30: c?.sent ?? 0,
+      heldOut30: c?.heldOut ?? 0,
+      deferred30: c?.deferred ?? 0,
+      skipped30: c?.skipped ?? 0,
       /** Null when the flow sends no SMS. */
       smsEstimate: sms.get(key) ?? null,
     };
