@@ -109,13 +109,22 @@ export function compareFlowReport(report: unknown, raw: RawReport): string[] {
   if (daily.length === 0) d.list.push("report has no daily rows");
   for (const day of daily) {
     const f = raw.days.get(String(day.day)) ?? zero();
-    for (const name of ["entered", "sent", "clicked", "attributedOrders", "attributedRevenue", "influencedOrders", "influencedRevenue"] as const) {
+    for (const name of [
+      "entered",
+      "sent",
+      "clicked",
+      "attributedOrders",
+      "attributedRevenue",
+      "influencedOrders",
+      "influencedRevenue",
+    ] as const) {
       d.same(`daily ${String(day.day)} ${name}`, day[name], f[name], name.endsWith("Revenue"));
     }
   }
   const reportDays = new Set(daily.map((x) => String(x.day)));
   for (const [day, f] of raw.days) {
-    if (!reportDays.has(day) && (f.entered || f.sent || f.attributedOrders)) d.list.push(`daily ${day}: in the raw rows, not in the report`);
+    if (!reportDays.has(day) && (f.entered || f.sent || f.attributedOrders))
+      d.list.push(`daily ${day}: in the raw rows, not in the report`);
   }
 
   const tables: [string, unknown, Map<string, Figures>, (x: Loose) => string][] = [

@@ -150,7 +150,9 @@ async function timed<T>(label: string, fn: () => Promise<T>, counts?: Record<str
   const result = await fn();
   const rows = (result as { rowCount?: number | null } | undefined)?.rowCount;
   if (counts && typeof rows === "number") counts[label] = (counts[label] ?? 0) + rows;
-  note(`  ${label}: ${typeof rows === "number" ? `${rows.toLocaleString("en-US")} rows, ` : ""}${((performance.now() - started) / 1000).toFixed(1)} s`);
+  note(
+    `  ${label}: ${typeof rows === "number" ? `${rows.toLocaleString("en-US")} rows, ` : ""}${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return result;
 }
 
@@ -264,12 +266,16 @@ export async function generateShop(sql: Sql, scale: Scale): Promise<GeneratedSho
   const lastFlowMessage = messageFrom - 1;
   await sql(`CREATE TABLE bench_gen.flow (f int, flow_id text, version_id text, key text, measurement_days int, k int,
                treated bigint, held_out bigint, e_from bigint, g_from bigint, last_delay_hours int)`);
-  await sql(`CREATE TABLE bench_gen.step (f int, slot int, step_id text, channel text, template_key text, variants text[], delay_hours int)`);
+  await sql(
+    `CREATE TABLE bench_gen.step (f int, slot int, step_id text, channel text, template_key text, variants text[], delay_hours int)`,
+  );
   for (const r of flowRows) await sql(`INSERT INTO bench_gen.flow VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, r);
   for (const r of stepRows) await sql(`INSERT INTO bench_gen.step VALUES ($1, $2, $3, $4, $5, $6, $7)`, r);
 
   const objects = await schemaObjects(sql);
-  note(`generating: ${scale.customers.toLocaleString("en-US")} customers, ${scale.orders.toLocaleString("en-US")} orders, ${scale.messages.toLocaleString("en-US")} messages`);
+  note(
+    `generating: ${scale.customers.toLocaleString("en-US")} customers, ${scale.orders.toLocaleString("en-US")} orders, ${scale.messages.toLocaleString("en-US")} messages`,
+  );
   for (const d of objects.drops) await sql(d);
 
   const p = { shopId, now: iso(now), t0: iso(t0) };

@@ -150,14 +150,6 @@ UNION ALL
 SELECT 'only_hand', count(*)::int, (array_agg(d.order_id ORDER BY d.order_id))[1:5] FROM ((${hand}) EXCEPT (${ours})) d`;
 }
 
-/** The Conversion rows of the hand-written attribution, for a branch whose own attribution is missing. */
-export function conversionsFromHandSql(): string {
-  return `
-INSERT INTO "Conversion" (id, "shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at")
-SELECT 'conv_' || h.order_id, $1, h.order_id, h.message_id, m."flowId", m."stepId", m.variant, m.channel, h.kind, h.touch_at, h.revenue, o."processedAt"
-  FROM ${HAND_TABLE} h JOIN "Order" o ON o.id = h.order_id JOIN "Message" m ON m.id = h.message_id`;
-}
-
 // --- flow figures from the raw rows --------------------------------------------------
 
 const FIGURES = [
@@ -224,9 +216,12 @@ function within(scope: Scope, flowCol: string, at: string): string {
  * - a conversion: attributed or influenced orders and revenue on the order's day.
  * Shop $1.
  */
-export function flowFactsSql(scope: Scope): string {
-  return [
-    `${fact(
+export type FactSource = "entries" | "sends" | "bounces" | "clicks" | "heldOut" | "conversions";
+const ALL_SOURCES: readonly FactSource[] = ["entries", "sends", "bounces", "clicks", "heldOut", "conversions"];
+
+export function flowFactsSql(scope: Scope, sources: readonly FactSource[] = ALL_SOURCES): string {
+  const branches: Record<FactSource, string> = {
+    entries: `${fact(
       scope,
       { flow: `e."flowId"`, at: `e."enteredAt"`, cohort: `CASE WHEN e.holdout THEN 'holdout' ELSE 'treated' END` },
       {
@@ -237,20 +232,20 @@ export function flowFactsSql(scope: Scope): string {
       },
     )}
      FROM "Enrollment" e WHERE e."shopId" = $1 AND ${within(scope, `e."flowId"`, `e."enteredAt"`)}`,
-    `${fact(
+    sends: `${fact(
       scope,
       { flow: `m."flowId"`, at: `m."sentAt"`, step: `coalesce(m."stepId", '')`, variant: `coalesce(m.variant, '')`, channel: "m.channel" },
       { sent: "1", delivered: "1" },
     )}
      FROM "Message" m WHERE m."shopId" = $1 AND m.status = 'sent' AND m."sentAt" IS NOT NULL AND ${within(scope, `m."flowId"`, `m."sentAt"`)}`,
-    `${fact(
+    bounces: `${fact(
       scope,
       { flow: `m."flowId"`, at: `m."sentAt"`, step: `coalesce(m."stepId", '')`, variant: `coalesce(m.variant, '')`, channel: "m.channel" },
       { delivered: "-1" },
     )}
      FROM "Message" m WHERE m."shopId" = $1 AND m.status = 'sent' AND m."sentAt" IS NOT NULL AND ${within(scope, `m."flowId"`, `m."sentAt"`)}
       AND EXISTS (SELECT 1 FROM "MessageEvent" b WHERE b."shopId" = $1 AND b."messageId" = m.id AND b.type = 'bounced')`,
-    `${fact(
+    clicks: `${fact(
       scope,
       { flow: `m."flowId"`, at: "fc.at", step: `coalesce(m."stepId", '')`, variant: `coalesce(m.variant, '')`, channel: "m.channel" },
       { clicked: "1" },
@@ -259,7 +254,7 @@ export function flowFactsSql(scope: Scope): string {
             WHERE e."shopId" = $1 AND e.type = 'clicked' AND e.reliable GROUP BY e."messageId") fc
      JOIN "Message" m ON m.id = fc."messageId"
     WHERE m."shopId" = $1 AND ${within(scope, `m."flowId"`, "fc.at")}`,
-    `${fact(
+    heldOut: `${fact(
       scope,
       {
         flow: `d."flowId"`,
@@ -271,7 +266,7 @@ export function flowFactsSql(scope: Scope): string {
       { heldOut: "1" },
     )}
      FROM "Decision" d WHERE d."shopId" = $1 AND d.outcome = 'holdout' AND d."stepId" IS NOT NULL AND ${within(scope, `d."flowId"`, "d.at")}`,
-    `${fact(
+    conversions: `${fact(
       scope,
       {
         flow: `c."flowId"`,
@@ -289,27 +284,59 @@ export function flowFactsSql(scope: Scope): string {
       },
     )}
      FROM "Conversion" c WHERE c."shopId" = $1 AND ${within(scope, `c."flowId"`, `c."at"`)}`,
-  ].join("\n    UNION ALL\n");
+  };
+  return sources.map((x) => branches[x]).join("\n    UNION ALL\n");
 }
 
 const sums = FIGURES.map((f) => `sum("${f}") AS "${f}"`).join(", ");
 
 /**
- * The rollups of shop $1 (time zone $2) recomputed from the raw rows in two statements:
- * what fills them for the benchmark when the product has no rebuild of its own.
+ * The rollups of shop $1 (time zone $2) filled from the raw rows, one statement each:
+ * what the benchmark uses where the product has no rebuild of its own. Every figure but
+ * attribution's, added to what is there: those reattributeShop wrote (its own path) stay.
  */
 export function buildRollupsSql(): string[] {
   const scope: Scope = { tz: "$2::text" };
+  const sources = ALL_SOURCES.filter((x) => x !== "conversions");
+  const cols = FIGURES.map((f) => `"${f}"`).join(", ");
   return [
-    `INSERT INTO "FlowDaily" ("shopId", "flowId", day, "stepId", variant, channel, cohort, ${FIGURES.map((f) => `"${f}"`).join(", ")})
+    `INSERT INTO "FlowDaily" ("shopId", "flowId", day, "stepId", variant, channel, cohort, ${cols})
      SELECT $1, "flowId", day, "stepId", variant, channel, cohort, ${sums}
-       FROM (${flowFactsSql(scope)}) f
-      GROUP BY "flowId", day, "stepId", variant, channel, cohort`,
+       FROM (${flowFactsSql(scope, sources)}) f
+      GROUP BY "flowId", day, "stepId", variant, channel, cohort
+     ON CONFLICT ("shopId", "flowId", day, "stepId", variant, channel, cohort) DO UPDATE SET
+       ${FIGURES.map((f) => `"${f}" = "FlowDaily"."${f}" + EXCLUDED."${f}"`).join(", ")}`,
     `INSERT INTO "FlowReasonDaily" ("shopId", "flowId", day, "stepId", outcome, reason, count)
      SELECT $1, d."flowId", ((d.at AT TIME ZONE 'UTC') AT TIME ZONE $2::text)::date AS day, coalesce(d."stepId", ''), d.outcome, d.reason, count(*)
        FROM "Decision" d WHERE d."shopId" = $1 AND d."flowId" IS NOT NULL
       GROUP BY 2, 3, 4, 5, 6`,
   ];
+}
+
+const ATTRIBUTION_FIGURES: readonly FigureName[] = [
+  "attributedOrders",
+  "attributedRevenue",
+  "attributedRevenueSq",
+  "influencedOrders",
+  "influencedRevenue",
+];
+
+/**
+ * FlowDaily rows of shop $1 (time zone $2) whose attribution figures differ from the sums
+ * of the shop's Conversion rows: how many, and a few of them.
+ */
+export function attributionRollupDifferenceSql(): string {
+  const grain = `"flowId", day, "stepId", variant, channel`;
+  const agg = ATTRIBUTION_FIGURES.map((f) => `sum("${f}") AS "${f}"`).join(", ");
+  const differs = ATTRIBUTION_FIGURES.map((f) => `coalesce(r."${f}", 0) <> coalesce(p."${f}", 0)`).join(" OR ");
+  return `
+WITH raw AS (SELECT ${grain}, ${agg} FROM (${flowFactsSql({ tz: "$2::text" }, ["conversions"])}) f GROUP BY ${grain}),
+     rollup AS (SELECT ${grain}, ${agg} FROM "FlowDaily" WHERE "shopId" = $1 GROUP BY ${grain}),
+     diff AS (SELECT ${grain}, r."attributedOrders" AS raw_orders, p."attributedOrders" AS rollup_orders
+                FROM raw r FULL JOIN rollup p USING (${grain}) WHERE ${differs})
+SELECT count(*)::int AS n, (array_agg(d."flowId" || ' ' || d.day || ' ' || d."stepId" || '/' || d.variant || '/' || d.channel
+                                      || ': raw ' || coalesce(d.raw_orders, 0) || ' orders, rollup ' || coalesce(d.rollup_orders, 0)))[1:5] AS sample
+  FROM diff d`;
 }
 
 /** The outcomes a flow report breaks down by reason. */
