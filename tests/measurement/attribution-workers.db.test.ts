@@ -66,45 +66,53 @@ const conversionOf = async (shopifyOrderId: number) => {
 };
 
 describe.skipIf(!process.env.DATABASE_URL)("attribution with concurrent workers", () => {
-  it("a click recorded while the order's webhook is being processed (the order read touches first): one row, the click's", { timeout: 60_000 }, async () => {
-    // The click's day and the order's (00:01 the next day) differ, so the two workers share
-    // no rollup row, and only the touch lock can order them.
-    const t = T0;
-    const customer = await newCustomer(prisma(), shop.id);
-    const m: Message = await sentMessage(prisma(), shop.id, customer, { flowId: "flow-race", sentAt: new Date(t - HOUR) });
-    const { id, token } = await storedOrder(customer, new Date(t + 2 * 60_000));
-    const database = getDb();
-    await whileHolding(database, holdCheckout(token), async () => {
-      // The order's worker attributes (no click yet: influenced) and waits at its checkout, holding the customer's touch lock.
-      const worker = processWebhookBatch("worker-order", 1);
-      await untilLockWaiters(database, 1);
-      // The click arrives now: it waits for the order's transaction, then re-attributes the order it finds.
-      const click = clickEmail(m);
-      return Promise.all([worker, click]);
-    });
-    const { conversions } = await conversionOf(id);
-    expect(conversions).toMatchObject([{ kind: "click", messageId: m.id }]);
-    await expectRollupsRecomputable();
-  });
-
-  it("an order processed while a click is being recorded (the click holds the touch lock): one row, the click's", { timeout: 60_000 }, async () => {
-    const customer = await newCustomer(prisma(), shop.id);
-    const m = await sentMessage(prisma(), shop.id, customer, { flowId: "flow-race", stepId: "email-2", sentAt: new Date(T0 - HOUR) });
-    const { id } = await storedOrder(customer, new Date(T0 + 60_000));
-    const database = getDb();
-    await whileHolding(
-      database,
-      // The click takes the customer's touch lock, then waits for the message row.
-      (tx) => tx.$queryRaw`SELECT id FROM "Message" WHERE id = ${m.id} FOR UPDATE`,
-      async () => {
-        const click = clickEmail(m);
+  it(
+    "a click recorded while the order's webhook is being processed (the order read touches first): one row, the click's",
+    { timeout: 60_000 },
+    async () => {
+      // The click's day and the order's (00:01 the next day) differ, so the two workers share
+      // no rollup row, and only the touch lock can order them.
+      const t = T0;
+      const customer = await newCustomer(prisma(), shop.id);
+      const m: Message = await sentMessage(prisma(), shop.id, customer, { flowId: "flow-race", sentAt: new Date(t - HOUR) });
+      const { id, token } = await storedOrder(customer, new Date(t + 2 * 60_000));
+      const database = getDb();
+      await whileHolding(database, holdCheckout(token), async () => {
+        // The order's worker attributes (no click yet: influenced) and waits at its checkout, holding the customer's touch lock.
+        const worker = processWebhookBatch("worker-order", 1);
         await untilLockWaiters(database, 1);
-        return Promise.all([click, processWebhookBatch("worker-order", 1)]);
-      },
-    );
-    expect((await conversionOf(id)).conversions).toMatchObject([{ kind: "click", messageId: m.id }]);
-    await expectRollupsRecomputable();
-  });
+        // The click arrives now: it waits for the order's transaction, then re-attributes the order it finds.
+        const click = clickEmail(m);
+        return Promise.all([worker, click]);
+      });
+      const { conversions } = await conversionOf(id);
+      expect(conversions).toMatchObject([{ kind: "click", messageId: m.id }]);
+      await expectRollupsRecomputable();
+    },
+  );
+
+  it(
+    "an order processed while a click is being recorded (the click holds the touch lock): one row, the click's",
+    { timeout: 60_000 },
+    async () => {
+      const customer = await newCustomer(prisma(), shop.id);
+      const m = await sentMessage(prisma(), shop.id, customer, { flowId: "flow-race", stepId: "email-2", sentAt: new Date(T0 - HOUR) });
+      const { id } = await storedOrder(customer, new Date(T0 + 60_000));
+      const database = getDb();
+      await whileHolding(
+        database,
+        // The click takes the customer's touch lock, then waits for the message row.
+        (tx) => tx.$queryRaw`SELECT id FROM "Message" WHERE id = ${m.id} FOR UPDATE`,
+        async () => {
+          const click = clickEmail(m);
+          await untilLockWaiters(database, 1);
+          return Promise.all([click, processWebhookBatch("worker-order", 1)]);
+        },
+      );
+      expect((await conversionOf(id)).conversions).toMatchObject([{ kind: "click", messageId: m.id }]);
+      await expectRollupsRecomputable();
+    },
+  );
 
   it("two first clicks of one message at once count it clicked once", { timeout: 60_000 }, async () => {
     const customer = await newCustomer(prisma(), shop.id);

@@ -131,7 +131,13 @@ describe("last-click attribution", () => {
     const order = await orderRow(orderId);
     expect(await conversions(order.id)).toMatchObject([{ kind: "influenced", messageId: m.id, touchAt: t(-DAY) }]);
     expect(await figuresOf(flow)).toEqual([
-      expect.objectContaining({ clicked: 0, attributedOrders: 0, attributedRevenue: "0.00", influencedOrders: 1, influencedRevenue: "244.00" }),
+      expect.objectContaining({
+        clicked: 0,
+        attributedOrders: 0,
+        attributedRevenue: "0.00",
+        influencedOrders: 1,
+        influencedRevenue: "244.00",
+      }),
     ]);
 
     await prisma().shop.update({ where: { id: shop.id }, data: { attributeOpens: true } });
@@ -290,7 +296,10 @@ describe("orders that change", () => {
     await clickEmail(m);
     setClock(t(3 * 60_000));
     expect(await conversions(order.id)).toMatchObject([{ kind: "click", messageId: m.id, touchAt: await touchedAt(m.id) }]);
-    expect((await figuresOf(flow)).find((r) => r.attributedOrders === 1)).toMatchObject({ influencedOrders: 0, attributedRevenue: "244.00" });
+    expect((await figuresOf(flow)).find((r) => r.attributedOrders === 1)).toMatchObject({
+      influencedOrders: 0,
+      attributedRevenue: "244.00",
+    });
   });
 });
 

@@ -93,8 +93,14 @@ describe("attributeOrderTo", () => {
     const on = { ...settings, attributeOpens: true };
     const m = [message("m1", { sentAt: at(-DAY_MS) }), message("m2", { sentAt: at(-2 * DAY_MS) })];
     expect(attributeOrderTo(order, m, [open("m1", -HOUR)], on)).toMatchObject({ kind: "open", message: { id: "m1" } });
-    expect(attributeOrderTo(order, m, [open("m1", -2 * HOUR), click("m2", -HOUR)], on)).toMatchObject({ kind: "click", message: { id: "m2" } });
-    expect(attributeOrderTo(order, m, [open("m1", -HOUR), click("m2", -2 * HOUR)], on)).toMatchObject({ kind: "open", message: { id: "m1" } });
+    expect(attributeOrderTo(order, m, [open("m1", -2 * HOUR), click("m2", -HOUR)], on)).toMatchObject({
+      kind: "click",
+      message: { id: "m2" },
+    });
+    expect(attributeOrderTo(order, m, [open("m1", -HOUR), click("m2", -2 * HOUR)], on)).toMatchObject({
+      kind: "open",
+      message: { id: "m1" },
+    });
     // The same instant: the click wins.
     expect(attributeOrderTo(order, m, [open("m2", -HOUR), click("m1", -HOUR)], on)).toMatchObject({ kind: "click" });
   });
@@ -105,7 +111,11 @@ describe("attributeOrderTo", () => {
   });
 
   it("influenced: the last message sent within its window when nothing was clicked", () => {
-    const m = [message("m1", { sentAt: at(-3 * DAY_MS) }), message("m2", { sentAt: at(-DAY_MS), flowId: "flow-b" }), message("later", { sentAt: at(HOUR) })];
+    const m = [
+      message("m1", { sentAt: at(-3 * DAY_MS) }),
+      message("m2", { sentAt: at(-DAY_MS), flowId: "flow-b" }),
+      message("later", { sentAt: at(HOUR) }),
+    ];
     expect(attributeOrderTo(order, m, [], settings)).toMatchObject({ kind: "influenced", message: { id: "m2" }, touchAt: at(-DAY_MS) });
   });
 
@@ -132,7 +142,12 @@ describe("attributionRollupChanges", () => {
 
   it("adds a new conversion: orders, revenue and revenue squared (exact, in cents)", () => {
     expect(attributionRollupChanges(null, conv(), day)).toEqual([
-      expect.objectContaining({ attributedOrders: 1, attributedRevenueCents: 10_050, attributedRevenueSqCents: 10_050 ** 2, influencedOrders: 0 }),
+      expect.objectContaining({
+        attributedOrders: 1,
+        attributedRevenueCents: 10_050,
+        attributedRevenueSqCents: 10_050 ** 2,
+        influencedOrders: 0,
+      }),
     ]);
   });
 

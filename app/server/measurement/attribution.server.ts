@@ -10,12 +10,13 @@ import {
   earliestMessageSentAt,
   earliestTouchAt,
   maxWindowDays,
+  type AttributionSettings,
   type ConversionFigures,
 } from "~/domain/measurement/attribution";
 import { netRevenueCents, toCents } from "~/domain/measurement/order-revenue";
 import { shopDay } from "~/domain/measurement/shop-day";
 import { database } from "../db/client.server";
-import { rawQueryOf } from "../db/sql/clients.server";
+import { rawQueryOf, type RawQuery } from "../db/sql/clients.server";
 import {
   candidateTouches,
   conversionOf,
@@ -26,6 +27,7 @@ import {
   lockShopAttribution,
   putConversion,
   type ConversionRow,
+  type OrderForAttribution,
 } from "../db/sql/conversions.server";
 import { rewriteShopAttribution } from "../db/sql/shop-attribution.server";
 import type { Tx } from "../profiles/identity.server";
@@ -51,11 +53,7 @@ export async function attributeOrder(tx: Tx, shopId: string, orderId: string): P
 
   const previous = await conversionOf(q, shopId, orderId);
   const chosen = order.customerId
-    ? attributeOrderTo(
-        order,
-        ...(await loadCandidates(q, shopId, order.customerId, order.processedAt, order.settings)),
-        order.settings,
-      )
+    ? attributeOrderTo(order, ...(await candidatesOf(q, shopId, order.customerId, order)), order.settings)
     : null;
   const revenueCents = netRevenueCents(order);
   const next: ConversionRow | null = chosen && {
@@ -99,20 +97,15 @@ export async function attributeOrder(tx: Tx, shopId: string, orderId: string): P
   }
 }
 
-async function loadCandidates(
-  q: ReturnType<typeof rawQueryOf>,
-  shopId: string,
-  customerId: string,
-  processedAt: Date,
-  settings: Parameters<typeof earliestTouchAt>[1],
-) {
+/** The customer's messages and touches that can bear on an order placed at `processedAt` (bounded reads). */
+async function candidatesOf(q: RawQuery, shopId: string, customerId: string, order: OrderForAttribution) {
   const { messages, touches } = await candidateTouches(q, {
     shopId,
     customerId,
-    sentFrom: earliestMessageSentAt(processedAt, settings),
-    touchFrom: earliestTouchAt(processedAt, settings),
-    to: processedAt,
-    opens: settings.attributeOpens,
+    sentFrom: earliestMessageSentAt(order.processedAt, order.settings),
+    touchFrom: earliestTouchAt(order.processedAt, order.settings),
+    to: order.processedAt,
+    opens: order.settings.attributeOpens,
   });
   return [messages, touches] as const;
 }
@@ -143,7 +136,7 @@ export async function reattributeCustomerOrders(
   shopId: string,
   customerId: string,
   at: Date,
-  settings: Parameters<typeof maxWindowDays>[0],
+  settings: AttributionSettings,
 ): Promise<number> {
   const until = new Date(at.getTime() + maxWindowDays(settings) * DAY_MS);
   const orderIds = await run((tx) => customerOrdersBetween(rawQueryOf(tx), shopId, customerId, at, until));

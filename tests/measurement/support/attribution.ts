@@ -134,7 +134,10 @@ export function refundBody(orderId: number, refundId: number, subtotals: (string
       line_item_id: i + 1,
       quantity: 1,
       subtotal: typeof s === "string" ? Number(s) : s,
-      subtotal_set: { shop_money: { amount: String(s), currency_code: "PLN" }, presentment_money: { amount: String(s), currency_code: "PLN" } },
+      subtotal_set: {
+        shop_money: { amount: String(s), currency_code: "PLN" },
+        presentment_money: { amount: String(s), currency_code: "PLN" },
+      },
       total_tax: 0,
     })),
   };

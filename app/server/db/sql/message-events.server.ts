@@ -21,9 +21,9 @@ export async function lockMessageForTouch(
 
 /** Whether the message already has a reliable click (index shopId, messageId, type). */
 export async function hasReliableClick(q: RawQuery, shopId: string, messageId: string): Promise<boolean> {
-  const rows = await q(
-    `SELECT 1 FROM "MessageEvent" WHERE "shopId" = $1 AND "messageId" = $2 AND type = 'clicked' AND reliable LIMIT 1`,
-    [shopId, messageId],
-  );
+  const rows = await q(`SELECT 1 FROM "MessageEvent" WHERE "shopId" = $1 AND "messageId" = $2 AND type = 'clicked' AND reliable LIMIT 1`, [
+    shopId,
+    messageId,
+  ]);
   return rows.length > 0;
 }

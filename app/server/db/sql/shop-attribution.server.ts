@@ -11,7 +11,9 @@ import type { RawQuery } from "./clients.server";
  * message it is credited to. Parameters: $1 shop id, $2 MESSAGE_LOOKBACK_EXTRA_DAYS.
  * Touches are found from the shop's reliable clicks (and opens, when counted) joined to
  * their messages, then to the customer's orders they precede within the window: the
- * join grows with touches per customer, not messages per customer.
+ * join grows with touches per customer, not messages per customer. An order without a
+ * touch looks up the last message of each channel in its window through the index
+ * (shopId, customerId, channel, sentAt): two short index reads per order.
  */
 export const SHOP_ATTRIBUTION_SQL = `
 WITH s AS (
@@ -21,16 +23,14 @@ WITH s AS (
          CASE WHEN o."cancelledAt" IS NOT NULL THEN 0::numeric
               ELSE GREATEST(COALESCE(o."subtotalPrice", o."totalPrice") - o."refundedAmount", 0) END AS revenue
     FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL
-), m AS (
-  SELECT m.id, m."customerId", m."flowId", m."stepId", m.variant, m.channel, m."sentAt",
-         (CASE WHEN m.channel = 'sms' THEN s.sms_days ELSE s.email_days END) * interval '1 day' AS win
-    FROM "Message" m CROSS JOIN s
-   WHERE m."shopId" = $1 AND m."customerId" IS NOT NULL AND m.channel IN ('email', 'sms')
-     AND m.purpose <> 'transactional' AND m."sentAt" IS NOT NULL
 ), t AS (
-  SELECT m.*, e."occurredAt" AS at, CASE WHEN e.type = 'clicked' THEN 'click' ELSE 'open' END AS kind
-    FROM "MessageEvent" e JOIN m ON m.id = e."messageId" CROSS JOIN s
+  SELECT m.id, m."customerId", m."flowId", m."stepId", m.variant, m.channel, m."sentAt",
+         (CASE WHEN m.channel = 'sms' THEN s.sms_days ELSE s.email_days END) * interval '1 day' AS win,
+         e."occurredAt" AS at, CASE WHEN e.type = 'clicked' THEN 'click' ELSE 'open' END AS kind
+    FROM "MessageEvent" e JOIN "Message" m ON m.id = e."messageId" CROSS JOIN s
    WHERE e."shopId" = $1 AND e.reliable AND (e.type = 'clicked' OR (e.type = 'opened' AND s.opens))
+     AND m."shopId" = $1 AND m."customerId" IS NOT NULL AND m.channel IN ('email', 'sms')
+     AND m.purpose <> 'transactional' AND m."sentAt" IS NOT NULL
 ), touched AS (
   SELECT DISTINCT ON (o.id)
          o.id AS "orderId", t.id AS "messageId", t."flowId", t."stepId", t.variant, t.channel, t.kind, t.at AS "touchAt",
@@ -40,12 +40,23 @@ WITH s AS (
      AND t."sentAt" <= o."processedAt" AND t."sentAt" >= o."processedAt" - t.win - $2::int * interval '1 day'
    ORDER BY o.id, t.at DESC, (t.kind = 'click') DESC, t.id COLLATE "C" DESC
 ), influenced AS (
-  SELECT DISTINCT ON (o.id)
-         o.id AS "orderId", m.id AS "messageId", m."flowId", m."stepId", m.variant, m.channel, 'influenced' AS kind, m."sentAt" AS "touchAt",
+  SELECT o.id AS "orderId", l.id AS "messageId", l."flowId", l."stepId", l.variant, l.channel, 'influenced' AS kind, l."sentAt" AS "touchAt",
          o.revenue, o."processedAt" AS "at"
-    FROM o JOIN m ON m."customerId" = o."customerId" AND m."sentAt" <= o."processedAt" AND m."sentAt" >= o."processedAt" - m.win
+    FROM o CROSS JOIN s
+    CROSS JOIN LATERAL (
+      SELECT * FROM (
+        (SELECT m.id, m."flowId", m."stepId", m.variant, m.channel, m."sentAt" FROM "Message" m
+          WHERE m."shopId" = $1 AND m."customerId" = o."customerId" AND m.channel = 'email' AND m.purpose <> 'transactional'
+            AND m."sentAt" <= o."processedAt" AND m."sentAt" >= o."processedAt" - s.email_days * interval '1 day'
+          ORDER BY m."sentAt" DESC, m.id COLLATE "C" DESC LIMIT 1)
+        UNION ALL
+        (SELECT m.id, m."flowId", m."stepId", m.variant, m.channel, m."sentAt" FROM "Message" m
+          WHERE m."shopId" = $1 AND m."customerId" = o."customerId" AND m.channel = 'sms' AND m.purpose <> 'transactional'
+            AND m."sentAt" <= o."processedAt" AND m."sentAt" >= o."processedAt" - s.sms_days * interval '1 day'
+          ORDER BY m."sentAt" DESC, m.id COLLATE "C" DESC LIMIT 1)
+      ) last_per_channel ORDER BY "sentAt" DESC, id COLLATE "C" DESC LIMIT 1
+    ) l
    WHERE NOT EXISTS (SELECT 1 FROM touched x WHERE x."orderId" = o.id)
-   ORDER BY o.id, m."sentAt" DESC, m.id COLLATE "C" DESC
 )
 SELECT * FROM touched UNION ALL SELECT * FROM influenced`;
 

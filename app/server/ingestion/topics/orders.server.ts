@@ -72,7 +72,13 @@ export async function handleOrder({ tx, shop, payload, at }: TopicContext): Prom
   });
   if (customer) await refreshOrderAggregates(tx, shop.id, customer.id);
   // The order's refunds list and any refunds/create that came before the order: refundedAmount.
-  await storeRefunds(tx, shop.id, o.id, o.refunds.map((r) => refundRow(r, at)), at);
+  await storeRefunds(
+    tx,
+    shop.id,
+    o.id,
+    o.refunds.map((r) => refundRow(r, at)),
+    at,
+  );
   await onOrderChanged(tx, { shopId: shop.id, orderId: order.id });
   if (o.checkout_token) {
     await tx.checkout.updateMany({
