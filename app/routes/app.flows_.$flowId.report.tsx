@@ -7,6 +7,7 @@ import { reportFormats } from "~/components/reports/format";
 import { PeriodPicker } from "~/components/reports/PeriodPicker";
 import { ChannelsSection, FunnelSection, Headline, RevenueSection } from "~/components/reports/sections";
 import { translator } from "~/i18n";
+import { reportTranslator } from "~/i18n/report-labels";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { flowReport } from "~/server/admin/reports/flow-report.server";
 import { reportPeriod } from "~/server/admin/reports/report-request.server";
@@ -26,7 +27,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export default function FlowReportPage() {
   const { report, locale } = useLoaderData<typeof loader>();
-  const t = translator(locale);
+  // Attributed figures say "(clicks and opens)" when the shop counts opens.
+  const t = reportTranslator(translator(locale), report.shop.attributeOpens);
   const f = reportFormats(locale, report.shop.currency);
   const { search } = useLocation();
   const lang = new URLSearchParams(search).get("lang");
@@ -40,7 +42,7 @@ export default function FlowReportPage() {
           {t(report.flow.status === "on" ? "flows.on" : report.flow.status === "paused" ? "flows.paused" : "flows.off")}
         </Badge>
       }
-      subtitle={t("report.subtitle", { from: f.day(report.period.from), to: f.day(report.period.to), timezone: report.shop.timezone })}
+      subtitle={t("report.flowSubtitle", { from: f.day(report.period.from), to: f.day(report.period.to), timezone: report.shop.timezone })}
       backAction={{ content: t("report.backToFlows"), url: `/app/flows${lang ? `?lang=${lang}` : ""}` }}
       secondaryActions={[{ content: t("report.allReports"), url: `/app/reports${search}` }]}
     >
@@ -52,8 +54,7 @@ export default function FlowReportPage() {
           <Headline
             funnel={report.funnel}
             totals={report.totals}
-            attributeOpens={report.shop.attributeOpens}
-            incremental={{ interval: report.holdout.incrementalRevenue, from: report.holdout.from, through: report.holdout.through }}
+            incremental={{ interval: report.holdout.incrementalRevenue, verdict: report.holdout.verdict }}
             f={f}
             t={t}
           />

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isShopTable } from "~/domain/measurement/report-tables";
 import { translator } from "~/i18n";
+import { reportTranslator } from "~/i18n/report-labels";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { csvResponse, shopCsv } from "~/server/admin/reports/csv-export.server";
 import { reportPeriod } from "~/server/admin/reports/report-request.server";
@@ -14,5 +15,5 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!isShopTable(table)) return Response.json({ error: "Unknown table" }, { status: 400 });
   const { period, today } = reportPeriod(request, ctx.shop);
   const report = await shopReport(ctx.shop, period, today, ctx.locale);
-  return csvResponse(shopCsv(report, table, translator(ctx.locale)));
+  return csvResponse(shopCsv(report, table, reportTranslator(translator(ctx.locale), report.shop.attributeOpens)));
 };

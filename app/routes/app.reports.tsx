@@ -7,6 +7,7 @@ import { PeriodPicker } from "~/components/reports/PeriodPicker";
 import { ReportCard } from "~/components/reports/ReportCard";
 import { ChannelsSection, FunnelSection, Headline, RevenueSection, Subdued, VerdictBadge } from "~/components/reports/sections";
 import { translator } from "~/i18n";
+import { reportTranslator } from "~/i18n/report-labels";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { reportPeriod } from "~/server/admin/reports/report-request.server";
 import { shopReport } from "~/server/admin/reports/shop-report.server";
@@ -23,7 +24,8 @@ const EXPORT = "/app/reports/export";
 
 export default function Reports() {
   const { report, locale } = useLoaderData<typeof loader>();
-  const t = translator(locale);
+  // Attributed figures say "(clicks and opens)" when the shop counts opens.
+  const t = reportTranslator(translator(locale), report.shop.attributeOpens);
   const f = reportFormats(locale, report.shop.currency);
   const { search } = useLocation();
   return (
@@ -36,7 +38,7 @@ export default function Reports() {
           <PeriodPicker key={`${report.period.kind}:${report.period.from}:${report.period.to}`} period={report.period} t={t} />
         </Layout.Section>
         <Layout.Section>
-          <Headline funnel={report.funnel} totals={report.totals} attributeOpens={report.shop.attributeOpens} f={f} t={t} />
+          <Headline funnel={report.funnel} totals={report.totals} f={f} t={t} />
         </Layout.Section>
         <Layout.Section>
           <RevenueSection
@@ -58,7 +60,7 @@ export default function Reports() {
                   t("report.flows.entered"),
                   t("report.steps.sent"),
                   t("report.steps.clicked"),
-                  t(report.shop.attributeOpens ? "report.kpi.attributedOpens" : "report.steps.attributedRevenue"),
+                  t("report.steps.attributedRevenue"),
                   t("report.steps.influencedRevenue"),
                   t("report.flows.incremental"),
                   t("report.flows.verdict"),
@@ -72,7 +74,7 @@ export default function Reports() {
                   f.int(row.clicked),
                   f.money(row.attributedRevenue),
                   f.money(row.influencedRevenue),
-                  row.incrementalRevenue ? (
+                  row.incrementalRevenue && row.verdict !== "too_few" ? (
                     <BlockStack key="i" gap="0" inlineAlign="end">
                       <Text as="span">{f.signedMoney(row.incrementalRevenue.estimate)}</Text>
                       <Text as="span" variant="bodySm" tone="subdued">

@@ -57,8 +57,8 @@ beforeAll(async () => {
   ); // 2 × 50
   await bump(
     { flowId: W, day: "2026-11-20", cohort: "treated" },
-    { entered: 30, converted: 6, outcomeRevenue: 900, outcomeRevenueSq: 135000 },
-  ); // 6 × 150
+    { entered: 30, converted: 12, outcomeRevenue: 1800, outcomeRevenueSq: 270000 },
+  ); // 12 × 150
   await bump(
     { flowId: W, day: "2026-11-20", cohort: "holdout" },
     { entered: 15, converted: 3, outcomeRevenue: 150, outcomeRevenueSq: 7500 },
@@ -110,6 +110,7 @@ beforeAll(async () => {
     { sent: 12, clicked: 4, attributedOrders: 2, attributedRevenue: 120 },
   );
   await bump({ flowId: W, day: "2026-11-22", stepId: "send_9", channel: "sms" }, { sent: 5, clicked: 1 }); // a step the current version no longer has
+  await bump({ flowId: W, day: "2026-11-21", stepId: "send_2", variant: "a" }, { heldOut: 1 }); // a held-out send whose channel was not recorded
 
   // Decisions by reason.
   await bumpFlowReasons(prisma(), [
@@ -155,7 +156,40 @@ beforeAll(async () => {
       metric: "click_rate",
       startedAt: new Date("2026-11-15T10:00:00Z"),
       evaluatedOn: day("2026-12-06"),
-      result: { perVariant: [{ key: "a" }, { key: "b", probBeatControl: 0.83, expectedLoss: 0.004 }], reason: "min_sample" },
+      // As the daily evaluation writes it: the figures it decided on and the stats module's evaluation.
+      result: {
+        evaluatedOn: "2026-12-06",
+        daysRunning: 22,
+        figures: [
+          { key: "a", recipients: 9, clicks: 2, conversions: 1, revenue: { n: 9, sum: 50, sumSq: 2500 } },
+          { key: "b", recipients: 11, clicks: 4, conversions: 2, revenue: { n: 11, sum: 120, sumSq: 7400 } },
+        ],
+        evaluation: {
+          perVariant: [
+            { key: "a", isControl: true, probBeatControl: 0.5, expectedLoss: 0.03, probBest: 0.17 },
+            { key: "b", isControl: false, probBeatControl: 0.83, expectedLoss: 0.004, probBest: 0.83 },
+          ],
+          winner: null,
+          concluded: false,
+          reason: "below_min_sample",
+        },
+      },
+    },
+  });
+  // An earlier test of the same step, ended with a winner before any evaluation was stored: its step's rollups.
+  await prisma().experiment.create({
+    data: {
+      shopId: shop.id,
+      flowId: W,
+      flowVersionId: "v-old",
+      stepId: "send_2",
+      variants: [{ key: "a" }, { key: "b" }],
+      controlKey: "a",
+      metric: "revenue_per_recipient",
+      status: "concluded",
+      winner: "b",
+      startedAt: new Date("2026-11-21T08:00:00Z"),
+      endedAt: new Date("2026-11-21T20:00:00Z"),
     },
   });
 });
@@ -172,7 +206,7 @@ describe("flow report", () => {
       delivered: 17 + 27, // 44
       clicked: 5 + 9 + 2 + 4 + 1, // 21
       converted: 2 + 3 + 1 + 2, // 8 attributed orders
-      heldOut: 2 + 3, // 5
+      heldOut: 2 + 3 + 1, // 6, one without a channel
     });
     expect(r.totals).toEqual({ attributedOrders: 8, attributedRevenue: 820.55, influencedOrders: 3, influencedRevenue: 110.1 });
     expect(r.reasons).toEqual([
@@ -187,24 +221,25 @@ describe("flow report", () => {
   it("compares the entries whose 7-day window has closed, treated against held out", async () => {
     const h = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.holdout;
     expect(h).toMatchObject({ measurementDays: 7, from: "2026-11-08", through: "2026-11-29" });
-    // Treated: 20 + 30 entries, 4 + 6 ordered, 400 + 900 revenue. Holdout: 20 + 15, 2 + 3, 100 + 150.
-    expect(h.treated).toEqual({ n: 50, conversions: 10, conversionRate: 0.2, revenuePerEntry: 26 });
+    // Treated: 20 + 30 entries, 4 + 12 ordered, 400 + 1800 revenue. Holdout: 20 + 15, 2 + 3, 100 + 150.
+    expect(h.treated).toEqual({ n: 50, conversions: 16, conversionRate: 0.32, revenuePerEntry: 44 });
     expect(h.holdout.n).toBe(35);
     expect(h.holdout.conversions).toBe(5);
     expect(h.holdout.conversionRate).toBeCloseTo(5 / 35, 12);
     expect(h.holdout.revenuePerEntry).toBeCloseTo(250 / 35, 12);
-    expect(h.conversionLift!.estimate).toBeCloseTo(0.2 - 5 / 35, 12);
-    expect(h.revenuePerEntry!.estimate).toBeCloseTo(26 - 250 / 35, 12); // 18.857…
-    // Welch: s²_t = (175000 − 1300²/50)/49, s²_h = (12500 − 250²/35)/34; se = √(s²_t/50 + s²_h/35) ≈ 8.163.
-    const se = Math.sqrt((175000 - 1300 ** 2 / 50) / 49 / 50 + (12500 - 250 ** 2 / 35) / 34 / 35);
-    expect(se).toBeCloseTo(8.163, 3);
+    expect(h.conversionLift!.estimate).toBeCloseTo(0.32 - 5 / 35, 12);
+    expect(h.revenuePerEntry!.estimate).toBeCloseTo(44 - 250 / 35, 12); // 36.857…
+    // The stats module's interval: Welch's form, the holdout mean's variance from both groups pooled.
+    // s²_t = (310000 − 2200²/50)/49; pooled s² = (322500 − 2450²/85)/84; se = √(s²_t/50 + s²/35) ≈ 13.14.
+    const se = Math.sqrt((310000 - 2200 ** 2 / 50) / 49 / 50 + (322500 - 2450 ** 2 / 85) / 84 / 35);
+    expect(se).toBeCloseTo(13.141, 3);
     const { low, high } = h.revenuePerEntry!;
-    expect(high - low).toBeGreaterThan(2 * 1.95 * se); // a 95% interval: at least ±1.96 se (Student's t is wider)
-    expect(high - low).toBeLessThan(2 * 2.1 * se);
+    expect(high - low).toBeGreaterThan(2 * 1.96 * se); // Student's t, ~100 degrees of freedom: a little wider than ±1.96 se
+    expect(high - low).toBeLessThan(2 * 2.0 * se);
     expect(low).toBeGreaterThan(0);
-    expect(h.verdict).toBe("positive");
+    expect(h).toMatchObject({ verdict: "positive", reason: "interval_above_zero" });
     // The total scales the per-entry estimate to the 50 treated entries.
-    expect(h.incrementalRevenue!.estimate).toBeCloseTo((26 - 250 / 35) * 50, 2); // 942.86
+    expect(h.incrementalRevenue!.estimate).toBeCloseTo((44 - 250 / 35) * 50, 2); // 1842.86
   });
 
   it("revenue per day on the order day; the incremental estimate spread by entry day, none where windows are open", async () => {
@@ -219,9 +254,9 @@ describe("flow report", () => {
       attributedRevenue: 450.55,
       influencedRevenue: 80.1,
     });
-    const perEntry = 26 - 250 / 35;
-    expect(at("2026-11-10").incrementalRevenue).toBeCloseTo(20 * perEntry, 2); // 377.14
-    expect(at("2026-11-20").incrementalRevenue).toBeCloseTo(30 * perEntry, 2); // 565.71
+    const perEntry = 44 - 250 / 35;
+    expect(at("2026-11-10").incrementalRevenue).toBeCloseTo(20 * perEntry, 2); // 737.14
+    expect(at("2026-11-20").incrementalRevenue).toBeCloseTo(30 * perEntry, 2); // 1105.71
     expect(at("2026-11-15").incrementalRevenue).toBe(0); // closed, nobody entered
     expect(at("2026-11-30").incrementalRevenue).toBeNull(); // window still open
     expect(at("2026-12-01").incrementalRevenue).toBeNull();
@@ -255,24 +290,40 @@ describe("flow report", () => {
     ]);
   });
 
-  it("A/B results: the variants' figures since the test began and the last evaluation's probabilities", async () => {
-    const [e] = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.experiments;
-    expect(e).toMatchObject({
+  it("A/B results: the last evaluation's figures and probabilities; before one, the step's rollups", async () => {
+    const [ended, running] = (await flowReport(shop, welcome.id, last30(), TODAY, "en"))!.experiments;
+    expect(running).toMatchObject({
       stepId: "send_2",
       metric: "click_rate",
       status: "running",
       controlKey: "a",
       startedOn: "2026-11-15",
       evaluatedOn: "2026-12-06",
+      reason: "below_min_sample",
     });
-    expect(e!.reason).toBe("min_sample");
     expect(
-      e!.variants.map((v) => [v.key, v.isControl, v.recipients, v.clicks, v.conversions, v.revenue, v.probBeatControl, v.expectedLoss]),
+      running!.variants.map((v) => [
+        v.key,
+        v.isControl,
+        v.recipients,
+        v.clicks,
+        v.conversions,
+        v.revenue,
+        v.probBeatControl,
+        v.expectedLoss,
+      ]),
     ).toEqual([
-      ["a", true, 10, 2, 1, 50, null, null],
-      ["b", false, 12, 4, 2, 120, 0.83, 0.004],
+      ["a", true, 9, 2, 1, 50, null, 0.03],
+      ["b", false, 11, 4, 2, 120, 0.83, 0.004],
     ]);
-    expect(e!.variants[1]!.clickRate).toBeCloseTo(4 / 12, 12);
+    expect(running!.variants[1]!.clickRate).toBeCloseTo(4 / 11, 12);
+    // Day 2026-11-21 of send_2: a 10 sent, 2 clicks, 1 order of 50; b 12, 4, 2 orders of 120 in all.
+    expect(ended).toMatchObject({ status: "concluded", winner: "b", startedOn: "2026-11-21", endedOn: "2026-11-21", reason: null });
+    expect(ended!.variants.map((v) => [v.key, v.isWinner, v.recipients, v.clicks, v.conversions, v.revenue, v.probBeatControl])).toEqual([
+      ["a", false, 10, 2, 1, 50, null],
+      ["b", true, 12, 4, 2, 120, null],
+    ]);
+    expect(ended!.variants[1]!.revenuePerRecipient).toBeCloseTo(10, 12);
   });
 
   it("a custom period: one day, whose holdout groups are too small to conclude", async () => {
@@ -281,9 +332,10 @@ describe("flow report", () => {
     expect(r.funnel).toMatchObject({ entered: 45, sent: 27, clicked: 9, converted: 3 });
     expect(r.holdout).toMatchObject({
       through: "2026-11-20",
-      treated: { n: 30, conversions: 6 },
+      treated: { n: 30, conversions: 12 },
       holdout: { n: 15, conversions: 3 },
       verdict: "too_few",
+      reason: "too_few_entries",
     });
     expect(r.daily.every((d) => d.incrementalRevenue === null)).toBe(true);
   });
@@ -303,7 +355,7 @@ describe("flow report", () => {
 describe("shop report", () => {
   it("the same totals across flows and channels, and each flow's holdout result", async () => {
     const r = await shopReport(shop, last30(), TODAY, "en");
-    expect(r.funnel).toEqual({ entered: 97 + 9, sent: 72 + 8, delivered: 44 + 6, clicked: 21 + 2, converted: 8 + 1, heldOut: 5 });
+    expect(r.funnel).toEqual({ entered: 97 + 9, sent: 72 + 8, delivered: 44 + 6, clicked: 21 + 2, converted: 8 + 1, heldOut: 6 });
     expect(r.totals).toEqual({ attributedOrders: 9, attributedRevenue: 920.54, influencedOrders: 3, influencedRevenue: 110.1 });
     expect(r.channels.map((c) => [c.channel, c.sent, c.delivered, c.clicked, c.attributedOrders, c.attributedRevenue])).toEqual([
       ["email", 67, 44, 20, 8, 820.55],
@@ -320,7 +372,7 @@ describe("shop report", () => {
     expect(r.flows.map((f) => f.key).slice(0, 2)).toEqual(["welcome", "abandoned_checkout"]);
     const w = r.flows.find((f) => f.key === "welcome")!;
     expect(w).toMatchObject({ name: "Welcome series", entered: 97, sent: 72, attributedRevenue: 820.55, verdict: "positive" });
-    expect(w.incrementalRevenue!.estimate).toBeCloseTo((26 - 250 / 35) * 50, 2);
+    expect(w.incrementalRevenue!.estimate).toBeCloseTo((44 - 250 / 35) * 50, 2);
     expect(r.flows.find((f) => f.key === "abandoned_checkout")).toMatchObject({
       entered: 9,
       sent: 8,
@@ -335,7 +387,7 @@ describe("flows page counters", () => {
   it("come from the rollups: sent, held out, deferred and not sent apart, last 30 shop days", async () => {
     const flows = await loadFlows(shop, "en");
     const w = flows.find((f) => f.key === "welcome")!;
-    expect(w).toMatchObject({ id: welcome.id, sent30: 72, heldOut30: 5, deferred30: 6, skipped30: 7 });
+    expect(w).toMatchObject({ id: welcome.id, sent30: 72, heldOut30: 6, deferred30: 6, skipped30: 7 });
     expect(flows.find((f) => f.key === "abandoned_checkout")).toMatchObject({ sent30: 8, heldOut30: 0, deferred30: 2, skipped30: 0 });
   });
 });
@@ -407,7 +459,7 @@ describe("report routes (demo admin)", () => {
         "0",
         "6",
         String(Math.round((6 / 22) * 1e6) / 1e6),
-        "0",
+        "1",
         "3",
         "170.00",
         "0",
@@ -424,7 +476,7 @@ describe("report routes (demo admin)", () => {
     expect(header!.slice(0, 3)).toEqual(["Przepływ", "Wejścia", "Wysłane"]);
     expect(rows[0]!.slice(0, 3)).toEqual(["Seria powitalna", "97", "72"]);
     expect(rows[0]!.at(-1)).toBe("Dodaje przychód");
-    expect(rows[0]![header!.indexOf("Przychód przyrostowy")]).toBe(((26 - 250 / 35) * 50).toFixed(2)); // 942.86
+    expect(rows[0]![header!.indexOf("Przychód przyrostowy")]).toBe(((44 - 250 / 35) * 50).toFixed(2)); // 1842.86
 
     for (const table of ["daily", "funnel", "reasons", "holdout", "steps", "variants", "channels", "experiments"]) {
       const r = await flowExport(args(`http://localhost/x?table=${table}`, { flowId: welcome.id }));
@@ -438,9 +490,25 @@ describe("report routes (demo admin)", () => {
     }
     const holdout = await readCsv(await flowExport(args("http://localhost/x?table=holdout", { flowId: welcome.id })));
     expect(holdout.slice(1, 3)).toEqual([
-      ["Received the messages", "50", "10", "0.2", "26.00", "", ""],
+      ["Received the messages", "50", "16", "0.32", "44.00", "", ""],
       ["Holdout (no messages)", "35", "5", String(Math.round((5 / 35) * 1e6) / 1e6), (250 / 35).toFixed(2), "", ""],
     ]);
+  });
+
+  it("labels attributed figures '(clicks and opens)' when the shop counts opens", async () => {
+    await prisma().shop.update({ where: { id: shop.id }, data: { attributeOpens: true } });
+    try {
+      const res = await flowExport(args(`http://localhost/x?table=steps`, { flowId: welcome.id }));
+      const [header] = await readCsv(res);
+      expect(header).toContain("Attributed revenue (clicks and opens)");
+      expect(header).toContain("Attributed orders (clicks and opens)");
+      expect(header).toContain("Influenced revenue");
+      const [pl] = await readCsv(await shopExport(args("http://localhost/x?table=daily&lang=pl")));
+      expect(pl).toContain("Przychód przypisany (kliknięcia i otwarcia)");
+      expect((await shopPage(args("http://localhost/app/reports"))).report.shop.attributeOpens).toBe(true);
+    } finally {
+      await prisma().shop.update({ where: { id: shop.id }, data: { attributeOpens: false } });
+    }
   });
 
   it("refuses an unknown table (400) and another shop's flow (404)", async () => {

@@ -10,6 +10,8 @@ export interface AppProcess {
   url: string;
   port: number;
   smtpPort: number;
+  /** The PostgreSQL database it runs on (a test may write to it while the app runs); undefined on PGlite. */
+  databaseUrl?: string;
   output: () => string;
   stop: () => Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startApp(opts: { args?: string[]; env?: Record<string, str
     url,
     port,
     smtpPort,
+    databaseUrl,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) {

@@ -1,5 +1,5 @@
 import { useSearchParams } from "@remix-run/react";
-import { Button, InlineStack, Select, TextField } from "@shopify/polaris";
+import { Box, Button, InlineStack, Select, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import type { Translate } from "~/i18n";
 
@@ -21,26 +21,29 @@ export function PeriodPicker({ period, t }: Props) {
     setParams(q, { preventScrollReset: true });
   };
   const options = (["7", "30", "90", "custom"] as const).map((k) => ({ value: k, label: t(`report.period.${k}`) }));
+  // On a phone the page has no side padding (cards run edge to edge): the form gets its own.
   return (
-    <InlineStack gap="300" blockAlign="end" wrap>
-      <div style={{ minWidth: 180 }}>
-        <Select
-          label={t("report.period.label")}
-          options={options}
-          value={kind}
-          onChange={(v) => {
-            setKind(v);
-            if (v !== "custom") go({ period: v });
-          }}
-        />
-      </div>
-      {kind === "custom" && (
-        <>
-          <TextField label={t("report.period.from")} type="date" value={from} onChange={setFrom} autoComplete="off" />
-          <TextField label={t("report.period.to")} type="date" value={to} onChange={setTo} autoComplete="off" />
-          <Button onClick={() => go({ period: "custom", from, to })}>{t("report.period.apply")}</Button>
-        </>
-      )}
-    </InlineStack>
+    <Box paddingInline={{ xs: "400", sm: "0" }}>
+      <InlineStack gap="300" blockAlign="end" wrap>
+        <div style={{ minWidth: 180 }}>
+          <Select
+            label={t("report.period.label")}
+            options={options}
+            value={kind}
+            onChange={(v) => {
+              setKind(v);
+              if (v !== "custom") go({ period: v });
+            }}
+          />
+        </div>
+        {kind === "custom" && (
+          <>
+            <TextField label={t("report.period.from")} type="date" value={from} onChange={setFrom} autoComplete="off" />
+            <TextField label={t("report.period.to")} type="date" value={to} onChange={setTo} autoComplete="off" />
+            <Button onClick={() => go({ period: "custom", from, to })}>{t("report.period.apply")}</Button>
+          </>
+        )}
+      </InlineStack>
+    </Box>
   );
 }

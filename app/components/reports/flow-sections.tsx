@@ -1,7 +1,7 @@
 // The parts only a flow's report has: the holdout result with its method, the
 // message and variant tables, the A/B tests.
 import { Badge, BlockStack, Box, DataTable, InlineStack, Text } from "@shopify/polaris";
-import type { Translate } from "~/i18n";
+import { isMessageKey, type Translate } from "~/i18n";
 import { channelLabel, stepName } from "~/i18n/report-labels";
 import type { ExperimentView } from "~/server/admin/reports/experiments.server";
 import type { FlowReport, StepRow, VariantRow } from "~/server/admin/reports/flow-report.server";
@@ -62,6 +62,7 @@ export function HoldoutSection({ report, exportPath, f, t }: { report: FlowRepor
                 low: f.points(lift.low),
                 high: f.points(lift.high),
               })}
+              {h.conversionVerdict === "inconclusive" ? ` ${t("report.holdout.conversionIncludesZero")}` : ""}
             </Text>
           )}
           <DataTable
@@ -224,8 +225,9 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
     templateKey: null,
     label: null,
   };
-  const lossOf = (n: number | null) =>
-    n === null ? "—" : e.metric === "revenue_per_recipient" ? f.money(n) : `${f.points(n).replace(/^\+/, "")} pp`;
+  const lossOf = (n: number | null) => (n === null ? "—" : e.metric === "revenue_per_recipient" ? f.money(n) : `${f.smallPoints(n)} pp`);
+  const key = `report.ab.reason.${e.reason}`;
+  const reasonKey = e.reason && e.reason !== "winner_found" && isMessageKey(key) ? key : null;
   const outcome =
     e.status === "concluded"
       ? e.winner
@@ -250,14 +252,18 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
       <Text as="p" fontWeight="semibold">
         {outcome}
       </Text>
+      {reasonKey && (
+        <Text as="p" tone="subdued">
+          {t(reasonKey, { minSample: f.int(e.minSample), minDays: e.minDays })}
+        </Text>
+      )}
       <DataTable
-        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+        columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
         headings={[
           t("report.ab.variant"),
           t("report.ab.recipients"),
           t("report.ab.clickRate"),
           t("report.ab.conversionRate"),
-          t("report.ab.revenue"),
           t("report.ab.revenuePerRecipient"),
           t("report.ab.probBeatControl"),
           t("report.ab.expectedLoss"),
@@ -267,7 +273,6 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
           f.int(v.recipients),
           f.percent(v.clickRate),
           f.percent(v.conversionRate),
-          f.money(v.revenue),
           f.money(v.revenuePerRecipient),
           f.percent(v.probBeatControl),
           lossOf(v.expectedLoss),
@@ -277,7 +282,7 @@ function Experiment({ e, report, f, t }: { e: ExperimentView; report: FlowReport
         {t("report.ab.rule", {
           minSample: f.int(e.minSample),
           minDays: e.minDays,
-          probability: f.percent(e.minProbability),
+          probability: f.wholePercent(e.minProbability),
           maxDays: e.maxDays,
         })}
       </Text>

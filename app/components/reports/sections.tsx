@@ -4,7 +4,7 @@ import { Badge, BlockStack, Box, Card, DataTable, InlineGrid, InlineStack, Text 
 import type { Translate } from "~/i18n";
 import { channelLabel, outcomeLabel, reasonLabel } from "~/i18n/report-labels";
 import type { DailyRow, Funnel, RevenueTotals } from "~/server/admin/reports/flow-report.server";
-import type { Interval, Verdict } from "~/server/admin/reports/holdout-stats";
+import type { HoldoutVerdict as Verdict, Interval } from "~/domain/stats";
 import type { ChannelRow } from "~/server/admin/reports/messages.server";
 import type { ReasonRow } from "~/server/admin/reports/reasons.server";
 import { FunnelBars, RevenueChart } from "./ClientChart";
@@ -21,14 +21,14 @@ export const VERDICT_TONE: Record<Verdict, "success" | "critical" | "attention" 
 // Colours that stay apart for colour-blind readers (Polaris viz's own palette order).
 const COLOURS = { attributed: "#4b92e5", influenced: "#b1c2d6", incremental: "#7f4afa" };
 
-export function Kpi({ label, value, help }: { label: string; value: string; help?: string }) {
+export function Kpi({ label, value, help, muted }: { label: string; value: string; help?: string; muted?: boolean }) {
   return (
     <Card>
       <BlockStack gap="100">
         <Text as="h3" variant="bodyMd" tone="subdued">
           {label}
         </Text>
-        <Text as="p" variant="headingXl">
+        <Text as="p" variant={muted ? "headingMd" : "headingXl"} tone={muted ? "subdued" : undefined}>
           {value}
         </Text>
         {help && (
@@ -44,20 +44,21 @@ export function Kpi({ label, value, help }: { label: string; value: string; help
 interface HeadlineProps {
   funnel: Funnel;
   totals: RevenueTotals;
-  attributeOpens: boolean;
   /** The flow's holdout estimate; undefined on the shop's report (not summed across flows). */
-  incremental?: { interval: Interval | null; from: string; through: string | null };
+  incremental?: { interval: Interval | null; verdict: Verdict };
   f: ReportFormats;
   t: Translate;
 }
 
-export function Headline({ funnel, totals, attributeOpens, incremental, f, t }: HeadlineProps) {
+export function Headline({ funnel, totals, incremental, f, t }: HeadlineProps) {
+  // With too few entries there is no number worth a headline, only the holdout card's explanation.
+  const shown = incremental && incremental.verdict !== "too_few" ? incremental.interval : null;
   return (
-    <InlineGrid columns={{ xs: 1, sm: 2, md: incremental ? 5 : 4 }} gap="400">
+    <InlineGrid columns={{ xs: 2, md: incremental ? 5 : 4 }} gap={{ xs: "200", sm: "400" }}>
       <Kpi label={t("report.kpi.sent")} value={f.int(funnel.sent)} />
       <Kpi label={t("report.kpi.clicked")} value={f.int(funnel.clicked)} />
       <Kpi
-        label={t(attributeOpens ? "report.kpi.attributedOpens" : "report.kpi.attributed")}
+        label={t("report.kpi.attributed")}
         value={f.money(totals.attributedRevenue)}
         help={t("report.kpi.attributedOrders", { count: f.int(totals.attributedOrders) })}
       />
@@ -65,14 +66,12 @@ export function Headline({ funnel, totals, attributeOpens, incremental, f, t }: 
       {incremental && (
         <Kpi
           label={t("report.kpi.incremental")}
-          value={incremental.interval ? f.money(incremental.interval.estimate) : t("report.kpi.incrementalNone")}
+          value={shown ? f.signedMoney(shown.estimate) : t("report.kpi.incrementalNone")}
+          muted={!shown}
           help={
-            incremental.interval && incremental.through
-              ? `${f.money(incremental.interval.low)} … ${f.money(incremental.interval.high)} (95%). ${t("report.kpi.incrementalHelp", {
-                  from: f.day(incremental.from),
-                  through: f.day(incremental.through),
-                })}`
-              : undefined
+            shown
+              ? t("report.kpi.incrementalHelp", { low: f.signedMoney(shown.low), high: f.signedMoney(shown.high) })
+              : t("report.holdout.badge.too_few")
           }
         />
       )}
@@ -100,17 +99,15 @@ export function FunnelSection({ funnel, reasons, exportPath, f, t }: FunnelProps
     <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
       <ReportCard title={t("report.funnel.title")} exportPath={exportPath} table="funnel" t={t}>
         <FunnelBars label={t("report.funnel.title")} name={t("report.funnel.count")} stages={stages} formatCount={f.int} />
+        {/* The chart draws in the browser only: the figures are also here, as text, for every reader. */}
         <div data-testid="funnel">
-          <BlockStack gap="100">
+          <InlineStack gap="300" wrap>
             {[...stages, [t("report.funnel.heldOut"), funnel.heldOut] as [string, number]].map(([label, n]) => (
-              <InlineStack key={label} align="space-between">
-                <Text as="span">{label}</Text>
-                <Text as="span" fontWeight="semibold">
-                  {f.int(n)}
-                </Text>
-              </InlineStack>
+              <Text as="span" key={label} variant="bodySm">
+                {label}: <b>{f.int(n)}</b>
+              </Text>
             ))}
-          </BlockStack>
+          </InlineStack>
         </div>
         <Text as="p" variant="bodySm" tone="subdued">
           {t("report.funnel.note")}
@@ -122,17 +119,36 @@ export function FunnelSection({ funnel, reasons, exportPath, f, t }: FunnelProps
             {t("report.reasons.empty")}
           </Text>
         ) : (
+          // A list by outcome rather than a table: the reasons' names are long and must wrap on a phone.
           <div data-testid="reasons">
-            <DataTable
-              columnContentTypes={["text", "text", "numeric"]}
-              headings={[t("report.reasons.outcome"), t("report.reasons.reason"), t("report.reasons.count")]}
-              rows={reasons.map((r) => [outcomeLabel(t, r.outcome), reasonLabel(t, r.reason), f.int(r.count)])}
-            />
+            <BlockStack gap="300">
+              {groupByOutcome(reasons).map(([outcome, rows]) => (
+                <BlockStack gap="100" key={outcome}>
+                  <Text as="h3" variant="headingSm">
+                    {outcomeLabel(t, outcome)}
+                  </Text>
+                  {rows.map((r) => (
+                    <InlineStack key={r.reason} align="space-between" gap="200" wrap={false}>
+                      <Text as="span">{reasonLabel(t, r.reason)}</Text>
+                      <Text as="span" numeric>
+                        {f.int(r.count)}
+                      </Text>
+                    </InlineStack>
+                  ))}
+                </BlockStack>
+              ))}
+            </BlockStack>
           </div>
         )}
       </ReportCard>
     </InlineGrid>
   );
+}
+
+function groupByOutcome(rows: ReasonRow[]): [string, ReasonRow[]][] {
+  const out = new Map<string, ReasonRow[]>();
+  for (const r of rows) out.set(r.outcome, [...(out.get(r.outcome) ?? []), r]);
+  return [...out];
 }
 
 interface RevenueProps {
@@ -215,7 +231,9 @@ export function ChannelsSection({
             t("report.steps.influencedRevenue"),
           ]}
           rows={channels.map((c) => [
-            channelLabel(t, c.channel),
+            <span key={c.channel} style={{ whiteSpace: "nowrap" }}>
+              {channelLabel(t, c.channel)}
+            </span>,
             f.int(c.sent),
             f.int(c.delivered),
             f.int(c.clicked),

@@ -1,6 +1,6 @@
-// A/B results: each experiment of a flow with its variants' figures since it started
-// (FlowDaily of its step, by variant) and the last daily evaluation's probabilities
-// (Experiment.result, written by the experiments job).
+// A/B results: each experiment of a flow with the figures and probabilities of its last
+// daily evaluation (Experiment.result, written by the experiments task), or, before
+// the first one, its step's FlowDaily figures by variant since it started.
 import type { Experiment } from "@prisma/client";
 import { z } from "zod";
 import { isoDay } from "~/domain/measurement/report-period";
@@ -38,31 +38,50 @@ export interface ExperimentView {
   minProbability: number;
   minDays: number;
   maxDays: number;
-  /** Why the last evaluation did (not) conclude, as the job wrote it. */
+  /** Why the last evaluation did (not) conclude: the stats module's ExperimentReason, or how the task ended it. */
   reason: string | null;
   variants: VariantResult[];
 }
 
-// Experiment.result is written by another module: read it tolerantly (a per-variant
-// array or a record by key), and ignore what is not understood rather than fail the page.
+// Experiment.result is the daily evaluation's record (app/server/experiments):
+// { evaluatedOn, daysRunning, figures: VariantFigures[], evaluation: ExperimentEvaluation },
+// or { reason } when it ended otherwise. Read tolerantly: what is not understood is left
+// out rather than failing the page.
 const Num = z.number().finite().nullable().optional();
-const VariantEval = z.object({ key: z.string().optional(), probBeatControl: Num, expectedLoss: Num }).loose();
 const ResultSchema = z
   .object({
-    perVariant: z.union([z.array(VariantEval), z.record(z.string(), VariantEval)]).optional(),
     reason: z.string().optional(),
+    figures: z
+      .array(
+        z
+          .object({
+            key: z.string(),
+            recipients: z.number(),
+            clicks: z.number(),
+            conversions: z.number(),
+            revenue: z.object({ sum: z.number() }).loose(),
+          })
+          .loose(),
+      )
+      .optional()
+      .catch(undefined),
+    evaluation: z
+      .object({
+        reason: z.string().optional(),
+        perVariant: z.array(z.object({ key: z.string(), probBeatControl: Num, expectedLoss: Num }).loose()).catch([]),
+      })
+      .loose()
+      .optional()
+      .catch(undefined),
   })
   .loose();
 
-function evaluations(result: unknown): { byKey: Map<string, z.infer<typeof VariantEval>>; reason: string | null } {
+type Evaluated = z.infer<typeof ResultSchema>;
+
+const parseResult = (result: unknown): Evaluated => {
   const parsed = ResultSchema.safeParse(result);
-  const byKey = new Map<string, z.infer<typeof VariantEval>>();
-  if (!parsed.success) return { byKey, reason: null };
-  const per = parsed.data.perVariant;
-  if (Array.isArray(per)) for (const v of per) if (v.key) byKey.set(v.key, v);
-  if (per && !Array.isArray(per)) for (const [k, v] of Object.entries(per)) byKey.set(k, v);
-  return { byKey, reason: parsed.data.reason ?? null };
-}
+  return parsed.success ? parsed.data : {};
+};
 
 const METRICS = ["click_rate", "conversion_rate", "revenue_per_recipient"] as const;
 
@@ -74,32 +93,41 @@ export async function loadExperiments(shopId: string, flowId: string, timeZone: 
 async function experimentView(e: Experiment, timeZone: string, today: Date): Promise<ExperimentView> {
   const from = shopDay(e.startedAt, timeZone);
   const to = e.endedAt ? shopDay(e.endedAt, timeZone) : today;
-  const rows = await db().flowDaily.groupBy({
-    by: ["variant"],
-    where: { shopId: e.shopId, flowId: e.flowId, stepId: e.stepId, variant: { not: "" }, day: { gte: from, lte: to } },
-    _sum: SUM_ALL,
-  });
+  const result = parseResult(e.result);
+  // The figures the last evaluation decided on (summed over every step the test measures);
+  // before the first one, the tested step's rollups since the start.
+  const rows = result.figures
+    ? []
+    : await db().flowDaily.groupBy({
+        by: ["variant"],
+        where: { shopId: e.shopId, flowId: e.flowId, stepId: e.stepId, variant: { not: "" }, day: { gte: from, lte: to } },
+        _sum: SUM_ALL,
+      });
   const declared = z
     .array(z.object({ key: z.string() }).loose())
     .catch([])
     .parse(e.variants)
     .map((v) => v.key);
-  const keys = [...new Set([...declared, ...rows.map((r) => r.variant)])];
-  const { byKey, reason } = evaluations(e.result);
+  const keys = [...new Set([...declared, ...(result.figures ?? rows.map((r) => ({ key: r.variant }))).map((r) => r.key)])];
   const variants = keys.map((key): VariantResult => {
+    const evaluated = result.figures?.find((v) => v.key === key);
     const f = figuresOf(rows.find((r) => r.variant === key)?._sum);
-    const ev = byKey.get(key);
+    const recipients = evaluated ? evaluated.recipients : f.sent;
+    const clicks = evaluated ? evaluated.clicks : f.clicked;
+    const conversions = evaluated ? evaluated.conversions : f.attributedOrders;
+    const revenue = evaluated ? evaluated.revenue.sum : f.attributedRevenue;
+    const ev = result.evaluation?.perVariant.find((v) => v.key === key);
     return {
       key,
       isControl: key === e.controlKey,
       isWinner: key === e.winner,
-      recipients: f.sent,
-      clicks: f.clicked,
-      clickRate: rate(f.clicked, f.sent),
-      conversions: f.attributedOrders,
-      conversionRate: rate(f.attributedOrders, f.sent),
-      revenue: cents(f.attributedRevenue),
-      revenuePerRecipient: f.sent > 0 ? f.attributedRevenue / f.sent : null,
+      recipients,
+      clicks,
+      clickRate: rate(clicks, recipients),
+      conversions,
+      conversionRate: rate(conversions, recipients),
+      revenue: cents(revenue),
+      revenuePerRecipient: recipients > 0 ? revenue / recipients : null,
       probBeatControl: key === e.controlKey ? null : (ev?.probBeatControl ?? null),
       expectedLoss: ev?.expectedLoss ?? null,
     };
@@ -120,7 +148,7 @@ async function experimentView(e: Experiment, timeZone: string, today: Date): Pro
     minProbability: e.minProbability,
     minDays: e.minDays,
     maxDays: e.maxDays,
-    reason,
+    reason: result.reason ?? result.evaluation?.reason ?? null,
     variants,
   };
 }

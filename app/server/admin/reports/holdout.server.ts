@@ -4,7 +4,7 @@
 import { addDays, isoDay, type ReportPeriod } from "~/domain/measurement/report-period";
 import { db } from "../../db/client.server";
 import { cents, figuresOf, rate } from "./figures.server";
-import { holdoutResult, type Interval, type Verdict } from "./holdout-stats";
+import { holdoutResult, type HoldoutReason, type HoldoutVerdict, type Interval } from "~/domain/stats";
 
 export interface CohortSummary {
   /** Entries (customers entering the flow; one customer may enter twice). */
@@ -27,7 +27,10 @@ export interface HoldoutView {
   conversionLift: Interval | null;
   revenuePerEntry: Interval | null;
   incrementalRevenue: Interval | null;
-  verdict: Verdict;
+  /** The headline verdict: the incremental revenue's. The conversion line has its own. */
+  verdict: HoldoutVerdict;
+  reason: HoldoutReason;
+  conversionVerdict: HoldoutVerdict;
   /** Treated entries per entry day (closed days only): the daily chart spreads the estimate by them. */
   treatedByDay: Record<string, number>;
 }
@@ -110,18 +113,21 @@ export async function loadHoldouts(
       conversionRate: rate(s.conversions, s.n),
       revenuePerEntry: s.n > 0 ? s.sum / s.n : null,
     });
-    // With an empty group the intervals are not defined: no numbers, only "too few".
-    const defined = result !== null && sums.treated.n > 0 && sums.holdout.n > 0;
+    // An interval that is not finite (a group of fewer than 2 entries) is no interval: no numbers, only "too few".
+    const finite = (i: Interval | undefined): Interval | null => (i && Number.isFinite(i.low) && Number.isFinite(i.high) ? i : null);
+    const perEntry = finite(result?.incrementalRevenuePerEntry);
     out.set(flow.id, {
       measurementDays: flow.measurementDays,
       from: isoDay(period.from),
       through: any ? isoDay(last) : null,
       treated: summary(sums.treated),
       holdout: summary(sums.holdout),
-      conversionLift: defined ? result.conversionLift : null,
-      revenuePerEntry: defined ? result.revenuePerEntry : null,
-      incrementalRevenue: defined ? roundInterval(result.incrementalRevenue) : null,
+      conversionLift: finite(result?.incrementalConversion),
+      revenuePerEntry: perEntry,
+      incrementalRevenue: perEntry && result ? roundInterval(result.incrementalRevenueTotal) : null,
       verdict: result?.verdict ?? "too_few",
+      reason: result?.reason ?? "too_few_entries",
+      conversionVerdict: result?.incrementalConversion.verdict ?? "too_few",
       treatedByDay,
     });
   }

@@ -1,5 +1,7 @@
 // What the messages of a flow (or of the whole shop) did: per step, per variant and per
-// channel, from FlowDaily's message rows (those with a channel; entry rows have none).
+// channel, from FlowDaily's message rows (those with a step; entry rows have none). A
+// held-out send whose decision did not name its channel has channel '': it counts for
+// its step, and in no channel's row.
 import type { ReportPeriod } from "~/domain/measurement/report-period";
 import { db } from "../../db/client.server";
 import { addFigures, cents, figuresOf, rate, SUM_ALL, zeroFigures, type Figures } from "./figures.server";
@@ -43,7 +45,7 @@ export interface MessageCell {
 export async function loadMessageCells(shopId: string, flowId: string | null, period: ReportPeriod): Promise<MessageCell[]> {
   const rows = await db().flowDaily.groupBy({
     by: ["flowId", "stepId", "variant", "channel"],
-    where: { shopId, ...(flowId ? { flowId } : {}), channel: { not: "" }, day: { gte: period.from, lte: period.to } },
+    where: { shopId, ...(flowId ? { flowId } : {}), stepId: { not: "" }, day: { gte: period.from, lte: period.to } },
     _sum: SUM_ALL,
   });
   return rows.map((r) => ({ flowId: r.flowId, stepId: r.stepId, variant: r.variant, channel: r.channel, figures: figuresOf(r._sum) }));
@@ -57,7 +59,8 @@ export function groupCells<K extends string>(cells: readonly MessageCell[], key:
     const g = out.get(k);
     if (g) {
       g.figures = addFigures(g.figures, c.figures);
-      if (g.channel !== c.channel && !g.channel.split("+").includes(c.channel)) g.channel = [g.channel, c.channel].sort().join("+");
+      if (c.channel !== "" && !g.channel.split("+").includes(c.channel))
+        g.channel = [...g.channel.split("+").filter(Boolean), c.channel].sort().join("+");
     } else out.set(k, { ...c, figures: addFigures(zeroFigures(), c.figures) });
   }
   return out;
@@ -70,7 +73,12 @@ export interface ChannelRow extends MessageFigures {
 }
 
 export function channelRows(cells: readonly MessageCell[]): ChannelRow[] {
-  return [...groupCells(cells, (c) => c.channel).values()]
+  return [
+    ...groupCells(
+      cells.filter((c) => c.channel !== ""),
+      (c) => c.channel,
+    ).values(),
+  ]
     .sort((a, b) => rank(CHANNEL_ORDER, a.channel) - rank(CHANNEL_ORDER, b.channel) || a.channel.localeCompare(b.channel))
     .map((c) => ({ channel: c.channel, ...messageFigures(c.figures) }));
 }

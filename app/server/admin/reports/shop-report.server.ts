@@ -21,7 +21,7 @@ import {
   type ShopView,
 } from "./flow-report.server";
 import { loadHoldouts } from "./holdout.server";
-import type { Interval, Verdict } from "./holdout-stats";
+import type { HoldoutVerdict as Verdict, Interval } from "~/domain/stats";
 import { channelRows, loadMessageCells, messageFigures, rank, type ChannelRow, type MessageFigures } from "./messages.server";
 import { loadReasons, type ReasonRow } from "./reasons.server";
 
