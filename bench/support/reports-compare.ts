@@ -74,10 +74,10 @@ const MESSAGE_FIGURES: [string, FigureName, boolean][] = [
   ["influencedRevenue", "influencedRevenue", true],
 ];
 
+/** Message figures summed by a key; a null key leaves the row out (entry rows have no step, and no channel). */
 function sumCells(cells: RawReport["cells"], key: (c: RawReport["cells"][number]) => string | null): Map<string, Figures> {
   const out = new Map<string, Figures>();
   for (const c of cells) {
-    if (c.channel === "") continue; // entry rows: not a message figure
     const k = key(c);
     if (k === null) continue;
     out.set(k, add(out.get(k) ?? zero(), c.figures));
@@ -128,14 +128,14 @@ export function compareFlowReport(report: unknown, raw: RawReport): string[] {
   }
 
   const tables: [string, unknown, Map<string, Figures>, (x: Loose) => string][] = [
-    ["steps", r.steps, sumCells(raw.cells, (c) => c.stepId), (x) => String(x.stepId)],
+    ["steps", r.steps, sumCells(raw.cells, (c) => c.stepId || null), (x) => String(x.stepId)],
     [
       "variants",
       r.variants,
-      sumCells(raw.cells, (c) => (c.variant === "" ? null : `${c.stepId}/${c.variant}`)),
+      sumCells(raw.cells, (c) => (c.stepId === "" || c.variant === "" ? null : `${c.stepId}/${c.variant}`)),
       (x) => `${String(x.stepId)}/${String(x.variant)}`,
     ],
-    ["channels", r.channels, sumCells(raw.cells, (c) => c.channel), (x) => String(x.channel)],
+    ["channels", r.channels, sumCells(raw.cells, (c) => c.channel || null), (x) => String(x.channel)],
   ];
   for (const [name, list, expected, keyOf] of tables) {
     const seen = new Set<string>();
