@@ -14,7 +14,17 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(BENCH_DIR, "..");
 const RESULTS_FILE = path.join(BENCH_DIR, "results", "latest.jsonl");
 const SUFFIX = ".bench.ts";
-const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
+const DEFAULT_TIMEOUT_S = 1800;
+
+/**
+ * Per-benchmark time limit: BENCH_TIMEOUT_S, else a `// bench-timeout-s: N` line in the
+ * bench file (for one whose full size takes longer than the default), else 30 minutes.
+ */
+function timeoutMs(file: string): number {
+  if (process.env.BENCH_TIMEOUT_S) return Number(process.env.BENCH_TIMEOUT_S) * 1000;
+  const own = /^\/\/ bench-timeout-s: (\d+)$/m.exec(fs.readFileSync(file, "utf8"));
+  return Number(own?.[1] ?? DEFAULT_TIMEOUT_S) * 1000;
+}
 
 interface Outcome {
   name: string;
@@ -28,7 +38,7 @@ const USAGE = `usage: npm run bench [-- NAME... ] [--quick]
   NAME     a file bench/NAME${SUFFIX} (default: all of them)
   --quick  CI-sized run
 env: BENCH_DATABASE_URL (use this PostgreSQL server instead of a private throwaway one),
-     BENCH_TIMEOUT_S (per benchmark, default 1800)`;
+     BENCH_TIMEOUT_S (per benchmark; default: the file's "// bench-timeout-s: N" line, else 1800)`;
 
 function availableBenches(): string[] {
   return fs
@@ -82,6 +92,7 @@ function parseResult(line: string): ResultLine | undefined {
 /** Runs one benchmark file in a child Node process with tsx's loader. */
 function runBench(name: string, quick: boolean): Promise<Outcome> {
   const file = path.join(BENCH_DIR, name + SUFFIX);
+  const limitMs = timeoutMs(file);
   const started = Date.now();
   process.stderr.write(`\n▶ ${name}${quick ? " (quick)" : ""}\n`);
   const child = spawn(process.execPath, ["--import", "tsx", file, ...(quick ? ["--quick"] : [])], {
@@ -107,13 +118,13 @@ function runBench(name: string, quick: boolean): Promise<Outcome> {
     timedOut = true;
     child.kill("SIGTERM"); // lets the bench stop its PostgreSQL cluster
     setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-  }, TIMEOUT_MS);
+  }, limitMs);
   return new Promise((resolve) => {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const seconds = (Date.now() - started) / 1000;
       let why: string | undefined;
-      if (timedOut) why = `timed out after ${TIMEOUT_MS / 1000} s`;
+      if (timedOut) why = `timed out after ${limitMs / 1000} s`;
       else if (code !== 0) why = signal ? `killed by ${signal}` : `exit code ${code}`;
       else if (results.length === 0) why = "printed no result line";
       resolve({ name, ok: !why, why, seconds, results });
