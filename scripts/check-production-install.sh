@@ -18,11 +18,15 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/flowmate-prod-XXXXXX")"
 PID=""
 # The worker is still running at the end: stopping it must not become the script's exit
 # status (under set -e, wait's 143 did, and CI stopped after "OK").
+# Each process runs in a session of its own (setsid) and is stopped as a group: npm and
+# tsx do not pass SIGTERM on to the node process below them, which otherwise kept running
+# (and working) after this script, through the rest of CI.
+stop_group() {
+  kill -- -"$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 cleanup() {
-  if [ -n "$PID" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-  fi
+  if [ -n "$PID" ]; then stop_group "$PID"; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -49,7 +53,7 @@ unset DATABASE_URL
 export SMTP_URL=smtp://127.0.0.1:2599
 
 # Web: healthy, and the demo's routes answer 404 as if they did not exist.
-(cd "$APP" && PORT="$PORT" exec npm start --silent) >"$WORK/web.log" 2>&1 &
+(cd "$APP" && PORT="$PORT" exec setsid npm start --silent) >"$WORK/web.log" 2>&1 &
 PID=$!
 status() { curl -s -o /dev/null -w '%{http_code}' -X "$1" "http://127.0.0.1:$PORT$2" || true; }
 for _ in $(seq 1 120); do
@@ -64,11 +68,11 @@ for route in "GET /dev/storefront" "GET /dev/mail" "POST /dev/shopify/demo-shop.
   [ "$got" = 404 ] || { cat "$WORK/web.log"; echo "[prod-install] FAIL: $route answered $got, not 404" >&2; exit 1; }
 done
 echo "[prod-install] web: demo routes 404"
-kill "$PID" && wait "$PID" 2>/dev/null || true
+stop_group "$PID"
 PID=""
 
 # Worker: starts on the same database and keeps running.
-(cd "$APP" && exec npm run worker --silent) >"$WORK/worker.log" 2>&1 &
+(cd "$APP" && exec setsid npm run worker --silent) >"$WORK/worker.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 120); do
   grep -q "worker started" "$WORK/worker.log" && break
