@@ -80,7 +80,9 @@ describe("worker task isolation", () => {
       return webhooks().consecutiveFailures >= 5;
     });
     const stats = webhooks();
-    expect(stats.failures).toBe(stats.runs); // it never once got through
+    // It never once got through: every finished run failed (a run counts when it starts,
+    // and with the fast timer the next may already be under way when this reads).
+    expect(stats.failures).toBe(stats.runs - (stats.running ? 1 : 0));
     // PGlite's Prisma adapter drops PostgreSQL's message; the server passes it on.
     expect(stats.lastError).toMatch(getDb().kind === "postgres" ? /webhook claims refused by the test/ : /Raw query failed/);
     expect(stats.nextDelayMs).toBe(backoffDelay(QUEUE_BACKOFF, stats.consecutiveFailures));
