@@ -3,7 +3,8 @@
 // (also what fills the rollups when the product has no rebuild of its own).
 //
 // Definitions (docs/benchmarks.md, design of issue 15):
-// - an order's net revenue: (subtotal, else total) minus refunds, never below 0; 0 when cancelled;
+// - an order's net revenue: (subtotal, else total) minus refunds, never below 0; a cancelled
+//   order is no sale (never attributed);
 // - the order goes to the customer's last reliable click (an open too when the shop counts
 //   opens; at the same instant a click beats an open) within the message channel's window
 //   before the order, on a marketing email or SMS sent at most window + 30 days before the
@@ -36,7 +37,7 @@ WITH shop AS (
 ),
 orders AS (
   SELECT o.id, o."customerId", o."processedAt", ${netRevenue("o")} AS revenue
-    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL
+    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL
 ),
 touches AS (
   SELECT m."customerId", m.id AS message_id, m."sentAt", e."occurredAt" AS at,
@@ -91,7 +92,7 @@ WITH shop AS (
 ),
 orders AS (
   SELECT o.id, o."customerId", o."processedAt", ${netRevenue("o")} AS revenue
-    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL
+    FROM "Order" o WHERE o."shopId" = $1 AND o."customerId" IS NOT NULL AND o."cancelledAt" IS NULL
 ),
 sends AS (
   SELECT m.id, m."customerId", m."sentAt", m.channel FROM "Message" m
