@@ -12,7 +12,22 @@ const LATE_SECONDS = 10 * 60;
 export interface TaskHealthCardProps {
   tasks: TaskHealth[];
   flows: FlowHealth[];
+  /** How many of this shop's items each task has set aside (task -> count). */
+  setAside: Record<string, number>;
   locale: Locale;
+}
+
+export type TaskStatusKind = "failing" | "set_aside" | "late" | "ok";
+
+/**
+ * One badge per task, the most urgent first: failing runs, then items set aside (the
+ * queue moves, but something waits for the merchant), then lag.
+ */
+export function taskStatus(task: Pick<TaskHealth, "failuresLastHour" | "lagSeconds">, setAside: number): TaskStatusKind {
+  if (task.failuresLastHour > 0) return "failing";
+  if (setAside > 0) return "set_aside";
+  if ((task.lagSeconds ?? 0) >= LATE_SECONDS) return "late";
+  return "ok";
 }
 
 function duration(seconds: number, t: Translate): string {
@@ -26,13 +41,20 @@ function taskName(task: string, t: Translate): string {
   return isMessageKey(key) ? t(key) : task;
 }
 
-function TaskStatus({ task, t }: { task: TaskHealth; t: Translate }) {
-  if (task.failuresLastHour > 0) return <Badge tone="critical">{t("health.status.failing")}</Badge>;
-  if ((task.lagSeconds ?? 0) >= LATE_SECONDS) return <Badge tone="warning">{t("health.status.late")}</Badge>;
-  return <Badge tone="success">{t("health.status.ok")}</Badge>;
+function TaskStatus({ task, setAside, t }: { task: TaskHealth; setAside: number; t: Translate }) {
+  switch (taskStatus(task, setAside)) {
+    case "failing":
+      return <Badge tone="critical">{t("health.status.failing")}</Badge>;
+    case "set_aside":
+      return <Badge tone="warning">{t("health.status.setAside", { n: setAside })}</Badge>;
+    case "late":
+      return <Badge tone="warning">{t("health.status.late")}</Badge>;
+    case "ok":
+      return <Badge tone="success">{t("health.status.ok")}</Badge>;
+  }
 }
 
-export function TaskHealthCard({ tasks, flows, locale }: TaskHealthCardProps) {
+export function TaskHealthCard({ tasks, flows, setAside, locale }: TaskHealthCardProps) {
   const t = translator(locale);
   const number = new Intl.NumberFormat(localeTag(locale));
   const percent = new Intl.NumberFormat(localeTag(locale), { style: "percent", maximumFractionDigits: 1 });
@@ -43,7 +65,7 @@ export function TaskHealthCard({ tasks, flows, locale }: TaskHealthCardProps) {
       <Text as="span" fontWeight="semibold">
         {taskName(task.task, t)}
       </Text>
-      <TaskStatus task={task} t={t} />
+      <TaskStatus task={task} setAside={setAside[task.task] ?? 0} t={t} />
     </InlineStack>,
     task.backlog === null ? t("health.tasks.noQueue") : number.format(task.backlog),
     task.lagSeconds === null ? t("health.tasks.noQueue") : task.backlog === 0 ? t("health.tasks.none") : duration(task.lagSeconds, t),

@@ -276,6 +276,7 @@ export const en = {
   "health.tasks.none": "None",
   "health.status.ok": "On time",
   "health.status.late": "Behind",
+  "health.status.setAside": "{n} set aside",
   "health.status.failing": "Failing",
   "health.flows.title": "Flows",
   "health.flows.flow": "Flow",

@@ -280,6 +280,7 @@ export const pl: Record<MessageKey, string> = {
   "health.tasks.none": "Brak",
   "health.status.ok": "Na bieżąco",
   "health.status.late": "Opóźnione",
+  "health.status.setAside": "Odłożone: {n}",
   "health.status.failing": "Błędy",
   "health.flows.title": "Przepływy",
   "health.flows.flow": "Przepływ",

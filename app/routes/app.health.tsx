@@ -45,7 +45,12 @@ export default function SystemHealth() {
     <Page title={t("health.title")} subtitle={t("health.subtitle")}>
       <Layout>
         <Layout.Section>
-          <TaskHealthCard tasks={tasks} flows={flows} locale={locale} />
+          <TaskHealthCard
+            tasks={tasks}
+            flows={flows}
+            setAside={Object.fromEntries(quarantine.map((g) => [g.task, g.items.length]))}
+            locale={locale}
+          />
         </Layout.Section>
         <Layout.Section>
           <QuarantineSection groups={quarantine} t={t} formatDate={(iso) => format.format(new Date(iso))} busy={busy} notice={notice} />

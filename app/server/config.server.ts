@@ -44,6 +44,8 @@ export const DEFAULT_SCOPES = [
   "write_pixels",
   "read_customer_events",
   "read_themes",
+  // Markets domains (webPresences): storefronts the pixel may post from.
+  "read_markets",
 ].join(",");
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): AppEnv {

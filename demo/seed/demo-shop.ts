@@ -10,6 +10,11 @@ export const DEMO_SHOP = {
   ianaTimezone: "Europe/Warsaw",
   locale: "pl",
   primaryDomain: "kawa-demo.example",
+  /** Markets web presences, as the Admin API lists them (the primary domain's own one first). */
+  webPresences: [{ host: "kawa-demo.example" }, { host: "kawa-demo.de" }, { host: null as string | null, subfolderSuffix: "cz" }] as {
+    host: string | null;
+    subfolderSuffix?: string;
+  }[],
   billingAddress: {
     address1: "ul. Prosta 12",
     address2: null,

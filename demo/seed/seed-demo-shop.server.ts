@@ -45,6 +45,8 @@ export async function seedDemoShop(opts: SeedOptions = {}): Promise<{ seeded: bo
           currency: DEMO_SHOP.currencyCode,
           locale: DEMO_SHOP.locale,
           primaryDomain: DEMO_SHOP.primaryDomain,
+          storefrontHosts: DEMO_SHOP.webPresences.flatMap((p) => (p.host && p.host !== DEMO_SHOP.primaryDomain ? [p.host] : [])),
+          domainsRefreshedAt: at,
           senderName: DEMO_SHOP.name,
           senderEmail: DEMO_SHOP.email,
           postalAddress: DEMO_SHOP.billingAddress,

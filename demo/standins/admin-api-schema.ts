@@ -15,6 +15,7 @@ enum DiscountErrorCode { TAKEN INVALID BLANK }
 
 type Query {
   shop: Shop!
+  webPresences(first: Int, after: String): MarketWebPresenceConnection!
   products(first: Int, after: String, query: String): ProductConnection!
   customer(id: ID!): Customer
 }
@@ -36,6 +37,8 @@ type Shop {
   billingAddress: ShopAddress!
 }
 type Domain { host: String! url: URL! }
+type MarketWebPresenceConnection { nodes: [MarketWebPresence!]! pageInfo: PageInfo! }
+type MarketWebPresence { id: ID! domain: Domain subfolderSuffix: String }
 type ShopAddress { address1: String address2: String city: String zip: String countryCodeV2: String company: String }
 
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }

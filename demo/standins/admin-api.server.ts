@@ -193,6 +193,16 @@ function rootValue(shop: string) {
       primaryDomain: { host: DEMO_SHOP.primaryDomain, url: `https://${DEMO_SHOP.primaryDomain}` },
       billingAddress: DEMO_SHOP.billingAddress,
     }),
+    // The demo shop sells in Germany on a domain of its own (a Markets web presence) and
+    // in the Czech Republic on a subfolder of its primary domain (no domain of its own).
+    webPresences: ({ first = 50 }: { first?: number }) => {
+      const nodes = DEMO_SHOP.webPresences.slice(0, Math.min(first, 250)).map((p, i) => ({
+        id: `gid://shopify/MarketWebPresence/${i + 1}`,
+        domain: p.host ? { host: p.host, url: `https://${p.host}` } : null,
+        subfolderSuffix: p.subfolderSuffix ?? null,
+      }));
+      return { nodes, pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+    },
     products: ({ first = 50, after }: { first?: number; after?: string }) => {
       const all = productNodes();
       const start = after ? Number(Buffer.from(after, "base64").toString("utf8").split(":")[1]) + 1 : 0;

@@ -25,7 +25,11 @@ describe("Admin GraphQL stand-in, called through the app's own client over HTTP"
     const shop = await onShopInstalled("new-shop.myshopify.com", "shpat_test", "read_orders");
     expect(shop).toMatchObject({ domain: "new-shop.myshopify.com", timezone: "Europe/Warsaw", currency: "PLN", installState: "installed" });
     expect(shop.postalAddress).toMatchObject({ city: "Warszawa", countryCodeV2: "PL" });
-    expect(standinCalls().at(-1)).toMatchObject({ shop: "new-shop.myshopify.com", operation: "ShopInfo", fields: ["shop"] });
+    expect(standinCalls().find((c) => c.operation === "ShopInfo")).toMatchObject({ shop: "new-shop.myshopify.com", fields: ["shop"] });
+    // Its Markets domains: a domain of its own (kawa-demo.de) counts, a subfolder of the primary domain has none.
+    expect(standinCalls().at(-1)).toMatchObject({ shop: "new-shop.myshopify.com", operation: "ShopDomains" });
+    expect(shop.storefrontHosts).toEqual(["kawa-demo.de"]);
+    expect(shop.domainsRefreshedAt).not.toBeNull();
     const audit = await getDb().prisma.auditLog.findMany({ where: { shopId: shop.id } });
     expect(audit.map((a) => a.action)).toEqual(["app.authenticated"]);
   });

@@ -1,5 +1,5 @@
 // Where a message may send a shopper: only to the shop's own storefront (its
-// myshopify domain, its primary domain) or Shopify's checkout. Storefront events are
+// myshopify domain, its primary domain, its Markets domains) or Shopify's checkout. Storefront events are
 // public input, so a URL that arrived with one could point anywhere; every link put
 // into a message, and every redirect a message link leads to, passes through here,
 // and a link that fails is replaced by the shop's home page, never followed.
@@ -7,6 +7,8 @@
 export interface ShopDomains {
   domain: string;
   primaryDomain: string | null;
+  /** Markets domains (Shopify's web presences, e.g. shop.de for Germany), as Shopify reported them. */
+  storefrontHosts?: readonly string[];
 }
 
 /**
@@ -24,6 +26,7 @@ export function shopLinkHosts(shop: ShopDomains): ReadonlySet<string> {
     // Shops serve both spellings of their domain; Shopify redirects one to the other.
     hosts.add(primary.startsWith("www.") ? primary.slice(4) : `www.${primary}`);
   }
+  for (const host of shop.storefrontHosts ?? []) hosts.add(host.toLowerCase());
   return hosts;
 }
 

@@ -2,7 +2,9 @@ import type { Shop } from "@prisma/client";
 import { shopify } from "~/shopify.server";
 import { DEMO_SHOP_DOMAIN, isDemoEnabled } from "../config.server";
 import { db } from "../db/client.server";
+import { now } from "../clock.server";
 import { onShopInstalled } from "../shopify/install.server";
+import { domainsStale, refreshShopDomains } from "../shopify/shop-domains.server";
 import { resolveLocale, type Locale } from "~/i18n";
 
 export interface AdminContext {
@@ -33,5 +35,7 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   const shop =
     (await db().shop.findUnique({ where: { domain: session.shop } })) ??
     (await onShopInstalled(session.shop, session.accessToken ?? "", session.scope ?? null));
+  // Merchants add Markets domains over time: read them again once a day, on a visit.
+  if (session.accessToken && domainsStale(shop, now())) await refreshShopDomains(shop, session.accessToken);
   return { shop, demo: false, locale: resolveLocale(url.searchParams.get("locale"), shop.locale) };
 }

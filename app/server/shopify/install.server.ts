@@ -2,6 +2,7 @@ import { db } from "../db/client.server";
 import { now } from "../clock.server";
 import { log } from "../log.server";
 import { adminGraphql, SHOP_INFO_QUERY, type ShopInfo } from "./admin-graphql.server";
+import { refreshShopDomains } from "./shop-domains.server";
 
 /**
  * After OAuth or token exchange: the shop row exists, is marked installed, and carries
@@ -35,5 +36,6 @@ export async function onShopInstalled(domain: string, accessToken: string, scope
   await db().auditLog.create({
     data: { shopId: shop.id, actor: "shopify", action: "app.authenticated", details: { scopes }, at },
   });
+  if (await refreshShopDomains(shop, accessToken)) return db().shop.findUniqueOrThrow({ where: { id: shop.id } });
   return shop;
 }

@@ -8,7 +8,7 @@ import { shopStorefrontOrigins } from "../http/cors.server";
 // storefront origins are computed once per fill, so the pixel endpoint's origin check
 // is a set lookup.
 const TTL_MS = 30_000;
-export type CachedShop = Pick<Shop, "id" | "domain" | "installState" | "primaryDomain" | "timezone" | "locale"> & {
+export type CachedShop = Pick<Shop, "id" | "domain" | "installState" | "primaryDomain" | "storefrontHosts" | "timezone" | "locale"> & {
   storefrontOrigins: ReadonlySet<string>;
 };
 type Cached = { shop: CachedShop | null; until: number };
@@ -26,7 +26,7 @@ export async function shopByDomain(domain: string): Promise<Cached["shop"]> {
   if (hit !== undefined) return hit;
   const row = await db().shop.findUnique({
     where: { domain },
-    select: { id: true, domain: true, installState: true, primaryDomain: true, timezone: true, locale: true },
+    select: { id: true, domain: true, installState: true, primaryDomain: true, storefrontHosts: true, timezone: true, locale: true },
   });
   const shop = row && { ...row, storefrontOrigins: shopStorefrontOrigins(row) };
   cache.set(domain, { shop, until: Date.now() + TTL_MS });

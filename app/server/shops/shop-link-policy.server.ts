@@ -16,7 +16,7 @@ const cache = (g.__flowmateShopLinkPolicies ??= new Map<string, Entry>());
 export async function shopLinkPolicyById(shopId: string): Promise<ShopLinkPolicy | null> {
   const hit = cache.get(shopId);
   if (hit && hit.until > Date.now()) return hit.policy;
-  const shop = await db().shop.findUnique({ where: { id: shopId }, select: { domain: true, primaryDomain: true } });
+  const shop = await db().shop.findUnique({ where: { id: shopId }, select: { domain: true, primaryDomain: true, storefrontHosts: true } });
   const policy = shop ? shopLinkPolicy(shop) : null;
   if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(shopId, { policy, until: Date.now() + TTL_MS });

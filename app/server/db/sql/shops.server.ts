@@ -16,7 +16,7 @@ export type ShopRecord = ShopSettings & {
   linkHosts: ReadonlySet<string>;
 };
 
-const SHOP_COLUMNS = `id, name, domain, "primaryDomain", timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"`;
+const SHOP_COLUMNS = `id, name, domain, "primaryDomain", "storefrontHosts", timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"`;
 
 function toShopRecord(r: Record<string, unknown>): ShopRecord {
   return {
@@ -35,7 +35,11 @@ function toShopRecord(r: Record<string, unknown>): ShopRecord {
     installed: r.installState === "installed",
     name: r.name as string,
     url: `https://${(r.primaryDomain as string | null) ?? (r.domain as string)}`,
-    linkHosts: shopLinkHosts({ domain: r.domain as string, primaryDomain: r.primaryDomain as string | null }),
+    linkHosts: shopLinkHosts({
+      domain: r.domain as string,
+      primaryDomain: r.primaryDomain as string | null,
+      storefrontHosts: (r.storefrontHosts as string[] | null) ?? [],
+    }),
   };
 }
 
