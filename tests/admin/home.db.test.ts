@@ -208,7 +208,7 @@ describe("the last 30 days", () => {
     // win_back: 8 of 40 ordered with messages (112.50 each) and 8 of 40 without (100 each): a
     // positive estimate whose interval includes zero, inconclusive, so left out of the sum.
     const winBack = await prisma().flow.findFirstOrThrow({ where: { shopId, key: "win_back" } });
-    for (const cohort of ["treated", "holdout"])
+    for (const cohort of ["treated", "holdout"] as const)
       await bumpFlowDaily(
         prisma(),
         { shopId, flowId: winBack.id, day: new Date("2026-11-15T00:00:00Z"), cohort },
