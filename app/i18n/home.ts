@@ -39,7 +39,7 @@ export const homeEn = {
   "home.last30.attributedOrders": "{count} orders",
   "home.last30.incremental": "Incremental revenue",
   "home.last30.incrementalHelp":
-    "Sum of the {count} flows whose holdout result is conclusive (of {measured} measured); their effects can overlap. Inconclusive flows are left out.",
+    "Flows with a conclusive holdout result: {count} of {measured} measured. Their estimates added up (their effects can overlap); inconclusive flows are left out.",
   "home.last30.incrementalNone": "No conclusive result yet",
   "home.last30.incrementalNoneHelp": "Only flows whose holdout test is conclusive count here.",
   "home.last30.unsubscribes": "Unsubscribes",
@@ -90,7 +90,7 @@ export const homePl: Record<keyof typeof homeEn, string> = {
   "home.last30.attributedOrders": "Zamówienia: {count}",
   "home.last30.incremental": "Przychód przyrostowy",
   "home.last30.incrementalHelp":
-    "Suma przepływów z rozstrzygającym wynikiem grupy kontrolnej: {count} (z {measured} mierzonych); ich efekty mogą się nakładać. Przepływy bez rozstrzygnięcia są pominięte.",
+    "Przepływy z rozstrzygającym wynikiem testu z grupą kontrolną: {count} z {measured} mierzonych. Suma ich oszacowań (efekty mogą się nakładać); przepływy bez rozstrzygnięcia są pominięte.",
   "home.last30.incrementalNone": "Brak rozstrzygającego wyniku",
   "home.last30.incrementalNoneHelp": "Liczą się tu tylko przepływy, których test z grupą kontrolną jest rozstrzygający.",
   "home.last30.unsubscribes": "Wypisania",

@@ -23,20 +23,27 @@ export function Last30Days({ data, f, t, reportsUrl }: Props) {
   return (
     <section aria-labelledby="last30-title" data-testid="last30">
       <BlockStack gap="400">
-        <InlineStack align="space-between" blockAlign="center" gap="200">
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingLg" id="last30-title">
-              {t("home.last30.title")}
-            </Text>
-            <Text as="p" tone="subdued">
-              {t("home.last30.subtitle", { from: f.day(data.period.from), to: f.day(data.period.to) })}
-            </Text>
-          </BlockStack>
-          <Button url={reportsUrl}>{t("home.last30.openReports")}</Button>
-        </InlineStack>
-        <InlineGrid columns={{ xs: 2, md: 3, lg: 5 }} gap={{ xs: "200", sm: "400" }}>
+        {/* Polaris cards run edge to edge on phones; the section's own heading keeps the page's margin. */}
+        <Box paddingInline={{ xs: "400", sm: "0" }}>
+          <InlineStack align="space-between" blockAlign="center" gap="200">
+            <BlockStack gap="100">
+              <Text as="h2" variant="headingLg" id="last30-title">
+                {t("home.last30.title")}
+              </Text>
+              <Text as="p" tone="subdued">
+                {t("home.last30.subtitle", { from: f.day(data.period.from), to: f.day(data.period.to) })}
+              </Text>
+            </BlockStack>
+            <Button url={reportsUrl}>{t("home.last30.openReports")}</Button>
+          </InlineStack>
+        </Box>
+        {/* Counts in one row, money (wider numbers, longer notes) in the next. */}
+        <InlineGrid columns={3} gap={{ xs: "200", sm: "400" }}>
           <Kpi label={t("home.last30.sent")} value={f.int(data.sent)} />
           <Kpi label={t("home.last30.clicked")} value={f.int(data.clicked)} />
+          <Kpi label={t("home.last30.unsubscribes")} value={f.int(data.unsubscribes)} help={t("home.last30.unsubscribesHelp")} />
+        </InlineGrid>
+        <InlineGrid columns={{ xs: 1, sm: 2 }} gap={{ xs: "200", sm: "400" }}>
           <Kpi
             label={t("home.last30.attributed")}
             value={f.money(data.attributedRevenue)}
@@ -52,7 +59,6 @@ export function Last30Days({ data, f, t, reportsUrl }: Props) {
                 : t("home.last30.incrementalNoneHelp")
             }
           />
-          <Kpi label={t("home.last30.unsubscribes")} value={f.int(data.unsubscribes)} help={t("home.last30.unsubscribesHelp")} />
         </InlineGrid>
         <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
           <Card>

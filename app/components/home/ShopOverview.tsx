@@ -36,7 +36,7 @@ export function ShopKpis({ data, fmt, t }: { data: Overview; fmt: OverviewFormat
             <Text as="h3" variant="bodyMd" tone="subdued">
               {label}
             </Text>
-            <Text as="p" variant="heading2xl">
+            <Text as="p" variant="headingXl">
               {value}
             </Text>
           </BlockStack>
