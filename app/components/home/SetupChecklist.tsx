@@ -2,7 +2,7 @@
 // with a link to where it is fixed. Once every item is done the card folds into one
 // line with a button that opens it again.
 import { Badge, BlockStack, Box, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ChecklistItem, ChecklistItemKey } from "~/domain/onboarding/checklist";
 import type { ChecklistLink } from "~/server/admin/home/checklist.server";
 import type { MessageKey } from "~/i18n/en";
@@ -70,24 +70,39 @@ export function SetupChecklist({ items, links, flowsOn, t }: Props) {
   const done = items.filter((i) => i.done).length;
   const allDone = done === items.length;
   const [open, setOpen] = useState(!allDone);
+  // Opening or folding the card removes the button just pressed: focus goes to what replaced it.
+  const toggled = useRef(false);
+  const section = useRef<HTMLElement>(null);
+  const folded = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!toggled.current) return;
+    if (open) section.current?.focus();
+    else folded.current?.querySelector("button")?.focus();
+  }, [open]);
+  const toggle = (to: boolean) => {
+    toggled.current = true;
+    setOpen(to);
+  };
   if (!open) {
     return (
       <Card>
-        <InlineStack align="space-between" blockAlign="center" gap="200">
-          <InlineStack gap="200" blockAlign="center" wrap={false}>
-            <Mark done />
-            <Text as="p">{t("home.setup.allDone")}</Text>
+        <div ref={folded}>
+          <InlineStack align="space-between" blockAlign="center" gap="200">
+            <InlineStack gap="200" blockAlign="center" wrap={false}>
+              <Mark done />
+              <Text as="p">{t("home.setup.allDone")}</Text>
+            </InlineStack>
+            <Button onClick={() => toggle(true)} ariaExpanded={false}>
+              {t("home.setup.show")}
+            </Button>
           </InlineStack>
-          <Button onClick={() => setOpen(true)} ariaControls="setup-checklist" ariaExpanded={false}>
-            {t("home.setup.show")}
-          </Button>
-        </InlineStack>
+        </div>
       </Card>
     );
   }
   return (
     <Card>
-      <section id="setup-checklist" aria-labelledby="setup-checklist-title" data-testid="setup-checklist">
+      <section id="setup-checklist" ref={section} tabIndex={-1} aria-labelledby="setup-checklist-title" data-testid="setup-checklist">
         <BlockStack gap="300">
           <InlineStack align="space-between" blockAlign="center" gap="200">
             <Text as="h2" variant="headingMd" id="setup-checklist-title">
@@ -98,7 +113,7 @@ export function SetupChecklist({ items, links, flowsOn, t }: Props) {
                 {t("home.setup.progress", { done, total: items.length })}
               </Text>
               {allDone && (
-                <Button variant="plain" onClick={() => setOpen(false)} ariaControls="setup-checklist" ariaExpanded>
+                <Button variant="plain" onClick={() => toggle(false)} ariaControls="setup-checklist" ariaExpanded>
                   {t("home.setup.hide")}
                 </Button>
               )}
