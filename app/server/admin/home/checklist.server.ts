@@ -81,7 +81,8 @@ export interface ChecklistLink {
 
 /**
  * Where each item is fixed. The pixel and the embed are set up in Shopify's admin (the
- * customer events page, the theme editor with the embed pre-selected); the demo has no
+ * customer events page, the theme editor with the embed pre-selected), opened in a new
+ * tab by the shop's own admin address, which works embedded or not; the demo has no
  * Shopify admin, so they lead to its storefront simulator, which sends both.
  */
 export function checklistLinks(opts: {
@@ -93,7 +94,7 @@ export function checklistLinks(opts: {
   const demoStorefront: ChecklistLink = { url: `/dev/storefront${opts.query}`, external: false, label: "home.setup.demoAction" };
   return {
     sender: { url: `/app/settings/sending${opts.query}`, external: false },
-    pixel: opts.demo ? demoStorefront : { url: "shopify://admin/settings/customer_events", external: true },
+    pixel: opts.demo ? demoStorefront : { url: `https://${opts.shopDomain}/admin/settings/customer_events`, external: true },
     embed: opts.demo
       ? demoStorefront
       : {
