@@ -11,7 +11,7 @@ import { loader as homePage } from "~/routes/app._index";
 import { loader as reportsPage } from "~/routes/app.reports";
 import { action as pixel } from "~/routes/api.pixel.events";
 import * as subscribeRoute from "~/routes/proxy.subscribe";
-import { loadChecklist } from "~/server/admin/home/checklist.server";
+import { checklistLinks, loadChecklist } from "~/server/admin/home/checklist.server";
 import { loadLast30 } from "~/server/admin/home/last30.server";
 import { shopReport } from "~/server/admin/reports/shop-report.server";
 import { setClock } from "~/server/clock.server";
@@ -198,6 +198,16 @@ describe("setup checklist", () => {
     });
     const pl = await homePage(args("http://localhost/app?lang=pl"));
     expect(pl.links.flow.url).toBe("/app/flows?lang=pl");
+  });
+
+  it("outside the demo the pixel and embed links open the shop's admin: customer events, the theme editor with the embed", () => {
+    const links = checklistLinks({ demo: false, shopDomain: "kawa.myshopify.com", apiKey: "key-1", query: "" });
+    expect(links.pixel).toEqual({ url: "https://kawa.myshopify.com/admin/settings/customer_events", external: true });
+    expect(links.embed).toEqual({
+      url: "https://kawa.myshopify.com/admin/themes/current/editor?context=apps&activateAppId=key-1/signup-popup",
+      external: true,
+    });
+    expect(links.sender).toEqual({ url: "/app/settings/sending", external: false });
   });
 });
 
