@@ -1,7 +1,9 @@
+import { homeEn } from "./home";
 import { reportsEn } from "./reports";
 
 export const en = {
   "app.name": "Flowmate",
+  ...homeEn,
   ...reportsEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",

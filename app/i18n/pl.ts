@@ -1,8 +1,10 @@
 import type { MessageKey } from "./en";
+import { homePl } from "./home";
 import { reportsPl } from "./reports";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
+  ...homePl,
   ...reportsPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",

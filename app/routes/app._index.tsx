@@ -1,48 +1,47 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { Last30Days } from "~/components/home/Last30Days";
+import { SetupChecklist } from "~/components/home/SetupChecklist";
+import { DemoTools, HealthCard, RecentOrders, ShopKpis, type OverviewFormats } from "~/components/home/ShopOverview";
+import { reportFormats } from "~/components/reports/format";
 import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
+import { checklistLinks, loadChecklist } from "~/server/admin/home/checklist.server";
+import { loadLast30 } from "~/server/admin/home/last30.server";
 import { loadOverview } from "~/server/admin/overview.server";
+import { readEnv, shopifyCredentials } from "~/server/config.server";
 
-const DEMO_BUTTONS = {
-  "advance-hour": "home.demo.advance",
-  "advance-day": "home.demo.advanceDay",
-  "test-email": "home.demo.testEmail",
-} as const;
+export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
-  return { ...(await loadOverview(ctx.shop)), demo: ctx.demo, locale: ctx.locale };
+  const query = ctx.locale === "en" ? "" : `?lang=${ctx.locale}`;
+  const [overview, checklist, last30] = await Promise.all([loadOverview(ctx.shop), loadChecklist(ctx.shop), loadLast30(ctx.shop)]);
+  return {
+    ...overview,
+    checklist,
+    links: checklistLinks({ demo: ctx.demo, shopDomain: ctx.shop.domain, apiKey: shopifyCredentials(readEnv()).apiKey, query }),
+    last30,
+    demo: ctx.demo,
+    locale: ctx.locale,
+    query,
+  };
 };
 
-export default function Overview() {
+export default function Home() {
   const data = useLoaderData<typeof loader>();
-  // The demo's buttons post to its own route (demo/routes/overview-actions.ts).
-  const demoAction = useFetcher<{ ok: boolean; message?: string }>();
-  const result = demoAction.data;
-  const busy = demoAction.state !== "idle";
   const t = translator(data.locale);
-  const money = new Intl.NumberFormat(localeTag(data.locale), {
-    style: "currency",
-    currency: data.shop.currency,
-  });
-  const int = new Intl.NumberFormat(localeTag(data.locale));
-  const date = new Intl.DateTimeFormat(localeTag(data.locale), {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: data.shop.timezone,
-  });
-  const q = data.locale === "en" ? "" : `?lang=${data.locale}`;
-  const kpis: [string, string][] = [
-    [t("home.kpi.customers"), int.format(data.kpis.customers)],
-    [t("home.kpi.emailSubscribers"), int.format(data.kpis.emailSubs)],
-    [t("home.kpi.smsSubscribers"), int.format(data.kpis.smsSubs)],
-    [t("home.kpi.orders30"), int.format(data.kpis.orders30)],
-    [t("home.kpi.revenue30"), money.format(Number(data.kpis.revenue30))],
-    [t("home.kpi.events24"), int.format(data.kpis.events24)],
-  ];
+  const tag = localeTag(data.locale);
+  const fmt: OverviewFormats = {
+    int: new Intl.NumberFormat(tag),
+    money: new Intl.NumberFormat(tag, { style: "currency", currency: data.shop.currency }),
+    date: new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short", timeZone: data.shop.timezone }),
+    orderMoney: (amount, currency) => new Intl.NumberFormat(tag, { style: "currency", currency }).format(amount),
+  };
+  const reportsUrl = `/app/reports?period=30${data.query.replace("?", "&")}`;
   return (
     <Page
       title={t("home.title")}
@@ -51,123 +50,27 @@ export default function Overview() {
       <Layout>
         {data.health.inDoubt > 0 && (
           <Layout.Section>
-            <Banner tone="warning" title={t("home.inDoubt.title", { count: int.format(data.health.inDoubt) })}>
+            <Banner tone="warning" title={t("home.inDoubt.title", { count: fmt.int.format(data.health.inDoubt) })}>
               <p>{t("home.inDoubt.body")}</p>
             </Banner>
           </Layout.Section>
         )}
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
-            {kpis.map(([label, value]) => (
-              <Card key={label}>
-                <BlockStack gap="200">
-                  <Text as="h3" variant="bodyMd" tone="subdued">
-                    {label}
-                  </Text>
-                  <Text as="p" variant="heading2xl">
-                    {value}
-                  </Text>
-                </BlockStack>
-              </Card>
-            ))}
-          </InlineGrid>
+          <SetupChecklist items={data.checklist.items} links={data.links} flowsOn={data.checklist.flowsOn} t={t} />
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                {t("home.recentOrders.title")}
-              </Text>
-              {data.recentOrders.length === 0 ? (
-                <Text as="p">{t("home.recentOrders.empty")}</Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "numeric"]}
-                  headings={[
-                    t("home.recentOrders.order"),
-                    t("home.recentOrders.date"),
-                    t("home.recentOrders.customer"),
-                    t("home.recentOrders.total"),
-                  ]}
-                  rows={data.recentOrders.map((o) => [
-                    o.name,
-                    date.format(new Date(o.processedAt)),
-                    o.customer,
-                    new Intl.NumberFormat(localeTag(data.locale), {
-                      style: "currency",
-                      currency: o.currency,
-                    }).format(Number(o.total)),
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
+          <Last30Days data={data.last30} f={reportFormats(data.locale, data.shop.currency)} t={t} reportsUrl={reportsUrl} />
+        </Layout.Section>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <ShopKpis data={data} fmt={fmt} t={t} />
+            <RecentOrders data={data} fmt={fmt} t={t} />
+          </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {t("home.health.title")}
-                </Text>
-                <InlineStack align="space-between">
-                  <Text as="span">{t("home.health.database")}</Text>
-                  <Badge tone={data.health.database.ok ? "success" : "critical"}>
-                    {data.health.database.ok ? `${data.health.database.kind} · ${data.health.database.latencyMs} ms` : "down"}
-                  </Badge>
-                </InlineStack>
-                <InlineStack align="space-between">
-                  <Text as="span">{t("home.health.webhooks")}</Text>
-                  <Text as="span">{int.format(data.health.webhooks)}</Text>
-                </InlineStack>
-                <InlineStack align="space-between">
-                  <Text as="span">{t("home.health.rejected")}</Text>
-                  <Text as="span">{int.format(data.health.rejected)}</Text>
-                </InlineStack>
-                <InlineStack align="space-between">
-                  <Text as="span">{t("home.health.inDoubt")}</Text>
-                  <Text as="span" tone={data.health.inDoubt > 0 ? "caution" : undefined}>
-                    {int.format(data.health.inDoubt)}
-                  </Text>
-                </InlineStack>
-                <InlineStack align="space-between">
-                  <Text as="span">{t("home.health.clock")}</Text>
-                  <Text as="span">
-                    {data.health.clockOffsetHours
-                      ? t("home.health.clockOffset", { hours: data.health.clockOffsetHours })
-                      : t("home.health.clockReal")}
-                  </Text>
-                </InlineStack>
-              </BlockStack>
-            </Card>
-            {data.demo && (
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {t("home.demo.title")}
-                  </Text>
-                  {result?.message === "test-email" && <Banner tone="success">{t("home.demo.testEmailSent")}</Banner>}
-                  <BlockStack gap="200">
-                    {(["advance-hour", "advance-day", "test-email"] as const).map((intent) => (
-                      <demoAction.Form method="post" action="/dev/actions" key={intent}>
-                        <input type="hidden" name="intent" value={intent} />
-                        <Button submit fullWidth disabled={busy} variant={intent === "test-email" ? "primary" : undefined}>
-                          {t(DEMO_BUTTONS[intent])}
-                        </Button>
-                      </demoAction.Form>
-                    ))}
-                  </BlockStack>
-                  <InlineStack gap="300">
-                    <Button url={`/dev/mail${q}`} variant="plain">
-                      {t("home.demo.openMail")}
-                    </Button>
-                    <Button url={`/dev/storefront${q}`} variant="plain">
-                      {t("home.demo.openStorefront")}
-                    </Button>
-                  </InlineStack>
-                </BlockStack>
-              </Card>
-            )}
+            <HealthCard data={data} fmt={fmt} t={t} />
+            {data.demo && <DemoTools t={t} query={data.query} />}
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -63,3 +63,5 @@ export async function loadOverview(shop: Shop) {
     })),
   };
 }
+
+export type Overview = Awaited<ReturnType<typeof loadOverview>>;
