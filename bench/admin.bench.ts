@@ -30,7 +30,8 @@ const STATIC_DIR = path.resolve("build/client/__bench-admin");
  * Each page's main interaction, by page name (tests/support/admin-pages.ts pageName):
  * a click on `selector` (Playwright syntax), or with `key`, that key pressed in it (a
  * select's ArrowDown picks the next option, as a keyboard user does). Pages not listed
- * get a click on the first visible button in the page's content, else its first link.
+ * get a click on the first visible button in the page's content, else its first link,
+ * else its title.
  * The control must not load a new document (a plain link would): INP is read after it.
  */
 interface Control {
@@ -46,6 +47,15 @@ const MAIN_CONTROL: Record<string, Control> = {
 };
 const DEFAULT_BUTTON = ".Polaris-Page button:visible";
 const DEFAULT_LINK = ".Polaris-Page a[href]:visible";
+/** A page with no control at all: a click on its title is still an interaction. */
+const DEFAULT_TEXT = ".Polaris-Page h1, .Polaris-Page";
+
+async function defaultControl(page: Page) {
+  for (const selector of [DEFAULT_BUTTON, DEFAULT_LINK]) {
+    if (await page.locator(selector).count()) return page.locator(selector).first();
+  }
+  return page.locator(DEFAULT_TEXT).first();
+}
 
 interface Vitals {
   lcp: number | null;
@@ -103,11 +113,7 @@ async function measure(browser: Chromium, url: string, control: Partial<Control>
     await page.goto(url, { waitUntil: "load" });
     await page.waitForLoadState("networkidle"); // hydrated, deferred data in
     await page.waitForTimeout(200);
-    const target = control.selector
-      ? page.locator(control.selector).first()
-      : (await page.locator(DEFAULT_BUTTON).count())
-        ? page.locator(DEFAULT_BUTTON).first()
-        : page.locator(DEFAULT_LINK).first();
+    const target = control.selector ? page.locator(control.selector).first() : await defaultControl(page);
     const label = ((await target.getAttribute("aria-label")) ?? (await target.innerText()).trim().split("\n")[0]!).slice(0, 40);
     // Real input through the browser (CDP), not a dispatched event: only that is an interaction.
     if (control.key) {
