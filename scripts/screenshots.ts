@@ -3,7 +3,8 @@
 // screenshots/ (git-ignored). The pages come from the route files
 // (tests/support/admin-pages.ts), so a new page is included without editing this.
 // Builds the app first when there is no build; `--build` rebuilds anyway.
-// Exits 1 when a page does not answer 200 or throws in the browser.
+// Exits 1 when a page does not answer 200, throws or logs an error in the browser;
+// resources that fail to load are listed apart.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -36,22 +37,27 @@ async function main(): Promise<number> {
     const pages = await resolveAdminPages(app.url);
     const page = await browser.context.newPage();
     const errors: string[] = [];
+    const warnings = new Set<string>();
     page.on("pageerror", (e) => errors.push(e.message));
     // Console errors other than a failed load say what broke; a failed load is named by its URL below.
     page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(m.text()));
-    page.on("requestfailed", (r) => errors.push(`failed to load ${r.url()} (${r.failure()?.errorText ?? "?"})`));
+    // A resource that fails to load (this machine is offline) is worth naming, not a broken page.
+    page.on("requestfailed", (r) => warnings.add(`${r.url()} (${r.failure()?.errorText ?? "?"}), from ${page.url()}`));
     for (const p of pages) {
       for (const lang of LANGS) {
         for (const [width, viewport] of Object.entries(VIEWPORTS)) {
           errors.length = 0;
           await page.setViewportSize(viewport);
           const res = await page.goto(`${app.url}${p.path}?lang=${lang}`, { waitUntil: "networkidle" });
-          // Lazy iframes and images below the fold load only when scrolled to; charts are
-          // drawn after hydration (ClientChart): scroll down, wait, come back.
+          // Lazy images load only when scrolled to, and Chromium does not paint an iframe
+          // that is off screen (the message preview on a phone): make the viewport as
+          // tall as the page for the capture, so everything is on screen and painted.
           await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
           await page.waitForLoadState("networkidle");
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
           await page.evaluate(() => window.scrollTo(0, 0));
-          await page.waitForTimeout(300);
+          await page.waitForTimeout(400);
           const file = screenshotPath(`${p.name}.${lang}.${width}.png`);
           await page.screenshot({ path: file, fullPage: true });
           const status = res?.status() ?? 0;
@@ -61,6 +67,7 @@ async function main(): Promise<number> {
         }
       }
     }
+    if (warnings.size) process.stderr.write(`\nfailed to load (not counted as a problem):\n${[...warnings].join("\n")}\n`);
   } finally {
     await browser.close();
     await app.stop();
