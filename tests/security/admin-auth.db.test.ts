@@ -1,0 +1,329 @@
+// Authentication and tenancy over every admin route module (app/routes/app.*), loaders
+// and actions, enumerated from the route files (tests/support/admin-pages.ts): a route
+// added later is covered without editing this file, except for the two tables below
+// (the B ids its URL parameters take, and the forms its action accepts), and the first
+// test fails until a new parameter or action is in them.
+//
+// For each loader and action:
+// - outside demo mode, a request without a session token is sent to log in (302 to
+//   /auth/login) or refused (401/403), never answered with data;
+// - an App Bridge session token signed with another secret is refused;
+// - shop A's valid token (Shopify's getJwt test helper) carrying shop B's ids never
+//   returns any of B's data and leaves every row of B as it was.
+// tests/security/cross-tenant.db.test.ts checks each route family in detail (what a
+// page shows for A, which status B's id gets); this file is the sweep that no admin
+// route or form intent escapes.
+import fs from "node:fs";
+import path from "node:path";
+import type { Customer, Flow, Message, Shop } from "@prisma/client";
+import { getJwt } from "@shopify/shopify-api/test-helpers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_API_KEY, DEMO_API_SECRET, readEnv, shopifyCredentials } from "~/server/config.server";
+import { installCatalogue } from "~/server/journeys/flows.server";
+import { resetShopify } from "~/shopify.server";
+import { asMerchantOf, storeOfflineSession } from "../support/admin-session";
+import { adminRoutes, type AdminRoute } from "../support/admin-pages";
+import { outsideDemo } from "../support/demo-mode";
+import { useTestDatabase } from "../support/db";
+import { callRoute, type RouteModule } from "../support/http";
+
+const A = "auth-a.myshopify.com";
+const B = "auth-b.myshopify.com";
+
+/** B's rows whose ids an attacker would put in A's requests. */
+interface BIds {
+  flowId: string;
+  stepId: string;
+  customerId: string;
+  messageId: string;
+  email: string;
+  dataRequestId: string;
+  quarantineId: string;
+}
+let b: BIds;
+
+/** Each URL parameter of an admin route, filled with B's id. A new parameter goes here. */
+const PARAM_IDS: Record<string, (ids: BIds) => string> = {
+  flowId: (ids) => ids.flowId,
+  stepId: (ids) => ids.stepId,
+  id: (ids) => ids.dataRequestId,
+};
+
+/**
+ * The forms each admin action accepts, one per intent, with B's ids where the form
+ * carries an id: "{flowId}" is replaced with B's flow id, and so on (BIds). A route with
+ * an action must be listed, and every intent its source names (`intent: z.literal("x")`,
+ * `z.enum([...])` for intent) must have a form here.
+ */
+const ACTION_FORMS: Record<string, Record<string, string>[]> = {
+  "app.flows.tsx": [
+    { key: "welcome", on: "false" },
+    { key: "abandoned_checkout", on: "true", confirmSmsCost: "true" },
+  ],
+  "app.preview.tsx": [{ template: "welcome_1", language: "en", to: "{email}" }],
+  "app.health.tsx": [{ intent: "retry", id: "{quarantineId}" }],
+};
+
+const fill = (form: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, n: string) => String(b[n as keyof BIds]))]));
+
+/** Intent values a route's source accepts, from its zod schema. */
+export function intentsIn(source: string): string[] {
+  const found = new Set<string>();
+  for (const m of source.matchAll(/intent:\s*z\.literal\(\s*"([\w-]+)"/g)) found.add(m[1]!);
+  for (const m of source.matchAll(/intent:\s*z\.enum\(\s*\[([^\]]*)\]/g)) {
+    for (const v of m[1]!.matchAll(/"([\w-]+)"/g)) found.add(v[1]!);
+  }
+  return [...found];
+}
+
+const getDb = useTestDatabase();
+const prisma = () => getDb().prisma;
+let shopA: Shop;
+let shopB: Shop;
+let bella: Customer;
+let bellaMessage: Message;
+let bFlow: Flow;
+
+const routes: AdminRoute[] = adminRoutes();
+const modules = new Map<string, RouteModule>();
+const load = async (r: AdminRoute) => {
+  if (!modules.has(r.file)) modules.set(r.file, (await import(/* @vite-ignore */ path.resolve("app/routes", r.file))) as RouteModule);
+  return modules.get(r.file)!;
+};
+
+const paramsFor = (r: AdminRoute): Record<string, string> =>
+  Object.fromEntries(r.params.map((p) => [p, PARAM_IDS[p]?.(b) ?? "missing-param"]));
+const urlOf = (r: AdminRoute, query = "") =>
+  `http://localhost:3000${r.pattern.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(PARAM_IDS[p]?.(b) ?? p))}${query}`;
+
+/** Everything of B an attacker could look for in an answer. */
+const bMarkers = () => [b.email, bella.phone!, bella.firstName!, bella.id, bellaMessage.id, bFlow.id, shopB.id, shopB.name];
+
+/** Every row of B: each table with a shopId column, B's shop row, sessions and webhook deliveries. */
+async function snapshotB(): Promise<string> {
+  const tables = await prisma().$queryRawUnsafe<{ table_name: string }[]>(
+    `SELECT table_name FROM information_schema.columns WHERE column_name = 'shopId' AND table_schema = current_schema() ORDER BY table_name`,
+  );
+  const out: Record<string, unknown> = {
+    shop: await prisma().shop.findUnique({ where: { id: shopB.id } }),
+    sessions: await prisma().session.findMany({ where: { shop: B }, orderBy: { id: "asc" } }),
+    deliveries: await prisma().webhookDelivery.findMany({ where: { shopDomain: B }, orderBy: { id: "asc" } }),
+  };
+  for (const { table_name } of tables) {
+    out[table_name] = await prisma().$queryRawUnsafe(`SELECT * FROM "${table_name}" WHERE "shopId" = $1 ORDER BY 1`, shopB.id);
+  }
+  return JSON.stringify(out, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** Status and text of whatever a loader or action gave back or threw. */
+async function answer(result: unknown): Promise<{ status: number; text: string }> {
+  if (result instanceof Response) return { status: result.status, text: await result.clone().text() };
+  if (result instanceof Error) return { status: 500, text: result.message };
+  const r = result as { type?: string; data?: unknown; init?: { status?: number } | null };
+  if (r && r.type === "DataWithResponseInit") return { status: r.init?.status ?? 200, text: JSON.stringify(r.data) };
+  return { status: 200, text: JSON.stringify(result ?? null, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) };
+}
+
+async function expectNothingOfB(label: string, result: unknown): Promise<number> {
+  const { status, text } = await answer(result);
+  for (const marker of bMarkers()) expect(text, `${label} leaked ${marker}`).not.toContain(marker);
+  return status;
+}
+
+/** Refused by authentication: sent to log in, or 401/403; never data. */
+async function expectRefused(label: string, result: unknown): Promise<void> {
+  expect(result, `${label}: answered with data instead of a refusal`).toBeInstanceOf(Response);
+  const res = result as Response;
+  expect([302, 401, 403], `${label} answered ${res.status}`).toContain(res.status);
+  if (res.status === 302) expect(res.headers.get("location"), label).toMatch(/^\/auth\/login\b/);
+  expect(await res.clone().text(), `${label} answered with a body`).not.toMatch(/Shop [AB]|@example\.com/);
+}
+
+/**
+ * Runs `fn` as a production process would: not the demo, with Shopify credentials in
+ * the environment (the demo's values, so the test helper's tokens are signed with the
+ * app's secret) and the library set up again from them.
+ */
+async function asProductionProcess<T>(fn: () => Promise<T>): Promise<T> {
+  const env = { SHOPIFY_API_KEY: DEMO_API_KEY, SHOPIFY_API_SECRET: DEMO_API_SECRET, SHOPIFY_APP_URL: "https://flowmate.example" };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  resetShopify();
+  try {
+    return await outsideDemo(fn);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetShopify();
+  }
+}
+
+const call = (mod: RouteModule, method: "GET" | "POST", request: Request, params: Record<string, string>) =>
+  callRoute(method === "GET" ? mod.loader : mod.action, request, params).catch((thrown: unknown) => thrown);
+
+/** Each form a route's action is posted: its table entry, or one empty form. */
+const formsOf = (r: AdminRoute): Record<string, string>[] => (ACTION_FORMS[r.file] ?? [{}]).map(fill);
+
+beforeAll(async () => {
+  resetShopify(); // its session storage must use this file's database
+  const address = { address1: "ul. Prosta 12", city: "Warszawa", zip: "00-850", countryCodeV2: "PL" };
+  shopA = await prisma().shop.create({ data: { domain: A, name: "Shop A", postalAddress: address } });
+  shopB = await prisma().shop.create({ data: { domain: B, name: "Shop B Secret", postalAddress: address } });
+  for (const s of [shopA, shopB]) {
+    await storeOfflineSession(prisma(), s.domain);
+    await installCatalogue(s.id);
+  }
+  const subscribed = { emailConsentState: "subscribed", smsConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01") };
+  bella = await prisma().customer.create({
+    data: { shopId: shopB.id, email: "bella.authb@example.com", phone: "+48601444999", firstName: "Bellatrix-Auth-B", ...subscribed },
+  });
+  bellaMessage = await prisma().message.create({
+    data: {
+      shopId: shopB.id,
+      customerId: bella.id,
+      channel: "email",
+      idempotencyKey: "b-email-1",
+      status: "sent",
+      sentAt: new Date(),
+      toAddress: bella.email!,
+      templateKey: "welcome_1",
+      payload: { subject: "Bellatrix-Auth-B, welcome" },
+    },
+  });
+  bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "abandoned_checkout" } });
+  const dataRequest = await prisma().auditLog.create({
+    data: {
+      shopId: shopB.id,
+      actor: "shopify",
+      action: "privacy.data_requested",
+      subjectType: "customer",
+      subjectId: bella.id,
+      details: { dataRequestId: 44, profiles: [bella.id] },
+    },
+  });
+  const parked = await prisma().quarantine.create({
+    data: {
+      shopId: shopB.id,
+      kind: "message",
+      itemId: bellaMessage.id,
+      error: "Error: test",
+      firstFailedAt: new Date(),
+      lastFailedAt: new Date(),
+      quarantinedAt: new Date(),
+    },
+  });
+  b = {
+    flowId: bFlow.id,
+    stepId: "send_1",
+    customerId: bella.id,
+    messageId: bellaMessage.id,
+    email: bella.email!,
+    dataRequestId: dataRequest.id.toString(),
+    quarantineId: parked.id.toString(),
+  };
+});
+afterAll(() => resetShopify());
+
+describe("admin routes: session token required, another shop's ids never reach its data", () => {
+  it("finds the admin routes, and every parameter and action intent is in this file's tables", () => {
+    expect(routes.map((r) => r.file)).toEqual(expect.arrayContaining(["app.tsx", "app._index.tsx", "app.flows.tsx"]));
+    const missing: string[] = [];
+    for (const r of routes) {
+      for (const p of r.params) if (!PARAM_IDS[p]) missing.push(`${r.file}: PARAM_IDS.${p}`);
+      const source = fs.readFileSync(path.resolve("app/routes", r.file), "utf8");
+      const hasAction = /export\s+(const|async function|function)\s+action\b/.test(source);
+      if (hasAction && !ACTION_FORMS[r.file]) missing.push(`${r.file}: ACTION_FORMS entry`);
+      const posted = new Set((ACTION_FORMS[r.file] ?? []).map((f) => f.intent));
+      for (const intent of intentsIn(source)) if (!posted.has(intent)) missing.push(`${r.file}: a form with intent "${intent}"`);
+    }
+    for (const file of Object.keys(ACTION_FORMS)) {
+      if (!routes.some((r) => r.file === file)) missing.push(`ACTION_FORMS names ${file}, which is not an admin route`);
+    }
+    expect(missing, "add these to tests/security/admin-auth.db.test.ts").toEqual([]);
+  });
+
+  it("finds the intents a route's zod schema names", () => {
+    expect(intentsIn(`const X = z.object({ intent: z.literal("retry"), id: z.string() });`)).toEqual(["retry"]);
+    expect(
+      intentsIn(`z.discriminatedUnion("intent", [z.object({ intent: z.literal("save") }), z.object({ intent: z.literal("rollback") })])`),
+    ).toEqual(["save", "rollback"]);
+    expect(intentsIn(`z.object({ intent: z.enum(["advance", "halt"]) })`)).toEqual(["advance", "halt"]);
+  });
+
+  it("outside demo mode, no session token: every loader and action sends to log in or refuses", async () => {
+    const before = await snapshotB();
+    let checked = 0;
+    await asProductionProcess(async () => {
+      for (const r of routes) {
+        const mod = await load(r);
+        if (mod.loader) {
+          await expectRefused(`GET ${r.file}`, await call(mod, "GET", new Request(urlOf(r)), paramsFor(r)));
+          checked++;
+        }
+        if (mod.action) {
+          for (const form of formsOf(r)) {
+            const req = new Request(urlOf(r), { method: "POST", body: new URLSearchParams(form) });
+            await expectRefused(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
+            checked++;
+          }
+        }
+      }
+    });
+    expect(checked).toBeGreaterThanOrEqual(routes.length);
+    expect(await snapshotB()).toBe(before);
+  });
+
+  it("a session token signed with another secret: every loader and action refuses it", async () => {
+    const { apiKey } = shopifyCredentials(readEnv());
+    const { token } = await getJwt(A.replace(/\.myshopify\.com$/, ""), apiKey, "not-the-app-secret");
+    const headers = { authorization: `Bearer ${token}` };
+    const before = await snapshotB();
+    for (const demo of [true, false]) {
+      const sweep = async () => {
+        for (const r of routes) {
+          const mod = await load(r);
+          if (mod.loader) await expectRefused(`GET ${r.file}`, await call(mod, "GET", new Request(urlOf(r), { headers }), paramsFor(r)));
+          if (mod.action) {
+            for (const form of formsOf(r)) {
+              const req = new Request(urlOf(r), { method: "POST", headers, body: new URLSearchParams(form) });
+              await expectRefused(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
+            }
+          }
+        }
+      };
+      if (demo) await sweep();
+      else await asProductionProcess(sweep);
+    }
+    expect(await snapshotB()).toBe(before);
+  });
+
+  it("shop A's valid token with B's ids in the path, the query and the forms: nothing of B read or changed", async () => {
+    const before = await snapshotB();
+    // B's ids in the query too, under the names pages read them by. (Not B's email as a
+    // search: the page shows the query back; cross-tenant.db.test.ts checks the search.)
+    const query = `?${new URLSearchParams({ lang: "en", customer: b.customerId, flow: b.flowId, flowId: b.flowId, id: b.dataRequestId })}`;
+    for (const r of routes) {
+      const mod = await load(r);
+      if (mod.loader) {
+        const status = await expectNothingOfB(
+          `GET ${r.file}`,
+          await call(mod, "GET", await asMerchantOf(A, urlOf(r, query)), paramsFor(r)),
+        );
+        // A page addressed by B's id is not found; a route without ids shows A's data.
+        if (r.params.length) expect([400, 404], `GET ${r.file} with B's ids answered ${status}`).toContain(status);
+        else expect(status, `GET ${r.file}`).toBeLessThan(500);
+      }
+      if (mod.action) {
+        for (const form of formsOf(r)) {
+          const req = await asMerchantOf(A, urlOf(r, "?lang=en"), { method: "POST", body: new URLSearchParams(form) });
+          const status = await expectNothingOfB(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
+          expect(status, `POST ${r.file} ${JSON.stringify(form)}`).toBeLessThan(500);
+        }
+      }
+    }
+    expect(await snapshotB()).toBe(before);
+  });
+});
