@@ -1,8 +1,10 @@
 import { reportsEn } from "./reports";
+import { sendingEn } from "./sending";
 
 export const en = {
   "app.name": "Flowmate",
   ...reportsEn,
+  ...sendingEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

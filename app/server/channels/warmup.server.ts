@@ -21,7 +21,11 @@ export function warmupPlanOf(sending: Pick<ShopSending, "warmupPlan"> | null | u
   return parsed.success ? parsed.data : null;
 }
 
-export async function reserveWarmupSlot(shop: Pick<Shop, "id" | "timezone">, sending: ShopSending | null | undefined, at: Date): Promise<WarmupSlot> {
+export async function reserveWarmupSlot(
+  shop: Pick<Shop, "id" | "timezone">,
+  sending: ShopSending | null | undefined,
+  at: Date,
+): Promise<WarmupSlot> {
   if (!sending?.warmupStartDay) return { ok: true, day: null };
   const today = localDay(at, shop.timezone);
   const allowance = warmupAllowance(warmupPlanOf(sending), sending.warmupStartDay, today);

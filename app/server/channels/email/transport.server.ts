@@ -41,7 +41,7 @@ export function mailTransport(url?: string | null): Transporter {
 const MAX_SHOP_TRANSPORTS = 50;
 
 function shopTransport(url: string): Transporter {
-  const pools = (g.__flowmateShopSmtp ??= new Map());
+  const pools = (g.__flowmateShopSmtp ??= new Map<string, Transporter>());
   let transport = pools.get(url);
   if (transport) {
     pools.delete(url); // re-inserted: the map's order is least recently used first
