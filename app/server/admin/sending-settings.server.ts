@@ -56,8 +56,11 @@ export interface DkimView {
   records: DnsRecord[];
 }
 
-export async function loadSendingSettings(shop: Shop) {
-  const sending = await db().shopSending.findUnique({ where: { shopId: shop.id } });
+export async function loadSendingSettings(shopRef: Pick<Shop, "id">) {
+  const [shop, sending] = await Promise.all([
+    db().shop.findUniqueOrThrow({ where: { id: shopRef.id } }),
+    db().shopSending.findUnique({ where: { shopId: shopRef.id } }),
+  ]);
   const address = PostalAddress.safeParse(shop.postalAddress ?? {});
   const sms = shopSmsSettings(shop);
   const today = localDay(now(), shop.timezone);
