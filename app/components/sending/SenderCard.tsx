@@ -15,7 +15,7 @@ export function SenderCard({ t, values, result }: { t: Translate; values: Sender
   );
   return (
     <Card>
-      <Form method="post" data-testid="sender-form">
+      <Form method="post" data-testid="sender-form" noValidate>
         <input type="hidden" name="intent" value="sender" />
         <BlockStack gap="300">
           <Text as="h2" variant="headingMd">
