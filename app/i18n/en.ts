@@ -1,10 +1,12 @@
 import { homeEn } from "./home";
 import { reportsEn } from "./reports";
+import { sendingEn } from "./sending";
 
 export const en = {
   "app.name": "Flowmate",
   ...homeEn,
   ...reportsEn,
+  ...sendingEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -1,11 +1,13 @@
 import type { MessageKey } from "./en";
 import { homePl } from "./home";
 import { reportsPl } from "./reports";
+import { sendingPl } from "./sending";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...homePl,
   ...reportsPl,
+  ...sendingPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

@@ -25,6 +25,12 @@ const Env = z.object({
   // How many proxies of ours (load balancer, CDN) stand in front of the app: the client's
   // address is read that many hops from the right of X-Forwarded-For. 0: the header is ignored.
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  // 32 random bytes, base64: encrypts each shop's provider credentials and DKIM key.
+  // Without it a production process refuses to store them (the demo has its own).
+  FLOWMATE_SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64 (openssl rand -base64 32)")
+    .optional(),
 });
 export type AppEnv = z.infer<typeof Env>;
 
@@ -32,6 +38,8 @@ export type AppEnv = z.infer<typeof Env>;
 export const DEMO_API_KEY = "demo-api-key";
 export const DEMO_API_SECRET = "demo-api-secret-do-not-use-in-production";
 export const DEMO_SHOP_DOMAIN = "demo-shop.myshopify.com";
+/** The demo's secrets key (32 bytes, base64): public, so nothing real is ever stored under it. */
+export const DEMO_SECRETS_KEY = Buffer.from("flowmate-demo-secrets-key-public").toString("base64");
 
 export const DEFAULT_SCOPES = [
   "read_customers",

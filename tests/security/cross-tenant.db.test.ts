@@ -54,6 +54,7 @@ const ROUTES: Record<string, Family> = {
   "app.flows_.$flowId.report.tsx": "admin",
   "app.flows_.$flowId.report.export.ts": "admin",
   "app.health.tsx": "admin",
+  "app.settings_.sending.tsx": "admin",
   "u.$token.ts": "signed-link",
   "preferences.$token.tsx": "signed-link",
   "confirm.$token.ts": "signed-link",
@@ -294,6 +295,50 @@ describe("cross-tenant isolation, every route", () => {
         await post("app.preview.tsx", { template: "welcome_1", language: "en", to: BELLA.email }),
         [400],
       );
+
+      // Settings -> Sending: A's page and changes are A's; B's shop and sending row stay as they were.
+      const sending = "app.settings_.sending.tsx";
+      expect(await expectNothingOfB("sending settings", await get(sending, "/settings/sending"))).toBe(200);
+      const bShopBefore = await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } });
+      const sendingForms: Record<string, string>[] = [
+        {
+          intent: "sender",
+          senderName: "A's sender",
+          senderEmail: "a-sender@example.com",
+          address1: "ul. A 1",
+          zip: "00-001",
+          city: "Warszawa",
+          countryCodeV2: "PL",
+        },
+        { intent: "email", smtpUrl: "smtp://a:secret@smtp.example.com:587" },
+        { intent: "dkim", domain: "a.example.com", selector: "fm" },
+        { intent: "warmup", warmup: "start" },
+      ];
+      for (const form of sendingForms) {
+        expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
+      }
+      expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).toMatchObject({ senderName: "A's sender" });
+      expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
+      expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } })).toEqual(bShopBefore);
+      expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
+      const forgedPost = new Request("http://localhost:3000/app/settings/sending", {
+        method: "POST",
+        headers: { authorization: "Bearer e30.e30.AAAA" },
+        body: new URLSearchParams({ intent: "sender", senderName: "x" }),
+      });
+      await expectNothingOfB("sending action, forged session token", await call(await route(sending), "POST", forgedPost), [401]);
+      const barePost = await outsideDemo(async () =>
+        call(
+          await route(sending),
+          "POST",
+          new Request("http://localhost:3000/app/settings/sending", {
+            method: "POST",
+            body: new URLSearchParams({ intent: "warmup", warmup: "stop" }),
+          }),
+        ),
+      );
+      expect([302, 401]).toContain((barePost as Response).status);
+      expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupStartDay).not.toBeNull();
 
       // A session token that is not A's (signed with another secret, or for B without B's admin) gets nothing.
       const forged = new Request("http://localhost:3000/app/customers", { headers: { authorization: "Bearer e30.e30.AAAA" } });

@@ -9,6 +9,7 @@ import { now } from "../clock.server";
 import { composeEmail } from "../channels/email/compose-email.server";
 import { emailContent } from "../channels/email/email-content.server";
 import { mailTransport } from "../channels/email/transport.server";
+import { shopEmailSendingOptions } from "../channels/shop-sending.server";
 
 /**
  * Preview and test send for the admin: the real composer (templates, branding,
@@ -114,7 +115,13 @@ export async function sendTestEmail(
   }
   const message = await sampleMessage(shop, templateKey, locale, address);
   const composed = await composeSample(message, shop, locale);
-  const info = await mailTransport().sendMail({ ...composed.mail, subject: `[TEST] ${composed.mail.subject}` });
+  // As a real send goes: through the shop's own provider and signed with its DKIM key when it has them.
+  const via = await shopEmailSendingOptions(shop.id);
+  const info = await mailTransport(via.smtpUrl).sendMail({
+    ...composed.mail,
+    ...(via.dkim ? { dkim: via.dkim } : {}),
+    subject: `[TEST] ${composed.mail.subject}`,
+  });
   await db().auditLog.create({
     data: { shopId: shop.id, actor, action: "message.test_sent", details: { templateKey, locale, to: "internal" }, at: now() },
   });

@@ -1,4 +1,4 @@
-import type { Customer, Message, Shop } from "@prisma/client";
+import type { Customer, Message, Shop, ShopSending } from "@prisma/client";
 import { z } from "zod";
 import { UnknownTemplateError } from "~/domain/messages/catalogue";
 import { EmailComplianceError } from "~/domain/messages/compliance";
@@ -13,9 +13,10 @@ import { InvalidRenderContextError } from "./email/render-email.server";
 import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
 import { sendEmail } from "./email/send-email.server";
 import { errorText, forLog, retryOrFail, settle } from "./outbox.server";
+import { emailSendingOptions, type EmailSendingOptions } from "./shop-sending.server";
 
-export type LoadedMessage = Message & { shop: Shop; customer: Customer | null };
-export type Outcome = "sent" | "retried" | "failed" | "suppressed" | "unknown";
+export type LoadedMessage = Message & { shop: Shop & { sending?: ShopSending | null }; customer: Customer | null };
+export type Outcome = "sent" | "retried" | "failed" | "suppressed" | "unknown" | "deferred";
 
 /** Compliance's reasons, named for the Decision log. */
 const SKIP_REASONS: Record<string, string> = { suppressed: "suppressed_address" };
@@ -84,6 +85,16 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
   }
 }
 
+/** The shop's own provider and DKIM key; null when its stored secrets cannot be read. */
+function sendingOptions(m: LoadedMessage): EmailSendingOptions | null {
+  try {
+    return emailSendingOptions(m.shop.sending);
+  } catch (err) {
+    log.error("shop sending settings unreadable", { shopId: m.shopId, err: errorText(err) });
+    return null;
+  }
+}
+
 function isPermanentRenderError(err: unknown): boolean {
   return (
     err instanceof z.ZodError ||
@@ -95,7 +106,15 @@ function isPermanentRenderError(err: unknown): boolean {
 
 /** Sends a message already marked "sending" and records what happened. */
 export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, email: ComposedEmail): Promise<Outcome> {
-  const result = await sendEmail(email.mail);
+  const via = sendingOptions(m);
+  if (!via) {
+    // A stored secret that cannot be read (the key was changed or removed): retried
+    // later, never sent through another provider than the one the merchant chose.
+    const s = retryOrFail(m.attempts, "shop sending settings unreadable", now(), { reason: "provider_unreadable" });
+    await settle(workerId, m, "sending", s, now());
+    return s.status === "pending" ? "retried" : "failed";
+  }
+  const result = await sendEmail(email.mail, via);
   const at = now();
   if (result.ok) {
     const recorded = await settle(

@@ -7,6 +7,7 @@ import { prepareEmail, sendAndSettleEmail, type LoadedMessage, type Outcome } fr
 import { dispatchSms } from "./dispatch-sms.server";
 import { POOL_OPTIONS } from "./email/transport.server";
 import { sendThroughLanes } from "./send-lanes.server";
+import { releaseWarmupSlot, reserveWarmupSlot } from "./warmup.server";
 import {
   claimDueMessages,
   errorText,
@@ -34,6 +35,8 @@ export interface DispatchResult {
   unknown: number;
   /** Claimed but never started, handed back to the queue (the worker is stopping). */
   released: number;
+  /** Over the shop's warm-up allowance for its day: waiting for the next day. */
+  deferred: number;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function dispatchDueMessages(
   signal?: AbortSignal,
 ): Promise<DispatchResult> {
   const at = now();
-  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0, suppressed: 0, unknown: 0, released: 0 };
+  const result: DispatchResult = { claimed: 0, sent: 0, retried: 0, failed: 0, suppressed: 0, unknown: 0, released: 0, deferred: 0 };
   let handled = 0; // claimed messages this pass settled or tried to mark
   const count = (o: Outcome | null) => {
     handled++;
@@ -94,6 +97,9 @@ export async function dispatchDueMessages(
           return null;
         },
         send: async ({ message, email }) => {
+          // The warm-up ramp's allowance for the shop's day: over it, the email waits.
+          const slot = await reserveWarmupSlot(message.shop, message.shop.sending, now());
+          if (!slot.ok) return count(await deferForWarmup(workerId, message, slot, at));
           const mark = {
             id: message.id,
             subject: email.rendered.subject,
@@ -101,8 +107,13 @@ export async function dispatchDueMessages(
             messageIdHeader: email.mail.messageId,
           };
           // Not marked: the claim was taken from us (this worker looked dead); nothing to do.
-          if (!(await markSending(workerId, [mark], now())).has(message.id)) return count(null);
-          count(await sendAndSettleEmail(workerId, message, email));
+          if (!(await markSending(workerId, [mark], now())).has(message.id)) {
+            await releaseWarmupSlot(message.shopId, slot.day);
+            return count(null);
+          }
+          const outcome = await sendAndSettleEmail(workerId, message, email);
+          if (outcome === "retried") await releaseWarmupSlot(message.shopId, slot.day);
+          count(outcome);
         },
       }),
       (async () => {
@@ -130,6 +141,34 @@ export async function dispatchDueMessages(
     }
   }
   return result;
+}
+
+/**
+ * Back to the queue until the shop's next local day, with a "defer" Decision saying why;
+ * the wait is not a failed attempt.
+ */
+async function deferForWarmup(
+  workerId: string,
+  m: LoadedMessage,
+  slot: { allowance: number; day: string; retryAt: Date },
+  at: Date,
+): Promise<Outcome | null> {
+  const settled = await settle(
+    workerId,
+    m,
+    "pending",
+    {
+      status: "pending",
+      data: { nextAttemptAt: slot.retryAt, attempts: Math.max(0, m.attempts - 1), error: "warmup_limit" },
+      decision: {
+        outcome: "defer",
+        reason: "warmup_limit",
+        details: { stage: "dispatch", allowance: slot.allowance, day: slot.day, until: slot.retryAt.toISOString() },
+      },
+    },
+    at,
+  );
+  return settled ? "deferred" : null;
 }
 
 async function flowKeysById(messages: LoadedMessage[]): Promise<Map<string, string>> {

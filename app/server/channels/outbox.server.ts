@@ -46,7 +46,7 @@ export function claimDueMessages(workerId: string, limit: number, at: Date): Pro
 }
 
 export function loadClaimedMessages(ids: string[]) {
-  return db().message.findMany({ where: { id: { in: ids } }, include: { shop: true, customer: true } });
+  return db().message.findMany({ where: { id: { in: ids } }, include: { shop: { include: { sending: true } }, customer: true } });
 }
 
 /**
@@ -66,6 +66,8 @@ export function releaseClaims(workerId: string, ids: string[], at: Date): Promis
 type OutboxStatus = "pending" | "sending";
 
 interface DecisionNote {
+  /** "skip" unless said: the customer did not get the message. "defer": it waits. */
+  outcome?: "skip" | "defer";
   reason: string;
   details?: Prisma.InputJsonObject;
 }
@@ -118,7 +120,7 @@ export async function settle(workerId: string, message: SettledMessage, from: Ou
           flowId: message.flowId,
           stepId: message.stepId,
           messageId: message.id,
-          outcome: "skip",
+          outcome: s.decision.outcome ?? "skip",
           reason: s.decision.reason,
           details: { channel: message.channel, ...s.decision.details },
           at,

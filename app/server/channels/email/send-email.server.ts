@@ -1,5 +1,6 @@
 import type { SendMailOptions } from "nodemailer";
 import { classifySmtpFailure, type SmtpErrorLike, type SmtpFailure } from "~/domain/messages/smtp-outcome";
+import type { EmailSendingOptions } from "../shop-sending.server";
 import type { ComposedEmail } from "./compose-email.server";
 import { mailTransport, type BodyProbe } from "./transport.server";
 
@@ -10,10 +11,12 @@ export type SendResult = { ok: true; providerId: string | null; response: string
  * body probe tells a failure before the server started receiving the body (safe to
  * retry) from one after (the server may have the message: never send it again).
  */
-export async function sendEmail(mail: ComposedEmail["mail"]): Promise<SendResult> {
+export async function sendEmail(mail: ComposedEmail["mail"], via?: EmailSendingOptions): Promise<SendResult> {
   const bodyProbe: BodyProbe = {};
   try {
-    const info = await mailTransport().sendMail({ ...mail, bodyProbe } as SendMailOptions);
+    // The shop's own provider and DKIM key when it has them (nodemailer signs per message).
+    const dkim = via?.dkim ? { dkim: via.dkim } : {};
+    const info = await mailTransport(via?.smtpUrl).sendMail({ ...mail, ...dkim, bodyProbe } as unknown as SendMailOptions);
     const response = String(info.response ?? "");
     return { ok: true, providerId: queueId(response), response };
   } catch (err) {

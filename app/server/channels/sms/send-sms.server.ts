@@ -12,7 +12,7 @@ import { PermanentSmsError, SmsSendError, TemporarySmsError } from "./errors";
 import type { SmsProvider } from "./provider";
 import { shopSmsSettings } from "./shop-settings.server";
 import { shortenSmsLinks } from "./short-links.server";
-import { smsProvider } from "./sms-provider.server";
+import { shopSmsProvider } from "./shop-provider.server";
 import { TWILIO_OPTED_OUT } from "./twilio.server";
 
 export interface SendSmsOptions {
@@ -59,7 +59,7 @@ export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}
 
   const sender = shopSmsSettings(shop);
   if (!sender.fromNumber && !sender.messagingServiceSid) throw new PermanentSmsError("The shop has no SMS sender number", "no_sender");
-  const provider = opts.provider ?? smsProvider();
+  const provider = opts.provider ?? (await shopSmsProvider(shop.id));
   // Not set up is final: a marketing text must not go out days later, when someone adds credentials.
   if (!provider) throw new PermanentSmsError("SMS is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)", "not_configured");
 

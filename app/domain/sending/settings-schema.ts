@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+// The sending settings page's forms. Error messages are message keys (sending.error.*),
+// so the page shows them next to the field in the merchant's language.
+
+const trimmed = (max: number) => z.string().trim().max(max, "sending.error.tooLong");
+const optionalText = (max: number) =>
+  trimmed(max)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+export const SenderForm = z.object({
+  senderName: trimmed(100).min(1, "sending.error.required"),
+  senderEmail: trimmed(254).min(1, "sending.error.required").email("sending.error.email"),
+  replyTo: z
+    .string()
+    .trim()
+    .max(254, "sending.error.tooLong")
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.string().email("sending.error.email").nullable()),
+  company: optionalText(100),
+  address1: trimmed(200).min(1, "sending.error.required"),
+  address2: optionalText(200),
+  zip: trimmed(20).min(1, "sending.error.required"),
+  city: trimmed(100).min(1, "sending.error.required"),
+  country: optionalText(100),
+  countryCodeV2: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, "sending.error.countryCode"),
+});
+export type SenderForm = z.infer<typeof SenderForm>;
+
+const SMTP_URL = /^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?\S*)?$/i;
+
+/** Empty means "keep what is stored"; `clear` means "use the app's default". */
+export const EmailProviderForm = z.object({
+  smtpUrl: z
+    .string()
+    .trim()
+    .max(500, "sending.error.tooLong")
+    .optional()
+    .transform((v) => v || null)
+    .pipe(z.string().regex(SMTP_URL, "sending.error.smtpUrl").nullable()),
+  clear: z.enum(["true"]).optional(),
+});
+
+export const SmsProviderForm = z.object({
+  accountSid: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, "sending.error.accountSid")
+        .nullable(),
+    ),
+  authToken: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(
+      z
+        .string()
+        .regex(/^[0-9a-zA-Z]{32}$/, "sending.error.authToken")
+        .nullable(),
+    ),
+  fromNumber: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(
+      z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, "sending.error.phone")
+        .nullable(),
+    ),
+  messagingServiceSid: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || null)
+    .pipe(
+      z
+        .string()
+        .regex(/^MG[0-9a-fA-F]{32}$/, "sending.error.messagingService")
+        .nullable(),
+    ),
+  clear: z.enum(["true"]).optional(),
+});
+
+export const DkimForm = z.object({
+  domain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "sending.error.domain"),
+  selector: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/, "sending.error.selector"),
+});
+
+export const WarmupForm = z.object({ warmup: z.enum(["start", "stop"]) });
+
+/** Field -> message key, the first issue per field. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    out[field] ??= issue.message;
+  }
+  return out;
+}
