@@ -25,7 +25,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
   const settings = await loadSendingSettings(ctx.shop);
   // DNS answers slowly or not at all: the page renders first and the statuses stream in.
-  return { settings, locale: ctx.locale, dnsStatus: checkDnsRecords(settings.dkim) };
+  return { settings, locale: ctx.locale, dnsStatus: checkDnsRecords(ctx.shop, settings.dkim) };
 };
 
 export type SendingActionData =

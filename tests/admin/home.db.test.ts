@@ -12,6 +12,7 @@ import { loader as reportsPage } from "~/routes/app.reports";
 import { action as pixel } from "~/routes/api.pixel.events";
 import * as subscribeRoute from "~/routes/proxy.subscribe";
 import { checklistLinks, loadChecklist } from "~/server/admin/home/checklist.server";
+import { generateDkimKey, recordDkimCheck } from "~/server/admin/sending-settings.server";
 import { loadLast30 } from "~/server/admin/home/last30.server";
 import { shopReport } from "~/server/admin/reports/shop-report.server";
 import { setClock } from "~/server/clock.server";
@@ -130,10 +131,19 @@ describe("setup checklist", () => {
     expect(await state(shopId)).toEqual({ sender: "missing", pixel: "todo", embed: "todo", flow: "todo" });
   });
 
-  it("sender: set, then verified once the DKIM record was found", async () => {
-    await prisma().shop.update({ where: { id: shopId }, data: { senderEmail: "hello@kawa.pl" } });
+  it("sender: set, then verified once the settings page's DNS check found the DKIM record", async () => {
+    const shop = await prisma().shop.update({ where: { id: shopId }, data: { senderEmail: "hello@kawa.pl" } });
     expect((await state(shopId)).sender).toBe("unverified");
-    await prisma().shop.update({ where: { id: shopId }, data: { settings: { sending: { dkim: { recordFound: true } } } } });
+    await generateDkimKey(shop, { domain: "kawa.pl", selector: "fm1" }, "merchant");
+    expect((await state(shopId)).sender).toBe("unverified");
+    await recordDkimCheck(shopId, "found");
+    expect((await state(shopId)).sender).toBe("verified");
+    // No DNS to ask keeps the last answer; a record gone or changed takes it back.
+    await recordDkimCheck(shopId, "unchecked");
+    expect((await state(shopId)).sender).toBe("verified");
+    await recordDkimCheck(shopId, "mismatch");
+    expect((await state(shopId)).sender).toBe("unverified");
+    await recordDkimCheck(shopId, "found");
     expect((await state(shopId)).sender).toBe("verified");
     expect((await state(otherId)).sender).toBe("missing");
   });

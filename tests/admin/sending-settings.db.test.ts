@@ -214,7 +214,7 @@ describe("DKIM", () => {
     expect(records[0]!.value).toMatch(/^v=DKIM1; k=rsa; p=MIIBIjAN/); // RSA 2048 SPKI
     expect(records[1]!.value).toMatch(/^v=spf1 include:\S+ ~all$/);
     // Offline (this machine has no DNS): "could not check", never an error.
-    const statuses = await checkDnsRecords(view.dkim);
+    const statuses = await checkDnsRecords(shop, view.dkim);
     expect(Object.keys(statuses).sort()).toEqual(["dkim", "dmarc", "spf"]);
     for (const s of Object.values(statuses)) expect(["unchecked", "missing", "found", "mismatch"]).toContain(s);
 

@@ -116,13 +116,28 @@ function dkimView(sending: ShopSending): DkimView {
  * Each record's status as DNS answers now: "unchecked" for all when DNS cannot be
  * asked (offline), never an error. Slow (a lookup each), so the page streams it in.
  */
-export async function checkDnsRecords(dkim: DkimView | null): Promise<Record<string, RecordStatus>> {
+export async function checkDnsRecords(shopRef: Pick<Shop, "id">, dkim: DkimView | null): Promise<Record<string, RecordStatus>> {
   if (!dkim) return {};
   const reachable = await dnsReachable(dkim.domain).catch(() => false);
   const published = reachable
     ? await Promise.all(dkim.records.map((r) => lookupTxt(r.name).catch(() => null)))
     : dkim.records.map(() => null);
-  return Object.fromEntries(dkim.records.map((r, i) => [r.kind, recordStatus(r, published[i]!)]));
+  const statuses = Object.fromEntries(dkim.records.map((r, i) => [r.kind, recordStatus(r, published[i]!)]));
+  await recordDkimCheck(shopRef.id, statuses.dkim);
+  return statuses;
+}
+
+/**
+ * Keeps what DNS said of the DKIM record, for the home page's checklist ("sender
+ * verified"): found sets the time, missing or changed clears it, unchecked (no DNS)
+ * leaves the last answer.
+ */
+export async function recordDkimCheck(shopId: string, dkim: RecordStatus | undefined): Promise<void> {
+  if (dkim === undefined || dkim === "unchecked") return;
+  await db().shopSending.updateMany({
+    where: { shopId, ...(dkim === "found" ? { dkimVerifiedAt: null } : { dkimVerifiedAt: { not: null } }) },
+    data: { dkimVerifiedAt: dkim === "found" ? now() : null },
+  });
 }
 
 async function audit(tx: Tx, shopId: string, actor: string, action: string, details: Prisma.InputJsonObject) {

@@ -10,6 +10,7 @@ CREATE TABLE "ShopSending" (
     "dkimPrivateKeySecret" TEXT,
     "dkimPublicKey" TEXT,
     "dkimCreatedAt" TIMESTAMP(3),
+    "dkimVerifiedAt" TIMESTAMP(3),
     "warmupStartDay" TEXT,
     "warmupPlan" JSONB,
     "warmupDay" TEXT,

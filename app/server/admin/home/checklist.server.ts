@@ -13,14 +13,12 @@ export const PIXEL_WINDOW_DAYS = 7;
 export const EMBED_WINDOW_DAYS = 30;
 
 /**
- * SEAM (sending settings): what the DNS check of the sender's DKIM record found. The
- * sending settings page (/app/settings/sending) owns the check and where its result is
- * kept; until it exists nothing is known and a set sender shows "set, not verified".
- * Replace this body with a read of that result; senderStatus() needs nothing else.
+ * What the sending settings page's DNS check last found of the sender's DKIM record
+ * (ShopSending.dkimVerifiedAt, see recordDkimCheck); null when no key was generated.
  */
 export async function loadDkimEvidence(shop: Shop): Promise<DkimEvidence | null> {
-  const dkim = (shop.settings as { sending?: { dkim?: { recordFound?: unknown } } } | null)?.sending?.dkim;
-  return typeof dkim?.recordFound === "boolean" ? { recordFound: dkim.recordFound } : null;
+  const sending = await db().shopSending.findUnique({ where: { shopId: shop.id }, select: { dkimPublicKey: true, dkimVerifiedAt: true } });
+  return sending?.dkimPublicKey ? { recordFound: sending.dkimVerifiedAt !== null } : null;
 }
 
 /**
