@@ -1,8 +1,10 @@
 import { reportsEn } from "./reports";
+import { rolloutEn } from "./rollout";
 
 export const en = {
   "app.name": "Flowmate",
   ...reportsEn,
+  ...rolloutEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",
