@@ -11,7 +11,7 @@ import { startApp, type AppProcess } from "../support/app-process";
 import { hasChromium, launchBrowser, screenshotPath, withPage } from "../support/browser";
 import { advanceDemoClock, demoNow, postDemoWebhook, waitForApp } from "../support/demo-app";
 
-const SHOPPERS = 70;
+const SHOPPERS = 110;
 let app: AppProcess;
 
 beforeAll(async () => {
@@ -27,13 +27,28 @@ interface Mail {
   subject: string;
 }
 
+/** The demo's mail outbox, read from its page (its loader data is not JSON under single fetch). */
 async function mails(): Promise<Mail[]> {
-  return ((await (await fetch(`${app.url}/dev/mail?_data=demo%2Fmail`)).json()) as { mails: Mail[] }).mails;
+  const html = await (await fetch(`${app.url}/dev/mail`)).text();
+  const out: Mail[] = [];
+  for (const m of html.matchAll(/href="\/dev\/mail\?id=(\d+)"[\s\S]*?<span[^>]*>([^<]*)<\/span>[\s\S]*?<span[^>]*>([^<]*)<\/span>/g)) {
+    out.push({ id: Number(m[1]), subject: m[2]!, to: m[3]! });
+  }
+  return out;
 }
 
-async function demoAction(intent: string): Promise<{ ok: boolean; message?: string }> {
+/** The one-click unsubscribe address of one mail, from its List-Unsubscribe header. */
+async function unsubscribeLink(id: number): Promise<string> {
+  const html = await (await fetch(`${app.url}/dev/mail?id=${id}`)).text();
+  const link = /list-unsubscribe: &lt;(.*?)&gt;/i.exec(html)?.[1]?.replaceAll("&amp;", "&");
+  if (!link) throw new Error(`mail ${id} has no List-Unsubscribe header`);
+  return link;
+}
+
+async function demoAction(intent: string): Promise<string> {
   const res = await fetch(`${app.url}/dev/actions`, { method: "POST", body: new URLSearchParams({ intent }) });
-  return (await res.json()) as { ok: boolean; message?: string };
+  expect(res.status).toBe(200);
+  return res.text();
 }
 
 /** The id of the welcome series, from the flows page's report link. */
@@ -57,7 +72,7 @@ describe.skipIf(!hasChromium)("staged rollout in a real browser", () => {
     async () => {
       // Quiet hours are real (21:00-08:00 in the shop's Warsaw time): move to the next 10:00 there.
       await advanceDemoClock(app, msUntilWarsaw10(await demoNow(app)));
-      expect(await demoAction("welcome-new-version")).toEqual({ ok: true });
+      await demoAction("welcome-new-version");
       const flowId = await welcomeFlowId();
       const url = `${app.url}/app/flows/${flowId}/rollout`;
 
@@ -91,18 +106,19 @@ describe.skipIf(!hasChromium)("staged rollout in a real browser", () => {
       }
       // Each gets the first mail of the version they entered: welcome_1 (version 1) or welcome_2 (version 2).
       const ours = async () => (await mails()).filter((m) => m.to.includes("rollout.shopper."));
-      let seen = -1;
+      // Done when the count has not moved for three reads in a row, 3 s apart.
+      const counts: number[] = [];
       await waitForApp(
         app,
         async () => {
-          const n = (await ours()).length;
-          const settled = n === seen && n > 0;
-          seen = n;
-          if (!settled) await new Promise((r) => setTimeout(r, 2_000));
-          return settled;
+          counts.push((await ours()).length);
+          const last = counts.slice(-4);
+          if (last.length === 4 && last[0]! > 0 && last.every((n) => n === last[0])) return true;
+          await new Promise((r) => setTimeout(r, 3_000));
+          return false;
         },
         "the welcome mails",
-        240_000,
+        300_000,
       );
       const sent = await ours();
       const fresh = sent.filter((m) => m.subject.startsWith("What makes"));
@@ -113,14 +129,8 @@ describe.skipIf(!hasChromium)("staged rollout in a real browser", () => {
 
       // Everyone who got the new version's mail unsubscribes with its one-click link.
       for (const m of fresh) {
-        const selected = (
-          (await (await fetch(`${app.url}/dev/mail?_data=demo%2Fmail&id=${m.id}`)).json()) as {
-            selected: { headers: Record<string, string> };
-          }
-        ).selected;
-        const link = /<([^>]+)>/.exec(selected.headers["list-unsubscribe"] ?? "")?.[1];
-        expect(link, JSON.stringify(selected.headers)).toBeTruthy();
-        const target = new URL(link!);
+        const link = await unsubscribeLink(m.id);
+        const target = new URL(link);
         const res = await fetch(`${app.url}${target.pathname}${target.search}`, {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -130,7 +140,7 @@ describe.skipIf(!hasChromium)("staged rollout in a real browser", () => {
       }
 
       // The worker's rollouts task, now.
-      expect(await demoAction("run-rollouts")).toEqual({ ok: true, message: "checked 1, halted 1" });
+      expect(await demoAction("run-rollouts")).toContain("checked 1, halted 1");
 
       await withPage(async (page) => {
         await page.goto(url, { waitUntil: "networkidle" });
