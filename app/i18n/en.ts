@@ -1,12 +1,14 @@
 import { homeEn } from "./home";
 import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
+import { rolloutEn } from "./rollout";
 
 export const en = {
   "app.name": "Flowmate",
   ...homeEn,
   ...reportsEn,
   ...sendingEn,
+  ...rolloutEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -2,12 +2,14 @@ import type { MessageKey } from "./en";
 import { homePl } from "./home";
 import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
+import { rolloutPl } from "./rollout";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...homePl,
   ...reportsPl,
   ...sendingPl,
+  ...rolloutPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

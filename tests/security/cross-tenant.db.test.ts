@@ -53,6 +53,7 @@ const ROUTES: Record<string, Family> = {
   "app.reports.export.ts": "admin",
   "app.flows_.$flowId.report.tsx": "admin",
   "app.flows_.$flowId.report.export.ts": "admin",
+  "app.flows_.$flowId.rollout.tsx": "admin",
   "app.health.tsx": "admin",
   "app.settings_.sending.tsx": "admin",
   "u.$token.ts": "signed-link",
@@ -361,6 +362,45 @@ describe("cross-tenant isolation, every route", () => {
         expect((bare as Response).status, file).toBe(302);
         expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
       }
+    });
+  });
+
+  it("staged rollout page: A's flow answers, B's flow id is 404 for the page and every button, B unchanged; no token is refused", async () => {
+    const file = "app.flows_.$flowId.rollout.tsx";
+    const aFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "browse_abandonment" } });
+    const bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "browse_abandonment" } });
+    await leavesBUntouched(async () => {
+      const get = async (flowId: string) =>
+        call(await route(file), "GET", await asMerchantOf(A, "http://localhost:3000/app/flows/x/rollout?lang=pl"), { flowId });
+      expect(await expectNothingOfB("rollout page of A's flow", await get(aFlow.id))).toBe(200);
+      await expectNothingOfB("rollout page of B's flow", await get(bFlow.id), [404]);
+      const post = async (flowId: string, form: Record<string, string>) =>
+        call(
+          await route(file),
+          "POST",
+          await asMerchantOf(A, "http://localhost:3000/app/flows/x/rollout", { method: "POST", body: new URLSearchParams(form) }),
+          { flowId },
+        );
+      for (const form of <Record<string, string>[]>[
+        { intent: "start" },
+        { intent: "advance", from: "10" },
+        { intent: "halt" },
+        { intent: "resume" },
+        { intent: "rollBack" },
+      ]) {
+        await expectNothingOfB(`rollout ${form.intent} of B's flow`, await post(bFlow.id, form), [404]);
+      }
+      // A's own flow with a single version: nothing to stage, refused as a conflict, nothing changed.
+      expect(await expectNothingOfB("rollout start of A's flow", await post(aFlow.id, { intent: "start" }), [409])).toBe(409);
+      const forged = new Request("http://localhost:3000/app/flows/x/rollout", {
+        method: "POST",
+        headers: { authorization: "Bearer e30.e30.AAAA" },
+      });
+      await expectNothingOfB("rollout with a forged token", await call(await route(file), "POST", forged, { flowId: bFlow.id }), [401]);
+      const bare = await outsideDemo(async () =>
+        call(await route(file), "POST", new Request("http://localhost:3000/app/flows/x/rollout", { method: "POST" }), { flowId: bFlow.id }),
+      );
+      expect((bare as Response).status).toBe(302);
     });
   });
 

@@ -43,7 +43,7 @@ export interface FlowHealth {
 }
 
 /** Every worker task, in the order the worker runs them. */
-export const HEALTH_TASKS = [...QUEUE_TASKS, "time-triggers", "retention", "experiments", "alerts"];
+export const HEALTH_TASKS = [...QUEUE_TASKS, "time-triggers", "retention", "experiments", "rollouts", "alerts"];
 
 /** Catalogue flows are named in the admin's language, like on the flows and customers pages. */
 export async function loadTaskHealth(

@@ -1,4 +1,5 @@
 import { parseFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { entryArm } from "~/domain/rollout";
 import type { RawQuery } from "../db/client.server";
 import { loadActiveFlowRows, loadFlowRows, loadFlowVersionDefinitions, type FlowRow } from "../db/sql/flows.server";
 
@@ -26,6 +27,29 @@ export interface ActiveFlow {
   holdoutPercent: number | null;
   versionId: string;
   definition: FlowDefinition;
+  /** A staged rollout of this version: the previous version, which the others enter. */
+  rolloutBase: { versionId: string; definition: FlowDefinition } | null;
+  rolloutHalted: boolean;
+}
+
+/** The version a new entrant starts on, and the share shouldEnroll lets in at all. */
+export interface EntryVersion {
+  versionId: string;
+  definition: FlowDefinition;
+  percent: number;
+}
+
+/**
+ * The version this customer would enter: during a staged rollout the new version for
+ * the customers in the stage's share (none while halted) and the previous version for
+ * everyone else, so nobody is left out. Without a previous version (a first switch-on
+ * at 10 %) the customers outside the share are not enrolled, by shouldEnroll's gate.
+ */
+export function entryVersion(flow: ActiveFlow, customerId: string): EntryVersion {
+  if (!flow.rolloutBase) return { versionId: flow.versionId, definition: flow.definition, percent: flow.rolloutPercent };
+  return entryArm(customerId, flow.id, { percent: flow.rolloutPercent, halted: flow.rolloutHalted }) === "new"
+    ? { versionId: flow.versionId, definition: flow.definition, percent: 100 }
+    : { ...flow.rolloutBase, percent: 100 };
 }
 
 /** Flows switched on, per shop, with their active version's definition. */
@@ -35,13 +59,15 @@ export async function loadActiveFlows(q: RawQuery, shopIds: string[]): Promise<M
   const rows = await loadActiveFlowRows(q, shopIds);
   const defs = await loadDefinitions(
     q,
-    rows.map((r) => r.activeVersionId),
+    rows.flatMap((r) => (r.rolloutBaseVersionId ? [r.activeVersionId, r.rolloutBaseVersionId] : [r.activeVersionId])),
   );
-  for (const r of rows) {
+  for (const { rolloutBaseVersionId: baseId, ...r } of rows) {
     const definition = defs.get(r.activeVersionId);
     if (!definition) continue;
+    const baseDefinition = baseId ? defs.get(baseId) : undefined;
+    const rolloutBase = baseId && baseDefinition ? { versionId: baseId, definition: baseDefinition } : null;
     const list = out.get(r.shopId) ?? [];
-    list.push({ ...r, versionId: r.activeVersionId, definition });
+    list.push({ ...r, versionId: r.activeVersionId, definition, rolloutBase });
     out.set(r.shopId, list);
   }
   return out;

@@ -14,7 +14,7 @@ import { insertEntryDecision } from "../db/sql/decisions.server";
 import { insertEnrollment, loadEnrollmentHistory, type DueRow } from "../db/sql/enrollments.server";
 import { countDecisions, countEntry } from "../measurement/flow-figures.server";
 import type { BatchContext } from "./batch-context.server";
-import type { ActiveFlow } from "./definitions.server";
+import type { ActiveFlow, EntryVersion } from "./definitions.server";
 import { stepEnrollments } from "./runner.server";
 
 // Entry decisions nobody needs to read: the event was simply not this flow's trigger,
@@ -31,20 +31,22 @@ export function loadHistory(q: RawQuery, shopIds: string[], customerIds: string[
 /**
  * The entry decision for one trigger and, when it says yes, the enrollment: created
  * (unique per flow, customer and context, so a concurrent duplicate is a no-op) and
- * started in the caller's transaction. Returns the running row, or null.
+ * started in the caller's transaction, on `entry` (entryVersion: during a staged
+ * rollout, the new or the previous version). Returns the running row, or null.
  */
 export async function tryEnroll(
   q: RawQuery,
   ctx: BatchContext,
   history: History,
   flow: ActiveFlow,
+  entry: EntryVersion,
   customer: CustomerRecord,
   trigger: TriggerPayload,
   at: Date,
 ): Promise<(DueRow & { interestedIn: string[] }) | null> {
-  const def = flow.definition;
+  const def = entry.definition;
   const past = history.get(`${flow.id}:${customer.id}`) ?? [];
-  const decision = shouldEnroll(def, trigger, customer, past, at.getTime(), { flowId: flow.id, percent: flow.rolloutPercent });
+  const decision = shouldEnroll(def, trigger, customer, past, at.getTime(), { flowId: flow.id, percent: entry.percent });
   if (!decision.enroll) {
     if (!QUIET_REASONS.has(decision.reason)) {
       const row = {
@@ -69,7 +71,7 @@ export async function tryEnroll(
     id,
     shopId: flow.shopId,
     flowId: flow.id,
-    flowVersionId: flow.versionId,
+    flowVersionId: entry.versionId,
     customerId: customer.id,
     contextKey: decision.contextKey,
     holdout,
@@ -83,7 +85,7 @@ export async function tryEnroll(
     id,
     shopId: flow.shopId,
     flowId: flow.id,
-    flowVersionId: flow.versionId,
+    flowVersionId: entry.versionId,
     customerId: customer.id,
     state: null as unknown as EnrollmentState,
     holdout,

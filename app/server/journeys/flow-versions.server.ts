@@ -1,8 +1,16 @@
-import type { FlowVersion, Prisma } from "@prisma/client";
+import { Prisma, type FlowVersion } from "@prisma/client";
 import type { FlowDefinition } from "~/domain/journey";
 import { rawQueryOf } from "../db/sql/clients.server";
 import { lockFlowRow } from "../db/sql/flows.server";
 import { startExperiments } from "../experiments/experiment-rows.server";
+
+/** The Flow columns of no staged rollout. */
+export const ROLLOUT_CLEARED = {
+  rolloutBaseVersionId: null,
+  rolloutStages: Prisma.DbNull,
+  rolloutHaltedAt: null,
+  rolloutHaltReason: Prisma.DbNull,
+} satisfies Prisma.FlowUpdateInput;
 
 /**
  * Appends a version to a flow and makes it the active one, in the caller's
@@ -24,7 +32,7 @@ export async function appendFlowVersion(
     flow?: Prisma.FlowUpdateInput;
   },
 ): Promise<FlowVersion> {
-  await lockFlowRow(rawQueryOf(tx), v.shopId, v.flowId);
+  const locked = await lockFlowRow(rawQueryOf(tx), v.shopId, v.flowId);
   const last = await tx.flowVersion.findFirst({ where: { flowId: v.flowId }, orderBy: { version: "desc" }, select: { version: true } });
   const version = await tx.flowVersion.create({
     data: {
@@ -36,7 +44,34 @@ export async function appendFlowVersion(
       createdBy: v.createdBy,
     },
   });
-  await tx.flow.update({ where: { id: v.flowId }, data: { ...v.flow, activeVersionId: version.id } });
+  // A staged rollout was of the version this one replaces: it ends, and the new
+  // version takes every new entrant, as any saved version does (rolloutPercent was its stage).
+  const endsRollout = Boolean(locked?.rolloutBaseVersionId);
+  await tx.flow.update({
+    where: { id: v.flowId },
+    data: {
+      ...v.flow,
+      activeVersionId: version.id,
+      ...(endsRollout ? { ...ROLLOUT_CLEARED, rolloutPercent: 100 } : {}),
+    },
+  });
+  if (endsRollout) {
+    await tx.auditLog.create({
+      data: {
+        shopId: v.shopId,
+        actor: v.createdBy,
+        action: "flow.rollout_ended",
+        subjectType: "flow",
+        subjectId: v.flowId,
+        details: {
+          reason: "superseded",
+          before: { versionId: locked!.activeVersionId, baseVersionId: locked!.rolloutBaseVersionId, percent: locked!.rolloutPercent },
+          after: { versionId: version.id, percent: 100 },
+        },
+        at: v.at,
+      },
+    });
+  }
   await startExperiments(tx, { shopId: v.shopId, flowId: v.flowId, versionId: version.id, definition: v.definition, at: v.at });
   return version;
 }

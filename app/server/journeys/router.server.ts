@@ -6,7 +6,7 @@ import { now } from "../clock.server";
 import { retryTransientConflicts } from "../db/transient-conflict.server";
 import { rollupTxOf } from "../measurement/rollup-buffer.server";
 import { BatchContext } from "./batch-context.server";
-import { loadActiveFlows } from "./definitions.server";
+import { entryVersion, loadActiveFlows } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
 import type { WorkItem } from "../worker/quarantine.server";
@@ -89,10 +89,12 @@ async function route(q: RawQuery, events: EventRow[], at: Date): Promise<{ enrol
     }
     // 2. Start the flows this event triggers.
     for (const flow of flows.get(e.shopId) ?? []) {
-      const def = flow.definition;
+      // During a staged rollout the customer's version is picked first: its trigger and needs are the ones that count.
+      const entry = entryVersion(flow, customer.id);
+      const def = entry.definition;
       if (def.trigger.type !== "event" || !def.trigger.events.includes(e.name)) continue;
       const extra = await loadFlowNeeds(q, flowNeeds(def), e.shopId, customer.id, asTrigger.data);
-      const started = await tryEnroll(q, ctx, history, flow, customer, prepareTrigger(def, asTrigger, extra), at);
+      const started = await tryEnroll(q, ctx, history, flow, entry, customer, prepareTrigger(def, asTrigger, extra), at);
       if (!started) continue;
       enrolled++;
       active.push(started);

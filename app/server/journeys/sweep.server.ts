@@ -5,7 +5,7 @@ import { shopsWithTimeTriggers } from "../db/sql/flows.server";
 import { now } from "../clock.server";
 import { rollupTxOf } from "../measurement/rollup-buffer.server";
 import { BatchContext } from "./batch-context.server";
-import { loadActiveFlows, type ActiveFlow } from "./definitions.server";
+import { entryVersion, loadActiveFlows, type ActiveFlow } from "./definitions.server";
 import { loadHistory, tryEnroll } from "./enroll.server";
 import { lockEntryDecisions } from "./entry-lock.server";
 import { quarantinedIds } from "../db/sql/quarantine.server";
@@ -45,8 +45,14 @@ export async function sweepTimeTriggers(limit = 500): Promise<{ enrolled: number
 }
 
 async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number): Promise<number> {
-  const t = flow.definition.trigger;
-  const ids = await timeTriggerCandidates(q, flow.shopId, flow.id, candidateFilter(t, at), new Date(at.getTime() - DAY), limit);
+  const ids = await timeTriggerCandidates(
+    q,
+    flow.shopId,
+    flow.id,
+    candidateFilter(flow.definition.trigger, at),
+    new Date(at.getTime() - DAY),
+    limit,
+  );
   if (ids.length === 0) return 0;
   // The candidate query read the history unlocked: tryEnroll decides on the one read after.
   await lockEntryDecisions(q, ids);
@@ -57,6 +63,9 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
   for (const id of ids) {
     const customer = ctx.customers.get(id);
     if (!customer || !shop) continue;
+    // During a staged rollout the customer's version decides (the candidates are the new version's).
+    const entry = entryVersion(flow, customer.id);
+    const t = entry.definition.trigger;
     const match =
       t.type === "inactivity"
         ? matchInactivityTrigger(t, customer, at.getTime())
@@ -64,7 +73,7 @@ async function sweepFlow(q: RawQuery, flow: ActiveFlow, at: Date, limit: number)
           ? matchDateTrigger(t, customer, at.getTime(), shop.timezone)
           : { due: false as const };
     if (!match.due) continue;
-    if (await tryEnroll(q, ctx, history, flow, customer, match.trigger, at)) enrolled++;
+    if (await tryEnroll(q, ctx, history, flow, entry, customer, match.trigger, at)) enrolled++;
   }
   await ctx.rollups.flush(rollupTxOf(q));
   return enrolled;

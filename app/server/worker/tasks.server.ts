@@ -10,6 +10,7 @@ import { sweepTimeTriggers } from "../journeys/sweep.server";
 import { pruneExpiredData } from "../compliance/retention.server";
 import { checkAlerts } from "../operations/alerts.server";
 import { evaluateDueExperiments } from "../experiments/evaluate-experiments.server";
+import { checkRunningRollouts } from "../journeys/rollouts.server";
 import { taskMinuteRecorder } from "../operations/task-minutes.server";
 import { now } from "../clock.server";
 import type { Backoff, Task, TaskStats } from "./task-runner.server";
@@ -23,12 +24,15 @@ export const PRUNE_EVERY_MS = 60 * 60_000;
 export const ALERTS_EVERY_MS = 60_000;
 /** A/B experiments are evaluated once per shop-local day: this often, a new day is noticed within minutes. */
 export const EXPERIMENTS_EVERY_MS = 15 * 60_000;
+/** Staged rollouts' go/no-go: a breach halts a rollout within minutes of its evidence. */
+export const ROLLOUTS_EVERY_MS = 5 * 60_000;
 
 /** A queue that throws (database down, a poisonous row) retries after 1 s, 2 s, 4 s... up to 5 min. */
 export const QUEUE_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 5 * 60_000 };
 const SWEEP_BACKOFF: Backoff = { baseMs: 60_000, maxMs: SWEEP_EVERY_MS };
 const PRUNE_BACKOFF: Backoff = { baseMs: 60_000, maxMs: PRUNE_EVERY_MS };
 const EXPERIMENTS_BACKOFF: Backoff = { baseMs: 60_000, maxMs: EXPERIMENTS_EVERY_MS };
+const ROLLOUTS_BACKOFF: Backoff = { baseMs: 60_000, maxMs: ROLLOUTS_EVERY_MS };
 
 /**
  * Everything the worker does. Each queue is rows claimed with FOR UPDATE SKIP LOCKED
@@ -108,6 +112,14 @@ export function workerTasks(workerId: string, idleMs = 250, runnerStats: () => T
       run: async () => (await evaluateDueExperiments()).outcomes.length,
       cadence: { kind: "every", everyMs: EXPERIMENTS_EVERY_MS },
       backoff: EXPERIMENTS_BACKOFF,
+    },
+    // Staged rollouts: each running one judged on its go/no-go criteria; a breach halts
+    // it (new entrants on the previous version) with the reason (journeys/rollouts.server.ts).
+    {
+      name: "rollouts",
+      run: async () => (await checkRunningRollouts()).halted,
+      cadence: { kind: "every", everyMs: ROLLOUTS_EVERY_MS },
+      backoff: ROLLOUTS_BACKOFF,
     },
     // Operations: this worker's pass counts for the admin's health page, then the alert
     // conditions (queue lag per shop, failure streaks), each announced at most hourly.

@@ -17,12 +17,16 @@ export interface ActiveFlowRow {
   /** Null: the shop's default (Shop.holdoutPercent). */
   holdoutPercent: number | null;
   activeVersionId: string;
+  /** Staged rollout: the previous version the others enter (null: none). */
+  rolloutBaseVersionId: string | null;
+  rolloutHalted: boolean;
 }
 
 /** The flows switched on in these shops that have an active version. */
 export async function loadActiveFlowRows(q: RawQuery, shopIds: string[]): Promise<ActiveFlowRow[]> {
   const rows = await q<ActiveFlowRow>(
-    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "holdoutPercent", "activeVersionId" FROM "Flow"
+    `SELECT id, "shopId", key, status, priority, "rolloutPercent", "holdoutPercent", "activeVersionId",
+            "rolloutBaseVersionId", "rolloutHaltedAt" IS NOT NULL AS "rolloutHalted" FROM "Flow"
      WHERE "shopId" = ANY($1::text[]) AND status = 'on' AND "activeVersionId" IS NOT NULL`,
     [shopIds],
   );
@@ -56,14 +60,22 @@ export async function shopsWithTimeTriggers(q: RawQuery): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+export interface LockedFlow {
+  activeVersionId: string | null;
+  rolloutBaseVersionId: string | null;
+  rolloutPercent: number;
+  rolloutHaltedAt: Date | null;
+}
+
 /**
  * Locks the flow's row for the caller's transaction: versions of one flow are appended
  * one at a time. NO KEY UPDATE, so rows that merely reference the flow (enrollments,
  * versions) are still inserted meanwhile.
  */
-export async function lockFlowRow(q: RawQuery, shopId: string, flowId: string): Promise<{ activeVersionId: string | null } | null> {
-  const rows = await q<{ activeVersionId: string | null }>(
-    `SELECT "activeVersionId" FROM "Flow" WHERE id = $1 AND "shopId" = $2 FOR NO KEY UPDATE`,
+export async function lockFlowRow(q: RawQuery, shopId: string, flowId: string): Promise<LockedFlow | null> {
+  const rows = await q<LockedFlow>(
+    `SELECT "activeVersionId", "rolloutBaseVersionId", "rolloutPercent", "rolloutHaltedAt" FROM "Flow"
+     WHERE id = $1 AND "shopId" = $2 FOR NO KEY UPDATE`,
     [flowId, shopId],
   );
   return rows[0] ?? null;

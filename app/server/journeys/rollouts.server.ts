@@ -1,0 +1,281 @@
+import { Prisma } from "@prisma/client";
+import {
+  haltReasonOf,
+  judgeStage,
+  nextStage,
+  parseStages,
+  stageWindows,
+  EMPTY_COUNTS,
+  type HaltReason,
+  type StageJudgement,
+  type VersionCounts,
+} from "~/domain/rollout";
+import { now } from "../clock.server";
+import { database, db } from "../db/client.server";
+import { rawQueryOf } from "../db/sql/clients.server";
+import { lockFlowRow, type LockedFlow } from "../db/sql/flows.server";
+import { rolloutVersionCounts, runningRollouts } from "../db/sql/rollouts.server";
+import { log } from "../log.server";
+import { ROLLOUT_CLEARED } from "./flow-versions.server";
+import { rollbackFlow } from "./flows.server";
+
+// Staged rollout of a flow's new version: 10 % -> 50 % -> 100 % of new entrants, the
+// others on the previous version (definitions.server.ts: entryVersion). Every change
+// locks the flow's row (as appending a version does), checks the state it expects,
+// and writes its audit row in the same transaction: a merchant's click, the automatic
+// halt and a newly saved version are applied one after the other, never mixed.
+
+export type RolloutChange =
+  | { ok: true }
+  | { ok: false; reason: "not_found" | "no_previous_version" | "already_staged" | "not_staged" | "halted" | "not_halted" | "stale" };
+
+const FIRST_STAGE = 10;
+
+async function change(
+  shopId: string,
+  flowId: string,
+  fn: (tx: Prisma.TransactionClient, flow: LockedFlow, at: Date) => Promise<RolloutChange>,
+): Promise<RolloutChange> {
+  return db().$transaction(async (tx) => {
+    const flow = await lockFlowRow(rawQueryOf(tx), shopId, flowId);
+    if (!flow) return { ok: false, reason: "not_found" };
+    return fn(tx, flow, now());
+  });
+}
+
+function audit(
+  tx: Prisma.TransactionClient,
+  v: { shopId: string; flowId: string; actor: string; action: string; details: object; at: Date },
+) {
+  return tx.auditLog.create({
+    data: {
+      shopId: v.shopId,
+      actor: v.actor,
+      action: v.action,
+      subjectType: "flow",
+      subjectId: v.flowId,
+      details: v.details,
+      at: v.at,
+    },
+  });
+}
+
+const stateOf = (f: LockedFlow) => ({
+  versionId: f.activeVersionId,
+  baseVersionId: f.rolloutBaseVersionId,
+  percent: f.rolloutPercent,
+  halted: f.rolloutHaltedAt !== null,
+});
+
+/** Stages the active version: 10 % of new entrants on it, the others on the version before it. */
+export function startRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow, at) => {
+    if (flow.rolloutBaseVersionId) return { ok: false, reason: "already_staged" };
+    const active = flow.activeVersionId ? await tx.flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId } }) : null;
+    const base = active
+      ? await tx.flowVersion.findFirst({ where: { flowId, shopId, version: { lt: active.version } }, orderBy: { version: "desc" } })
+      : null;
+    if (!active || !base) return { ok: false, reason: "no_previous_version" };
+    await tx.flow.update({
+      where: { id: flowId },
+      data: {
+        rolloutBaseVersionId: base.id,
+        rolloutPercent: FIRST_STAGE,
+        rolloutStages: [{ percent: FIRST_STAGE, startedAt: at.toISOString() }],
+        rolloutHaltedAt: null,
+        rolloutHaltReason: Prisma.DbNull,
+      },
+    });
+    await audit(tx, {
+      shopId,
+      flowId,
+      actor,
+      action: "flow.rollout_started",
+      details: {
+        before: stateOf(flow),
+        after: { versionId: active.id, version: active.version, baseVersionId: base.id, baseVersion: base.version, percent: FIRST_STAGE },
+      },
+      at,
+    });
+    return { ok: true };
+  });
+}
+
+/** The next stage (10 -> 50 -> 100). `from` is the stage the merchant saw: a second click changes nothing. */
+export function advanceRollout(shopId: string, flowId: string, from: number, actor: string): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow, at) => {
+    if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+    if (flow.rolloutHaltedAt) return { ok: false, reason: "halted" };
+    const next = nextStage(flow.rolloutPercent);
+    if (flow.rolloutPercent !== from || next === null) return { ok: false, reason: "stale" };
+    const current = await tx.flow.findUniqueOrThrow({ where: { id: flowId }, select: { rolloutStages: true } });
+    const stages = [...parseStages(current.rolloutStages), { percent: next, startedAt: at.toISOString() }];
+    await tx.flow.update({
+      where: { id: flowId },
+      data: { rolloutPercent: next, rolloutStages: stages as unknown as Prisma.InputJsonValue },
+    });
+    await audit(tx, {
+      shopId,
+      flowId,
+      actor,
+      action: "flow.rollout_advanced",
+      details: { before: stateOf(flow), after: { percent: next } },
+      at,
+    });
+    return { ok: true };
+  });
+}
+
+/**
+ * Halts the rollout: every new entrant takes the previous version. `expect`: the
+ * versions the check judged; a version saved since then ended that rollout, and this
+ * halt is not applied to the next one.
+ */
+export function haltRollout(
+  shopId: string,
+  flowId: string,
+  actor: string,
+  reason: HaltReason,
+  expect?: { versionId: string; baseVersionId: string },
+): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow, at) => {
+    if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+    if (flow.rolloutHaltedAt) return { ok: false, reason: "halted" };
+    if (expect && (expect.versionId !== flow.activeVersionId || expect.baseVersionId !== flow.rolloutBaseVersionId))
+      return { ok: false, reason: "stale" };
+    await tx.flow.update({
+      where: { id: flowId },
+      data: { rolloutHaltedAt: at, rolloutHaltReason: reason as unknown as Prisma.InputJsonValue },
+    });
+    await audit(tx, {
+      shopId,
+      flowId,
+      actor,
+      action: "flow.rollout_halted",
+      details: { before: stateOf(flow), after: { halted: true }, reason },
+      at,
+    });
+    return { ok: true };
+  });
+}
+
+/** The merchant resumes a halted rollout at its stage. */
+export function resumeRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow, at) => {
+    if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+    if (!flow.rolloutHaltedAt) return { ok: false, reason: "not_halted" };
+    const current = await tx.flow.findUniqueOrThrow({ where: { id: flowId }, select: { rolloutHaltReason: true } });
+    await tx.flow.update({ where: { id: flowId }, data: { rolloutHaltedAt: null, rolloutHaltReason: Prisma.DbNull } });
+    await audit(tx, {
+      shopId,
+      flowId,
+      actor,
+      action: "flow.rollout_resumed",
+      details: { before: { ...stateOf(flow), haltReason: current.rolloutHaltReason }, after: { halted: false } },
+      at,
+    });
+    return { ok: true };
+  });
+}
+
+/** At 100 %: the rollout is over, the previous version is no longer entered or compared. */
+export function completeRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow, at) => {
+    if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+    if (flow.rolloutHaltedAt) return { ok: false, reason: "halted" };
+    if (flow.rolloutPercent < 100) return { ok: false, reason: "stale" };
+    await tx.flow.update({ where: { id: flowId }, data: { ...ROLLOUT_CLEARED, rolloutPercent: 100 } });
+    await audit(tx, {
+      shopId,
+      flowId,
+      actor,
+      action: "flow.rollout_completed",
+      details: { before: stateOf(flow), after: { percent: 100 } },
+      at,
+    });
+    return { ok: true };
+  });
+}
+
+/**
+ * Rolls back to the previous version: it becomes the active version again (as a new
+ * version, so history stays linear), which ends the rollout; running enrollments keep theirs.
+ */
+export async function rollBackRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
+  const flow = await db().flow.findFirst({ where: { id: flowId, shopId }, select: { key: true, rolloutBaseVersionId: true } });
+  if (!flow) return { ok: false, reason: "not_found" };
+  if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+  const base = await db().flowVersion.findFirstOrThrow({ where: { id: flow.rolloutBaseVersionId, shopId }, select: { version: true } });
+  await rollbackFlow(shopId, flow.key, base.version, actor);
+  return { ok: true };
+}
+
+export interface StageResult {
+  percent: number;
+  from: Date;
+  to: Date;
+  current: boolean;
+  counts: { new: VersionCounts; base: VersionCounts };
+  judgement: StageJudgement;
+}
+
+export interface RolloutJudgement {
+  versionId: string;
+  baseVersionId: string;
+  stages: StageResult[];
+}
+
+/** Each stage's go/no-go criteria, from the raw rows of its window (shop-scoped); null without a rollout. */
+export async function judgeRollout(shopId: string, flowId: string, at: Date): Promise<RolloutJudgement | null> {
+  const flow = await db().flow.findFirst({
+    where: { id: flowId, shopId },
+    select: { activeVersionId: true, rolloutBaseVersionId: true, rolloutStages: true },
+  });
+  if (!flow?.activeVersionId || !flow.rolloutBaseVersionId) return null;
+  const versionIds = [flow.activeVersionId, flow.rolloutBaseVersionId];
+  const windows = stageWindows(parseStages(flow.rolloutStages), at.getTime());
+  const stages: StageResult[] = [];
+  for (const [i, w] of windows.entries()) {
+    const counts = await rolloutVersionCounts(database().query, {
+      shopId,
+      flowId,
+      versionIds,
+      from: new Date(w.from),
+      to: new Date(w.to),
+      until: at,
+    });
+    const fresh = counts.get(flow.activeVersionId) ?? EMPTY_COUNTS;
+    const base = counts.get(flow.rolloutBaseVersionId) ?? EMPTY_COUNTS;
+    stages.push({
+      percent: w.percent,
+      from: new Date(w.from),
+      to: new Date(w.to),
+      current: i === windows.length - 1,
+      counts: { new: fresh, base },
+      judgement: judgeStage(fresh, base),
+    });
+  }
+  return { versionId: flow.activeVersionId, baseVersionId: flow.rolloutBaseVersionId, stages };
+}
+
+/**
+ * The worker's go/no-go check: every running rollout judged; a breached criterion (in
+ * any stage so far: late bounces of the 10 % stage count at 50 %) halts it with the
+ * criterion, both values and the threshold as its reason.
+ */
+export async function checkRunningRollouts(at: Date = now()): Promise<{ checked: number; halted: number }> {
+  const flows = await runningRollouts(database().query);
+  let halted = 0;
+  for (const f of flows) {
+    const judged = await judgeRollout(f.shopId, f.id, at);
+    if (!judged) continue;
+    const reason = haltReasonOf(judged.stages, at.toISOString());
+    if (!reason) continue;
+    const r = await haltRollout(f.shopId, f.id, "system", reason, { versionId: judged.versionId, baseVersionId: judged.baseVersionId });
+    if (r.ok) {
+      halted++;
+      log.warn("staged rollout halted", { shopId: f.shopId, flowId: f.id, criterion: reason.criterion, stage: reason.stage });
+    }
+  }
+  return { checked: flows.length, halted };
+}
