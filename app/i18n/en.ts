@@ -1,8 +1,10 @@
 import { reportsEn } from "./reports";
+import { settingsEn } from "./settings";
 
 export const en = {
   "app.name": "Flowmate",
   ...reportsEn,
+  ...settingsEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

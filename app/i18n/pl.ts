@@ -1,9 +1,11 @@
 import type { MessageKey } from "./en";
 import { reportsPl } from "./reports";
+import { settingsPl } from "./settings";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...reportsPl,
+  ...settingsPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

@@ -18,7 +18,16 @@ export function changedFields(before: Values, after: Values): { before: Values; 
 /** One audit row for a settings change, in the caller's transaction; nothing when nothing changed. */
 export async function auditChange(
   tx: Prisma.TransactionClient,
-  e: { shopId: string; actor: string; action: string; subjectType: string; subjectId: string; before: Values; after: Values; extra?: Values },
+  e: {
+    shopId: string;
+    actor: string;
+    action: string;
+    subjectType: string;
+    subjectId: string;
+    before: Values;
+    after: Values;
+    extra?: Values;
+  },
 ): Promise<boolean> {
   const diff = changedFields(e.before, e.after);
   if (!diff) return false;

@@ -101,7 +101,12 @@ async function versionWith(shopId: string, flow: Flow, def: FlowDefinition, prio
   const reentryChange = editableReentry(flow.key) ? { reentryDays } : {};
   const settings = { ...(def.source?.settings ?? {}), priority, ...reentryChange };
   if (isCatalogueKey(flow.key) && testedSteps(def).length === 0) return saveFlowSettings(shopId, flow.key, settings, actor, note);
-  const reentry = reentryDays === null ? { mode: "never" as const } : reentryDays === 0 ? { mode: "always" as const } : { mode: "window" as const, hours: reentryDays * 24 };
+  const reentry =
+    reentryDays === null
+      ? { mode: "never" as const }
+      : reentryDays === 0
+        ? { mode: "always" as const }
+        : { mode: "window" as const, hours: reentryDays * 24 };
   const next: FlowDefinition = {
     ...def,
     priority,
@@ -160,7 +165,9 @@ export function priorityOrderByIncrement(rows: readonly FlowSettingsRow[]): Map<
   const measured = rows.filter((r) => r.incrementPerEntry !== null);
   if (measured.length < 2) return null;
   const slots = measured.map((r) => r.priority).sort((a, b) => b - a);
-  const byIncrement = [...measured].sort((a, b) => b.incrementPerEntry!.estimate - a.incrementPerEntry!.estimate || a.key.localeCompare(b.key));
+  const byIncrement = [...measured].sort(
+    (a, b) => b.incrementPerEntry!.estimate - a.incrementPerEntry!.estimate || a.key.localeCompare(b.key),
+  );
   const out = new Map(byIncrement.map((r, i) => [r.id, slots[i]!]));
   return measured.every((r) => out.get(r.id) === r.priority) ? null : out;
 }

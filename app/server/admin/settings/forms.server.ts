@@ -54,8 +54,10 @@ export const ScheduleForm = z
     smsQuietEnd: Time,
   })
   .superRefine((v, c) => {
-    if (v.emailQuiet && v.emailQuietStart === v.emailQuietEnd) c.addIssue({ code: "custom", path: ["emailQuietEnd"], message: "settings.error.sameTimes" });
-    if (v.smsQuiet && v.smsQuietStart === v.smsQuietEnd) c.addIssue({ code: "custom", path: ["smsQuietEnd"], message: "settings.error.sameTimes" });
+    if (v.emailQuiet && v.emailQuietStart === v.emailQuietEnd)
+      c.addIssue({ code: "custom", path: ["emailQuietEnd"], message: "settings.error.sameTimes" });
+    if (v.smsQuiet && v.smsQuietStart === v.smsQuietEnd)
+      c.addIssue({ code: "custom", path: ["smsQuietEnd"], message: "settings.error.sameTimes" });
   });
 export type ScheduleInput = z.output<typeof ScheduleForm>;
 
@@ -98,7 +100,6 @@ export const FlowForm = z.object({
   holdoutPercent: OptionalInt(0, 50),
 });
 export type FlowInput = z.output<typeof FlowForm>;
-
 
 export function parseForm<S extends z.ZodType>(schema: S, form: FormData): Parsed<z.output<S>> {
   const r = schema.safeParse(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));

@@ -170,8 +170,14 @@ export async function saveMeasurement(shopId: string, input: MeasurementInput, a
 }
 
 export async function savePrivacy(shopId: string, input: PrivacyInput, actor: string) {
-  return change(shopId, actor, "settings.privacy_updated", () => input, (v) => ({
-    doubleOptIn: v.doubleOptIn,
-    storefrontEventDays: v.storefrontEventDays,
-  }));
+  return change(
+    shopId,
+    actor,
+    "settings.privacy_updated",
+    () => input,
+    (v) => ({
+      doubleOptIn: v.doubleOptIn,
+      storefrontEventDays: v.storefrontEventDays,
+    }),
+  );
 }
