@@ -12,19 +12,20 @@ export function auditValue(t: Translate, v: unknown): string {
   if (typeof v === "boolean") return t(v ? "audit.yes" : "audit.no");
   if (Array.isArray(v)) {
     if (v.length === 0) return t("audit.none");
-    return v
-      .map((x) =>
-        x && typeof x === "object" && "count" in x && "windowHours" in x
-          ? `${String(x.count)} / ${String(x.windowHours)} h`
-          : auditValue(t, x),
-      )
+    return (v as unknown[])
+      .map((x) => {
+        const rule = x as { count?: unknown; windowHours?: unknown } | null;
+        return rule && typeof rule === "object" && typeof rule.count === "number" && typeof rule.windowHours === "number"
+          ? `${rule.count} / ${rule.windowHours} h`
+          : auditValue(t, x);
+      })
       .join(", ");
   }
   if (typeof v === "object")
     return Object.entries(v as Record<string, unknown>)
       .map(([k, x]) => `${k} ${auditValue(t, x)}`)
       .join(", ");
-  return String(v);
+  return typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
 }
 
 /** Before → after per changed field when the row has them, else its other details. */

@@ -44,7 +44,7 @@ const reentryDaysOf = (def: FlowDefinition): number | null => {
 };
 
 function editableReentry(key: string): boolean {
-  return !isCatalogueKey(key) || Object.hasOwn(CATALOGUE[key].defaultSettings as object, "reentryDays");
+  return !isCatalogueKey(key) || Object.hasOwn(CATALOGUE[key].defaultSettings, "reentryDays");
 }
 
 async function activeDefinition(f: Pick<Flow, "activeVersionId">): Promise<{ def: FlowDefinition; version: number } | null> {

@@ -102,7 +102,7 @@ export const FlowForm = z.object({
 export type FlowInput = z.output<typeof FlowForm>;
 
 export function parseForm<S extends z.ZodType>(schema: S, form: FormData): Parsed<z.output<S>> {
-  const r = schema.safeParse(Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)])));
+  const r = schema.safeParse(Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === "string" ? v : ""])));
   if (r.success) return { ok: true, data: r.data };
   const errors: FieldErrors = {};
   for (const issue of r.error.issues) {
@@ -117,8 +117,12 @@ export function parseCaps(form: FormData): Parsed<CapsInput> {
   const out: CapsInput = { email: [], sms: [] };
   for (const channel of ["email", "sms"] as const) {
     for (let i = 0; i < CAP_ROWS; i++) {
-      const count = String(form.get(`${channel}Count${i}`) ?? "").trim();
-      const hours = String(form.get(`${channel}Hours${i}`) ?? "").trim();
+      const text = (name: string) => {
+        const v = form.get(name);
+        return typeof v === "string" ? v.trim() : "";
+      };
+      const count = text(`${channel}Count${i}`);
+      const hours = text(`${channel}Hours${i}`);
       if (!count && !hours) continue;
       const c = Int(1, 100).safeParse(count);
       const h = Int(1, 24 * 366).safeParse(hours);

@@ -126,7 +126,7 @@ export async function saveCaps(shopId: string, input: CapsInput, actor: string) 
     shopId,
     actor,
     "settings.caps_updated",
-    () => ({ frequencyCaps: input as unknown as Prisma.InputJsonValue }),
+    () => ({ frequencyCaps: input }),
     (v) => ({ emailCaps: v.caps.email, smsCaps: v.caps.sms }),
   );
 }
@@ -160,13 +160,19 @@ export async function saveMeasurement(shopId: string, input: MeasurementInput, a
       attributionEmailDays: input.attributionEmailDays,
       attributionSmsDays: input.attributionSmsDays,
       attributeOpens: input.attributeOpens,
-      settings: { ...((row.settings as Record<string, unknown> | null) ?? {}), experiments } as unknown as Prisma.InputJsonValue,
+      settings: withExperiments(row.settings, experiments),
     }),
     values,
   );
   const rule = (v: ShopSettingsView) => [v.attributionEmailDays, v.attributionSmsDays, v.attributeOpens].join("/");
   const reattributed = rule(r.before) !== rule(r.after) ? await reattributeShop(shopId) : null;
   return { ...r, reattributed };
+}
+
+/** Shop.settings with the A/B defaults replaced, everything else kept. */
+function withExperiments(settings: Prisma.JsonValue, experiments: ExperimentSettings): Prisma.InputJsonObject {
+  const rest = settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Prisma.InputJsonObject) : {};
+  return { ...rest, experiments: { ...experiments } };
 }
 
 export async function savePrivacy(shopId: string, input: PrivacyInput, actor: string) {
