@@ -36,6 +36,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     settings: shopSettingsView(ctx.shop),
     flows,
     suggestion,
+    incrementDays: INCREMENT_DAYS,
     timezones,
   };
 };
@@ -97,7 +98,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Settings() {
-  const { locale, currency, settings, flows, suggestion, timezones } = useLoaderData<typeof loader>();
+  const { locale, currency, settings, flows, suggestion, incrementDays, timezones } = useLoaderData<typeof loader>();
   const t = translator(locale);
   const location = useLocation();
   const lang = new URLSearchParams(location.search).get("lang");
@@ -124,7 +125,7 @@ export default function Settings() {
               money={(n) => fmt.format(n)}
               shopHoldout={settings.holdoutPercent}
               suggestion={suggestion}
-              incrementDays={INCREMENT_DAYS}
+              incrementDays={incrementDays}
               flowsUrl={`/app/flows${q}`}
             />
             <MeasurementSection t={t} initial={settings} />

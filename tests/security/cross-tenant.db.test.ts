@@ -54,6 +54,8 @@ const ROUTES: Record<string, Family> = {
   "app.flows_.$flowId.report.tsx": "admin",
   "app.flows_.$flowId.report.export.ts": "admin",
   "app.health.tsx": "admin",
+  "app.settings.tsx": "admin",
+  "app.settings_.audit.tsx": "admin",
   "u.$token.ts": "signed-link",
   "preferences.$token.tsx": "signed-link",
   "confirm.$token.ts": "signed-link",
@@ -255,7 +257,16 @@ describe("cross-tenant isolation, every route", () => {
     await leavesBUntouched(async () => {
       const get = async (file: string, query = "", params: Record<string, string> = {}) =>
         call(await route(file), "GET", await asMerchantOf(A, `http://localhost:3000/app${query}`), params);
-      for (const file of ["app.tsx", "app._index.tsx", "app.flows.tsx", "app.preview.tsx", "app.privacy.tsx", "app.health.tsx"]) {
+      for (const file of [
+        "app.tsx",
+        "app._index.tsx",
+        "app.flows.tsx",
+        "app.preview.tsx",
+        "app.privacy.tsx",
+        "app.health.tsx",
+        "app.settings.tsx",
+        "app.settings_.audit.tsx",
+      ]) {
         expect(await expectNothingOfB(file, await get(file, "?lang=en"))).toBe(200);
       }
       // B's ids in the admin's own parameters.
@@ -289,6 +300,31 @@ describe("cross-tenant isolation, every route", () => {
         );
       expect(await expectNothingOfB("flows toggle", await post("app.flows.tsx", { key: "welcome", on: "true" }))).toBe(200);
       expect((await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } })).status).toBe("on");
+      // Settings: A's own flow row saves; B's flow id is not found and B's flow keeps its priority.
+      const flowRow = (flowId: string) => ({
+        intent: "flow",
+        flowId,
+        priority: "77",
+        reentryDays: "",
+        excludeAfterOrderHours: "24",
+        holdoutPercent: "",
+      });
+      expect(await expectNothingOfB("settings flow row of A", await post("app.settings.tsx", flowRow(aFlow.id)))).toBe(200);
+      expect((await prisma().flow.findUniqueOrThrow({ where: { id: aFlow.id } })).priority).toBe(77);
+      await expectNothingOfB("settings flow row of B", await post("app.settings.tsx", flowRow(bFlow.id)), [404]);
+      const schedule = {
+        intent: "schedule",
+        timezone: "Europe/Warsaw",
+        emailQuiet: "true",
+        emailQuietStart: "22:00",
+        emailQuietEnd: "07:00",
+        smsQuiet: "false",
+        smsQuietStart: "21:00",
+        smsQuietEnd: "08:00",
+      };
+      expect(await expectNothingOfB("settings schedule", await post("app.settings.tsx", schedule))).toBe(200);
+      expect((await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).quietHoursStart).toBe(22 * 60);
+      expect(await expectNothingOfB("settings order by increment", await post("app.settings.tsx", { intent: "order" }))).toBe(200);
       await expectNothingOfB(
         "test send to B's customer",
         await post("app.preview.tsx", { template: "welcome_1", language: "en", to: BELLA.email }),
@@ -297,12 +333,24 @@ describe("cross-tenant isolation, every route", () => {
 
       // A session token that is not A's (signed with another secret, or for B without B's admin) gets nothing.
       const forged = new Request("http://localhost:3000/app/customers", { headers: { authorization: "Bearer e30.e30.AAAA" } });
+      const forgedSave = new Request("http://localhost:3000/app/settings", {
+        method: "POST",
+        headers: { authorization: "Bearer e30.e30.AAAA" },
+        body: new URLSearchParams({ intent: "flow", flowId: bFlow.id, priority: "1" }),
+      });
+      await expectNothingOfB(
+        "settings action, forged session token",
+        await call(await route("app.settings.tsx"), "POST", forgedSave),
+        [401],
+      );
       await expectNothingOfB("forged session token", await call(await route("app.customers.tsx"), "GET", forged), [401]);
       for (const file of [
         "app.reports.tsx",
         "app.reports.export.ts",
         "app.flows_.$flowId.report.tsx",
         "app.flows_.$flowId.report.export.ts",
+        "app.settings.tsx",
+        "app.settings_.audit.tsx",
       ]) {
         const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
           headers: { authorization: "Bearer e30.e30.AAAA" },

@@ -27,12 +27,19 @@ const Int = (min: number, max: number) =>
     .regex(/^\d+$/, "settings.error.whole")
     .transform(Number)
     .pipe(z.number().int().min(min, "settings.error.range").max(max, "settings.error.range"));
+/** Blank: null; else a whole number in range (errors as for Int). */
 const OptionalInt = (min: number, max: number) =>
   z
     .string()
     .optional()
-    .transform((v) => (v ?? "").trim())
-    .pipe(z.union([z.literal("").transform(() => null), Int(min, max)]));
+    .transform((v, ctx) => {
+      const text = (v ?? "").trim();
+      if (!text) return null;
+      const n = Int(min, max).safeParse(text);
+      if (n.success) return n.data;
+      ctx.addIssue({ code: "custom", message: n.error.issues[0]?.message ?? "settings.error.invalid" });
+      return z.NEVER;
+    });
 
 export const isTimeZone = (tz: string): boolean => {
   try {
