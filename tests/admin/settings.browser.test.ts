@@ -47,6 +47,12 @@ describe.skipIf(!hasChromium)("Settings in a real browser", () => {
         const schedule = page.locator("form").filter({ has: page.locator("#email-quiet-start") });
         await schedule.getByRole("button", { name: "Save" }).click();
         await schedule.getByText("Saved.").waitFor();
+        // No email cap: the new customer's welcome email (sent on sign-up) must not hold the reminder instead.
+        for (const id of ["email-count-0", "email-hours-0", "email-count-1", "email-hours-1", "email-count-2", "email-hours-2"])
+          await page.locator(`#${id}`).fill("");
+        const caps = page.locator("form").filter({ has: page.locator("#email-count-0") });
+        await caps.getByRole("button", { name: "Save" }).click();
+        await caps.getByText("Saved.").waitFor();
 
         // The audit log shows the change with before and after.
         await page.goto(`${app.url}/app/settings/audit`, { waitUntil: "networkidle" });
@@ -68,6 +74,7 @@ describe.skipIf(!hasChromium)("Settings in a real browser", () => {
         id: 9818200799101,
         token: "chk-settings-quiet",
         email: EMAIL,
+        abandoned_checkout_url: "https://demo-shop.myshopify.com/1/checkouts/chk-settings-quiet/recover?key=k",
         created_at: start.toISOString(),
         updated_at: start.toISOString(),
       });
@@ -81,7 +88,9 @@ describe.skipIf(!hasChromium)("Settings in a real browser", () => {
           app,
           async () => {
             await page.goto(`${app.url}/app/customers?q=${encodeURIComponent(EMAIL)}`, { waitUntil: "networkidle" });
-            return (await page.getByText("Quiet hours in the customer's time zone.").count()) > 0;
+            const found = (await page.getByText("Quiet hours in the customer's time zone.").count()) > 0;
+            if (!found) await page.screenshot({ path: screenshotPath("admin-settings-why-waiting.png"), fullPage: true });
+            return found;
           },
           "the deferral on the why page",
           90_000,
