@@ -2,6 +2,7 @@ import { homeEn } from "./home";
 import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
+import { settingsEn } from "./settings";
 
 export const en = {
   "app.name": "Flowmate",
@@ -9,6 +10,7 @@ export const en = {
   ...reportsEn,
   ...sendingEn,
   ...rolloutEn,
+  ...settingsEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -3,6 +3,7 @@ import { homePl } from "./home";
 import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
+import { settingsPl } from "./settings";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
@@ -10,6 +11,7 @@ export const pl: Record<MessageKey, string> = {
   ...reportsPl,
   ...sendingPl,
   ...rolloutPl,
+  ...settingsPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

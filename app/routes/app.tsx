@@ -40,6 +40,7 @@ export default function AppLayout() {
           <Link to="/app/customers">{t("nav.customers")}</Link>
           <Link to="/app/privacy">{t("nav.privacy")}</Link>
           <Link to="/app/health">{t("nav.health")}</Link>
+          <Link to="/app/settings">{t("nav.settings")}</Link>
         </NavMenu>
         <Outlet />
       </ShopifyAppProvider>
@@ -61,6 +62,7 @@ export default function AppLayout() {
           <Link to={`/app/customers${q}`}>{t("nav.customers")}</Link>
           <Link to={`/app/privacy${q}`}>{t("nav.privacy")}</Link>
           <Link to={`/app/health${q}`}>{t("nav.health")}</Link>
+          <Link to={`/app/settings${q}`}>{t("nav.settings")}</Link>
           <a href={`/dev/mail${q}`}>{t("nav.mail")}</a>
           <a href={`/dev/storefront${q}`}>{t("nav.storefront")}</a>
           <span style={{ marginLeft: "auto" }}>

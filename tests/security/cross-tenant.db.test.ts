@@ -56,6 +56,8 @@ const ROUTES: Record<string, Family> = {
   "app.flows_.$flowId.rollout.tsx": "admin",
   "app.health.tsx": "admin",
   "app.settings_.sending.tsx": "admin",
+  "app.settings.tsx": "admin",
+  "app.settings_.audit.tsx": "admin",
   "u.$token.ts": "signed-link",
   "preferences.$token.tsx": "signed-link",
   "confirm.$token.ts": "signed-link",
@@ -253,117 +255,167 @@ describe("cross-tenant isolation, every route", () => {
     expect(routeFiles.length).toBeGreaterThan(30);
   });
 
-  it("admin loaders and actions, authenticated as A, with B's customer, data request, email and phone: 404 or A's data only", async () => {
-    await leavesBUntouched(async () => {
-      const get = async (file: string, query = "", params: Record<string, string> = {}) =>
-        call(await route(file), "GET", await asMerchantOf(A, `http://localhost:3000/app${query}`), params);
-      for (const file of ["app.tsx", "app._index.tsx", "app.flows.tsx", "app.preview.tsx", "app.privacy.tsx", "app.health.tsx"]) {
-        expect(await expectNothingOfB(file, await get(file, "?lang=en"))).toBe(200);
-      }
-      // B's ids in the admin's own parameters.
-      await expectNothingOfB("customers?customer=<B's>", await get("app.customers.tsx", `/customers?customer=${bella.id}`), [404]);
-      for (const q of [BELLA.email, BELLA.phone, String(BELLA.shopifyId), BELLA.firstName]) {
-        const found = await get("app.customers.tsx", `/customers?q=${encodeURIComponent(q)}`);
-        expect(await expectNothingOfB(`customers?q=${q}`, found, [200], q)).toBe(200);
-        expect(found).toMatchObject({ view: "matches", matches: [] });
-      }
-      await expectNothingOfB("privacy export of B's request", await get("app.privacy.$id.export.ts", "", { id: bDataRequestId }), [404]);
+  it(
+    "admin loaders and actions, authenticated as A, with B's customer, data request, email and phone: 404 or A's data only",
+    { timeout: 120_000 },
+    async () => {
+      await leavesBUntouched(async () => {
+        const get = async (file: string, query = "", params: Record<string, string> = {}) =>
+          call(await route(file), "GET", await asMerchantOf(A, `http://localhost:3000/app${query}`), params);
+        for (const file of [
+          "app.tsx",
+          "app._index.tsx",
+          "app.flows.tsx",
+          "app.preview.tsx",
+          "app.privacy.tsx",
+          "app.health.tsx",
+          "app.settings.tsx",
+          "app.settings_.audit.tsx",
+        ]) {
+          expect(await expectNothingOfB(file, await get(file, "?lang=en"))).toBe(200);
+        }
+        // B's ids in the admin's own parameters.
+        await expectNothingOfB("customers?customer=<B's>", await get("app.customers.tsx", `/customers?customer=${bella.id}`), [404]);
+        for (const q of [BELLA.email, BELLA.phone, String(BELLA.shopifyId), BELLA.firstName]) {
+          const found = await get("app.customers.tsx", `/customers?q=${encodeURIComponent(q)}`);
+          expect(await expectNothingOfB(`customers?q=${q}`, found, [200], q)).toBe(200);
+          expect(found).toMatchObject({ view: "matches", matches: [] });
+        }
+        await expectNothingOfB("privacy export of B's request", await get("app.privacy.$id.export.ts", "", { id: bDataRequestId }), [404]);
 
-      // Reports: A's own report and exports; B's flow ids are not found.
-      expect(await expectNothingOfB("shop report", await get("app.reports.tsx", "/reports?period=90"))).toBe(200);
-      expect(await expectNothingOfB("shop report CSV", await get("app.reports.export.ts", "/reports/export?table=flows"))).toBe(200);
-      const aFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } });
-      const bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "welcome" } });
-      for (const [file, query] of [
-        ["app.flows_.$flowId.report.tsx", ""],
-        ["app.flows_.$flowId.report.export.ts", "?table=steps"],
-      ] as const) {
-        expect(await expectNothingOfB(`${file} of A's flow`, await get(file, query, { flowId: aFlow.id }))).toBe(200);
-        await expectNothingOfB(`${file} of B's flow`, await get(file, query, { flowId: bFlow.id }), [404]);
-      }
+        // Reports: A's own report and exports; B's flow ids are not found.
+        expect(await expectNothingOfB("shop report", await get("app.reports.tsx", "/reports?period=90"))).toBe(200);
+        expect(await expectNothingOfB("shop report CSV", await get("app.reports.export.ts", "/reports/export?table=flows"))).toBe(200);
+        const aFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } });
+        const bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "welcome" } });
+        for (const [file, query] of [
+          ["app.flows_.$flowId.report.tsx", ""],
+          ["app.flows_.$flowId.report.export.ts", "?table=steps"],
+        ] as const) {
+          expect(await expectNothingOfB(`${file} of A's flow`, await get(file, query, { flowId: aFlow.id }))).toBe(200);
+          await expectNothingOfB(`${file} of B's flow`, await get(file, query, { flowId: bFlow.id }), [404]);
+        }
 
-      // Actions: what they change is A's (B's flows and messages are in the snapshot).
-      const post = async (file: string, form: Record<string, string>) =>
-        call(
-          await route(file),
-          "POST",
-          await asMerchantOf(A, "http://localhost:3000/app/x", { method: "POST", body: new URLSearchParams(form) }),
-        );
-      expect(await expectNothingOfB("flows toggle", await post("app.flows.tsx", { key: "welcome", on: "true" }))).toBe(200);
-      expect((await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } })).status).toBe("on");
-      await expectNothingOfB(
-        "test send to B's customer",
-        await post("app.preview.tsx", { template: "welcome_1", language: "en", to: BELLA.email }),
-        [400],
-      );
-
-      // Settings -> Sending: A's page and changes are A's; B's shop and sending row stay as they were.
-      const sending = "app.settings_.sending.tsx";
-      expect(await expectNothingOfB("sending settings", await get(sending, "/settings/sending"))).toBe(200);
-      const bShopBefore = await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } });
-      const sendingForms: Record<string, string>[] = [
-        {
-          intent: "sender",
-          senderName: "A's sender",
-          senderEmail: "a-sender@example.com",
-          address1: "ul. A 1",
-          zip: "00-001",
-          city: "Warszawa",
-          countryCodeV2: "PL",
-        },
-        { intent: "email", smtpUrl: "smtp://a:secret@smtp.example.com:587" },
-        { intent: "dkim", domain: "a.example.com", selector: "fm" },
-        { intent: "warmup", warmup: "start" },
-      ];
-      for (const form of sendingForms) {
-        expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
-      }
-      expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).toMatchObject({ senderName: "A's sender" });
-      expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
-      expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } })).toEqual(bShopBefore);
-      expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
-      const forgedPost = new Request("http://localhost:3000/app/settings/sending", {
-        method: "POST",
-        headers: { authorization: "Bearer e30.e30.AAAA" },
-        body: new URLSearchParams({ intent: "sender", senderName: "x" }),
-      });
-      await expectNothingOfB("sending action, forged session token", await call(await route(sending), "POST", forgedPost), [401]);
-      const barePost = await outsideDemo(async () =>
-        call(
-          await route(sending),
-          "POST",
-          new Request("http://localhost:3000/app/settings/sending", {
-            method: "POST",
-            body: new URLSearchParams({ intent: "warmup", warmup: "stop" }),
-          }),
-        ),
-      );
-      expect([302, 401]).toContain((barePost as Response).status);
-      expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupStartDay).not.toBeNull();
-
-      // A session token that is not A's (signed with another secret, or for B without B's admin) gets nothing.
-      const forged = new Request("http://localhost:3000/app/customers", { headers: { authorization: "Bearer e30.e30.AAAA" } });
-      await expectNothingOfB("forged session token", await call(await route("app.customers.tsx"), "GET", forged), [401]);
-      for (const file of [
-        "app.reports.tsx",
-        "app.reports.export.ts",
-        "app.flows_.$flowId.report.tsx",
-        "app.flows_.$flowId.report.export.ts",
-      ]) {
-        const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
-          headers: { authorization: "Bearer e30.e30.AAAA" },
+        // Actions: what they change is A's (B's flows and messages are in the snapshot).
+        const post = async (file: string, form: Record<string, string>) =>
+          call(
+            await route(file),
+            "POST",
+            await asMerchantOf(A, "http://localhost:3000/app/x", { method: "POST", body: new URLSearchParams(form) }),
+          );
+        expect(await expectNothingOfB("flows toggle", await post("app.flows.tsx", { key: "welcome", on: "true" }))).toBe(200);
+        expect((await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } })).status).toBe("on");
+        // Settings: A's own flow row saves; B's flow id is not found and B's flow keeps its priority.
+        const flowRow = (flowId: string) => ({
+          intent: "flow",
+          flowId,
+          priority: "77",
+          reentryDays: "",
+          excludeAfterOrderHours: "24",
+          holdoutPercent: "",
         });
-        await expectNothingOfB(`${file}, forged session token`, await call(await route(file), "GET", req, { flowId: bFlow.id }), [401]);
-        // Outside the demo, a request with no session token at all is sent to log in.
-        const bare = await outsideDemo(async () =>
-          call(await route(file), "GET", new Request("http://localhost:3000/app/reports?table=flows"), { flowId: bFlow.id }),
+        expect(await expectNothingOfB("settings flow row of A", await post("app.settings.tsx", flowRow(aFlow.id)))).toBe(200);
+        expect((await prisma().flow.findUniqueOrThrow({ where: { id: aFlow.id } })).priority).toBe(77);
+        await expectNothingOfB("settings flow row of B", await post("app.settings.tsx", flowRow(bFlow.id)), [404]);
+        const schedule = {
+          intent: "schedule",
+          timezone: "Europe/Warsaw",
+          emailQuiet: "true",
+          emailQuietStart: "22:00",
+          emailQuietEnd: "07:00",
+          smsQuiet: "false",
+          smsQuietStart: "21:00",
+          smsQuietEnd: "08:00",
+        };
+        expect(await expectNothingOfB("settings schedule", await post("app.settings.tsx", schedule))).toBe(200);
+        expect((await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).quietHoursStart).toBe(22 * 60);
+        expect(await expectNothingOfB("settings order by increment", await post("app.settings.tsx", { intent: "order" }))).toBe(200);
+        await expectNothingOfB(
+          "test send to B's customer",
+          await post("app.preview.tsx", { template: "welcome_1", language: "en", to: BELLA.email }),
+          [400],
         );
-        expect(bare, file).toBeInstanceOf(Response);
-        expect((bare as Response).status, file).toBe(302);
-        expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
-      }
-    });
-  });
+
+        // Settings -> Sending: A's page and changes are A's; B's shop and sending row stay as they were.
+        const sending = "app.settings_.sending.tsx";
+        expect(await expectNothingOfB("sending settings", await get(sending, "/settings/sending"))).toBe(200);
+        const bShopBefore = await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } });
+        const sendingForms: Record<string, string>[] = [
+          {
+            intent: "sender",
+            senderName: "A's sender",
+            senderEmail: "a-sender@example.com",
+            address1: "ul. A 1",
+            zip: "00-001",
+            city: "Warszawa",
+            countryCodeV2: "PL",
+          },
+          { intent: "email", smtpUrl: "smtp://a:secret@smtp.example.com:587" },
+          { intent: "dkim", domain: "a.example.com", selector: "fm" },
+          { intent: "warmup", warmup: "start" },
+        ];
+        for (const form of sendingForms) {
+          expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
+        }
+        expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).toMatchObject({ senderName: "A's sender" });
+        expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
+        expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } })).toEqual(bShopBefore);
+        expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
+        const forgedPost = new Request("http://localhost:3000/app/settings/sending", {
+          method: "POST",
+          headers: { authorization: "Bearer e30.e30.AAAA" },
+          body: new URLSearchParams({ intent: "sender", senderName: "x" }),
+        });
+        await expectNothingOfB("sending action, forged session token", await call(await route(sending), "POST", forgedPost), [401]);
+        const barePost = await outsideDemo(async () =>
+          call(
+            await route(sending),
+            "POST",
+            new Request("http://localhost:3000/app/settings/sending", {
+              method: "POST",
+              body: new URLSearchParams({ intent: "warmup", warmup: "stop" }),
+            }),
+          ),
+        );
+        expect([302, 401]).toContain((barePost as Response).status);
+        expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupStartDay).not.toBeNull();
+
+        // A session token that is not A's (signed with another secret, or for B without B's admin) gets nothing.
+        const forged = new Request("http://localhost:3000/app/customers", { headers: { authorization: "Bearer e30.e30.AAAA" } });
+        const forgedSave = new Request("http://localhost:3000/app/settings", {
+          method: "POST",
+          headers: { authorization: "Bearer e30.e30.AAAA" },
+          body: new URLSearchParams({ intent: "flow", flowId: bFlow.id, priority: "1" }),
+        });
+        await expectNothingOfB(
+          "settings action, forged session token",
+          await call(await route("app.settings.tsx"), "POST", forgedSave),
+          [401],
+        );
+        await expectNothingOfB("forged session token", await call(await route("app.customers.tsx"), "GET", forged), [401]);
+        for (const file of [
+          "app.reports.tsx",
+          "app.reports.export.ts",
+          "app.flows_.$flowId.report.tsx",
+          "app.flows_.$flowId.report.export.ts",
+          "app.settings.tsx",
+          "app.settings_.audit.tsx",
+        ]) {
+          const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
+            headers: { authorization: "Bearer e30.e30.AAAA" },
+          });
+          await expectNothingOfB(`${file}, forged session token`, await call(await route(file), "GET", req, { flowId: bFlow.id }), [401]);
+          // Outside the demo, a request with no session token at all is sent to log in.
+          const bare = await outsideDemo(async () =>
+            call(await route(file), "GET", new Request("http://localhost:3000/app/reports?table=flows"), { flowId: bFlow.id }),
+          );
+          expect(bare, file).toBeInstanceOf(Response);
+          expect((bare as Response).status, file).toBe(302);
+          expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
+        }
+      });
+    },
+  );
 
   it("staged rollout page: A's flow answers, B's flow id is 404 for the page and every button, B unchanged; no token is refused", async () => {
     const file = "app.flows_.$flowId.rollout.tsx";

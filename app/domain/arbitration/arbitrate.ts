@@ -1,7 +1,7 @@
 import { consentBlock } from "./consent";
 import { formatHHMM } from "./local-time";
 import { capsAndPriority } from "./priority";
-import { quietHoursCheck } from "./quiet-hours";
+import { quietHoursCheck, quietHoursFor } from "./quiet-hours";
 import type { BlockPolicy, Channel, CustomerFacts, EpochMs, OtherEnrollment, Purpose, RecentSend, ShopSettings } from "./types";
 
 const HOUR = 3_600_000;
@@ -23,6 +23,8 @@ export interface SendRequest {
   dueSince?: EpochMs;
   /** Give up (skip `deferral_expired`) rather than send later than dueSince + this. */
   maxDeferHours?: number | null;
+  /** The flow's exclusion rule (Flow.excludeAfterOrderHours): no marketing within this many hours of the customer's last order. */
+  excludeAfterOrderHours?: number | null;
 }
 
 /** The customer's situation at this moment, as the runner read it. */
@@ -38,9 +40,20 @@ export interface ArbitrationContext {
 }
 
 export type SkipReason =
-  "no_address" | "no_consent" | "suppressed" | "frequency_cap" | "lost_priority" | "quiet_hours" | "sms_window" | "deferral_expired";
-/** The rules that can postpone a send: the shop's quiet hours, the 08:00-21:00 SMS window, caps, priorities. */
-export type DeferReason = "quiet_hours" | "sms_window" | "frequency_cap" | "lost_priority";
+  | "no_address"
+  | "no_consent"
+  | "suppressed"
+  | "frequency_cap"
+  | "lost_priority"
+  | "quiet_hours"
+  | "sms_window"
+  | "recent_order"
+  | "deferral_expired";
+/**
+ * The rules that can postpone a send: the shop's quiet hours, the 08:00-21:00 SMS window,
+ * caps, priorities, and the flow's "not within N hours of an order" exclusion.
+ */
+export type DeferReason = "quiet_hours" | "sms_window" | "frequency_cap" | "lost_priority" | "recent_order";
 
 export type Arbitration =
   | { outcome: "send"; reason: "allowed"; details: Record<string, unknown> }
@@ -83,6 +96,8 @@ export function arbitrateSend(req: SendRequest, ctx: ArbitrationContext, now: Ep
         ctx.enrollmentId,
       );
       if (slot) blocks.push(slot);
+      const recent = recentOrderBlock(t, req, ctx);
+      if (recent) blocks.push(recent);
     }
     return blocks;
   };
@@ -128,6 +143,20 @@ export function arbitrateSend(req: SendRequest, ctx: ArbitrationContext, now: Ep
   return { outcome: "defer", reason: first.reason, until, details: { ...base, ...first.details, ...alsoBlockedBy, until } };
 }
 
+/**
+ * The flow's exclusion rule: a marketing message waits until `excludeAfterOrderHours`
+ * have passed since the customer's last order (a promotion right after a purchase
+ * reads as pushy, and the order may already be what it promotes).
+ */
+function recentOrderBlock(t: EpochMs, req: SendRequest, ctx: ArbitrationContext): Block | null {
+  const hours = req.excludeAfterOrderHours;
+  const last = ctx.customer.lastOrderAt;
+  if (!hours || hours <= 0 || last === null) return null;
+  const until = last + hours * HOUR;
+  if (t >= until) return null;
+  return { reason: "recent_order", until, details: { lastOrderAt: last, excludeAfterOrderHours: hours } };
+}
+
 /** Of the rules blocking at one instant, the one that frees last (never-free first). */
 function binding(blocks: Block[]): Block | null {
   let best: Block | null = null;
@@ -147,8 +176,12 @@ function timeBlocks(t: EpochMs, req: SendRequest, ctx: ArbitrationContext): Bloc
   const combined = quietHoursCheck(t, req.channel, req.purpose, ctx.customer, ctx.shop);
   if (combined.allowedAt !== null && combined.allowedAt <= t) return blocks;
   const details = { timeZone: combined.timeZone, allowed: combined.windows.map((w) => `${formatHHMM(w.start)}-${formatHHMM(w.end)}`) };
+  // The channel's own quiet hours alone (checked as email's, which has no SMS window).
+  const channelQuiet = quietHoursFor(req.channel, ctx.shop);
   const quiet =
-    req.purpose === "marketing" && ctx.shop.quietHours ? quietHoursCheck(t, "email", "marketing", ctx.customer, ctx.shop) : null;
+    req.purpose === "marketing" && channelQuiet
+      ? quietHoursCheck(t, "email", "marketing", ctx.customer, { ...ctx.shop, quietHours: channelQuiet, quietHoursByChannel: undefined })
+      : null;
   const sms = req.channel === "sms" ? quietHoursCheck(t, "sms", "transactional", ctx.customer, ctx.shop) : null;
   const quietUntil = quiet && quiet.allowedAt !== t ? quiet.allowedAt : undefined;
   const smsUntil = sms && sms.allowedAt !== t ? sms.allowedAt : undefined;

@@ -7,7 +7,7 @@ import {
   resolveTimeZone,
   type MinuteWindow,
 } from "./local-time";
-import type { Channel, CustomerFacts, EpochMs, Purpose, ShopSettings } from "./types";
+import type { Channel, CustomerFacts, EpochMs, Purpose, QuietHours, ShopSettings } from "./types";
 
 /** SMS is never sent outside 08:00-21:00 local, whatever the shop's quiet hours say. */
 export const SMS_WINDOW: MinuteWindow = { start: SMS_SEND_WINDOW.startMinute, end: SMS_SEND_WINDOW.endMinute };
@@ -23,15 +23,26 @@ export function recipientTimeZone(
   return shop.quietHoursBasis === "shop" ? resolveTimeZone(shop.timezone) : resolveTimeZone(customer.timezone, shop.timezone);
 }
 
+/** The shop's quiet hours on one channel: its own when set, else the shop-wide ones. */
+export function quietHoursFor(channel: Channel, shop: Pick<ShopSettings, "quietHours" | "quietHoursByChannel">): QuietHours | null {
+  const own = shop.quietHoursByChannel?.[channel];
+  return own === undefined ? shop.quietHours : own;
+}
+
 /**
  * The local windows a message may go out in:
  * - marketing: outside the shop's quiet hours (none configured = all day);
  * - any SMS (marketing or transactional): additionally inside 08:00-21:00;
  * - transactional email: all day.
  */
-export function allowedWindows(channel: Channel, purpose: Purpose, shop: Pick<ShopSettings, "quietHours">): MinuteWindow[] {
+export function allowedWindows(
+  channel: Channel,
+  purpose: Purpose,
+  shop: Pick<ShopSettings, "quietHours" | "quietHoursByChannel">,
+): MinuteWindow[] {
   let windows: MinuteWindow[] = [{ start: 0, end: MINUTES_PER_DAY }];
-  if (purpose === "marketing" && shop.quietHours) windows = complementOfQuiet(shop.quietHours.startMinute, shop.quietHours.endMinute);
+  const quiet = quietHoursFor(channel, shop);
+  if (purpose === "marketing" && quiet) windows = complementOfQuiet(quiet.startMinute, quiet.endMinute);
   if (channel === "sms") windows = intersectWindows(windows, [SMS_WINDOW]);
   return windows;
 }
@@ -48,7 +59,7 @@ export function quietHoursCheck(
   channel: Channel,
   purpose: Purpose,
   customer: Pick<CustomerFacts, "timezone">,
-  shop: Pick<ShopSettings, "timezone" | "quietHours" | "quietHoursBasis">,
+  shop: Pick<ShopSettings, "timezone" | "quietHours" | "quietHoursByChannel" | "quietHoursBasis">,
 ): QuietHoursCheck {
   const timeZone = recipientTimeZone(customer, shop);
   const windows = allowedWindows(channel, purpose, shop);

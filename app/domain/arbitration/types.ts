@@ -74,6 +74,11 @@ export interface ShopSettings {
   locale: string;
   /** Shop.quietHoursStart/End; null = no shop quiet hours (the SMS window still applies). */
   quietHours: QuietHours | null;
+  /**
+   * Quiet hours of one channel when they differ from `quietHours` (Shop.quietHoursSmsStart/End);
+   * a channel absent here uses `quietHours`, null = none on that channel.
+   */
+  quietHoursByChannel?: Partial<Record<Channel, QuietHours | null>>;
   /** Whose wall clock quiet hours are read on: the recipient's (default, falling back to the shop's) or always the shop's. */
   quietHoursBasis?: "recipient" | "shop";
   frequencyCaps: FrequencyCaps;

@@ -439,6 +439,7 @@ class Run {
         onConflict: st.onConflict,
         dueSince,
         maxDeferHours: st.maxDeferHours ?? null,
+        excludeAfterOrderHours: this.ctx.flow?.excludeAfterOrderHours ?? null,
       },
       this.ctx,
       this.now,

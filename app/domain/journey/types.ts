@@ -51,7 +51,7 @@ export interface EngineContext extends ArbitrationContext {
   /** Enrollment.id: the root of every idempotency key. */
   enrollmentId: string;
   /** The Flow row: id, key and its (editable) priority, which overrides definition.priority. */
-  flow: { id: string; key: string; priority: number };
+  flow: { id: string; key: string; priority: number; excludeAfterOrderHours?: number | null };
   /** A fresher view of the trigger's data (current cart value, ...); the one stored at start otherwise. */
   trigger?: TriggerPayload;
 }

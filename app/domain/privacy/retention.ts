@@ -24,6 +24,19 @@ export const WEBHOOK_RECORD_DAYS = 30;
  */
 export const STOREFRONT_EVENT_DAYS = 400;
 
+/**
+ * A merchant may keep storefront events for less (Shop.storefrontEventDays), never for
+ * more than the policy above, and not for less than browse and cart abandonment and the
+ * segments' "viewed in the last 30 days" look back on.
+ */
+export const MIN_STOREFRONT_EVENT_DAYS = 30;
+
+/** The shop's setting within the bounds (an out-of-range stored value is clamped, never trusted). */
+export function storefrontEventDays(shopSetting: number | null | undefined): number {
+  const days = Number.isFinite(shopSetting) ? Math.round(shopSetting as number) : STOREFRONT_EVENT_DAYS;
+  return Math.min(STOREFRONT_EVENT_DAYS, Math.max(MIN_STOREFRONT_EVENT_DAYS, days));
+}
+
 export interface RetentionCutoffs {
   failedWebhookPayload: Date;
   webhookRecord: Date;

@@ -1,9 +1,9 @@
-import { retentionCutoffs } from "~/domain/privacy/retention";
+import { retentionCutoffs, storefrontEventDays } from "~/domain/privacy/retention";
 import { SUBSCRIBED_EVENTS } from "../../../extensions/web-pixel/src/events";
 import { now } from "../clock.server";
 import { database } from "../db/client.server";
 import { deleteStorefrontEvents } from "../db/sql/events.server";
-import { allShopIds } from "../db/sql/shops.server";
+import { shopRetentionDays } from "../db/sql/shops.server";
 import { clearFailedPayloads, deleteFinishedDeliveries } from "../db/sql/webhooks.server";
 
 export interface PruneResult {
@@ -25,9 +25,12 @@ export async function pruneExpiredData(at = now(), batch = 5_000, maxBatches = 2
   const result: PruneResult = { failedWebhookPayloads: 0, webhookRecords: 0, storefrontEvents: 0 };
   result.failedWebhookPayloads = await inBatches(batch, maxBatches, (limit) => clearFailedPayloads(q, cut.failedWebhookPayload, limit));
   result.webhookRecords = await inBatches(batch, maxBatches, (limit) => deleteFinishedDeliveries(q, cut.webhookRecord, limit));
-  for (const shopId of await allShopIds(q)) {
+  // Each shop's own retention (Settings), bounded by the policy: never longer than its cutoff.
+  for (const { id: shopId, storefrontEventDays: days } of await shopRetentionDays(q)) {
+    const own = new Date(at.getTime() - storefrontEventDays(days) * 86_400_000);
+    const before = own > cut.storefrontEvent ? own : cut.storefrontEvent;
     result.storefrontEvents += await inBatches(batch, maxBatches, (limit) =>
-      deleteStorefrontEvents(q, shopId, [...SUBSCRIBED_EVENTS], cut.storefrontEvent, limit),
+      deleteStorefrontEvents(q, shopId, [...SUBSCRIBED_EVENTS], before, limit),
     );
   }
   return result;

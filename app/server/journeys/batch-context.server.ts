@@ -62,7 +62,7 @@ export class BatchContext {
   /** The engine's view for one enrollment; null when the customer or shop is gone. */
   engineContext(
     e: { id: string; shopId: string; customerId: string; holdout: boolean },
-    flow: { id: string; key: string; priority: number },
+    flow: { id: string; key: string; priority: number; excludeAfterOrderHours?: number | null },
     trigger?: TriggerPayload,
   ): EngineContext | null {
     const customer = this.customers.get(e.customerId);

@@ -43,11 +43,22 @@ export interface FlowRow {
   key: string;
   priority: number;
   status: string;
+  /** The flow's exclusion rule: no marketing within this many hours of an order (null: none). */
+  excludeAfterOrderHours: number | null;
 }
 
 export async function loadFlowRows(q: RawQuery, ids: string[]): Promise<Map<string, FlowRow>> {
-  const rows = await q<FlowRow>(`SELECT id, key, priority, status FROM "Flow" WHERE id = ANY($1::text[])`, [ids]);
-  return new Map(rows.map((r) => [r.id, { ...r, priority: Number(r.priority) }]));
+  const rows = await q<FlowRow>(`SELECT id, key, priority, status, "excludeAfterOrderHours" FROM "Flow" WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        ...r,
+        priority: Number(r.priority),
+        excludeAfterOrderHours: r.excludeAfterOrderHours === null ? null : Number(r.excludeAfterOrderHours),
+      },
+    ]),
+  );
 }
 
 /** Installed shops with a switched-on flow whose active version starts on time (inactivity or a date). */

@@ -16,7 +16,7 @@ export type ShopRecord = ShopSettings & {
   linkHosts: ReadonlySet<string>;
 };
 
-const SHOP_COLUMNS = `id, name, domain, "primaryDomain", "storefrontHosts", timezone, locale, "quietHoursStart", "quietHoursEnd", "frequencyCaps", "holdoutPercent", "installState"`;
+const SHOP_COLUMNS = `id, name, domain, "primaryDomain", "storefrontHosts", timezone, locale, "quietHoursStart", "quietHoursEnd", "quietHoursSmsStart", "quietHoursSmsEnd", "frequencyCaps", "holdoutPercent", "installState"`;
 
 function toShopRecord(r: Record<string, unknown>): ShopRecord {
   return {
@@ -30,6 +30,17 @@ function toShopRecord(r: Record<string, unknown>): ShopRecord {
             startMinute: Number(r.quietHoursStart ?? DEFAULT_QUIET_HOURS.startMinute),
             endMinute: Number(r.quietHoursEnd ?? DEFAULT_QUIET_HOURS.endMinute),
           },
+    // SMS quiet hours of their own once the merchant set them (null columns: email's apply).
+    ...(r.quietHoursSmsStart == null || r.quietHoursSmsEnd == null
+      ? {}
+      : {
+          quietHoursByChannel: {
+            sms:
+              r.quietHoursSmsStart === r.quietHoursSmsEnd
+                ? null
+                : { startMinute: Number(r.quietHoursSmsStart), endMinute: Number(r.quietHoursSmsEnd) },
+          },
+        }),
     frequencyCaps: { ...DEFAULT_FREQUENCY_CAPS, ...((r.frequencyCaps as Partial<FrequencyCaps> | null) ?? {}) },
     holdoutPercent: Number(r.holdoutPercent ?? 0),
     installed: r.installState === "installed",
@@ -47,6 +58,12 @@ export async function loadShops(q: RawQuery, ids: string[]): Promise<Map<string,
   if (ids.length === 0) return new Map();
   const rows = await q<Record<string, unknown>>(`SELECT ${SHOP_COLUMNS} FROM "Shop" WHERE id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.id as string, toShopRecord(r)]));
+}
+
+/** Every shop with its storefront-event retention (Shop.storefrontEventDays). */
+export async function shopRetentionDays(q: RawQuery): Promise<{ id: string; storefrontEventDays: number }[]> {
+  const rows = await q<{ id: string; storefrontEventDays: number }>(`SELECT id, "storefrontEventDays" FROM "Shop" ORDER BY id`);
+  return rows.map((r) => ({ id: r.id, storefrontEventDays: Number(r.storefrontEventDays) }));
 }
 
 export async function allShopIds(q: RawQuery): Promise<string[]> {
