@@ -1,8 +1,10 @@
+import { messageEditorEn } from "./message-editor";
 import { reportsEn } from "./reports";
 
 export const en = {
   "app.name": "Flowmate",
   ...reportsEn,
+  ...messageEditorEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

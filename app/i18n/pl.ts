@@ -1,9 +1,11 @@
 import type { MessageKey } from "./en";
+import { messageEditorPl } from "./message-editor";
 import { reportsPl } from "./reports";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...reportsPl,
+  ...messageEditorPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

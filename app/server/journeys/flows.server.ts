@@ -53,7 +53,15 @@ export async function saveFlowSettings(
  * variants added to its steps), validated before it is stored; running enrollments
  * keep the version they started with. Returns the version number.
  */
-export async function saveFlowDefinition(shopId: string, key: string, definition: unknown, actor: string, note?: string): Promise<number> {
+export async function saveFlowDefinition(
+  shopId: string,
+  key: string,
+  definition: unknown,
+  actor: string,
+  note?: string,
+  /** What changed, for the audit row (e.g. a step's content before and after). */
+  changes?: Record<string, unknown>,
+): Promise<number> {
   const check = validateFlowDefinition(definition);
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
@@ -74,7 +82,7 @@ export async function saveFlowDefinition(shopId: string, key: string, definition
         action: "flow.version_created",
         subjectType: "flow",
         subjectId: flow.id,
-        details: { key, version: version.version, note: note ?? null },
+        details: { key, version: version.version, note: note ?? null, ...(changes ? { changes: changes as Prisma.InputJsonObject } : {}) },
         at: now(),
       },
     });
