@@ -9,6 +9,7 @@ import { PreviewPane } from "~/components/messages/PreviewPane";
 import { SmsEditor, type SmsFigures } from "~/components/messages/SmsEditor";
 import { VariablePicker } from "~/components/messages/VariablePicker";
 import type { LocaleContent, MessageContent } from "~/domain/messages/message-content";
+import { flowDisplayName } from "~/domain/flows";
 import { translator } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import {
@@ -49,7 +50,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   });
   return {
     locale: ctx.locale,
-    flow: { id: flow.id, name: flow.name },
+    flow: { id: flow.id, name: flowDisplayName(flow, ctx.locale) },
     version,
     step: {
       id: step.id,
@@ -254,9 +255,7 @@ export default function MessageEditorPage() {
                     <Banner tone="success">{t("msgEditor.saved", { version: saveResult.version })}</Banner>
                   )}
                   {saveResult && !saveResult.ok && (
-                    <div role="alert">
-                      <Banner tone="critical">{t("msgEditor.refused", { count: Math.max(1, saveErrors.length) })}</Banner>
-                    </div>
+                    <Banner tone="critical">{t("msgEditor.refused", { count: Math.max(1, saveErrors.length) })}</Banner>
                   )}
                   <InlineStack>
                     <Button submit variant="primary" loading={save.state !== "idle"}>

@@ -158,6 +158,31 @@ describe("a send step's own content", () => {
     expect(decisions.map((d) => d.reason)).toContain("template_error");
   });
 
+  it("an SMS whose own text did not render when enqueued is failed as template_error, never handed to the provider", async () => {
+    const customer = await createCustomer(prisma(), shop.id, { phone: "+48601000222", smsConsentState: "subscribed" });
+    const message = await prisma().message.create({
+      data: {
+        shopId: shop.id,
+        customerId: customer.id,
+        channel: "sms",
+        purpose: "marketing",
+        idempotencyKey: `sms-broken-${customer.id}`,
+        toAddress: customer.phone!,
+        templateKey: "abandoned_checkout_sms_1",
+        payload: { bodyError: 'template_error: text: unknown filter "nosuchfilter" (line 1, column 4)' },
+        nextAttemptAt: new Date(Date.now() - 1000),
+      },
+    });
+    const r = await dispatchDueMessages("w-sms-broken", 10);
+    expect(r.failed).toBeGreaterThanOrEqual(1);
+    const row = await prisma().message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(row.status).toBe("failed");
+    expect(row.sentAt).toBeNull();
+    expect(row.providerId).toBeNull();
+    const decisions = await prisma().decision.findMany({ where: { messageId: message.id } });
+    expect(decisions.map((d) => d.reason)).toEqual(["template_error"]);
+  });
+
   it("an unknown variable is refused too, and the catalogue template still sends without content", async () => {
     const customer = await createCustomer(prisma(), shop.id);
     const unknown = await enqueueEmail(prisma(), shop.id, customer, {
@@ -226,5 +251,43 @@ describe("the editor's server side", () => {
     await expect(saveMessageContent(shop, fresh, { content: GOOD, baseVersion: loaded.version, note: null }, "merchant")).rejects.toThrow(
       /changed since you opened it/,
     );
+  });
+
+  it("counts an SMS's segments and estimates its cost on the body as sent; an unknown variable is reported", async () => {
+    const sms: SendStep = {
+      id: "send_sms",
+      type: "send",
+      channel: "sms",
+      purpose: "marketing",
+      templateKey: "abandoned_checkout_sms_1",
+      onCap: "defer",
+      onConflict: "defer",
+      onNoConsent: "skip",
+    };
+    await createCustomer(prisma(), shop.id, { phone: "+48601000111", smsConsentState: "subscribed", countryCode: "PL" });
+    const gsm = await previewDraft(shop, sms, {
+      content: { en: { text: "{{ shop.name }}: your cart is waiting {{ links.recoveryUrl }}" } },
+      locale: "en",
+    });
+    if (gsm.channel !== "sms") throw new Error("not an SMS preview");
+    expect(gsm.errors).toEqual([]);
+    expect(gsm.body).toMatch(/^Kawa & Co\.: your cart is waiting https:\/\/app\.flowmate\.test\/s\/x{32}/);
+    expect(gsm.body).toContain("STOP"); // the opt-out line of a marketing text
+    expect(gsm.encoding).toBe("GSM-7");
+    expect(gsm.segments).toBe(1);
+    // Every SMS-subscribed customer with a number here is Polish (+48): one PL segment each.
+    const subscribers = await prisma().customer.count({ where: { shopId: shop.id, smsConsentState: "subscribed", phone: { not: null } } });
+    expect(subscribers).toBeGreaterThan(0);
+    expect(gsm.cost.recipients).toBe(subscribers);
+    expect(gsm.cost.total).toBeCloseTo(0.0418 * subscribers, 4);
+    const pl = await previewDraft(shop, sms, { content: { pl: { text: "Zażółć gęślą jaźń ".repeat(4) } }, locale: "pl" });
+    if (pl.channel !== "sms") throw new Error("not an SMS preview");
+    expect(pl.encoding).toBe("UCS-2");
+    expect(pl.nonGsmCharacters).toEqual(expect.arrayContaining(["ż", "ł", "ć", "ę", "ś", "ą", "ź", "ń"]));
+    expect(pl.segments).toBe(2);
+    const bad = await previewDraft(shop, sms, { content: { en: { text: "Hi {{ customer.first_name }}" } }, locale: "en" });
+    expect(bad.errors).toEqual([
+      { path: "en.text", message: "unknown variable {{ customer.first_name }}: pick one from the variables list" },
+    ]);
   });
 });
