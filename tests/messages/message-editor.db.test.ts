@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDefinition, SendStep } from "~/domain/journey";
 import { validateFlowDefinition } from "~/domain/journey";
 import type { MessageContent } from "~/domain/messages/message-content";
-import { DraftRefused, loadMessageStep, previewDraft, saveMessageContent, startingContent } from "~/server/admin/message-editor.server";
+import {
+  DraftRefused,
+  loadMessageStep,
+  previewDraft,
+  saveMessageContent,
+  sendDraftTest,
+  startingContent,
+} from "~/server/admin/message-editor.server";
+import { TestSendRefused } from "~/server/admin/message-preview.server";
 import { dispatchDueMessages } from "~/server/channels/dispatch.server";
 import { installCatalogue } from "~/server/journeys/flows.server";
 import { useTestDatabase } from "../support/db";
@@ -289,5 +297,27 @@ describe("the editor's server side", () => {
     expect(bad.errors).toEqual([
       { path: "en.text", message: "unknown variable {{ customer.first_name }}: pick one from the variables list" },
     ]);
+  });
+
+  it("test-sends the draft only to the shop's internal addresses, audited", async () => {
+    const { flow, step } = await firstEmailStep(shop);
+    const loaded = (await loadMessageStep(shop.id, flow.id, step.id))!;
+    await expect(
+      sendDraftTest(shop, loaded.step, { content: GOOD, locale: "en", to: "someone@example.com" }, "merchant"),
+    ).rejects.toBeInstanceOf(TestSendRefused);
+    await expect(
+      sendDraftTest(shop, loaded.step, { content: BROKEN, locale: "en", to: "hello@kawa.example.com" }, "merchant"),
+    ).rejects.toBeInstanceOf(DraftRefused);
+    const before = smtp.received.length;
+    await sendDraftTest(shop, loaded.step, { content: GOOD, locale: "pl", to: "hello@kawa.example.com" }, "merchant");
+    const sent = smtp.received.slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.parsed.subject).toBe("[TEST] Wciąż się zastanawiasz, Anna?");
+    expect(sent[0]!.envelopeTo).toEqual(["hello@kawa.example.com"]);
+    const audit = await prisma().auditLog.findFirstOrThrow({
+      where: { shopId: shop.id, action: "message.test_sent" },
+      orderBy: { id: "desc" },
+    });
+    expect(audit.details).toMatchObject({ stepId: step.id, channel: "email", locale: "pl", to: "internal" });
   });
 });
