@@ -1,4 +1,5 @@
 import { homeEn } from "./home";
+import { messageEditorEn } from "./message-editor";
 import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
@@ -11,6 +12,7 @@ export const en = {
   ...sendingEn,
   ...rolloutEn,
   ...settingsEn,
+  ...messageEditorEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

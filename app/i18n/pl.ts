@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en";
 import { homePl } from "./home";
+import { messageEditorPl } from "./message-editor";
 import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
@@ -12,6 +13,7 @@ export const pl: Record<MessageKey, string> = {
   ...sendingPl,
   ...rolloutPl,
   ...settingsPl,
+  ...messageEditorPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

@@ -53,6 +53,7 @@ const ROUTES: Record<string, Family> = {
   "app.reports.export.ts": "admin",
   "app.flows_.$flowId.report.tsx": "admin",
   "app.flows_.$flowId.report.export.ts": "admin",
+  "app.flows_.$flowId.messages.$stepId.tsx": "admin",
   "app.flows_.$flowId.rollout.tsx": "admin",
   "app.health.tsx": "admin",
   "app.settings_.sending.tsx": "admin",
@@ -296,6 +297,58 @@ describe("cross-tenant isolation, every route", () => {
           await expectNothingOfB(`${file} of B's flow`, await get(file, query, { flowId: bFlow.id }), [404]);
         }
 
+        // The message editor: A's own step; B's flow id (with a step id B's flow has) is not found.
+        const editorStep = (def: unknown) =>
+          (def as { steps: { id: string; type: string; channel?: string }[] }).steps.find(
+            (x) => x.type === "send" && x.channel === "email",
+          )!.id;
+        const abandonedOf = (shopId: string) => prisma().flow.findFirstOrThrow({ where: { shopId, key: "abandoned_checkout" } });
+        const versionOf = (flowId: string) => prisma().flowVersion.findFirstOrThrow({ where: { flowId }, orderBy: { version: "desc" } });
+        const aAbandoned = await abandonedOf(shopA.id);
+        const bAbandoned = await abandonedOf(shopB.id);
+        const bStepId = editorStep((await versionOf(bAbandoned.id)).definition);
+        const aStepId = editorStep((await versionOf(aAbandoned.id)).definition);
+        const editor = "app.flows_.$flowId.messages.$stepId.tsx";
+        expect(
+          await expectNothingOfB("message editor of A's step", await get(editor, "", { flowId: aAbandoned.id, stepId: aStepId })),
+        ).toBe(200);
+        await expectNothingOfB("message editor of B's step", await get(editor, "", { flowId: bAbandoned.id, stepId: bStepId }), [404]);
+        const bContent = JSON.stringify({ en: { subject: "Hijacked", preheader: "", blocks: [{ type: "footer" }] } });
+        for (const form of <Record<string, string>[]>[
+          { intent: "preview", content: bContent, language: "en", customerId: bella.id },
+          { intent: "save", content: bContent, baseVersion: "1", note: "hijack" },
+          { intent: "test", content: bContent, language: "en", to: BELLA.email },
+        ]) {
+          const req = await asMerchantOf(A, "http://localhost:3000/app/x", { method: "POST", body: new URLSearchParams(form) });
+          await expectNothingOfB(
+            `message editor ${form.intent} on B's flow`,
+            await call(await route(editor), "POST", req, { flowId: bAbandoned.id, stepId: bStepId }),
+            [404],
+          );
+        }
+        // On A's own step, B's customer is no preview subject and B's address no test recipient.
+        const previewAsBella = await asMerchantOf(A, "http://localhost:3000/app/x", {
+          method: "POST",
+          body: new URLSearchParams({ intent: "preview", content: bContent, language: "en", customerId: bella.id }),
+        });
+        expect(
+          await expectNothingOfB(
+            "preview as B's customer",
+            await call(await route(editor), "POST", previewAsBella, { flowId: aAbandoned.id, stepId: aStepId }),
+            [200],
+          ),
+        ).toBe(200);
+        const testToBella = await asMerchantOf(A, "http://localhost:3000/app/x", {
+          method: "POST",
+          body: new URLSearchParams({ intent: "test", content: bContent, language: "en", to: BELLA.email }),
+        });
+        await expectNothingOfB(
+          "test to B's customer",
+          await call(await route(editor), "POST", testToBella, { flowId: aAbandoned.id, stepId: aStepId }),
+          [400],
+          BELLA.email,
+        );
+
         // Actions: what they change is A's (B's flows and messages are in the snapshot).
         const post = async (file: string, form: Record<string, string>) =>
           call(
@@ -358,7 +411,9 @@ describe("cross-tenant isolation, every route", () => {
           expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
         }
         expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } })).toMatchObject({ senderName: "A's sender" });
-        expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
+        expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({
+          dkimDomain: "a.example.com",
+        });
         expect(await prisma().shop.findUniqueOrThrow({ where: { id: shopB.id } })).toEqual(bShopBefore);
         expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
         const forgedPost = new Request("http://localhost:3000/app/settings/sending", {
@@ -400,6 +455,7 @@ describe("cross-tenant isolation, every route", () => {
           "app.flows_.$flowId.report.export.ts",
           "app.settings.tsx",
           "app.settings_.audit.tsx",
+          "app.flows_.$flowId.messages.$stepId.tsx",
         ]) {
           const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
             headers: { authorization: "Bearer e30.e30.AAAA" },
@@ -413,6 +469,17 @@ describe("cross-tenant isolation, every route", () => {
           expect((bare as Response).status, file).toBe(302);
           expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
         }
+        // The message editor's actions (preview, save, test send) with a forged token: refused, nothing changed.
+        const forgedEditorSave = new Request("http://localhost:3000/app/x", {
+          method: "POST",
+          headers: { authorization: "Bearer e30.e30.AAAA" },
+          body: new URLSearchParams({ intent: "save", content: "{}", baseVersion: "1" }),
+        });
+        await expectNothingOfB(
+          "message editor save, forged session token",
+          await call(await route("app.flows_.$flowId.messages.$stepId.tsx"), "POST", forgedEditorSave, { flowId: bFlow.id, stepId: "x" }),
+          [401],
+        );
       });
     },
   );

@@ -466,6 +466,8 @@ class Run {
           locale: this.ctx.customer.locale ?? this.ctx.shop.locale,
           idempotencyKey,
           ...(subject !== undefined ? { subject } : {}),
+          // A variant with a template of its own sends that template, not the step's content.
+          ...(st.content && !v?.templateKey ? { content: st.content } : {}),
           ...(variant ? { variant } : {}),
           ...(discount ? { discount: { stepId: discountStepId!, idempotencyKey: discount.idempotencyKey } } : {}),
         });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MessageContent } from "../messages/message-content";
 
 // Flow definitions are versioned data (FlowVersion.definition). `schemaVersion: 1` is
 // this shape; a later shape gets a new literal and an upgrade function, so a stored
@@ -138,6 +139,11 @@ export const SendStep = z.strictObject({
     .optional(),
   /** A create_discount step whose code this message carries. */
   discountStepId: StepRef.optional(),
+  /**
+   * The message editor's own content per locale (email: subject, preheader, blocks;
+   * SMS: text), rendered instead of the catalogue template's. Absent = the template.
+   */
+  content: MessageContent.optional(),
   onCap: Policy.default("defer"),
   onConflict: Policy.default("defer"),
   /** skip: the flow walks on; exit: the enrollment exits with reason no_consent. */

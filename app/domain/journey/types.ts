@@ -1,3 +1,4 @@
+import type { MessageContent } from "../messages/message-content";
 import type { ArbitrationContext } from "../arbitration/arbitrate";
 import type { Channel, EpochMs, Purpose } from "../arbitration/types";
 
@@ -75,6 +76,8 @@ export interface SendCommand {
   idempotencyKey: string;
   /** Email only: the subject line to render instead of the template's (a step's or its variant's). */
   subject?: string;
+  /** The step's own content (message editor), rendered instead of the template's. */
+  content?: MessageContent;
   /** A/B variant key: the step's own, or that of the A/B split this send is the first after. */
   variant?: string;
   /** The discount this message carries: the create_discount command with this key precedes it. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { contentProblems } from "../messages/message-content";
 import { conditionFields } from "./conditions";
 import { sendsMeasuringSplits, stepRefs } from "./graph";
 import { CONDITION_ROOTS, FlowDefinitionSchema, type Condition, type FlowDefinition, type Step } from "./schema";
@@ -162,6 +163,9 @@ function graphErrors(def: FlowDefinition): ValidationError[] {
       }
       const keys = st.variants?.map((v) => v.key) ?? [];
       if (new Set(keys).size !== keys.length) errors.push({ path: `${p}.variants`, message: "variant keys must be unique" });
+      if (st.content)
+        for (const problem of contentProblems(st.content, st))
+          errors.push({ path: `${p}.content${problem.path ? `.${problem.path}` : ""}`, message: problem.message });
       if (st.channel !== "email" && (st.subject !== undefined || st.variants?.some((v) => v.subject !== undefined)))
         errors.push({ path: `${p}.subject`, message: "a subject line applies to email only" });
     }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MessageContent } from "./message-content";
 import { DiscountOffer, LineItem, RecommendedProduct } from "./email-context";
 
 const url = z.string().max(2000).nullish();
@@ -25,6 +26,8 @@ export const EmailPayload = z.object({
   flowKey: z.string().max(100).nullish(),
   /** The flow step's subject line (Liquid, e.g. an A/B variant's), rendered instead of the template's. */
   subject: z.string().max(200).nullish(),
+  /** The flow step's own content (message editor), both locales; the recipient's is rendered. */
+  content: MessageContent.nullish(),
   /** Preference-center topic; a customer who opted out of it is not sent the message. */
   topic: z.string().max(64).nullish(),
   /** The trigger event's data (token, lines, productId, orderId...), as the journey stored it. */

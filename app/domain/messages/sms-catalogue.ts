@@ -25,3 +25,9 @@ export function renderSms(templateKey: string, locale: string, vars: { shop: str
     .replace("{url}", vars.url ?? "")
     .trim();
 }
+
+/** A catalogue text as the message editor's Liquid (its starting point for a step without a text of its own). */
+export function smsCatalogueLiquid(templateKey: string, locale: "en" | "pl"): string {
+  const t = TEXTS[templateKey] ?? { en: "{shop}: {url}", pl: "{shop}: {url}" };
+  return t[locale].replace("{shop}", "{{ shop.name }}").replace("{url}", "{{ links.recoveryUrl }}");
+}

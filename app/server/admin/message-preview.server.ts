@@ -26,7 +26,13 @@ import { shopEmailSendingOptions } from "../channels/shop-sending.server";
  * welcome, a win-back) get no lines and so no recommendations: a preview never shows
  * more than a real send would.
  */
-async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to: string): Promise<Message> {
+export async function sampleMessage(
+  shop: Shop,
+  templateKey: string,
+  locale: Locale,
+  to: string,
+  own: { payload?: Record<string, unknown>; purpose?: "marketing" | "transactional"; items?: boolean } = {},
+): Promise<Message> {
   const entry = catalogueEntry(templateKey); // throws on an unknown template
   const products = await db().product.findMany({
     where: { shopId: shop.id, status: "active", deletedAt: null },
@@ -49,7 +55,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
     flowId: null,
     stepId: null,
     channel: "email",
-    purpose: entry.purpose,
+    purpose: own.purpose ?? entry.purpose,
     idempotencyKey: `preview:${crypto.randomUUID()}`,
     status: "pending",
     toAddress: to,
@@ -59,7 +65,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
     subject: null,
     payload: {
       customer: { firstName: locale === "pl" ? "Anna" : "Alex" },
-      trigger: entry.blocks.includes("items") ? { lines } : {},
+      trigger: (own.items ?? entry.blocks.includes("items")) ? { lines } : {},
       recoveryUrl: `${url}/cart`,
       reviewUrl: `${url}/products/${products[0]?.handle ?? ""}#reviews`,
       currency: shop.currency,
@@ -69,6 +75,7 @@ async function sampleMessage(shop: Shop, templateKey: string, locale: Locale, to
         value: "10",
         expiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString(),
       },
+      ...own.payload,
     },
     messageIdHeader: null,
     providerId: null,
@@ -131,11 +138,12 @@ export async function sendTestEmail(
 export class TestSendRefused extends Error {}
 
 /** As the dispatcher composes a send: the content (lines, recommendations) filled from the shop's data first. */
-async function composeSample(message: Message, shop: Shop, locale: Locale) {
+export async function composeSample(message: Message, shop: Shop, locale: Locale, customer?: Customer | null) {
   const payload = parseEmailPayload(message.payload);
   const discount = payload.discount && !isDiscountRequest(payload.discount) ? payload.discount : null;
   const content = await emailContent(shop, message.templateKey, payload, discount);
-  return composeEmail(message, shop, previewRecipient(locale), { content });
+  // A chosen customer is shown in the chosen language, as that customer would read it in it.
+  return composeEmail(message, shop, customer ? { ...customer, locale } : previewRecipient(locale), { content });
 }
 
 /** The composer reads only the language from a preview's recipient; there is no real customer. */

@@ -8,6 +8,7 @@ import { now } from "../clock.server";
 import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import { composeEmail, type ComposedEmail } from "./email/compose-email.server";
+import { TemplateError } from "./email/content-template.server";
 import { emailContent } from "./email/email-content.server";
 import { InvalidRenderContextError } from "./email/render-email.server";
 import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
@@ -64,6 +65,21 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
   } catch (err) {
     const error = errorText(err);
     log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: forLog(error) });
+    if (err instanceof TemplateError) {
+      // The merchant's content does not render (a Liquid error, an unknown variable): never sent.
+      await settle(
+        workerId,
+        m,
+        "pending",
+        {
+          status: "failed",
+          data: { error },
+          decision: { reason: "template_error", details: { error, problems: err.problems.map((p) => ({ ...p })) } },
+        },
+        at,
+      );
+      return "failed";
+    }
     if (isPermanentRenderError(err)) {
       // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
       const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};

@@ -53,6 +53,18 @@ export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date):
     await settle(workerId, m, "pending", { status: "suppressed", data: { error: blocked }, decision: { reason: blocked } }, at);
     return "suppressed";
   }
+  const bodyError = (m.payload as { bodyError?: unknown } | null)?.bodyError;
+  if (typeof bodyError === "string") {
+    // The step's own text did not render when it was enqueued: never sent.
+    await settle(
+      workerId,
+      m,
+      "pending",
+      { status: "failed", data: { error: bodyError }, decision: { reason: "template_error", details: { error: bodyError } } },
+      at,
+    );
+    return "failed";
+  }
   if (!(await markSending(workerId, [{ id: m.id, subject: null, locale: m.locale, messageIdHeader: null }], at)).has(m.id)) return null;
   let providerId: string;
   try {

@@ -44,8 +44,35 @@ export async function saveFlowSettings(
   note?: string,
 ): Promise<number> {
   const entry = CATALOGUE[key];
-  const definition = entry.buildFlow(settings as never, await catalogueEnv(shopId));
-  return saveFlowDefinition(shopId, key, definition, actor, note);
+  const built = entry.buildFlow(settings as never, await catalogueEnv(shopId));
+  return saveFlowDefinition(shopId, key, await withOwnContent(shopId, key, built), actor, note);
+}
+
+/**
+ * Settings rebuild a catalogue flow's steps; the messages written in the message
+ * editor (SendStep.content) are not settings, so each send step keeps the content its
+ * step had in the current version (same id, same channel).
+ */
+async function withOwnContent<T extends { steps: unknown[] }>(shopId: string, key: string, built: T): Promise<T> {
+  const flow = await db().flow.findUnique({ where: { shopId_key: { shopId, key } } });
+  const current = flow
+    ? await db().flowVersion.findFirst({
+        where: flow.activeVersionId ? { id: flow.activeVersionId } : { flowId: flow.id },
+        orderBy: { version: "desc" },
+      })
+    : null;
+  const steps =
+    (current?.definition as { steps?: { id: string; type: string; channel?: string; content?: unknown }[] } | null)?.steps ?? [];
+  const own = new Map(steps.filter((st) => st.type === "send" && st.content).map((st) => [st.id, st]));
+  if (own.size === 0) return built;
+  return {
+    ...built,
+    steps: built.steps.map((raw) => {
+      const st = raw as { id: string; type: string; channel?: string };
+      const prev = own.get(st.id);
+      return st.type === "send" && prev && prev.channel === st.channel ? { ...st, content: prev.content } : raw;
+    }),
+  };
 }
 
 /**
@@ -53,7 +80,15 @@ export async function saveFlowSettings(
  * variants added to its steps), validated before it is stored; running enrollments
  * keep the version they started with. Returns the version number.
  */
-export async function saveFlowDefinition(shopId: string, key: string, definition: unknown, actor: string, note?: string): Promise<number> {
+export async function saveFlowDefinition(
+  shopId: string,
+  key: string,
+  definition: unknown,
+  actor: string,
+  note?: string,
+  /** What changed, for the audit row (e.g. a step's content before and after). */
+  changes?: Record<string, unknown>,
+): Promise<number> {
   const check = validateFlowDefinition(definition);
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
@@ -74,7 +109,7 @@ export async function saveFlowDefinition(shopId: string, key: string, definition
         action: "flow.version_created",
         subjectType: "flow",
         subjectId: flow.id,
-        details: { key, version: version.version, note: note ?? null },
+        details: { key, version: version.version, note: note ?? null, ...(changes ? { changes: changes as Prisma.InputJsonObject } : {}) },
         at: now(),
       },
     });
@@ -126,7 +161,10 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   if (!flow || !active) return false;
   // A definition with A/B tests was edited beyond its settings: rebuilding it from them
   // would drop the tests (and end their experiments) whenever the flow is switched on.
-  if (testedSteps(parseFlowDefinition(active.definition)).length > 0) return false;
+  const current = parseFlowDefinition(active.definition);
+  if (testedSteps(current).length > 0) return false;
+  // The same for messages written in the editor: the rebuild would keep them (saveFlowSettings), but compare unequal.
+  if (current.steps.some((st) => st.type === "send" && st.content)) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
   const next = CATALOGUE[key].buildFlow(settings, await catalogueEnv(shopId));
   if (sameStoredJson(next, active.definition)) return false;

@@ -9,7 +9,9 @@ import {
 } from "~/domain/journey";
 import type { RecentSend } from "~/domain/arbitration/types";
 import { renderSms } from "~/domain/messages/sms-catalogue";
+import { smsTextFor, type MessageContent } from "~/domain/messages/message-content";
 import { shopLinkOrNull } from "~/domain/messages/shop-links";
+import { renderSmsContent, TemplateError } from "../channels/email/content-template.server";
 import type { RawQuery } from "../db/client.server";
 import { addCustomerTag, type CustomerRecord } from "../db/sql/customers.server";
 import { insertDecisions } from "../db/sql/decisions.server";
@@ -18,6 +20,40 @@ import { insertOutboxMessages, type NewOutboxMessage } from "../db/sql/messages.
 import { insertSuppression } from "../db/sql/suppressions.server";
 import { countDecisions } from "../measurement/flow-figures.server";
 import type { RollupBuffer } from "../measurement/rollup-buffer.server";
+
+type SmsShop = { name: string; url: string; linkHosts: ReadonlySet<string> } | undefined;
+
+/**
+ * The SMS text: the step's own (message editor) when it has one, else the catalogue's.
+ * A text of the editor that does not render is never sent: the payload carries the
+ * error instead of a body, and the dispatcher fails it as `template_error`.
+ */
+function smsBody(
+  templateKey: string,
+  locale: string,
+  content: MessageContent | undefined,
+  customer: CustomerRecord,
+  shop: SmsShop,
+  trigger: Record<string, unknown>,
+): { body: string } | { bodyError: string } {
+  const url = (shop && shopLinkOrNull(trigger.recoveryUrl, shop.linkHosts)) ?? shop?.url ?? null;
+  const own = content ? smsTextFor(content, locale) : null;
+  if (!own) return { body: renderSms(templateKey, locale, { shop: shop?.name ?? "", url }) };
+  const firstName = customer.firstName?.trim() ?? "";
+  const lastName = customer.lastName?.trim() ?? "";
+  try {
+    return {
+      body: renderSmsContent(own, {
+        shop: { name: shop?.name ?? "", url: shop?.url ?? "" },
+        customer: { firstName, lastName, fullName: [firstName, lastName].filter(Boolean).join(" ") },
+        links: { recoveryUrl: url ?? "" },
+      }),
+    };
+  } catch (err) {
+    if (err instanceof TemplateError) return { bodyError: err.message };
+    throw err;
+  }
+}
 
 export interface EnrollmentRef {
   id: string;
@@ -130,15 +166,9 @@ export class JourneyWrites {
               ...(c.subject !== undefined && c.channel === "email" ? { subject: c.subject } : {}),
               trigger: state.trigger.data,
               ...(discount ? { discount } : {}),
+              ...(c.content && c.channel === "email" ? { content: c.content } : {}),
               // An SMS is plain text: rendered now, sent as is (the opt-out line is added at send time).
-              ...(c.channel === "sms"
-                ? {
-                    body: renderSms(c.templateKey, c.locale, {
-                      shop: shop?.name ?? "",
-                      url: (shop && shopLinkOrNull(state.trigger.data.recoveryUrl, shop.linkHosts)) ?? shop?.url ?? null,
-                    }),
-                  }
-                : {}),
+              ...(c.channel === "sms" ? smsBody(c.templateKey, c.locale, c.content, customer, shop, state.trigger.data) : {}),
             },
             at,
           });

@@ -1,3 +1,4 @@
+import type { Liquid } from "liquidjs";
 import mjml2html from "mjml";
 import { EMAIL_CATALOGUE, type EmailTemplateKey } from "~/domain/messages/catalogue";
 import type { Locale } from "~/i18n";
@@ -49,18 +50,50 @@ export function clearEmailTemplateCache(): void {
 
 async function compile(templateKey: EmailTemplateKey, locale: Locale): Promise<CompiledEmail> {
   const strings = messageStrings(templateKey, locale);
-  const mjmlSource = assemble("layout.mjml", "mjml", templateKey, locale, strings);
-  const { html, errors } = await mjml2html(mjmlSource, { validationLevel: "strict", keepComments: false });
-  if (errors.length) throw new Error(`MJML errors in ${templateKey}: ${errors.map((e) => e.formattedMessage).join("; ")}`);
+  return compileSources(
+    {
+      name: templateKey,
+      mjml: assemble("layout.mjml", "mjml", templateKey, locale, strings),
+      text: assemble("layout.txt", "txt", templateKey, locale, strings),
+      subject: strings("subject"),
+    },
+    { html: htmlLiquid, text: textLiquid },
+  );
+}
+
+/**
+ * MJML -> HTML with the brand sentinels turned into Liquid outputs, then every part
+ * parsed by the given engines (the message editor's content uses strict ones).
+ */
+export async function compileSources(
+  src: { name: string; mjml: string; text: string; subject: string },
+  engines: { html: Liquid; text: Liquid },
+): Promise<CompiledEmail> {
+  const { html, errors } = await mjml2html(src.mjml, { validationLevel: "strict", keepComments: false });
+  if (errors.length) throw new Error(`MJML errors in ${src.name}: ${errors.map((e) => e.formattedMessage).join("; ")}`);
   const withBrand = (Object.entries(BRAND_SENTINELS) as [BrandSlot, string][]).reduce(
     (out, [slot, sentinel]) => out.replaceAll(sentinel, `{{ brand.${slot} }}`),
     html,
   );
   return {
-    subject: segmentedRenderer(textLiquid, textLiquid.parse(strings("subject"))),
-    html: segmentedRenderer(htmlLiquid, htmlLiquid.parse(withBrand.replace(/\n\s+/g, "\n"))),
-    text: segmentedRenderer(textLiquid, textLiquid.parse(assemble("layout.txt", "txt", templateKey, locale, strings))),
+    subject: segmentedRenderer(engines.text, engines.text.parse(src.subject)),
+    html: segmentedRenderer(engines.html, engines.html.parse(withBrand.replace(/\n\s+/g, "\n"))),
+    text: segmentedRenderer(engines.text, engines.text.parse(src.text)),
   };
+}
+
+/** The brand colour placeholder for MJML ([[brand.primary]] in a layout or block). */
+export function brandSentinel(slot: string): string | undefined {
+  return BRAND_SENTINELS[slot as BrandSlot];
+}
+
+/** A string every message shares (strings/<locale>.json, "common"). */
+export function commonString(locale: Locale, name: string): string {
+  let table = stringTables.get(locale);
+  if (!table) stringTables.set(locale, (table = readStringTable(locale)));
+  const value = table.common[name];
+  if (value === undefined) throw new Error(`Missing common string "${name}" in strings/${locale}.json`);
+  return value;
 }
 
 type Strings = (name: string) => string;

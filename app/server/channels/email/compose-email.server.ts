@@ -3,6 +3,7 @@ import type { SendMailOptions } from "nodemailer";
 import { catalogueEntry } from "~/domain/messages/catalogue";
 import type { EmailRenderContext } from "~/domain/messages/email-context";
 import { isDiscountRequest, parseEmailPayload } from "~/domain/messages/email-payload";
+import { emailContentFor } from "~/domain/messages/message-content";
 import { shopLinkPolicy } from "~/domain/messages/shop-links";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
@@ -87,11 +88,13 @@ export async function composeEmail(
     currency: content.currency ?? shop.currency,
     assetBaseUrl: base,
   };
+  const locale = emailLocale(customer, shop);
   const rendered = await renderEmail({
     templateKey: message.templateKey,
-    locale: emailLocale(customer, shop),
+    locale,
     context,
     subject: payload.subject ?? null,
+    content: payload.content ? emailContentFor(payload.content, locale) : null,
   });
   const track = linkTracker({
     ref,

@@ -14,3 +14,8 @@ const shared = {
 
 export const htmlLiquid = new Liquid({ ...shared, outputEscape: "escape" });
 export const textLiquid = new Liquid({ ...shared });
+
+// The message editor's content: a filter liquidjs does not know is an error when the
+// text is parsed (while editing, on save, at send time), never a silent pass-through.
+export const strictHtmlLiquid = new Liquid({ ...shared, strictFilters: true, outputEscape: "escape" });
+export const strictTextLiquid = new Liquid({ ...shared, strictFilters: true });
