@@ -30,6 +30,7 @@ export const sendingEn = {
   "sending.test.send": "Send a test email",
   "sending.test.sent": "Test email sent to {to}.",
   "sending.test.refused": "No test sent: set a From address first.",
+  "sending.test.failed": "The test email could not be sent. Your email provider answered: {reason}",
 
   "sending.email.title": "Email provider",
   "sending.email.help": "Your own SMTP server or provider. Without one, email goes through Flowmate's.",
@@ -129,6 +130,7 @@ export const sendingPl: Record<keyof typeof sendingEn, string> = {
   "sending.test.send": "Wyślij e-mail testowy",
   "sending.test.sent": "Wysłano e-mail testowy na {to}.",
   "sending.test.refused": "Nie wysłano: najpierw ustaw adres nadawcy.",
+  "sending.test.failed": "Nie udało się wysłać e-maila testowego. Odpowiedź dostawcy poczty: {reason}",
 
   "sending.email.title": "Dostawca e-mail",
   "sending.email.help": "Twój własny serwer SMTP lub dostawca. Bez niego e-maile idą przez usługę Flowmate.",

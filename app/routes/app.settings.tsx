@@ -85,7 +85,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         await saveFlowRow(shopId, p.data, actor);
       } catch (e) {
         if (e instanceof FlowNotFound)
-          return Response.json({ intent: "flow", ok: false, notFound: true, flowId: p.data.flowId } satisfies SaveResult, { status: 404 });
+          // The id is not echoed: an id that is not this shop's flow is answered like any unknown one.
+          return Response.json({ intent: "flow", ok: false, notFound: true } satisfies SaveResult, { status: 404 });
         throw e;
       }
       return { intent: "flow", ok: true, flowId: p.data.flowId } satisfies SaveResult;

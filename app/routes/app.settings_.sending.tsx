@@ -31,7 +31,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export type SendingActionData =
   | { intent: string; ok: true; sentTo?: string }
   | { intent: string; ok: false; errors: Record<string, string> }
-  | { intent: string; ok: false; error: "secretsKeyMissing" | "testRefused" | "invalid" };
+  | { intent: string; ok: false; error: "secretsKeyMissing" | "testRefused" | "invalid" }
+  | { intent: string; ok: false; error: "testFailed"; reason: string };
 
 type Parsed = { ok: true; run: () => Promise<void> } | { ok: false; errors: Record<string, string> };
 
@@ -62,7 +63,10 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Response 
       await sendTestEmail(ctx.shop, "welcome_1", ctx.locale, to, actor);
     } catch (err) {
       if (err instanceof TestSendRefused) return { intent, ok: false, error: "testRefused" };
-      throw err;
+      // The provider refused or could not be reached: the merchant sees why, as the
+      // provider said it (their own server and address), instead of an error page.
+      const reason = err instanceof Error ? err.message.slice(0, 300) : String(err).slice(0, 300);
+      return { intent, ok: false, error: "testFailed", reason };
     }
     return { intent, ok: true, sentTo: to };
   }

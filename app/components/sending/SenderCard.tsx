@@ -72,7 +72,13 @@ export function TestSendCard({ t, from, result }: { t: Translate; from: string; 
               <span data-testid="test-sent">{t("sending.test.sent", { to: result.sentTo ?? "" })}</span>
             </Banner>
           )}
-          {result && !result.ok && <Banner tone="critical">{t("sending.test.refused")}</Banner>}
+          {result && !result.ok && (
+            <Banner tone="critical">
+              {"error" in result && result.error === "testFailed"
+                ? t("sending.test.failed", { reason: result.reason })
+                : t("sending.test.refused")}
+            </Banner>
+          )}
           <div>
             <Button submit disabled={busy || !from}>
               {t("sending.test.send")}
