@@ -1,8 +1,10 @@
+import { flowEditorEn } from "./flow-editor";
 import { reportsEn } from "./reports";
 
 export const en = {
   "app.name": "Flowmate",
   ...reportsEn,
+  ...flowEditorEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -1,9 +1,11 @@
 import type { MessageKey } from "./en";
+import { flowEditorPl } from "./flow-editor";
 import { reportsPl } from "./reports";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...reportsPl,
+  ...flowEditorPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",
