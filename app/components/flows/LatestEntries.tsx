@@ -33,7 +33,9 @@ export function LatestEntries(props: { entries: EntryRow[]; when: (iso: string) 
                 <span key="e" data-entered-at={e.enteredAt} data-enrollment={e.id}>
                   {props.when(e.enteredAt)}
                 </span>,
-                e.version,
+                <span key="v" data-entry-version={e.version}>
+                  {e.version}
+                </span>,
                 t(`flow.entries.status.${e.status}` as MessageKey),
                 <span key="w" data-wake-at={e.nextWakeAt ?? ""}>
                   {e.nextWakeAt ? props.when(e.nextWakeAt) : "—"}
