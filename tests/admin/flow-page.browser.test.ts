@@ -13,8 +13,9 @@ import { demoNow, postDemoWebhook, waitForApp } from "../support/demo-app";
 
 let app: AppProcess;
 beforeAll(async () => {
-  app = await startApp();
-}, 120_000);
+  // A loaded machine (CI runners share cores) can take longer than the default to seed the demo.
+  app = await startApp({ healthyWithinMs: 240_000 });
+}, 300_000);
 afterAll(async () => {
   await app?.stop();
 });
