@@ -102,8 +102,9 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.getByLabel("Change note").fill("Give shoppers more time");
         await page.getByRole("button", { name: "Save as a new version" }).click();
         await page.getByText(`Saved as version ${before + 1}.`).waitFor();
-        expect(await wait1.textContent()).toBe("Wait 2 hours after the checkout");
         const latest = page.locator(`[data-version="${before + 1}"]`);
+        expect(await latest.locator("[data-diff]").allTextContents()).toEqual(["Wait before email 1: 1 h → 2 h"]);
+        expect(await wait1.textContent()).toBe("Wait 2 hours after the checkout");
         expect(await latest.textContent()).toContain("Give shoppers more time");
         expect(await latest.locator("[data-diff]").allTextContents()).toEqual(["Wait before email 1: 1 h → 2 h"]);
         await page.screenshot({ path: screenshotPath("admin-flow-en.png"), fullPage: true });

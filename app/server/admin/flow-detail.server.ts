@@ -95,7 +95,9 @@ export async function saveFlowEdits(
   const edited = applyEdits(current.definition, form);
   const check = validateFlowDefinition(edited);
   if (!check.ok) return { ok: false, errors: errorsByField(check.errors) };
-  if (sameStoredJson(withoutEditedMark(check.definition), withoutEditedMark(current.definition))) return { ok: true, version: null };
+  // Both as stored (undefined members dropped), the edited mark aside.
+  const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
+  if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
   const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined);
   return { ok: true, version };
 }
