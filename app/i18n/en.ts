@@ -1,5 +1,6 @@
 import { homeEn } from "./home";
 import { messageEditorEn } from "./message-editor";
+import { flowEditorEn } from "./flow-editor";
 import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
@@ -13,6 +14,7 @@ export const en = {
   ...rolloutEn,
   ...settingsEn,
   ...messageEditorEn,
+  ...flowEditorEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -1,6 +1,7 @@
 import type { MessageKey } from "./en";
 import { homePl } from "./home";
 import { messageEditorPl } from "./message-editor";
+import { flowEditorPl } from "./flow-editor";
 import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
@@ -14,6 +15,7 @@ export const pl: Record<MessageKey, string> = {
   ...rolloutPl,
   ...settingsPl,
   ...messageEditorPl,
+  ...flowEditorPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

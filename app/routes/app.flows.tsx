@@ -32,6 +32,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const result = await toggleFlow(ctx.shop, parsed.data.key, parsed.data.on === "true", ctx.demo ? "demo-merchant" : "merchant", {
     confirmSmsCost: parsed.data.confirmSmsCost === "true",
   });
+  if (!result.ok && result.reason === "invalid_definition")
+    return Response.json({ error: result.errors, reason: result.reason }, { status: 400 });
   if (!result.ok)
     return Response.json(
       { error: "This flow sends SMS: turn it on with confirmSmsCost=true after its cost estimate was shown.", reason: result.reason },
@@ -68,7 +70,13 @@ export default function Flows() {
       <Layout>
         {failed?.error && (
           <Layout.Section>
-            <Banner tone="critical">{failed.reason === "sms_cost_unconfirmed" ? t("flows.sms.confirmRequired") : failed.error}</Banner>
+            <Banner tone="critical">
+              {failed.reason === "sms_cost_unconfirmed"
+                ? t("flows.sms.confirmRequired")
+                : failed.reason === "invalid_definition"
+                  ? t("flow.cannotTurnOn", { errors: failed.error })
+                  : failed.error}
+            </Banner>
           </Layout.Section>
         )}
         {confirming?.smsEstimate && (
@@ -117,9 +125,14 @@ export default function Flows() {
                           {t("flows.priority")} {f.priority} · {t("flows.version")} {f.version} · {t("flows.rollout")} {f.rolloutPercent}%
                         </Text>
                         {f.id && (
-                          <Text as="p" variant="bodySm">
-                            <Link to={`/app/flows/${f.id}/report${languageQuery}`}>{t("flows.report")}</Link>
-                          </Text>
+                          <InlineStack gap="300">
+                            <Text as="p" variant="bodySm">
+                              <Link to={`/app/flows/${f.id}${languageQuery}`}>{t("flow.open")}</Link>
+                            </Text>
+                            <Text as="p" variant="bodySm">
+                              <Link to={`/app/flows/${f.id}/report${languageQuery}`}>{t("flows.report")}</Link>
+                            </Text>
+                          </InlineStack>
                         )}
                       </BlockStack>
                       <InlineStack gap="400">

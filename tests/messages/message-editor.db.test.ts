@@ -252,7 +252,7 @@ describe("the editor's server side", () => {
       where: { shopId: shop.id, action: "flow.version_created" },
       orderBy: { id: "desc" },
     });
-    expect(audit.details).toMatchObject({ changes: { stepId: step.id, before: null, after: { en: { subject: GOOD.en!.subject } } } });
+    expect(audit.details).toMatchObject({ contentEdit: { stepId: step.id, before: null, after: { en: { subject: GOOD.en!.subject } } } });
     // A stale editor (opened on the old version) cannot overwrite the new one.
     const fresh = (await loadMessageStep(shop.id, flow.id, step.id))!;
     expect(fresh.version).toBe(version);

@@ -72,6 +72,10 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
     { intent: "save", baseVersion: "1", note: "x", content: '{"en":{"subject":"Hi","preheader":"","blocks":[{"type":"footer"}]}}' },
     { intent: "test", language: "en", to: "{email}", content: '{"en":{"subject":"Hi","preheader":"","blocks":[{"type":"footer"}]}}' },
   ],
+  "app.flows_.$flowId._index.tsx": [
+    { intent: "save", "wait/wait_2/amount": "99", note: "x" },
+    { intent: "rollback", version: "1" },
+  ],
   "app.flows_.$flowId.rollout.tsx": [
     { intent: "start" },
     { intent: "advance", from: "10" },

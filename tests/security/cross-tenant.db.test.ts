@@ -53,6 +53,7 @@ const ROUTES: Record<string, Family> = {
   "app.reports.export.ts": "admin",
   "app.flows_.$flowId.report.tsx": "admin",
   "app.flows_.$flowId.report.export.ts": "admin",
+  "app.flows_.$flowId._index.tsx": "admin",
   "app.flows_.$flowId.messages.$stepId.tsx": "admin",
   "app.flows_.$flowId.rollout.tsx": "admin",
   "app.health.tsx": "admin",
@@ -121,6 +122,7 @@ async function snapshotB() {
       messageEvents: await prisma().messageEvent.findMany({ where, orderBy: { id: "asc" } }),
       events: await prisma().event.findMany({ where, orderBy: { id: "asc" } }),
       flows: await prisma().flow.findMany({ where, orderBy: { id: "asc" } }),
+      flowVersions: await prisma().flowVersion.findMany({ where, orderBy: { id: "asc" } }),
       enrollments: await prisma().enrollment.findMany({ where, orderBy: { id: "asc" } }),
       decisions: await prisma().decision.findMany({ where, orderBy: { id: "asc" } }),
       audit: await prisma().auditLog.findMany({ where, orderBy: { id: "asc" } }),
@@ -292,6 +294,7 @@ describe("cross-tenant isolation, every route", () => {
         for (const [file, query] of [
           ["app.flows_.$flowId.report.tsx", ""],
           ["app.flows_.$flowId.report.export.ts", "?table=steps"],
+          ["app.flows_.$flowId._index.tsx", ""],
         ] as const) {
           expect(await expectNothingOfB(`${file} of A's flow`, await get(file, query, { flowId: aFlow.id }))).toBe(200);
           await expectNothingOfB(`${file} of B's flow`, await get(file, query, { flowId: bFlow.id }), [404]);
@@ -357,6 +360,20 @@ describe("cross-tenant isolation, every route", () => {
             await asMerchantOf(A, "http://localhost:3000/app/x", { method: "POST", body: new URLSearchParams(form) }),
           );
         expect(await expectNothingOfB("flows toggle", await post("app.flows.tsx", { key: "welcome", on: "true" }))).toBe(200);
+        // The flow page's edits and rollback with B's flow id: not found, B's versions unchanged (snapshot).
+        const postFlow = async (flowId: string, form: Record<string, string>) =>
+          call(
+            await route("app.flows_.$flowId._index.tsx"),
+            "POST",
+            await asMerchantOf(A, `http://localhost:3000/app/flows/${flowId}`, { method: "POST", body: new URLSearchParams(form) }),
+            { flowId },
+          );
+        await expectNothingOfB("flow edit of B's flow", await postFlow(bFlow.id, { intent: "save", "wait/wait_2/amount": "99" }), [404]);
+        await expectNothingOfB("flow rollback of B's flow", await postFlow(bFlow.id, { intent: "rollback", version: "1" }), [404]);
+        // A's own edit goes through.
+        expect(
+          await expectNothingOfB("flow edit of A's flow", await postFlow(aFlow.id, { intent: "save", "wait/wait_2/amount": "72" })),
+        ).toBe(200);
         expect((await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "welcome" } })).status).toBe("on");
         // Settings: A's own flow row saves; B's flow id is not found and B's flow keeps its priority.
         const flowRow = (flowId: string) => ({
@@ -456,6 +473,7 @@ describe("cross-tenant isolation, every route", () => {
           "app.settings.tsx",
           "app.settings_.audit.tsx",
           "app.flows_.$flowId.messages.$stepId.tsx",
+          "app.flows_.$flowId._index.tsx",
         ]) {
           const req = new Request("http://localhost:3000/app/reports/export?table=flows", {
             headers: { authorization: "Bearer e30.e30.AAAA" },
@@ -469,6 +487,30 @@ describe("cross-tenant isolation, every route", () => {
           expect((bare as Response).status, file).toBe(302);
           expect((bare as Response).headers.get("location"), file).toMatch(/^\/auth\/login\b/);
         }
+        // The flow page's action with a forged token, or none: refused before anything is read or changed.
+        const flowPage = await route("app.flows_.$flowId._index.tsx");
+        const forgedFlowPost = new Request(`http://localhost:3000/app/flows/${bFlow.id}`, {
+          method: "POST",
+          headers: { authorization: "Bearer e30.e30.AAAA" },
+          body: new URLSearchParams({ intent: "rollback", version: "1" }),
+        });
+        await expectNothingOfB(
+          "flow page action, forged session token",
+          await call(flowPage, "POST", forgedFlowPost, { flowId: bFlow.id }),
+          [401],
+        );
+        const bareFlowPost = await outsideDemo(async () =>
+          call(
+            flowPage,
+            "POST",
+            new Request(`http://localhost:3000/app/flows/${bFlow.id}`, {
+              method: "POST",
+              body: new URLSearchParams({ intent: "rollback", version: "1" }),
+            }),
+            { flowId: bFlow.id },
+          ),
+        );
+        expect([302, 401]).toContain((bareFlowPost as Response).status);
         // The message editor's actions (preview, save, test send) with a forged token: refused, nothing changed.
         const forgedEditorSave = new Request("http://localhost:3000/app/x", {
           method: "POST",

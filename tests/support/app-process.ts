@@ -69,7 +69,9 @@ export interface AppProcess {
  * the PostgreSQL server named by DATABASE_URL. Resolves once /healthz answers 200;
  * fails with the server's output if it exits first or is not healthy within 90 s.
  */
-export async function startApp(opts: { args?: string[]; env?: Record<string, string> } = {}): Promise<AppProcess> {
+export async function startApp(
+  opts: { args?: string[]; env?: Record<string, string>; /** default 90 s */ healthyWithinMs?: number } = {},
+): Promise<AppProcess> {
   const port = await freePort();
   const smtpPort = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flowmate-app-"));
@@ -103,7 +105,7 @@ export async function startApp(opts: { args?: string[]; env?: Record<string, str
   else delete env.DATABASE_URL;
   const { child, output } = spawnEntry("server.ts", { args: opts.args ?? ["--demo", "--built"], env });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + (opts.healthyWithinMs ?? 90_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output()}`);
     try {

@@ -379,7 +379,14 @@ export const FlowDefinitionSchema = z.strictObject({
   startStepId: StepRef,
   steps: z.array(Step).min(1, "a flow needs at least one step").max(200),
   /** Set by the catalogue: which entry and settings built this definition (the admin edits the settings). */
-  source: z.strictObject({ catalogueKey: z.string(), settings: z.record(z.string(), z.unknown()) }).optional(),
+  source: z
+    .strictObject({
+      catalogueKey: z.string(),
+      settings: z.record(z.string(), z.unknown()),
+      /** Edited on the flow page beyond its settings: rebuilding it from them would undo the edits. */
+      edited: z.boolean().optional(),
+    })
+    .optional(),
   /**
    * What the runtime loads for this flow (see RuntimeNeed). Absent in definitions
    * stored before the field existed: flowNeeds (app/domain/flows) then reads the

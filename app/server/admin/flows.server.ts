@@ -1,5 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { CATALOGUE, CATALOGUE_KEYS } from "~/domain/flows";
+import { FlowDefinitionError, formatValidationErrors } from "~/domain/journey";
 import type { Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { installCatalogue, setFlowStatus } from "../journeys/flows.server";
@@ -44,7 +45,8 @@ export async function loadFlows(shop: Shop, locale: Locale) {
   });
 }
 
-export type ToggleResult = { ok: true } | { ok: false; reason: "sms_cost_unconfirmed" };
+export type ToggleResult =
+  { ok: true } | { ok: false; reason: "sms_cost_unconfirmed" } | { ok: false; reason: "invalid_definition"; errors: string };
 
 /**
  * Turning on a flow that sends SMS needs the merchant's confirmation of its cost
@@ -64,13 +66,18 @@ export async function toggleFlow(
   }
   const estimate = await flowSmsEstimate(shop, key);
   if (estimate && !opts.confirmSmsCost) return { ok: false, reason: "sms_cost_unconfirmed" };
-  await setFlowStatus(
-    shop.id,
-    key,
-    "on",
-    actor,
-    undefined,
-    estimate ? { smsCostEstimateConfirmed: estimateAuditDetails(estimate) } : undefined,
-  );
+  try {
+    await setFlowStatus(
+      shop.id,
+      key,
+      "on",
+      actor,
+      undefined,
+      estimate ? { smsCostEstimateConfirmed: estimateAuditDetails(estimate) } : undefined,
+    );
+  } catch (e) {
+    if (e instanceof FlowDefinitionError) return { ok: false, reason: "invalid_definition", errors: formatValidationErrors(e.errors) };
+    throw e;
+  }
   return { ok: true };
 }

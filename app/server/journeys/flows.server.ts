@@ -2,7 +2,15 @@ import { isDeepStrictEqual } from "node:util";
 import { Prisma } from "@prisma/client";
 import { testedSteps } from "~/domain/experiments";
 import { CATALOGUE, CATALOGUE_KEYS, isCatalogueKey, type CatalogueEnv, type CatalogueKey } from "~/domain/flows";
-import { formatValidationErrors, parseFlowDefinition, validateFlowDefinition } from "~/domain/journey";
+import { diffDefinitions, diffLineText } from "~/domain/flows/definition-diff";
+import {
+  FlowDefinitionError,
+  formatValidationErrors,
+  parseFlowDefinition,
+  validateFlowDefinition,
+  type FlowDefinition,
+} from "~/domain/journey";
+import { translator } from "~/i18n";
 import { database, db } from "../db/client.server";
 import { appendFlowVersion } from "./flow-versions.server";
 import { shopCycleDays } from "./learned.server";
@@ -93,6 +101,7 @@ export async function saveFlowDefinition(
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
+    const previous = flow.activeVersionId ? await tx.flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
     const version = await appendFlowVersion(tx, {
       shopId,
       flowId: flow.id,
@@ -109,7 +118,14 @@ export async function saveFlowDefinition(
         action: "flow.version_created",
         subjectType: "flow",
         subjectId: flow.id,
-        details: { key, version: version.version, note: note ?? null, ...(changes ? { changes: changes as Prisma.InputJsonObject } : {}) },
+        details: {
+          key,
+          version: version.version,
+          note: note ?? null,
+          fromVersion: previous?.version ?? null,
+          changes: changeSummary(previous?.definition, check.definition),
+          ...(changes ? { contentEdit: changes as Prisma.InputJsonObject } : {}),
+        },
         at: now(),
       },
     });
@@ -122,10 +138,12 @@ export async function rollbackFlow(shopId: string, key: string, toVersion: numbe
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
     const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: flow.id, version: toVersion } } });
+    const previous = flow.activeVersionId ? await tx.flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
+    const definition = parseFlowDefinition(target.definition);
     const version = await appendFlowVersion(tx, {
       shopId,
       flowId: flow.id,
-      definition: parseFlowDefinition(target.definition),
+      definition,
       changeNote: `Rollback to version ${toVersion}`,
       createdBy: actor,
       at: now(),
@@ -137,12 +155,29 @@ export async function rollbackFlow(shopId: string, key: string, toVersion: numbe
         action: "flow.rolled_back",
         subjectType: "flow",
         subjectId: flow.id,
-        details: { key, toVersion, newVersion: version.version },
+        details: {
+          key,
+          toVersion,
+          newVersion: version.version,
+          fromVersion: previous?.version ?? null,
+          changes: changeSummary(previous?.definition, definition),
+        },
         at: now(),
       },
     });
     return version.version;
   });
+}
+
+/**
+ * The audit row's account of a new version: one line per change against the version
+ * it replaces ("Wait before email 2: 24 h → 36 h"), in English like the rest of the
+ * audit log; the flow page reads versions in the merchant's language itself.
+ */
+function changeSummary(previous: unknown, next: FlowDefinition): string[] {
+  const before = previous === undefined ? null : validateFlowDefinition(previous);
+  if (!before?.ok) return [];
+  return diffDefinitions(before.definition, next, { t: translator("en"), locale: "en" }).map(diffLineText);
 }
 
 /** What the catalogue learns from the shop's orders (win-back's purchase cycle). */
@@ -161,10 +196,12 @@ export async function refreshLearnedDefaults(shopId: string, key: CatalogueKey, 
   if (!flow || !active) return false;
   // A definition with A/B tests was edited beyond its settings: rebuilding it from them
   // would drop the tests (and end their experiments) whenever the flow is switched on.
-  const current = parseFlowDefinition(active.definition);
-  if (testedSteps(current).length > 0) return false;
+  const definition = parseFlowDefinition(active.definition);
+  if (testedSteps(definition).length > 0) return false;
+  // Edited on the flow page beyond its settings: the edits are not in the settings.
+  if (definition.source?.edited) return false;
   // The same for messages written in the editor: the rebuild would keep them (saveFlowSettings), but compare unequal.
-  if (current.steps.some((st) => st.type === "send" && st.content)) return false;
+  if (definition.steps.some((st) => st.type === "send" && st.content)) return false;
   const settings = (active.definition as { source?: { settings?: unknown } }).source?.settings ?? {};
   const next = CATALOGUE[key].buildFlow(settings, await catalogueEnv(shopId));
   if (sameStoredJson(next, active.definition)) return false;
@@ -198,6 +235,7 @@ export async function setFlowStatus(
 ): Promise<void> {
   if (!isCatalogueKey(key) && !key.startsWith("custom-")) throw new Error(`Unknown flow ${key}`);
   if (rolloutPercent !== undefined && (rolloutPercent < 0 || rolloutPercent > 100)) throw new Error("rolloutPercent must be 0-100");
+  if (status === "on") await assertActiveVersionValid(shopId, key);
   if (status === "on" && isCatalogueKey(key)) await refreshLearnedDefaults(shopId, key, actor);
   const flow = await db().flow.update({
     where: { shopId_key: { shopId, key } },
@@ -214,4 +252,17 @@ export async function setFlowStatus(
       at: now(),
     },
   });
+}
+
+/**
+ * A flow goes live only on a definition that validates (one stored before a schema
+ * change, or written around the writers above, may not): FlowDefinitionError with the
+ * schema's errors otherwise.
+ */
+async function assertActiveVersionValid(shopId: string, key: string): Promise<void> {
+  const flow = await db().flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
+  const active = flow.activeVersionId ? await db().flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
+  if (!active) throw new FlowDefinitionError([{ path: "", message: "the flow has no active version" }]);
+  const check = validateFlowDefinition(active.definition);
+  if (!check.ok) throw new FlowDefinitionError(check.errors);
 }

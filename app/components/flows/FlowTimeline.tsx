@@ -1,0 +1,247 @@
+import { Link } from "@remix-run/react";
+import { Badge, BlockStack, Box, InlineError, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { useState } from "react";
+import type { StepFields } from "~/domain/flows/definition-edits";
+import type { TimelineRow } from "~/domain/flows/timeline";
+import type { Translate } from "~/i18n";
+
+// The flow as a vertical timeline: one row per step, branches indented under the step
+// that splits them. With `editing`, each editable step shows its fields in place
+// (named `<what>/<stepId>/<field>`, see app/domain/flows/definition-edits.ts) and the
+// schema's errors for it underneath.
+
+const KIND_TONE: Partial<Record<TimelineRow["kind"], "info" | "success" | "attention" | "critical" | "magic">> = {
+  trigger: "info",
+  send: "success",
+  condition: "attention",
+  split: "attention",
+  ab_split: "magic",
+  discount: "magic",
+  exit_rule: "critical",
+  goal: "success",
+};
+
+export function FlowTimeline(props: {
+  rows: TimelineRow[];
+  fields: Record<string, StepFields>;
+  exits: string[];
+  errors: Record<string, string[]>;
+  editing: boolean;
+  messageUrl: (stepId: string) => string;
+  t: Translate;
+}) {
+  const { rows, fields, errors, editing, t } = props;
+  return (
+    <ol className="flow-timeline" aria-label={t("flow.timeline.title")} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+      {rows.map((row) => {
+        const stepFields = row.stepId ? fields[row.stepId] : undefined;
+        const exitIndex = row.kind === "exit_rule" ? Number(row.key.split(":")[1]) : -1;
+        const rowErrors = row.stepId ? errors[row.stepId] : exitIndex >= 0 ? errors[`exit:${exitIndex}`] : undefined;
+        return (
+          <li key={row.key} data-row={row.key} data-kind={row.kind} style={{ paddingInlineStart: `${row.depth * 28}px` }}>
+            {row.branch && (
+              <Box paddingBlockStart="200" paddingBlockEnd="100">
+                <Badge tone="info">{row.branch}</Badge>
+              </Box>
+            )}
+            <div
+              style={{
+                borderInlineStart: "2px solid var(--p-color-border)",
+                paddingInlineStart: "var(--p-space-400)",
+                paddingBlock: "var(--p-space-200)",
+                position: "relative",
+              }}
+            >
+              <span
+                aria-hidden
+                style={{
+                  position: "absolute",
+                  insetInlineStart: "-6px",
+                  top: "14px",
+                  width: "10px",
+                  height: "10px",
+                  borderRadius: "50%",
+                  background: toneColor(KIND_TONE[row.kind]),
+                }}
+              />
+              <BlockStack gap="100">
+                <InlineStack gap="200" blockAlign="center" wrap>
+                  <Text as="p" fontWeight={row.stepId ? "semibold" : "regular"}>
+                    <span data-title>{row.title}</span>
+                  </Text>
+                  {row.kind === "send" && row.stepId && (
+                    <Text as="span" variant="bodySm">
+                      <Link to={props.messageUrl(row.stepId)}>
+                        {t("flow.editMessage")}
+                        <span className="Polaris-Text--visuallyHidden"> ({row.name})</span>
+                      </Link>
+                    </Text>
+                  )}
+                </InlineStack>
+                {row.detail && (
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {row.detail}
+                  </Text>
+                )}
+                {editing && stepFields && row.stepId && (
+                  <StepEditor stepId={row.stepId} name={row.name ?? row.stepId} f={stepFields} t={t} />
+                )}
+                {editing && exitIndex >= 0 && (
+                  <Box maxWidth="480px">
+                    <FieldText
+                      name={`exit/${exitIndex}/events`}
+                      label={t("flow.field.exitEvents")}
+                      initial={props.exits[exitIndex] ?? ""}
+                    />
+                  </Box>
+                )}
+                {rowErrors?.map((e) => (
+                  <InlineError key={e} message={e} fieldID={`${row.key}-error`} />
+                ))}
+              </BlockStack>
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function toneColor(tone: string | undefined): string {
+  switch (tone) {
+    case "info":
+      return "var(--p-color-icon-info)";
+    case "success":
+      return "var(--p-color-icon-success)";
+    case "attention":
+      return "var(--p-color-icon-caution)";
+    case "critical":
+      return "var(--p-color-icon-critical)";
+    case "magic":
+      return "var(--p-color-icon-magic)";
+    default:
+      return "var(--p-color-icon-secondary)";
+  }
+}
+
+function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: StepFields; t: Translate }) {
+  const ops = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains", "exists", "not_exists"] as const;
+  return (
+    <Box background="bg-surface-secondary" padding="300" borderRadius="200">
+      <InlineStack gap="300" wrap blockAlign="end">
+        {f.wait && (
+          <>
+            <Box width="120px">
+              <FieldText name={`wait/${stepId}/amount`} label={name} type="number" initial={String(f.wait.amount)} />
+            </Box>
+            <FieldSelect
+              name={`wait/${stepId}/unit`}
+              label={t("flow.field.unit")}
+              initial={f.wait.unit}
+              options={(["minutes", "hours", "days"] as const).map((u) => ({ label: t(`flow.unit.${u}`), value: u }))}
+            />
+          </>
+        )}
+        {f.leaves?.map((leaf) => (
+          <InlineStack key={leaf.path} gap="300" blockAlign="end">
+            <FieldSelect
+              name={`cond/${stepId}/${leaf.path}/op`}
+              label={`${t("flow.field.op")} (${leaf.field})`}
+              initial={leaf.op}
+              options={ops
+                .filter((op) => (leaf.valueKind === "list" ? op === "in" || op === "not_in" : op !== "in" && op !== "not_in"))
+                .map((op) => ({ label: t(`flow.op.${op}`), value: op }))}
+            />
+            {leaf.valueKind === "boolean" ? (
+              <FieldSelect
+                name={`cond/${stepId}/${leaf.path}/value`}
+                label={t("flow.field.value")}
+                initial={leaf.value}
+                options={[
+                  { label: "true", value: "true" },
+                  { label: "false", value: "false" },
+                ]}
+              />
+            ) : leaf.valueKind === "ref" || leaf.valueKind === "none" ? null : (
+              <Box width="160px">
+                <FieldText
+                  name={`cond/${stepId}/${leaf.path}/value`}
+                  label={t("flow.field.value")}
+                  type={leaf.valueKind === "number" ? "number" : "text"}
+                  initial={leaf.value}
+                />
+              </Box>
+            )}
+          </InlineStack>
+        ))}
+        {f.discount && (
+          <>
+            <FieldSelect
+              name={`discount/${stepId}/kind`}
+              label={t("flow.field.kind")}
+              initial={f.discount.kind}
+              options={(["percentage", "fixed_amount", "free_shipping"] as const).map((k) => ({ label: t(`flow.kind.${k}`), value: k }))}
+            />
+            <Box width="120px">
+              <FieldText
+                name={`discount/${stepId}/value`}
+                label={t("flow.field.discountValue")}
+                type="number"
+                initial={String(f.discount.value)}
+              />
+            </Box>
+            <Box width="160px">
+              <FieldText
+                name={`discount/${stepId}/expiresInHours`}
+                label={t("flow.field.expiresInHours")}
+                type="number"
+                initial={String(f.discount.expiresInHours)}
+              />
+            </Box>
+          </>
+        )}
+        {f.send && (
+          <Box width="280px">
+            <FieldText
+              name={`send/${stepId}/maxDeferHours`}
+              label={t("flow.field.maxDeferHours")}
+              helpText={t("flow.field.maxDeferHoursHelp")}
+              type="number"
+              initial={f.send.maxDeferHours === null ? "" : String(f.send.maxDeferHours)}
+            />
+          </Box>
+        )}
+      </InlineStack>
+    </Box>
+  );
+}
+
+/** A Polaris text field that keeps its own value and posts it under `name`. */
+export function FieldText(props: {
+  name: string;
+  label: string;
+  initial: string;
+  type?: "text" | "number";
+  helpText?: string;
+  error?: string;
+}) {
+  const [value, setValue] = useState(props.initial);
+  return (
+    <TextField
+      name={props.name}
+      id={props.name}
+      label={props.label}
+      value={value}
+      onChange={setValue}
+      type={props.type ?? "text"}
+      autoComplete="off"
+      helpText={props.helpText}
+      error={props.error}
+    />
+  );
+}
+
+function FieldSelect(props: { name: string; label: string; initial: string; options: { label: string; value: string }[] }) {
+  const [value, setValue] = useState(props.initial);
+  return <Select name={props.name} id={props.name} label={props.label} options={props.options} value={value} onChange={setValue} />;
+}

@@ -1,0 +1,116 @@
+import type { Shop } from "@prisma/client";
+import { flowDisplayName } from "~/domain/flows";
+import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
+import { applyEdits, editableFields, errorsByField } from "~/domain/flows/definition-edits";
+import { flowTimeline } from "~/domain/flows/timeline";
+import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { translator, type Locale } from "~/i18n";
+import { db } from "../db/client.server";
+import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
+
+// The flow detail page (/app/flows/<id>): the active version as a timeline with its
+// editable fields, the change log with each version's diff, the latest entries. Every
+// lookup goes through the shop: another shop's flow id is not found.
+
+const ENTRIES_SHOWN = 8;
+
+async function shopFlow(shop: Shop, flowId: string) {
+  return db().flow.findFirst({ where: { id: flowId, shopId: shop.id } });
+}
+
+export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale) {
+  const flow = await shopFlow(shop, flowId);
+  if (!flow) return null;
+  const [versions, entries] = await Promise.all([
+    db().flowVersion.findMany({ where: { flowId: flow.id, shopId: shop.id }, orderBy: { version: "asc" } }),
+    db().enrollment.findMany({
+      where: { flowId: flow.id, shopId: shop.id },
+      orderBy: [{ enteredAt: "desc" }, { id: "desc" }],
+      take: ENTRIES_SHOWN,
+      select: { id: true, enteredAt: true, status: true, nextWakeAt: true, flowVersion: { select: { version: true } } },
+    }),
+  ]);
+  const w = { t: translator(locale), locale };
+  const parsed = versions.map((v) => ({ v, check: validateFlowDefinition(v.definition) }));
+  const active = parsed.find((p) => p.v.id === flow.activeVersionId) ?? parsed.at(-1);
+  const definition = active?.check.ok ? active.check.definition : null;
+  const history = parsed.map(({ v, check }, i) => {
+    const prev = i > 0 ? parsed[i - 1]!.check : null;
+    const diff: DiffLine[] | null = check.ok && prev?.ok ? diffDefinitions(prev.definition, check.definition, w) : null;
+    return {
+      version: v.version,
+      active: v.id === flow.activeVersionId,
+      createdAt: v.createdAt.toISOString(),
+      createdBy: v.createdBy,
+      note: v.changeNote,
+      diff,
+    };
+  });
+  return {
+    flow: {
+      id: flow.id,
+      key: flow.key,
+      name: flowDisplayName(flow, locale),
+      status: flow.status,
+      priority: flow.priority,
+      rolloutPercent: flow.rolloutPercent,
+      version: active?.v.version ?? null,
+    },
+    timeline: definition ? flowTimeline(definition, w) : [],
+    fields: definition ? editableFields(definition) : {},
+    exits: definition?.exits.map((e) => e.events.join(", ")) ?? [],
+    /** The active version's schema errors (it cannot be switched on while there are any). */
+    activeErrors: active && !active.check.ok ? errorsByField(active.check.errors) : null,
+    history: history.reverse(),
+    entries: entries.map((e) => ({
+      id: e.id,
+      enteredAt: e.enteredAt.toISOString(),
+      status: e.status,
+      version: e.flowVersion.version,
+      nextWakeAt: e.status === "active" ? (e.nextWakeAt?.toISOString() ?? null) : null,
+    })),
+  };
+}
+
+export type SaveEditsResult =
+  { ok: true; version: number } | { ok: true; version: null } | { ok: false; errors: Record<string, string[]> } | null;
+
+/**
+ * The page's edits as a new version (validated by the flow schema; running
+ * enrollments keep theirs). Null when the flow is not the shop's; version null when
+ * nothing changed.
+ */
+export async function saveFlowEdits(
+  shop: Shop,
+  flowId: string,
+  form: Record<string, string>,
+  actor: string,
+  note: string | undefined,
+): Promise<SaveEditsResult> {
+  const flow = await shopFlow(shop, flowId);
+  if (!flow?.activeVersionId) return null;
+  const active = await db().flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId: shop.id } });
+  const current = active ? validateFlowDefinition(active.definition) : null;
+  if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
+  const edited = applyEdits(current.definition, form);
+  const check = validateFlowDefinition(edited);
+  if (!check.ok) return { ok: false, errors: errorsByField(check.errors) };
+  // Both as stored (undefined members dropped), the edited mark aside.
+  const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
+  if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
+  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined);
+  return { ok: true, version };
+}
+
+function withoutEditedMark(d: FlowDefinition): FlowDefinition {
+  return d.source ? { ...d, source: { catalogueKey: d.source.catalogueKey, settings: d.source.settings } } : d;
+}
+
+/** Makes an earlier version active again (as a new version). Null when the flow or the version is not the shop's. */
+export async function rollbackFlowVersion(shop: Shop, flowId: string, toVersion: number, actor: string): Promise<number | null> {
+  const flow = await shopFlow(shop, flowId);
+  if (!flow) return null;
+  const target = await db().flowVersion.findFirst({ where: { flowId: flow.id, shopId: shop.id, version: toVersion } });
+  if (!target) return null;
+  return rollbackFlow(shop.id, flow.key, toVersion, actor);
+}

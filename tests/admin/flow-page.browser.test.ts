@@ -1,0 +1,151 @@
+// The flow page (/app/flows/<id>) in a real browser, on the demo as `npm run demo`
+// starts it: a delay changed on the page changes the timeline and the wake time of
+// the next customer to enter (one already running keeps its version); an invalid
+// value is refused next to its field; rolling back brings the earlier delay back, for
+// the timeline and for the next entrant.
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoCustomers } from "../../demo/seed/demo-shop";
+import { checkoutPayload } from "../capture/shopify-fixtures";
+import { startApp, type AppProcess } from "../support/app-process";
+import { hasChromium, screenshotPath, withPage } from "../support/browser";
+import { demoNow, postDemoWebhook, waitForApp } from "../support/demo-app";
+
+let app: AppProcess;
+beforeAll(async () => {
+  // A loaded machine (CI runners share cores) can take longer than the default to seed the demo.
+  app = await startApp({ healthyWithinMs: 240_000 });
+}, 300_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+const shoppers = demoCustomers().filter((c) => c.emailConsent === "subscribed" && c.email);
+let checkouts = 0;
+
+/** A shopper leaves a checkout: Shopify's checkouts/create webhook, as the demo's checkout sends it. */
+async function abandonCheckout(): Promise<void> {
+  const shopper = shoppers[checkouts++]!;
+  const at = await demoNow(app);
+  const token = `chk-flow-page-${checkouts}`;
+  const body = JSON.stringify(
+    checkoutPayload({
+      id: 9818200700000 + checkouts,
+      token,
+      email: shopper.email,
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+      abandoned_checkout_url: `https://example.myshopify.com/1/checkouts/${token}/recover?key=k`,
+    }),
+  );
+  expect((await postDemoWebhook(app, "checkouts/create", body)).status).toBe(200);
+}
+
+/** The flow page's latest entries: per entry, the hours from entering to its next step (newest first). */
+async function entries(page: Page, url: string, count: number): Promise<{ version: number; wakeAfterHours: number }[]> {
+  let rows: { version: number; wakeAfterHours: number }[] = [];
+  await waitForApp(
+    app,
+    async () => {
+      await page.goto(url, { waitUntil: "networkidle" });
+      const table = page.getByTestId("latest-entries");
+      if ((await table.count()) === 0) return false;
+      rows = await table.locator("tbody tr").evaluateAll((trs) =>
+        trs.map((tr) => {
+          const entered = tr.querySelector("[data-entered-at]")!.getAttribute("data-entered-at")!;
+          const wake = tr.querySelector("[data-wake-at]")!.getAttribute("data-wake-at")!;
+          const version = Number(tr.querySelector("[data-entry-version]")!.getAttribute("data-entry-version"));
+          return { version, wakeAfterHours: wake ? (Date.parse(wake) - Date.parse(entered)) / 3_600_000 : Number.NaN };
+        }),
+      );
+      return rows.length >= count;
+    },
+    `${count} entries on the flow page`,
+  );
+  return rows;
+}
+
+describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
+  it(
+    "edits a delay in place, the next entrant waits the new delay; rolling back brings the old one back",
+    { timeout: 300_000 },
+    async () => {
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+        await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
+        await page.waitForURL(/\/app\/flows\/\w+$/);
+        await page.getByRole("heading", { name: "Timeline" }).waitFor();
+        const url = page.url();
+        const wait1 = page.locator('[data-row="wait_1"] [data-title]');
+        expect(await wait1.textContent()).toBe("Wait 1 hour after the checkout");
+        expect(await page.locator('[data-row="check_value"] [data-title]').textContent()).toBe("If checkout value ≥ 50");
+        expect(await page.getByRole("link", { name: "Edit message (Email 1)" }).getAttribute("href")).toMatch(
+          /\/app\/flows\/\w+\/messages\/send_1$/,
+        );
+        expect(await page.getByRole("link", { name: "Staged rollout" }).first().getAttribute("href")).toMatch(/\/rollout$/);
+
+        // One shopper enters on the current version: the first email is due an hour after entering.
+        await abandonCheckout();
+        const [first] = await entries(page, url, 1);
+        expect(first!.wakeAfterHours).toBe(1);
+        const before = first!.version;
+
+        // An invalid delay is refused next to its field; nothing is saved.
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        await page.getByLabel("Wait before email 1").fill("0");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByText("The flow was not saved: fix the fields marked below.").waitFor();
+        expect(await page.locator('[data-row="wait_1"]').textContent()).toContain("duration: a duration must be longer than zero");
+
+        // Two hours instead of one.
+        await page.getByLabel("Wait before email 1").fill("2");
+        await page.getByLabel("Change note").fill("Give shoppers more time");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByText(`Saved as version ${before + 1}.`).waitFor();
+        // The banner comes with the action's answer; the timeline with the loader's, right after.
+        await wait1.filter({ hasText: /^Wait 2 hours after the checkout$/ }).waitFor();
+        const latest = page.locator(`[data-version="${before + 1}"]`);
+        expect(await latest.locator("[data-diff]").allTextContents()).toEqual(["Wait before email 1: 1 h → 2 h"]);
+        expect(await latest.textContent()).toContain("Give shoppers more time");
+        expect(await latest.locator("[data-diff]").allTextContents()).toEqual(["Wait before email 1: 1 h → 2 h"]);
+        await page.screenshot({ path: screenshotPath("admin-flow-en.png"), fullPage: true });
+
+        // The next shopper waits two hours; the one already running keeps its version.
+        await abandonCheckout();
+        const afterEdit = await entries(page, url, 2);
+        expect(afterEdit.map((e) => [e.version, e.wakeAfterHours])).toEqual([
+          [before + 1, 2],
+          [before, 1],
+        ]);
+
+        // Roll back, after a confirmation.
+        await page.getByRole("button", { name: `Roll back to version ${before}` }).click();
+        await page.getByText(`Roll back to version ${before}? New entrants will start on it`).waitFor();
+        await page.getByRole("button", { name: "Roll back", exact: true }).click();
+        await page.getByText(`Version ${before} is active again (as version ${before + 2}).`).waitFor();
+        await wait1.filter({ hasText: /^Wait 1 hour after the checkout$/ }).waitFor();
+        expect(await page.locator(`[data-version="${before + 2}"] [data-diff]`).allTextContents()).toEqual([
+          "Wait before email 1: 2 h → 1 h",
+        ]);
+
+        await abandonCheckout();
+        const afterRollback = await entries(page, url, 3);
+        expect(afterRollback[0]).toMatchObject({ version: before + 2, wakeAfterHours: 1 });
+
+        // The page in Polish and at a phone's width.
+        await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+        await page.getByRole("heading", { name: "Porzucony checkout" }).waitFor();
+        expect(await wait1.textContent()).toBe("Czekaj 1 godzinę od: rozpoczęcia checkoutu");
+        await page.getByRole("heading", { name: "Historia zmian" }).waitFor();
+        await page.screenshot({ path: screenshotPath("admin-flow-pl.png"), fullPage: true });
+        await page.getByRole("button", { name: "Edytuj kroki" }).click();
+        await page.screenshot({ path: screenshotPath("admin-flow-edit-pl.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(url, { waitUntil: "networkidle" });
+        await page.screenshot({ path: screenshotPath("admin-flow-mobile-en.png"), fullPage: true });
+        await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+        await page.screenshot({ path: screenshotPath("admin-flow-mobile-pl.png"), fullPage: true });
+      });
+    },
+  );
+});
