@@ -3,6 +3,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { clockOffsetMs, now } from "~/server/clock.server";
 import { shopDay } from "~/domain/measurement/shop-day";
+import { parsePeriod } from "~/domain/measurement/report-period";
+import { flowReport } from "~/server/admin/reports/flow-report.server";
 import { seedDemoShop } from "../../demo/seed/seed-demo-shop.server";
 import { expectedEffect, HISTORY_FLOW_KEYS, PLANTED_EFFECTS, type HistoryFlowKey } from "../../demo/seed/history/effects";
 import { planShoppers } from "../../demo/seed/history/plan";
@@ -17,11 +19,14 @@ import {
 import type { HistoryResult } from "../../demo/seed/history/simulate.server";
 import { useTestDatabase } from "../support/db";
 
-// The demo's generated history (demo/seed/history): a smaller one than `npm run demo`
-// makes, with a larger holdout, so every flow has held-out entries in a test's time.
+// The demo's generated history (demo/seed/history), exactly as `npm run demo` makes it
+// at a first start (DEMO_HISTORY): what is checked here is what a merchant opening the
+// demo reads. It takes minutes (the real pipeline over hundreds of shoppers).
 
 const DAY = 86_400_000;
-const SETTINGS: DemoHistorySettings = { seed: 424242, shoppers: 160, days: 70, meanDaysBetweenVisits: 14, holdoutPercent: 25 };
+const SETTINGS: DemoHistorySettings = DEMO_HISTORY;
+/** The flows whose planted effect the demo's reports must find, not only cover. */
+const MAIN_FLOWS: HistoryFlowKey[] = ["abandoned_checkout", "welcome", "browse_abandonment", "post_purchase"];
 
 const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
@@ -33,7 +38,7 @@ beforeAll(async () => {
   shopId = (await seedDemoShop({ flowsSince: demoHistoryStart(SETTINGS) })).shopId;
   offsetBefore = clockOffsetMs();
   result = await seedDemoHistory(shopId, SETTINGS);
-}, 1_200_000);
+}, 3_600_000);
 
 function perFlow<T>(rows: (T & { key: string })[]): Map<string, T> {
   return new Map(rows.map((r) => [r.key, r]));
@@ -143,6 +148,51 @@ describe("the generated history", () => {
       console.info(key, { ...row, planted: PLANTED_EFFECTS[key].lift, truth, ci });
       expect(ci.low, key).toBeLessThanOrEqual(truth);
       expect(ci.high, key).toBeGreaterThanOrEqual(truth);
+    }
+  });
+
+  // What the flow report shows over the last 90 days (a preset; the history is 90 days
+  // long): the main flows have enough entries to be read and point the planted way,
+  // abandoned checkout concludes, and the cart reminder, which has no effect, is not
+  // "too few" and its 99.9 % interval holds zero (at 95 % it may, by design, claim
+  // one in one run out of twenty).
+  it("reports: the main flows' holdout results are read, abandoned checkout's conclusive; the flow without an effect holds zero", async () => {
+    const shop = await prisma().shop.findUniqueOrThrow({ where: { id: shopId } });
+    const today = shopDay(now(), shop.timezone ?? "UTC");
+    const period = parsePeriod(new URLSearchParams({ period: "90" }), today);
+    const flows = await prisma().flow.findMany({ where: { shopId, key: { in: HISTORY_FLOW_KEYS } } });
+    const stats = (await statsModule())!;
+    for (const flow of flows) {
+      const key = flow.key as HistoryFlowKey;
+      const h = (await flowReport(shop, flow.id, period, today, "en"))!.holdout;
+      const truth = expectedEffect(key, result!.ledger[key].reach);
+      console.info(key, "90-day report", {
+        treated: h.treated.n,
+        holdout: h.holdout.n,
+        truth,
+        lift: h.conversionLift,
+        conversion: h.conversionVerdict,
+        revenue: h.verdict,
+      });
+      expect(h.through, key).not.toBeNull();
+      if (MAIN_FLOWS.includes(key)) {
+        // Measured power of the default history (scripts/demo-history-report.ts):
+        // abandoned checkout's conversion line is conclusive in ~99.6 % of runs, the
+        // others' in ~80-90 % each (their planted lift is ~3 standard errors); so only
+        // the first is required to conclude, the others to be read and point up.
+        expect(h.conversionVerdict, key).not.toBe("too_few");
+        expect(h.conversionLift!.estimate, key).toBeGreaterThan(0);
+        if (key === "abandoned_checkout") {
+          expect(h.conversionVerdict, key).toBe("positive");
+          expect(h.verdict, key).not.toBe("too_few");
+        }
+      }
+      if (PLANTED_EFFECTS[key].lift === 0) {
+        expect(h.conversionVerdict, key).not.toBe("too_few");
+        const wide = stats.diffOfProportions(h.treated.conversions, h.treated.n, h.holdout.conversions, h.holdout.n, 0.999);
+        expect(wide.low, key).toBeLessThanOrEqual(0);
+        expect(wide.high, key).toBeGreaterThanOrEqual(0);
+      }
     }
   });
 
