@@ -159,7 +159,10 @@ describe("failing task alert", () => {
 
       runnerNow += 61_000;
       await drainUntilQuiet(worker);
-      expect(worker.stats().find((s) => s.name === "alerts")).toMatchObject({ runs: 2, failures: 0 });
+      // At least the minute's second pass (a loaded machine can fit in one more before the drain settles), none failed.
+      const alerts = worker.stats().find((s) => s.name === "alerts")!;
+      expect(alerts.runs).toBeGreaterThanOrEqual(2);
+      expect(alerts.failures).toBe(0);
       // This worker's passes are on record for the admin's health page.
       const outbox = await prisma().taskMinute.findMany({ where: { task: "outbox" } });
       expect(outbox.reduce((n, r) => n + r.runs, 0)).toBeGreaterThanOrEqual(2);

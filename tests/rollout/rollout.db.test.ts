@@ -175,11 +175,12 @@ describe("staged rollout", () => {
       by: "check",
       stage: 50,
       criterion: "sendErrors",
-      newValue: failed / newCount,
       baseValue: 0,
       threshold: { kind: "points", value: 0.02 },
       limit: 0.02,
     });
+    // jsonb keeps a number to 15-16 significant digits: equal up to that rounding.
+    expect((flow.rolloutHaltReason as { newValue: number }).newValue).toBeCloseTo(failed / newCount, 12);
     const audit = await prisma().auditLog.findFirstOrThrow({ where: { shopId, action: "flow.rollout_halted" } });
     expect(audit).toMatchObject({ actor: "system", details: { reason: { criterion: "sendErrors" }, before: { halted: false } } });
 

@@ -169,7 +169,7 @@ const bMarkers = () => [b.email, bella.phone!, bella.firstName!, bella.id, bella
 /** Every row of B: each table with a shopId column, B's shop row, sessions and webhook deliveries. */
 async function snapshotB(): Promise<string> {
   const tables = await prisma().$queryRawUnsafe<{ table_name: string }[]>(
-    `SELECT table_name FROM information_schema.columns WHERE column_name = 'shopId' AND table_schema = current_schema() ORDER BY table_name`,
+    `SELECT table_name::text AS table_name FROM information_schema.columns WHERE column_name = 'shopId' AND table_schema = current_schema() ORDER BY table_name`,
   );
   const out: Record<string, unknown> = {
     shop: await prisma().shop.findUnique({ where: { id: shopB.id } }),
