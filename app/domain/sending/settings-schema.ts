@@ -8,17 +8,19 @@ const optionalText = (max: number) =>
   trimmed(max)
     .optional()
     .transform((v) => (v ? v : null));
+/** A provider field: blank is null ("keep what is stored"), anything else must match. */
+const optionalMatching = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.string().regex(pattern, message).nullable());
 
 export const SenderForm = z.object({
   senderName: trimmed(100).min(1, "sending.error.required"),
   senderEmail: trimmed(254).min(1, "sending.error.required").email("sending.error.email"),
-  replyTo: z
-    .string()
-    .trim()
-    .max(254, "sending.error.tooLong")
-    .optional()
-    .transform((v) => (v ? v : null))
-    .pipe(z.string().email("sending.error.email").nullable()),
+  replyTo: optionalText(254).pipe(z.string().email("sending.error.email").nullable()),
   company: optionalText(100),
   address1: trimmed(200).min(1, "sending.error.required"),
   address2: optionalText(200),
@@ -37,61 +39,15 @@ const SMTP_URL = /^smtps?:\/\/[^\s/]+(:\d+)?\/?(\?\S*)?$/i;
 
 /** Empty means "keep what is stored"; `clear` means "use the app's default". */
 export const EmailProviderForm = z.object({
-  smtpUrl: z
-    .string()
-    .trim()
-    .max(500, "sending.error.tooLong")
-    .optional()
-    .transform((v) => v || null)
-    .pipe(z.string().regex(SMTP_URL, "sending.error.smtpUrl").nullable()),
+  smtpUrl: optionalText(500).pipe(z.string().regex(SMTP_URL, "sending.error.smtpUrl").nullable()),
   clear: z.enum(["true"]).optional(),
 });
 
 export const SmsProviderForm = z.object({
-  accountSid: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(
-      z
-        .string()
-        .regex(/^AC[0-9a-fA-F]{32}$/, "sending.error.accountSid")
-        .nullable(),
-    ),
-  authToken: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(
-      z
-        .string()
-        .regex(/^[0-9a-zA-Z]{32}$/, "sending.error.authToken")
-        .nullable(),
-    ),
-  fromNumber: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(
-      z
-        .string()
-        .regex(/^\+[1-9]\d{6,14}$/, "sending.error.phone")
-        .nullable(),
-    ),
-  messagingServiceSid: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(
-      z
-        .string()
-        .regex(/^MG[0-9a-fA-F]{32}$/, "sending.error.messagingService")
-        .nullable(),
-    ),
+  accountSid: optionalMatching(/^AC[0-9a-fA-F]{32}$/, "sending.error.accountSid"),
+  authToken: optionalMatching(/^[0-9a-zA-Z]{32}$/, "sending.error.authToken"),
+  fromNumber: optionalMatching(/^\+[1-9]\d{6,14}$/, "sending.error.phone"),
+  messagingServiceSid: optionalMatching(/^MG[0-9a-fA-F]{32}$/, "sending.error.messagingService"),
   clear: z.enum(["true"]).optional(),
 });
 
