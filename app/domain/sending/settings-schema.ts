@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HOST_NAME } from "../shared/host-name";
 
 // The sending settings page's forms. Error messages are message keys (sending.error.*),
 // so the page shows them next to the field in the merchant's language.
@@ -52,11 +53,7 @@ export const SmsProviderForm = z.object({
 });
 
 export const DkimForm = z.object({
-  domain: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "sending.error.domain"),
+  domain: z.string().trim().toLowerCase().regex(HOST_NAME, "sending.error.domain"),
   selector: z
     .string()
     .trim()

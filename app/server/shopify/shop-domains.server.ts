@@ -1,4 +1,5 @@
 import type { Shop } from "@prisma/client";
+import { HOST_NAME } from "~/domain/shared/host-name";
 import { now } from "../clock.server";
 import { db } from "../db/client.server";
 import { log } from "../log.server";
@@ -16,7 +17,6 @@ const REFRESH_AFTER_MS = 24 * 60 * 60_000;
 /** After a failed reading, the next try waits this long (per process), so admin pages do not wait on Shopify each time. */
 const RETRY_AFTER_MS = 10 * 60_000;
 const MAX_HOSTS = 50;
-const HOST = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export const SHOP_DOMAINS_QUERY = `#graphql
 query ShopDomains {
@@ -34,7 +34,7 @@ export function marketHosts(answer: ShopDomainsAnswer, primary: string | null): 
   const hosts = new Set<string>();
   for (const node of answer.webPresences.nodes) {
     const host = node.domain?.host.toLowerCase();
-    if (host && HOST.test(host) && host !== primary) hosts.add(host);
+    if (host && HOST_NAME.test(host) && host !== primary) hosts.add(host);
   }
   return [...hosts].sort().slice(0, MAX_HOSTS);
 }
@@ -70,7 +70,7 @@ export async function refreshShopDomains(shop: Pick<Shop, "id" | "domain">, acce
   await db().shop.update({
     where: { id: shop.id },
     data: {
-      ...(primary && HOST.test(primary) ? { primaryDomain: primary } : {}),
+      ...(primary && HOST_NAME.test(primary) ? { primaryDomain: primary } : {}),
       storefrontHosts: marketHosts(answer, primary),
       domainsRefreshedAt: now(),
     },
