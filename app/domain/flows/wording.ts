@@ -1,7 +1,7 @@
 import type { Locale, MessageKey, Translate } from "~/i18n";
 import { isMessageKey } from "~/i18n";
 import { stepRefs } from "../journey/graph";
-import type { Condition, ConditionValue, FixedDuration, FlowDefinition, Step } from "../journey/schema";
+import type { Condition, ConditionValue, FixedDuration, FlowDefinition, Reentry, Step } from "../journey/schema";
 
 // How a flow definition reads to a merchant (EN/PL): durations, conditions, event
 // names and the names of steps ("email 2", "Wait before email 2"). Shared by the
@@ -72,6 +72,13 @@ export function conditionWords(c: Condition, w: Wording): string {
   if ("not" in c) return w.t("flow.not", { condition: conditionWords(c.not, w) });
   const value = c.op === "exists" || c.op === "not_exists" ? "" : ` ${valueWords(c.value, w)}`;
   return `${fieldWords(c.field, w)} ${w.t(`flow.op.${c.op}`)}${value}`;
+}
+
+/** "enters once per customer", "enters at most once per 2 days". */
+export function reentryWords(r: Reentry, w: Wording): string {
+  return r.mode === "window"
+    ? w.t("flow.reentry.window", { duration: formatDuration(w, hoursDuration(r.hours)) })
+    : w.t(`flow.reentry.${r.mode}`);
 }
 
 /** What "after the trigger" is for this flow: "the checkout", "the order", or "entering the flow". */
