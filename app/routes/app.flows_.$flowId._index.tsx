@@ -24,7 +24,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return { ...detail, locale: ctx.locale, timezone: ctx.shop.timezone };
 };
 
-const FIELD = /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80})$/;
+const FIELD =
+  /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80}|entry\/(consent|reentry|reentryHours)|goal\/(withinHours|exitOnGoal)|leaf\/(entry\.conditions|trigger\.where)[A-Za-z0-9_.]{0,80}\/(op|value|remove)|filter\/new\/(field|op|value))$/;
 const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
@@ -152,6 +153,7 @@ export default function FlowPage() {
                 <FlowTimeline
                   rows={data.timeline}
                   fields={data.fields}
+                  entry={data.entry}
                   exits={data.exits}
                   errors={errors}
                   editing={editing}

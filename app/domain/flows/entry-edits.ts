@@ -1,6 +1,9 @@
 import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
 import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leaves";
+import { FILTER_FIELDS } from "./filter-fields";
+
+export { FILTER_FIELDS };
 
 // The flow page's edits of who enters and what ends a flow: the filter
 // (entry.conditions, re-checked before every message), the consent entry needs,
@@ -10,17 +13,6 @@ import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leav
 //   filter/new/field|op|value     (one condition added to the filter).
 
 export const LEAF_ROOTS = ["entry.conditions", "trigger.where"] as const;
-
-/** The customer facts a merchant can add to a flow's filter, and how their value is read. */
-export const FILTER_FIELDS = [
-  { field: "customer.ordersCount", kind: "number", op: "eq" },
-  { field: "customer.totalSpent", kind: "number", op: "gte" },
-  { field: "customer.lastOrderAt", kind: "days", op: "within_days" },
-  { field: "customer.emailConsent", kind: "string", op: "eq" },
-  { field: "customer.smsConsent", kind: "string", op: "eq" },
-  { field: "customer.countryCode", kind: "string", op: "eq" },
-  { field: "customer.tags", kind: "string", op: "contains" },
-] as const;
 
 export interface EntryFields {
   consent: string;
