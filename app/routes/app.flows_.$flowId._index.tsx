@@ -78,6 +78,15 @@ export default function FlowPage() {
     new Intl.DateTimeFormat(localeTag(data.locale), { dateStyle: "medium", timeStyle: "short", timeZone: data.timezone }).format(
       new Date(iso),
     );
+  // The entries table reads "Dec 7, 8:21 AM": the year adds nothing to the latest entries.
+  const whenShort = (iso: string) =>
+    new Intl.DateTimeFormat(localeTag(data.locale), {
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZone: data.timezone,
+    }).format(new Date(iso));
   const errors = result?.errors ?? data.activeErrors ?? {};
   const status = data.flow.status;
   return (
@@ -200,8 +209,11 @@ export default function FlowPage() {
                 </BlockStack>
               </Card>
             </div>
-            <LatestEntries entries={data.entries} when={when} t={t} />
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          {/* Full width: four columns of dates do not fit the side column without scrolling sideways. */}
+          <LatestEntries entries={data.entries} when={whenShort} t={t} />
         </Layout.Section>
         <Layout.Section>
           <ChangeLog history={data.history} busy={busy} when={when} t={t} />

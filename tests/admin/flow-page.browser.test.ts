@@ -176,7 +176,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
       await page.getByRole("button", { name: "Save as a new version" }).click();
       await page.getByText(/^Saved as version \d+\.$/).waitFor();
       await entry.getByText("Filter, checked on entry and before every message: customer's order count = 0", { exact: true }).waitFor();
-      expect(await entry.locator("[data-title]").textContent()).toBe("Needs email marketing consent; enters once per customer");
+      expect(await entry.locator("[data-title]").textContent()).toBe("Needs email or SMS marketing consent; enters once per customer");
       const latest = page.locator("[data-version]").first();
       expect(await latest.locator("[data-diff]").allTextContents()).toEqual([
         "Flow filter: none → customer's order count = 0",

@@ -140,7 +140,7 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
       <InlineStack gap="300" wrap blockAlign="end">
         {f.wait && (
           <>
-            <Box width="120px">
+            <Box width="160px">
               <FieldText name={`wait/${stepId}/amount`} label={name} type="number" initial={String(f.wait.amount)} />
             </Box>
             <FieldSelect
