@@ -1,4 +1,4 @@
-// The flow filter and the entry rules on the flow page (app/components/flows/EntryEditor.tsx,
+// The flow filter and the entry rules on the flow page (and the names of events) (app/components/flows/EntryEditor.tsx,
 // app/domain/flows/entry-diff.ts), and the exit reason of a customer who stopped
 // matching the filter before a message. Spread into en.ts and pl.ts.
 
@@ -26,6 +26,8 @@ export const flowFilterEn = {
   "flow.field.newField": "Customer fact",
   "flow.field.newFieldNone": "None",
   "flow.field.remove": "Remove",
+  "flow.bool.true": "true",
+  "flow.bool.false": "false",
   "flow.triggerWhere.title": "Trigger filter",
   "flow.field.goalWithin": "Goal counts within (hours)",
   "flow.field.goalWithinHelp": "Empty: while the customer is in the flow.",
@@ -47,6 +49,21 @@ export const flowFilterEn = {
   "flow.fieldName.customer.smsConsent": "SMS consent",
   "flow.fieldName.customer.countryCode": "customer's country code",
   "flow.fieldName.customer.tags": "customer's tags",
+
+  // Event names as the timeline reads them (the catalogue's events; others read as their name).
+  "flow.event.checkout_started": "checkout started",
+  "flow.event.checkout_updated": "checkout updated",
+  "flow.event.checkout_completed": "checkout completed",
+  "flow.event.order_placed": "order placed",
+  "flow.event.order_cancelled": "order cancelled",
+  "flow.event.product_viewed": "product viewed",
+  "flow.event.product_added_to_cart": "product added to cart",
+  "flow.event.email_subscribed": "email subscribed",
+  "flow.event.sms_subscribed": "sms subscribed",
+  "flow.event.email_unsubscribed": "email unsubscribed",
+  "flow.event.message_clicked": "message clicked",
+  "flow.event.message_opened": "message opened",
+  "flow.event.fulfillment_created": "fulfillment created",
 };
 
 export const flowFilterPl: Record<keyof typeof flowFilterEn, string> = {
@@ -73,6 +90,8 @@ export const flowFilterPl: Record<keyof typeof flowFilterEn, string> = {
   "flow.field.newField": "Dane klienta",
   "flow.field.newFieldNone": "Brak",
   "flow.field.remove": "Usuń",
+  "flow.bool.true": "tak",
+  "flow.bool.false": "nie",
   "flow.triggerWhere.title": "Filtr wyzwalacza",
   "flow.field.goalWithin": "Cel liczy się w ciągu (godzin)",
   "flow.field.goalWithinHelp": "Puste: dopóki klient jest w przepływie.",
@@ -94,4 +113,18 @@ export const flowFilterPl: Record<keyof typeof flowFilterEn, string> = {
   "flow.fieldName.customer.smsConsent": "zgoda na SMS",
   "flow.fieldName.customer.countryCode": "kod kraju klienta",
   "flow.fieldName.customer.tags": "tagi klienta",
+
+  "flow.event.checkout_started": "rozpoczęcie checkoutu",
+  "flow.event.checkout_updated": "zmiana checkoutu",
+  "flow.event.checkout_completed": "ukończenie checkoutu",
+  "flow.event.order_placed": "złożenie zamówienia",
+  "flow.event.order_cancelled": "anulowanie zamówienia",
+  "flow.event.product_viewed": "obejrzenie produktu",
+  "flow.event.product_added_to_cart": "dodanie produktu do koszyka",
+  "flow.event.email_subscribed": "zapis na e-maile",
+  "flow.event.sms_subscribed": "zapis na SMS-y",
+  "flow.event.email_unsubscribed": "wypisanie z e-maili",
+  "flow.event.message_clicked": "kliknięcie w wiadomości",
+  "flow.event.message_opened": "otwarcie wiadomości",
+  "flow.event.fulfillment_created": "wysyłka zamówienia",
 };

@@ -37,6 +37,17 @@ describe("entry fields", () => {
   });
 });
 
+describe("the trigger, entry and goal rows in Polish", () => {
+  it("names the catalogue's events and yes/no values in Polish", () => {
+    const rows = flowTimeline(checkout, w("pl"));
+    expect(rows.find((r) => r.key === "trigger")).toMatchObject({
+      title: "Startuje, gdy: rozpoczęcie checkoutu lub zmiana checkoutu",
+      detail: "tylko jeśli checkout ukończony ≠ tak",
+    });
+    expect(rows.find((r) => r.key === "goal")?.title).toBe("Cel: złożenie zamówienia, kończy przepływ");
+  });
+});
+
 describe("editing the filter and the entry rules", () => {
   it("adds a filter condition: the timeline shows it, the diff names it in EN and PL", () => {
     const v2 = edit(checkout, { "filter/new/field": "customer.ordersCount", "filter/new/op": "eq", "filter/new/value": "0" });
@@ -94,7 +105,7 @@ describe("editing the filter and the entry rules", () => {
       "When the goal is reached: ends the flow → recorded, the flow goes on",
     ]);
     expect(text(checkout, v2, "pl")).toEqual([
-      "Filtr wyzwalacza: checkout ukończony ≠ true → checkout ukończony = true",
+      "Filtr wyzwalacza: checkout ukończony ≠ tak → checkout ukończony = tak",
       "Zgoda wymagana do wejścia: Marketing e-mailowy → Marketing e-mailowy lub SMS",
       "Ponowne wejście: klient wchodzi najwyżej raz na 3 dni → klient wchodzi tylko raz",
       "Okno celu: cały pobyt w przepływie → 3 dni",

@@ -46,8 +46,8 @@ export function LeafFields(props: {
                 label={t("flow.field.value")}
                 initial={leaf.value}
                 options={[
-                  { label: "true", value: "true" },
-                  { label: "false", value: "false" },
+                  { label: t("flow.bool.true"), value: "true" },
+                  { label: t("flow.bool.false"), value: "false" },
                 ]}
               />
             ) : leaf.valueKind === "ref" || leaf.valueKind === "none" ? null : (

@@ -47,9 +47,14 @@ export function hoursDuration(hours: number): FixedDuration {
   return hours % 24 === 0 && hours >= 48 ? { days: hours / 24 } : { hours };
 }
 
-/** checkout_started -> "checkout started" (the event names are the product's, shown as words). */
+/** checkout_started -> "checkout started" / "rozpoczęcie checkoutu"; an event without a name of its own reads as its words. */
 export function eventWords(events: readonly string[], w: Wording): string {
-  return events.map((e) => e.replace(/[_:.-]+/g, " ")).join(w.t("flow.or"));
+  return events
+    .map((e) => {
+      const key = `flow.event.${e}`;
+      return isMessageKey(key) ? w.t(key) : e.replace(/[_:.-]+/g, " ");
+    })
+    .join(w.t("flow.or"));
 }
 
 export function fieldWords(field: string, w: Wording): string {
@@ -62,6 +67,7 @@ export function valueWords(value: ConditionValue | undefined, w: Wording): strin
   if (Array.isArray(value)) return value.map(String).join(", ");
   if (typeof value === "object") return fieldWords(value.ref, w);
   if (typeof value === "number") return number(w, value);
+  if (typeof value === "boolean") return w.t(value ? "flow.bool.true" : "flow.bool.false");
   return String(value);
 }
 
