@@ -4,6 +4,7 @@ import { flowEditorEn } from "./flow-editor";
 import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
+import { flowFilterEn } from "./flow-filter";
 import { settingsEn } from "./settings";
 
 export const en = {
@@ -15,6 +16,7 @@ export const en = {
   ...settingsEn,
   ...messageEditorEn,
   ...flowEditorEn,
+  ...flowFilterEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

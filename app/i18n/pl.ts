@@ -5,6 +5,7 @@ import { flowEditorPl } from "./flow-editor";
 import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
+import { flowFilterPl } from "./flow-filter";
 import { settingsPl } from "./settings";
 
 export const pl: Record<MessageKey, string> = {
@@ -16,6 +17,7 @@ export const pl: Record<MessageKey, string> = {
   ...settingsPl,
   ...messageEditorPl,
   ...flowEditorPl,
+  ...flowFilterPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

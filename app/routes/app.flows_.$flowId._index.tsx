@@ -24,7 +24,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   return { ...detail, locale: ctx.locale, timezone: ctx.shop.timezone };
 };
 
-const FIELD = /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80})$/;
+const FIELD =
+  /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80}|entry\/(consent|reentry|reentryHours)|goal\/(withinHours|exitOnGoal)|leaf\/(entry\.conditions|trigger\.where)[A-Za-z0-9_.]{0,80}\/(op|value|remove)|filter\/new\/(field|op|value))$/;
 const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
@@ -77,6 +78,15 @@ export default function FlowPage() {
     new Intl.DateTimeFormat(localeTag(data.locale), { dateStyle: "medium", timeStyle: "short", timeZone: data.timezone }).format(
       new Date(iso),
     );
+  // The entries table reads "Dec 7, 8:21 AM": the year adds nothing to the latest entries.
+  const whenShort = (iso: string) =>
+    new Intl.DateTimeFormat(localeTag(data.locale), {
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      timeZone: data.timezone,
+    }).format(new Date(iso));
   const errors = result?.errors ?? data.activeErrors ?? {};
   const status = data.flow.status;
   return (
@@ -152,6 +162,7 @@ export default function FlowPage() {
                 <FlowTimeline
                   rows={data.timeline}
                   fields={data.fields}
+                  entry={data.entry}
                   exits={data.exits}
                   errors={errors}
                   editing={editing}
@@ -198,8 +209,11 @@ export default function FlowPage() {
                 </BlockStack>
               </Card>
             </div>
-            <LatestEntries entries={data.entries} when={when} t={t} />
           </BlockStack>
+        </Layout.Section>
+        <Layout.Section>
+          {/* Full width: four columns of dates do not fit the side column without scrolling sideways. */}
+          <LatestEntries entries={data.entries} when={whenShort} t={t} />
         </Layout.Section>
         <Layout.Section>
           <ChangeLog history={data.history} busy={busy} when={when} t={t} />

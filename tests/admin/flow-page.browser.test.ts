@@ -148,4 +148,62 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
       });
     },
   );
+
+  it("edits the flow filter in place: the entry row and the change log show it, in English and Polish", { timeout: 300_000 }, async () => {
+    await withPage(async (page) => {
+      await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+      await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
+      await page.waitForURL(/\/app\/flows\/\w+$/);
+      const url = page.url();
+      const entry = page.locator('[data-row="entry"]');
+      expect(await entry.textContent()).not.toContain("Filter");
+
+      await page.getByRole("button", { name: "Edit steps" }).click();
+      const add = page.getByRole("group", { name: "Add a condition" });
+      await entry.getByText("No filter: everyone who triggers the flow may enter.").waitFor();
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-en.png"), fullPage: true });
+
+      // A condition without a value is refused next to the entry row.
+      await add.getByLabel("Customer fact").selectOption("customer.ordersCount");
+      await page.getByRole("button", { name: "Save as a new version" }).click();
+      await page.getByText("The flow was not saved: fix the fields marked below.").waitFor();
+      expect(await entry.textContent()).toContain("the new condition needs a value");
+
+      await add.getByLabel("Customer fact").selectOption("customer.ordersCount");
+      await add.getByLabel("Value").fill("0");
+      await page.getByLabel("Re-entry").selectOption("never");
+      await page.getByLabel("Change note").fill("Only shoppers who never ordered");
+      await page.getByRole("button", { name: "Save as a new version" }).click();
+      await page.getByText(/^Saved as version \d+\.$/).waitFor();
+      await entry.getByText("Filter, checked on entry and before every message: customer's order count = 0", { exact: true }).waitFor();
+      expect(await entry.locator("[data-title]").textContent()).toBe("Needs email or SMS marketing consent; enters once per customer");
+      const latest = page.locator("[data-version]").first();
+      expect(await latest.locator("[data-diff]").allTextContents()).toEqual([
+        "Flow filter: none → customer's order count = 0",
+        "Re-entry: enters at most once per 3 days → enters once per customer",
+      ]);
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-en.png"), fullPage: true });
+
+      // The saved filter comes back as an editable leaf.
+      await page.getByRole("button", { name: "Edit steps" }).click();
+      expect(await page.getByLabel("Comparison (customer's order count)").inputValue()).toBe("eq");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-mobile-en.png"), fullPage: true });
+
+      await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+      await entry
+        .getByText("Filtr, sprawdzany przy wejściu i przed każdą wiadomością: liczba zamówień klienta = 0", { exact: true })
+        .waitFor();
+      expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toEqual([
+        "Filtr przepływu: brak → liczba zamówień klienta = 0",
+        "Ponowne wejście: klient wchodzi najwyżej raz na 3 dni → klient wchodzi tylko raz",
+      ]);
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-mobile-pl.png"), fullPage: true });
+      await page.getByRole("button", { name: "Edytuj kroki" }).click();
+      await page.getByRole("group", { name: "Dodaj warunek" }).waitFor();
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-mobile-pl.png"), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-pl.png"), fullPage: true });
+    });
+  });
 });

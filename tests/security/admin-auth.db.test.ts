@@ -74,6 +74,15 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
   ],
   "app.flows_.$flowId._index.tsx": [
     { intent: "save", "wait/wait_2/amount": "99", note: "x" },
+    // The flow filter and the entry rules (a filter added, re-entry, the goal's window).
+    {
+      intent: "save",
+      "filter/new/field": "customer.ordersCount",
+      "filter/new/op": "eq",
+      "filter/new/value": "0",
+      "entry/reentry": "never",
+      "goal/withinHours": "12",
+    },
     { intent: "rollback", version: "1" },
   ],
   "app.flows_.$flowId.rollout.tsx": [

@@ -1,9 +1,14 @@
 import { Link } from "@remix-run/react";
-import { Badge, BlockStack, Box, InlineError, InlineStack, Select, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Box, InlineError, InlineStack, Text } from "@shopify/polaris";
 import type { StepFields } from "~/domain/flows/definition-edits";
+import type { EntryFields } from "~/domain/flows/entry-edits";
 import type { TimelineRow } from "~/domain/flows/timeline";
 import type { Translate } from "~/i18n";
+import { EntryRulesEditor, GoalEditor, TriggerEditor } from "./EntryEditor";
+import { FieldSelect, FieldText } from "./FormFields";
+import { LeafFields } from "./LeafFields";
+
+export { FieldText };
 
 // The flow as a vertical timeline: one row per step, branches indented under the step
 // that splits them. With `editing`, each editable step shows its fields in place
@@ -24,6 +29,8 @@ const KIND_TONE: Partial<Record<TimelineRow["kind"], "info" | "success" | "atten
 export function FlowTimeline(props: {
   rows: TimelineRow[];
   fields: Record<string, StepFields>;
+  /** The trigger, entry and goal rows' fields (null when the active version does not validate). */
+  entry: EntryFields | null;
   exits: string[];
   errors: Record<string, string[]>;
   editing: boolean;
@@ -36,7 +43,7 @@ export function FlowTimeline(props: {
       {rows.map((row) => {
         const stepFields = row.stepId ? fields[row.stepId] : undefined;
         const exitIndex = row.kind === "exit_rule" ? Number(row.key.split(":")[1]) : -1;
-        const rowErrors = row.stepId ? errors[row.stepId] : exitIndex >= 0 ? errors[`exit:${exitIndex}`] : undefined;
+        const rowErrors = row.stepId ? errors[row.stepId] : exitIndex >= 0 ? errors[`exit:${exitIndex}`] : errors[row.key];
         return (
           <li key={row.key} data-row={row.key} data-kind={row.kind} style={{ paddingInlineStart: `${row.depth * 28}px` }}>
             {row.branch && (
@@ -86,6 +93,9 @@ export function FlowTimeline(props: {
                 {editing && stepFields && row.stepId && (
                   <StepEditor stepId={row.stepId} name={row.name ?? row.stepId} f={stepFields} t={t} />
                 )}
+                {editing && props.entry && row.kind === "trigger" && <TriggerEditor f={props.entry} t={t} />}
+                {editing && props.entry && row.kind === "entry" && <EntryRulesEditor f={props.entry} t={t} />}
+                {editing && props.entry && row.kind === "goal" && <GoalEditor f={props.entry} t={t} />}
                 {editing && exitIndex >= 0 && (
                   <Box maxWidth="480px">
                     <FieldText
@@ -125,13 +135,12 @@ function toneColor(tone: string | undefined): string {
 }
 
 function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: StepFields; t: Translate }) {
-  const ops = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "not_contains", "exists", "not_exists"] as const;
   return (
     <Box background="bg-surface-secondary" padding="300" borderRadius="200">
       <InlineStack gap="300" wrap blockAlign="end">
         {f.wait && (
           <>
-            <Box width="120px">
+            <Box width="160px">
               <FieldText name={`wait/${stepId}/amount`} label={name} type="number" initial={String(f.wait.amount)} />
             </Box>
             <FieldSelect
@@ -142,38 +151,7 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
             />
           </>
         )}
-        {f.leaves?.map((leaf) => (
-          <InlineStack key={leaf.path} gap="300" blockAlign="end">
-            <FieldSelect
-              name={`cond/${stepId}/${leaf.path}/op`}
-              label={`${t("flow.field.op")} (${leaf.field})`}
-              initial={leaf.op}
-              options={ops
-                .filter((op) => (leaf.valueKind === "list" ? op === "in" || op === "not_in" : op !== "in" && op !== "not_in"))
-                .map((op) => ({ label: t(`flow.op.${op}`), value: op }))}
-            />
-            {leaf.valueKind === "boolean" ? (
-              <FieldSelect
-                name={`cond/${stepId}/${leaf.path}/value`}
-                label={t("flow.field.value")}
-                initial={leaf.value}
-                options={[
-                  { label: "true", value: "true" },
-                  { label: "false", value: "false" },
-                ]}
-              />
-            ) : leaf.valueKind === "ref" || leaf.valueKind === "none" ? null : (
-              <Box width="160px">
-                <FieldText
-                  name={`cond/${stepId}/${leaf.path}/value`}
-                  label={t("flow.field.value")}
-                  type={leaf.valueKind === "number" ? "number" : "text"}
-                  initial={leaf.value}
-                />
-              </Box>
-            )}
-          </InlineStack>
-        ))}
+        {f.leaves && <LeafFields leaves={f.leaves} nameOf={(leaf, prop) => `cond/${stepId}/${leaf.path}/${prop}`} t={t} />}
         {f.discount && (
           <>
             <FieldSelect
@@ -214,34 +192,4 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
       </InlineStack>
     </Box>
   );
-}
-
-/** A Polaris text field that keeps its own value and posts it under `name`. */
-export function FieldText(props: {
-  name: string;
-  label: string;
-  initial: string;
-  type?: "text" | "number";
-  helpText?: string;
-  error?: string;
-}) {
-  const [value, setValue] = useState(props.initial);
-  return (
-    <TextField
-      name={props.name}
-      id={props.name}
-      label={props.label}
-      value={value}
-      onChange={setValue}
-      type={props.type ?? "text"}
-      autoComplete="off"
-      helpText={props.helpText}
-      error={props.error}
-    />
-  );
-}
-
-function FieldSelect(props: { name: string; label: string; initial: string; options: { label: string; value: string }[] }) {
-  const [value, setValue] = useState(props.initial);
-  return <Select name={props.name} id={props.name} label={props.label} options={props.options} value={value} onChange={setValue} />;
 }

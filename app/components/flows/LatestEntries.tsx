@@ -30,14 +30,14 @@ export function LatestEntries(props: { entries: EntryRow[]; when: (iso: string) 
               columnContentTypes={["text", "numeric", "text", "text"]}
               headings={[t("flow.entries.entered"), t("flow.entries.version"), t("flow.entries.status"), t("flow.entries.next")]}
               rows={entries.map((e) => [
-                <span key="e" data-entered-at={e.enteredAt} data-enrollment={e.id}>
+                <span key="e" data-entered-at={e.enteredAt} data-enrollment={e.id} style={{ whiteSpace: "nowrap" }}>
                   {props.when(e.enteredAt)}
                 </span>,
                 <span key="v" data-entry-version={e.version}>
                   {e.version}
                 </span>,
                 t(`flow.entries.status.${e.status}` as MessageKey),
-                <span key="w" data-wake-at={e.nextWakeAt ?? ""}>
+                <span key="w" data-wake-at={e.nextWakeAt ?? ""} style={{ whiteSpace: "nowrap" }}>
                   {e.nextWakeAt ? props.when(e.nextWakeAt) : "—"}
                 </span>,
               ])}

@@ -1,4 +1,5 @@
 import type { Condition, FlowDefinition, Step } from "../journey/schema";
+import { entryDiffLines, goalDiffLines } from "./entry-diff";
 import { conditionWords, discountWords, eventWords, shortDuration, hoursDuration, stepNames, type Wording } from "./wording";
 
 // What changed between two versions of a flow, as lines a merchant reads in the change
@@ -23,8 +24,7 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
 
   if (before.name !== after.name) push(w.t("flow.diff.name"), before.name, after.name);
   push(w.t("flow.diff.priority"), String(before.priority), String(after.priority));
-  if (!same(before.trigger, after.trigger)) lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.trigger") }) });
-  if (!same(before.entry, after.entry)) lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.entry") }) });
+  lines.push(...entryDiffLines(before, after, w));
 
   const oldById = new Map(before.steps.map((s) => [s.id, s]));
   const newById = new Map(after.steps.map((s) => [s.id, s]));
@@ -51,7 +51,7 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     if (a !== b) push(w.t("flow.diff.exits"), a, b);
     else lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.exits") }) });
   }
-  if (!same(before.goal, after.goal)) lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.goal") }) });
+  lines.push(...goalDiffLines(before, after, w));
   return lines;
 }
 

@@ -1,5 +1,7 @@
-import { CONDITION_OPS, type Condition, type ConditionValue, type FlowDefinition } from "../journey/schema";
+import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
+import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leaves";
+import { applyEntryEdits } from "./entry-edits";
 import { durationAmount, type DurationUnit } from "./wording";
 
 // In-place edits of a flow's steps, as the flow page's form sends them: the edited
@@ -7,15 +9,7 @@ import { durationAmount, type DurationUnit } from "./wording";
 // any other definition. Form fields are named `<what>/<stepId>/<field>` (step ids may
 // contain dots, never a slash).
 
-/** The editable values of one condition leaf, addressed by its path inside the step ("if", "if.all.0", "branches.1.when"). */
-export interface LeafField {
-  path: string;
-  field: string;
-  op: string;
-  value: string;
-  /** How the value is read back: a list is comma-separated; a ref or no value is not editable. */
-  valueKind: "number" | "string" | "boolean" | "list" | "ref" | "none";
-}
+export type { LeafField };
 
 export interface StepFields {
   wait?: { amount: number; unit: DurationUnit };
@@ -38,30 +32,6 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
   return out;
 }
 
-function leaves(c: Condition, path: string): LeafField[] {
-  if ("all" in c) return c.all.flatMap((x, i) => leaves(x, `${path}.all.${i}`));
-  if ("any" in c) return c.any.flatMap((x, i) => leaves(x, `${path}.any.${i}`));
-  if ("not" in c) return leaves(c.not, `${path}.not`);
-  return [{ path, field: c.field, op: c.op, value: valueText(c.value), valueKind: valueKind(c) }];
-}
-
-function valueKind(c: { op: string; value?: ConditionValue }): LeafField["valueKind"] {
-  if (c.op === "exists" || c.op === "not_exists") return "none";
-  const v = c.value;
-  if (typeof v === "number") return "number";
-  if (typeof v === "boolean") return "boolean";
-  if (Array.isArray(v)) return "list";
-  if (v && typeof v === "object") return "ref";
-  return "string";
-}
-
-function valueText(v: ConditionValue | undefined): string {
-  if (v === undefined || v === null) return "";
-  if (Array.isArray(v)) return v.join(", ");
-  if (typeof v === "object") return v.ref;
-  return String(v);
-}
-
 /**
  * The definition with the form's edits applied (not validated: the caller validates
  * it, and shows the schema's errors next to the fields). A catalogue flow edited here
@@ -69,7 +39,6 @@ function valueText(v: ConditionValue | undefined): string {
  */
 export function applyEdits(def: FlowDefinition, form: Record<string, string>): unknown {
   const next = JSON.parse(JSON.stringify(def)) as FlowDefinition & { steps: Record<string, unknown>[] };
-  const num = (s: string) => (s.trim() === "" ? Number.NaN : Number(s.replace(",", ".")));
   const step = (id: string) => next.steps.find((s) => s.id === id) as Record<string, unknown> | undefined;
   for (const [name, raw] of Object.entries(form)) {
     const parts = name.split("/");
@@ -99,40 +68,17 @@ export function applyEdits(def: FlowDefinition, form: Record<string, string>): u
     if (what === "send" && field === "maxDeferHours") st.maxDeferHours = raw.trim() === "" ? null : num(raw);
     if (what === "cond" && parts.length === 4) {
       const [, , path, prop] = parts as [string, string, string, string];
-      const leaf = readPath(st, path) as { field: string; op: string; value?: ConditionValue } | undefined;
-      if (!leaf || !("field" in leaf)) continue;
-      if (prop === "op") leaf.op = raw;
-      if (prop === "value") {
-        const kind = valueKind(leaf);
-        if (kind === "number") leaf.value = num(raw);
-        else if (kind === "boolean") leaf.value = raw === "true";
-        else if (kind === "list")
-          leaf.value = raw
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-            .map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? Number(x) : x));
-        else if (kind === "string") leaf.value = raw;
-      }
-      if ((leaf.op === "exists" || leaf.op === "not_exists") && CONDITION_OPS.includes(leaf.op)) delete leaf.value;
+      setLeaf(readPath(st, path), prop, raw);
     }
   }
+  applyEntryEdits(next, form);
   if (next.source) next.source = { ...next.source, edited: true };
   return next;
 }
 
-function readPath(root: unknown, path: string): unknown {
-  let cur = root;
-  for (const p of path.split(".")) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
-
 /**
  * The schema's errors by what the page shows them next to: a step id, "priority",
- * "exit:<i>", or "general" for the rest.
+ * "exit:<i>", the trigger, entry or goal row, or "general" for the rest.
  */
 export function errorsByField(errors: readonly ValidationError[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -143,6 +89,7 @@ export function errorsByField(errors: readonly ValidationError[]): Record<string
     if (stepMatch) add(stepMatch[1]!, stepMatch[2] ? `${stepMatch[2]}: ${e.message}` : e.message);
     else if (e.path === "priority") add("priority", e.message);
     else if (exitMatch) add(`exit:${exitMatch[1]}`, e.message);
+    else if (/^(entry|trigger|goal)(\.|$)/.test(e.path)) add(e.path.split(".")[0]!, `${e.path}: ${e.message}`);
     else add("general", e.path ? `${e.path}: ${e.message}` : e.message);
   }
   return out;

@@ -1,6 +1,16 @@
 import { stepRefs } from "../journey/graph";
 import type { FlowDefinition, Step } from "../journey/schema";
-import { anchorWords, conditionWords, discountWords, eventWords, formatDuration, hoursDuration, stepNames, type Wording } from "./wording";
+import {
+  anchorWords,
+  conditionWords,
+  discountWords,
+  eventWords,
+  formatDuration,
+  hoursDuration,
+  reentryWords,
+  stepNames,
+  type Wording,
+} from "./wording";
 
 // A flow definition as the vertical timeline the flow page draws: trigger and entry
 // rules, then the steps walked from the start (branches indented under their
@@ -52,7 +62,10 @@ export function flowTimeline(def: FlowDefinition, w: Wording): TimelineRow[] {
   let n = 0;
 
   rows.push({ key: "trigger", kind: "trigger", depth: 0, title: triggerWords(def, w), detail: whereWords(def.trigger.where, w) });
-  rows.push({ key: "entry", kind: "entry", depth: 0, title: entryWords(def, w), detail: whereWords(def.entry.conditions, w) });
+  const filter = def.entry.conditions;
+  // The filter is re-checked before every message, so the row says so.
+  const filterDetail = filter ? w.t("flow.row.filter", { condition: conditionWords(filter, w) }) : undefined;
+  rows.push({ key: "entry", kind: "entry", depth: 0, title: entryWords(def, w), detail: filterDetail });
 
   const walk = (start: string | undefined, depth: number, branch?: string) => {
     let id = start;
@@ -133,11 +146,7 @@ function triggerWords(def: FlowDefinition, w: Wording): string {
 }
 
 function entryWords(def: FlowDefinition, w: Wording): string {
-  const r = def.entry.reentry;
-  const reentry =
-    r.mode === "window"
-      ? w.t("flow.reentry.window", { duration: formatDuration(w, hoursDuration(r.hours)) })
-      : w.t(`flow.reentry.${r.mode}`);
+  const reentry = reentryWords(def.entry.reentry, w);
   return w.t("flow.row.entry", { consent: w.t(`flow.consent.${def.entry.requiresConsent}`), reentry });
 }
 

@@ -1,7 +1,7 @@
 import type { Locale, MessageKey, Translate } from "~/i18n";
 import { isMessageKey } from "~/i18n";
 import { stepRefs } from "../journey/graph";
-import type { Condition, ConditionValue, FixedDuration, FlowDefinition, Step } from "../journey/schema";
+import type { Condition, ConditionValue, FixedDuration, FlowDefinition, Reentry, Step } from "../journey/schema";
 
 // How a flow definition reads to a merchant (EN/PL): durations, conditions, event
 // names and the names of steps ("email 2", "Wait before email 2"). Shared by the
@@ -47,9 +47,14 @@ export function hoursDuration(hours: number): FixedDuration {
   return hours % 24 === 0 && hours >= 48 ? { days: hours / 24 } : { hours };
 }
 
-/** checkout_started -> "checkout started" (the event names are the product's, shown as words). */
+/** checkout_started -> "checkout started" / "rozpoczęcie checkoutu"; an event without a name of its own reads as its words. */
 export function eventWords(events: readonly string[], w: Wording): string {
-  return events.map((e) => e.replace(/[_:.-]+/g, " ")).join(w.t("flow.or"));
+  return events
+    .map((e) => {
+      const key = `flow.event.${e}`;
+      return isMessageKey(key) ? w.t(key) : e.replace(/[_:.-]+/g, " ");
+    })
+    .join(w.t("flow.or"));
 }
 
 export function fieldWords(field: string, w: Wording): string {
@@ -62,6 +67,7 @@ export function valueWords(value: ConditionValue | undefined, w: Wording): strin
   if (Array.isArray(value)) return value.map(String).join(", ");
   if (typeof value === "object") return fieldWords(value.ref, w);
   if (typeof value === "number") return number(w, value);
+  if (typeof value === "boolean") return w.t(value ? "flow.bool.true" : "flow.bool.false");
   return String(value);
 }
 
@@ -72,6 +78,13 @@ export function conditionWords(c: Condition, w: Wording): string {
   if ("not" in c) return w.t("flow.not", { condition: conditionWords(c.not, w) });
   const value = c.op === "exists" || c.op === "not_exists" ? "" : ` ${valueWords(c.value, w)}`;
   return `${fieldWords(c.field, w)} ${w.t(`flow.op.${c.op}`)}${value}`;
+}
+
+/** "enters once per customer", "enters at most once per 2 days". */
+export function reentryWords(r: Reentry, w: Wording): string {
+  return r.mode === "window"
+    ? w.t("flow.reentry.window", { duration: formatDuration(w, hoursDuration(r.hours)) })
+    : w.t(`flow.reentry.${r.mode}`);
 }
 
 /** What "after the trigger" is for this flow: "the checkout", "the order", or "entering the flow". */

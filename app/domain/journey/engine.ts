@@ -3,6 +3,7 @@ import { dailyWindows, nextInstantInWindows, parseHHMM, resolveTimeZone } from "
 import type { Channel, EpochMs } from "../arbitration/types";
 import { abDraw, pickWeighted } from "./ab-draw";
 import { evaluate, readPath, type Scope } from "./conditions";
+import { FILTER_FAILED, filterFailure } from "./filter";
 import { sendsMeasuringSplits } from "./graph";
 import type { Duration, FlowDefinition, SendStep, Step } from "./schema";
 import { triggerSummary } from "./types";
@@ -423,6 +424,13 @@ class Run {
   }
 
   private send(st: SendStep, dueSince: EpochMs): Next {
+    const failure = filterFailure(this.def, this.scope(), this.now);
+    if (failure) {
+      this.decide("exit", FILTER_FAILED, st.id, failure, { channel: st.channel });
+      this.record(st.id, FILTER_FAILED);
+      this.end("exited", FILTER_FAILED);
+      return STOP;
+    }
     const v = st.variants ? this.variantOf(st.id, st.variants) : undefined;
     const templateKey = v?.templateKey ?? st.templateKey;
     const subject = v?.subject ?? st.subject;

@@ -5,6 +5,7 @@ export * from "./conditions";
 export * from "./validate";
 export * from "./enroll";
 export * from "./engine";
+export * from "./filter";
 export * from "./rollout";
 export * from "./graph";
 export { abDraw, pickWeighted } from "./ab-draw";

@@ -150,7 +150,7 @@ export interface CompleteCommand {
 export interface DecisionCommand {
   type: "decision";
   outcome: DecisionOutcome;
-  /** allowed | no_consent | no_address | suppressed | frequency_cap | quiet_hours | lost_priority | deferral_expired | holdout | exit_condition | goal_reached | end_of_flow | exit_step | trigger | ... */
+  /** allowed | no_consent | no_address | suppressed | frequency_cap | quiet_hours | lost_priority | deferral_expired | holdout | exit_condition | filter_failed | goal_reached | end_of_flow | exit_step | trigger | ... */
   reason: string;
   stepId: string | null;
   at: EpochMs;

@@ -2,6 +2,7 @@ import type { Shop } from "@prisma/client";
 import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
 import { applyEdits, editableFields, errorsByField } from "~/domain/flows/definition-edits";
+import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
@@ -58,6 +59,7 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
     },
     timeline: definition ? flowTimeline(definition, w) : [],
     fields: definition ? editableFields(definition) : {},
+    entry: definition ? entryFields(definition) : null,
     exits: definition?.exits.map((e) => e.events.join(", ")) ?? [],
     /** The active version's schema errors (it cannot be switched on while there are any). */
     activeErrors: active && !active.check.ok ? errorsByField(active.check.errors) : null,
@@ -94,7 +96,8 @@ export async function saveFlowEdits(
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
   const edited = applyEdits(current.definition, form);
   const check = validateFlowDefinition(edited);
-  if (!check.ok) return { ok: false, errors: errorsByField(check.errors) };
+  const problems = entryFormProblems(form);
+  if (!check.ok || problems.length) return { ok: false, errors: errorsByField([...problems, ...(check.ok ? [] : check.errors)]) };
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
   if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
