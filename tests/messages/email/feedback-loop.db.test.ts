@@ -121,6 +121,16 @@ describe("feedback reports posted to /feedback/<token>", () => {
     expect(await prisma().messageEvent.count({ where: { messageId, type: "complained" } })).toBe(1);
   });
 
+  it("the same complaint posted twice at once (a provider's retry racing the first) records once", async () => {
+    const customer = await createCustomer(prisma(), shop.id);
+    const { raw, messageId } = await deliver(shop, customer);
+    const report = await arfReport(raw);
+    const answers = await Promise.all([post(shopToken(), report), post(shopToken(), report)]);
+    expect(answers.map((a) => a.body.result).sort()).toEqual(["duplicate", "recorded"]);
+    expect(await prisma().messageEvent.count({ where: { messageId } })).toBe(1);
+    expect(await prisma().consentRecord.count({ where: { customerId: customer.id } })).toBe(1);
+  });
+
   it("a DSN (failed, 5.1.1): bounced event, hard_bounce suppression and Decision, delivered taken back; twice is once", async () => {
     const customer = await createCustomer(prisma(), shop.id);
     const flow = await prisma().flow.create({ data: { shopId: shop.id, key: "abandoned_checkout", name: "Abandoned checkout" } });
