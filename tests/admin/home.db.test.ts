@@ -289,7 +289,7 @@ describe("the last 30 days", () => {
     ]);
   });
 
-  it("counts unsubscribes through a message's link by the shop's days, this shop's only", async () => {
+  it("counts unsubscribes through a message's link and spam complaints by the shop's days, this shop's only", async () => {
     const customer = await createCustomer(prisma(), shopId);
     const stranger = await createCustomer(prisma(), otherId);
     const mine = await enqueueEmail(prisma(), shopId, customer);
@@ -303,5 +303,8 @@ describe("the last 30 days", () => {
     await unsubscribed(otherId, theirs.id, "2026-12-07T09:00:00Z");
     await prisma().messageEvent.create({ data: { shopId, messageId: mine.id, type: "clicked", occurredAt: NOW } });
     expect((await loadLast30(await fresh(shopId))).unsubscribes - before).toBe(2);
+    // A spam complaint withdraws consent as well: it counts.
+    await prisma().messageEvent.create({ data: { shopId, messageId: mine.id, type: "complained", occurredAt: NOW } });
+    expect((await loadLast30(await fresh(shopId))).unsubscribes - before).toBe(3);
   });
 });

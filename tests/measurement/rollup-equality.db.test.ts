@@ -9,6 +9,7 @@ import { dispatchDueMessages } from "~/server/channels/dispatch.server";
 import { advanceClock, now, resetClock, setClock } from "~/server/clock.server";
 import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
 import { onOrderChanged } from "~/server/measurement/order-changed.server";
+import { recordLateBounce } from "~/server/compliance/feedback/record-feedback.server";
 import { checkoutPayload, orderPayload } from "../capture/shopify-fixtures";
 import { useTestDatabase } from "../support/db";
 import { deliver, drainWebhooks, settleJourneys } from "../support/webhooks";
@@ -320,6 +321,20 @@ describe("report rollups against the raw rows", () => {
     await deliver(shop.domain, "orders/create", order("c00", now(), "55.00"));
     await settleAll();
     expect(await storedExposures(getDb(), shop.id)).toEqual(before);
+    await expectRollupsEqualRawRows();
+  });
+
+  it("bounces reported later (DSNs) take delivered back on the send's day; the figures still equal the recount", async () => {
+    const sent = await prisma().message.findMany({
+      where: { shopId: shop.id, status: "sent", flowId: { not: null } },
+      orderBy: { sentAt: "asc" },
+      take: 2,
+    });
+    expect(sent).toHaveLength(2);
+    for (const m of sent) {
+      const ref = { shopId: shop.id, customerId: m.customerId ?? "", messageId: m.id };
+      expect(await recordLateBounce(ref, { status: "5.1.1", diagnostic: "smtp; 550 5.1.1 unknown" }, now())).toBe("recorded");
+    }
     await expectRollupsEqualRawRows();
   });
 });

@@ -6,9 +6,11 @@ import * as ordersCreate from "~/routes/webhooks.orders.create";
 import * as customersUpdate from "~/routes/webhooks.customers.update";
 import { action as proxySubscribe } from "~/routes/proxy.subscribe";
 import { action as smsInbound } from "~/routes/sms.inbound";
+import { action as feedbackAction } from "~/routes/feedback.$token";
 import { loader as clickLoader } from "~/routes/t.c.$token";
 import { loader as unsubscribeLoader } from "~/routes/u.$token";
 import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
+import { feedbackHeaderToken, feedbackInboxToken } from "~/server/security/feedback-tokens.server";
 import { signToken, verifyToken } from "~/server/security/signed-token.server";
 import { startWorker } from "~/server/worker/worker.server";
 import { signedAppProxyQuery } from "../../demo/storefront/proxy.server";
@@ -57,15 +59,16 @@ afterAll(async () => {
 
 /** Rows the public endpoints could write, counted before and after a rejected request. */
 async function rowCounts() {
-  const [inbox, deliveries, customers, consent, events, messageEvents] = await Promise.all([
+  const [inbox, deliveries, customers, consent, events, messageEvents, suppressions] = await Promise.all([
     prisma().pixelInbox.count(),
     prisma().webhookDelivery.count({ where: { status: { not: "rejected" } } }),
     prisma().customer.count(),
     prisma().consentRecord.count(),
     prisma().event.count(),
     prisma().messageEvent.count(),
+    prisma().suppression.count(),
   ]);
-  return { inbox, deliveries, customers, consent, events, messageEvents };
+  return { inbox, deliveries, customers, consent, events, messageEvents, suppressions };
 }
 
 /** Nested arrays and objects `depth` deep, built as text (a JSON value this deep cannot be stringified). */
@@ -242,6 +245,79 @@ describe("fuzzing the public parsers", () => {
         expect(await rowCounts()).toEqual(before);
       }),
       { numRuns: 100 },
+    );
+  }, 60_000);
+
+  it("feedback reports: any body, well-formed or not, nested deep or not, is never a 5xx and writes nothing without a sent message", async () => {
+    const real = feedbackHeaderToken({ shopId, customerId: "c1", messageId: "m1" });
+    const header = fc.oneof(
+      fc.constant(real),
+      fc.nat({ max: real.length - 1 }).map((i) => real.slice(0, i) + (real[i] === "A" ? "B" : "A") + real.slice(i + 1)),
+      fc.string({ maxLength: 300 }),
+    );
+    const fields = fc.array(
+      fc.tuple(
+        fc.constantFrom("Feedback-Type", "Action", "Status", "User-Agent", "Final-Recipient", "X-Junk"),
+        fc.oneof(fc.constantFrom("abuse", "failed", "5.1.1", "4.4.1", "delayed", "not-spam"), fc.string({ maxLength: 80 })),
+      ),
+      { maxLength: 8 },
+    );
+    const report = fc
+      .record({
+        reportType: fc.constantFrom("feedback-report", "delivery-status", "", "x"),
+        partType: fc.constantFrom("message/feedback-report", "message/delivery-status", "text/plain", "message/rfc822"),
+        originalType: fc.constantFrom("message/rfc822", "text/rfc822-headers", "message/global", "application/x"),
+        fields,
+        header,
+        depth: fc.integer({ min: 0, max: 300 }),
+        tail: fc.string({ maxLength: 200 }),
+      })
+      .map(({ reportType, partType, originalType, fields, header, depth, tail }) => {
+        const b = "b0";
+        const body = [
+          `Content-Type: multipart/report; report-type=${reportType}; boundary="${b}"`,
+          "",
+          `--${b}`,
+          `Content-Type: ${partType}`,
+          "",
+          ...fields.map(([k, v]) => `${k}: ${v}`),
+          "",
+          `--${b}`,
+          `Content-Type: ${originalType}`,
+          "",
+          `X-Flowmate-Message: ${header}`,
+          "Subject: hi",
+          "",
+          tail,
+          `--${b}--`,
+        ].join("\r\n");
+        // Multiparts nested `depth` deep around the report.
+        let out = body;
+        for (let i = 0; i < depth; i++) out = `Content-Type: multipart/mixed; boundary="n${i}"\r\n\r\n--n${i}\r\n${out}\r\n--n${i}--`;
+        return out;
+      });
+    const bodies = fc.oneof(
+      report,
+      fc.string({ maxLength: 500 }),
+      fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)),
+    );
+    const inbox = feedbackInboxToken(shopId);
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const before = await rowCounts();
+        const res = await callRoute(
+          feedbackAction,
+          new Request(`http://localhost/feedback/${inbox}`, {
+            method: "POST",
+            body: typeof body === "string" ? body : new Uint8Array(body),
+            headers: { "content-type": "message/rfc822" },
+          }),
+          { token: inbox },
+        );
+        expect(res.status).toBeLessThan(500);
+        expect(await rowCounts()).toEqual(before);
+      }),
+      { numRuns: 150 },
     );
   }, 60_000);
 

@@ -7,6 +7,7 @@ import { entryArm } from "~/domain/rollout";
 import { resetClock, setClock } from "~/server/clock.server";
 import { loadRolloutPage } from "~/server/admin/rollout.server";
 import { rolloutAction } from "~/server/admin/rollout-actions.server";
+import { recordComplaint } from "~/server/compliance/feedback/record-feedback.server";
 import { installCatalogue, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
 import { routeEvents } from "~/server/journeys/router.server";
 import { advanceRollout, checkRunningRollouts, judgeRollout, startRollout } from "~/server/journeys/rollouts.server";
@@ -155,6 +156,12 @@ describe("staged rollout", () => {
         },
       });
     }
+    // Two recipients of the new version press "spam": their ARF reports as recorded by /feedback.
+    const complainedOf = await prisma().message.findMany({ where: { flowId, status: "sent", enrollment: { flowVersionId: v2 } }, take: 2 });
+    for (const m of complainedOf) {
+      const ref = { shopId, customerId: m.customerId!, messageId: m.id };
+      expect(await recordComplaint(ref, { feedbackType: "abuse", userAgent: null }, new Date(at.getTime() - MIN))).toBe("recorded");
+    }
     const judged = await judgeRollout(shopId, flowId, at);
     expect(judged!.stages.map((s) => [s.percent, s.judgement.verdict])).toEqual([
       [10, "waiting"],
@@ -163,8 +170,8 @@ describe("staged rollout", () => {
     const fifty = judged!.stages[1]!;
     const newCount = enrollments.filter((e) => e.flowVersionId === v2).length;
     const failed = Math.ceil(newCount / 4);
-    expect(fifty.counts.new).toMatchObject({ entered: newCount, attempted: newCount, failed, sent: newCount - failed });
-    expect(fifty.counts.base).toMatchObject({ entered: 90 - newCount, attempted: 90 - newCount, failed: 0 });
+    expect(fifty.counts.new).toMatchObject({ entered: newCount, attempted: newCount, failed, sent: newCount - failed, complained: 2 });
+    expect(fifty.counts.base).toMatchObject({ entered: 90 - newCount, attempted: 90 - newCount, failed: 0, complained: 0 });
     expect(fifty.judgement.criteria.find((c) => c.key === "sendErrors")!.state).toBe("breach");
 
     expect(await checkRunningRollouts(at)).toEqual({ checked: 1, halted: 1 });

@@ -18,6 +18,7 @@ import { messageRef } from "~/server/channels/sms/short-links.server";
 import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
 import { readEnv, shopifyCredentials } from "~/server/config.server";
 import { installCatalogue } from "~/server/journeys/flows.server";
+import { feedbackHeaderToken, feedbackInboxToken } from "~/server/security/feedback-tokens.server";
 import { signToken } from "~/server/security/signed-token.server";
 import { resetShopify } from "~/shopify.server";
 import { asMerchantOf, storeOfflineSession } from "../support/admin-session";
@@ -25,6 +26,7 @@ import { outsideDemo } from "../support/demo-mode";
 import { useTestDatabase } from "../support/db";
 import { callRoute, type RouteModule } from "../support/http";
 import { webhookRequest } from "../support/shopify";
+import { arfReport, dsnReport } from "../messages/email/support/reports";
 import { drainWebhooks } from "../support/webhooks";
 
 type Family =
@@ -33,6 +35,7 @@ type Family =
   | "app-proxy"
   | "pixel"
   | "sms-inbound"
+  | "feedback"
   | "webhook"
   | { none: string } // serves no tenant's data: why
   | "demo-only"; // 404 in production (tests/foundation/demo-routes.db.test.ts); the demo has one shop
@@ -69,6 +72,7 @@ const ROUTES: Record<string, Family> = {
   "proxy.subscribe.ts": "app-proxy",
   "api.pixel.events.ts": "pixel",
   "sms.inbound.ts": "sms-inbound",
+  "feedback.$token.ts": "feedback",
 };
 const isWebhookRoute = (file: string) => /^webhooks\..+\.ts$/.test(file);
 const familyOf = (file: string): Family | undefined => ROUTES[file] ?? (isWebhookRoute(file) ? "webhook" : undefined);
@@ -679,6 +683,32 @@ describe("cross-tenant isolation, every route", () => {
     expect((await prisma().customer.findFirstOrThrow({ where: { shopId: shopA.id, phone: BELLA.phone } })).smsConsentState).toBe(
       "unsubscribed",
     );
+  });
+
+  it("feedback reports: A's address refuses B's messages; a header naming B's message under A's shop finds nothing; B unchanged", async () => {
+    const original = (token: string) =>
+      `From: <hello@a.example.com>\r\nTo: <${BELLA.email}>\r\nSubject: Hi\r\nX-Flowmate-Message: ${token}\r\n\r\nHi\r\n`;
+    const post = async (inbox: string, body: Buffer) =>
+      call(
+        await route("feedback.$token.ts"),
+        "POST",
+        new Request(`http://localhost:3000/feedback/${inbox}`, {
+          method: "POST",
+          body: new Uint8Array(body),
+          headers: { "content-type": "message/rfc822" },
+        }),
+        { token: inbox },
+      );
+    const bHeader = feedbackHeaderToken({ shopId: shopB.id, customerId: bella.id, messageId: bellaMessage.id });
+    const mixedHeader = feedbackHeaderToken({ shopId: shopA.id, customerId: bella.id, messageId: bellaMessage.id });
+    await leavesBUntouched(async () => {
+      const inboxA = feedbackInboxToken(shopA.id);
+      for (const build of [arfReport, dsnReport]) {
+        await expectNothingOfB("B's message on A's address", await post(inboxA, await build(original(bHeader))), [403]);
+        await expectNothingOfB("B's message id signed for A", await post(inboxA, await build(original(mixedHeader))), [200]);
+        await expectNothingOfB("no address", await post("", await build(original(bHeader))), [403]);
+      }
+    });
   });
 
   it("webhooks: every topic signed for A, carrying B's customer, orders and domain, changes nothing of B", async () => {

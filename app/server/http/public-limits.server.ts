@@ -3,12 +3,12 @@ import { envDerived } from "../config.server";
 import { RateLimiter } from "./rate-limit.server";
 
 // Abuse limits for the public endpoints anyone can call without a session: the links
-// in messages, the SMS short links and Twilio's inbound webhook. Two buckets per
+// in messages, the SMS short links, Twilio's inbound webhook and the feedback reports. Two buckets per
 // request: the client's address (one script hammering many links) and the token or
 // code (many addresses hammering one link). A person clicking, reloading or opening a
 // preference page a few times never gets near either.
 
-export type PublicEndpoint = "unsubscribe" | "preferences" | "click" | "open" | "sms_link" | "confirm" | "sms_inbound";
+export type PublicEndpoint = "unsubscribe" | "preferences" | "click" | "open" | "sms_link" | "confirm" | "sms_inbound" | "feedback";
 
 interface Limits {
   ip: RateLimiter;
@@ -26,6 +26,9 @@ const SETTINGS: Record<PublicEndpoint, { ip: [number, number]; token: [number, n
   sms_link: { ip: [120, 2], token: [30, 0.5] },
   confirm: { ip: [60, 1], token: [20, 0.2] },
   sms_inbound: { ip: [600, 50], token: [1, 1] },
+  // Bounce and complaint reports: a provider posts them from a few addresses, in bursts
+  // after a campaign; the token is the shop's (or the app's) feedback address.
+  feedback: { ip: [600, 20], token: [600, 20] },
 };
 
 const limits = new Map<PublicEndpoint, Limits>();

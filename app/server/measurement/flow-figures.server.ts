@@ -11,10 +11,11 @@
 //  - a message the outbox settles as sent: sent +1 and delivered +1 (day of sentAt; its
 //    step, variant, channel; cohort ''). Delivered means accepted by the provider (the
 //    SMTP server's 250, the SMS provider's accepted answer): a bounce or an
-//    undelivered status reported later takes it back (-1 on the same row). This app
-//    receives neither asynchronous bounces nor SMS status callbacks yet, so today
-//    delivered = sent; a synchronous hard bounce never counts as sent at all, nor does a
-//    message whose outcome is unknown (a sender that died mid-send: never re-sent).
+//    undelivered status reported later takes it back (-1 on the same row): an
+//    asynchronous bounce posted to /feedback (compliance/feedback/) does; SMS status
+//    callbacks are not received yet. A synchronous hard bounce never counts as sent at
+//    all, nor does a message whose outcome is unknown (a sender that died mid-send:
+//    never re-sent).
 import { shopDay } from "~/domain/measurement/shop-day";
 import type { RollupBuffer } from "./rollup-buffer.server";
 
@@ -87,4 +88,18 @@ export function countSent(buffer: RollupBuffer, m: SentMessage, sentAt: Date, ti
     channel: m.channel,
   };
   buffer.addDaily(key, { sent: 1, delivered: 1 });
+}
+
+/** A sent message's bounce reported later (a DSN): it was counted delivered on its sentAt day; that is taken back. */
+export function countBouncedAfterSend(buffer: RollupBuffer, m: SentMessage, sentAt: Date, timeZone: string): void {
+  if (!m.flowId) return;
+  const key = {
+    shopId: m.shopId,
+    flowId: m.flowId,
+    day: shopDay(sentAt, timeZone),
+    stepId: m.stepId ?? "",
+    variant: m.variant ?? "",
+    channel: m.channel,
+  };
+  buffer.addDaily(key, { delivered: -1 });
 }

@@ -6,7 +6,17 @@ import { envDerived, shopifyCredentials } from "../config.server";
 // the token's purpose, so a click-tracking token can never act as an unsubscribe one.
 // Format: base64url(JSON payload) "." base64url(mac).
 
-export type TokenPurpose = "unsubscribe" | "preferences" | "click" | "open" | "confirm_optin" | "sms_link";
+export type TokenPurpose =
+  | "unsubscribe"
+  | "preferences"
+  | "click"
+  | "open"
+  | "confirm_optin"
+  | "sms_link"
+  // The X-Flowmate-Message header of every email (names the message a bounce or complaint is about)
+  | "feedback_message"
+  // The /feedback/<token> address a shop's (or the app's) mail system posts reports to
+  | "feedback_inbox";
 
 export interface TokenClaims {
   shopId: string;

@@ -73,12 +73,17 @@ export async function loadLast30(shop: Shop): Promise<Last30> {
 
 /**
  * Unsubscribes are not in the rollups: they are the messages' "unsubscribed" events
- * (a message's unsubscribe link, recorded by unsubscribe.server.ts) from the start of
- * the period's first shop-local day to the end of its last.
+ * (a message's unsubscribe link, recorded by unsubscribe.server.ts) and "complained"
+ * events (a spam report, which withdraws consent too: compliance/feedback/) from the
+ * start of the period's first shop-local day to the end of its last.
  */
 async function countUnsubscribes(shop: Shop, period: ReportPeriod): Promise<number> {
   const start = (d: Date) => new Date(localToInstant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, shop.timezone));
   return db().messageEvent.count({
-    where: { shopId: shop.id, type: "unsubscribed", occurredAt: { gte: start(period.from), lt: start(addDays(period.to, 1)) } },
+    where: {
+      shopId: shop.id,
+      type: { in: ["unsubscribed", "complained"] },
+      occurredAt: { gte: start(period.from), lt: start(addDays(period.to, 1)) },
+    },
   });
 }

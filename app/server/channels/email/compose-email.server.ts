@@ -8,6 +8,7 @@ import { shopLinkPolicy } from "~/domain/messages/shop-links";
 import { resolveLocale } from "~/i18n";
 import { now } from "../../clock.server";
 import { confirmOptInUrl, linkEnv, preferencesUrl, unsubscribeUrl, type RecipientRef } from "../../security/message-links.server";
+import { FEEDBACK_HEADER, feedbackHeaderToken } from "../../security/feedback-tokens.server";
 import type { EmailContent } from "./email-content.server";
 import { linkTracker } from "./link-tracking.server";
 import { renderEmail, type RenderedEmail } from "./render-email.server";
@@ -115,13 +116,18 @@ export async function composeEmail(
       html: track.html(rendered.html),
       messageId,
       envelope: { from, to: [message.toAddress] },
-      headers: unsubscribe
-        ? {
-            // RFC 8058 one-click: mailbox providers POST "List-Unsubscribe=One-Click" to the URL.
-            "List-Unsubscribe": `<${unsubscribe}>`,
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-          }
-        : {},
+      headers: {
+        // Names this message, signed, in the bounces and spam complaints that come back
+        // (feedback-tokens.server.ts); prepared: a token has no spaces to fold at.
+        [FEEDBACK_HEADER]: { prepared: true, value: feedbackHeaderToken({ ...ref, messageId: message.id }, env.secret) },
+        ...(unsubscribe
+          ? {
+              // RFC 8058 one-click: mailbox providers POST "List-Unsubscribe=One-Click" to the URL.
+              "List-Unsubscribe": `<${unsubscribe}>`,
+              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+          : {}),
+      },
     },
   };
 }
