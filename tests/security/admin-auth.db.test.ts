@@ -369,7 +369,7 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(intentsIn(`z.object({ intent: z.enum(["advance", "halt"]) })`)).toEqual(["advance", "halt"]);
   });
 
-  it("outside demo mode, no session token: every loader and action sends to log in or refuses", async () => {
+  it("outside demo mode, no session token: every loader and action sends to log in (302 to /auth/login)", async () => {
     const before = await snapshotB();
     let checked = 0;
     await asProductionProcess(async () => {
