@@ -2,51 +2,21 @@
 // report rollups: the setup checklist with the demo shop's real state, the last 30
 // days agreeing with the reports page, a checklist link followed from the keyboard,
 // and screenshots in English and Polish at desktop and phone widths.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shopDay } from "~/domain/measurement/shop-day";
-import { DEMO_SHOP_DOMAIN } from "~/server/config.server";
-import { openDatabase } from "~/server/db/client.server";
-import { startApp, type AppProcess } from "../support/app-process";
+import type { AppProcess } from "../support/app-process";
 import { hasChromium, screenshotPath, withPage } from "../support/browser";
-import { seedReportRollups } from "../support/report-rollups";
+import { startDemoWithRollups, watchConsole, type DemoWithRollups } from "../support/demo-with-rollups";
 
+let demo: DemoWithRollups;
 let app: AppProcess;
-let dataDir: string;
-
-async function seed(database: Awaited<ReturnType<typeof openDatabase>>) {
-  const shop = await database.prisma.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP_DOMAIN } });
-  await seedReportRollups(database.prisma, shop.id, shopDay(new Date(), shop.timezone));
-  await database.close();
-}
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flowmate-home-"));
-  app = await startApp({ env: { DATA_DIR: dataDir } }); // seeds the demo shop
-  if (app.databaseUrl) {
-    await seed(await openDatabase({ url: app.databaseUrl, poolSize: 2 }));
-  } else {
-    // PGlite is one process's: stop the app, write the rollups, start it again on the same files.
-    await app.stop();
-    await seed(await openDatabase({ pgliteDir: path.join(dataDir, "pglite") }));
-    app = await startApp({ env: { DATA_DIR: dataDir } });
-  }
+  demo = await startDemoWithRollups("home");
+  app = demo.app;
 }, 240_000);
 
-afterAll(async () => {
-  await app?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** Fails on anything the console reports as an error: a hydration mismatch is one. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return errors;
-}
+afterAll(() => demo?.close());
 
 const chartsDrawn = async (page: Page) => {
   for (const i of [0, 1])
@@ -113,6 +83,10 @@ describe.skipIf(!hasChromium)("home page in Chromium", () => {
           await chartsDrawn(page);
           // Nothing wider than the screen but the tables' own scrolling.
           expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+          // The recent orders fit their card, a phone's too (stacked rows): no sideways scrolling.
+          const orders = page.locator("table.fm-stacked").filter({ hasText: "#" });
+          expect(await orders.locator("tbody tr").count()).toBeGreaterThan(0);
+          expect(await orders.evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
           await page.screenshot({ path: screenshotPath(`admin-home-${lang}-${device}.png`), fullPage: true });
         }
       }

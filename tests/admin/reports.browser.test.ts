@@ -3,51 +3,22 @@
 // a flow's report from the flows page, read the holdout and A/B results, export a CSV
 // and parse it, and save screenshots in English and Polish at desktop and phone widths.
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCsv } from "~/domain/measurement/csv";
-import { shopDay } from "~/domain/measurement/shop-day";
-import { DEMO_SHOP_DOMAIN } from "~/server/config.server";
-import { openDatabase } from "~/server/db/client.server";
-import { startApp, type AppProcess } from "../support/app-process";
+import type { AppProcess } from "../support/app-process";
 import { hasChromium, screenshotPath, withPage } from "../support/browser";
-import { seedReportRollups } from "../support/report-rollups";
+import { startDemoWithRollups, watchConsole, type DemoWithRollups } from "../support/demo-with-rollups";
 
+let demo: DemoWithRollups;
 let app: AppProcess;
-let dataDir: string;
-
-async function seed(database: Awaited<ReturnType<typeof openDatabase>>) {
-  const shop = await database.prisma.shop.findUniqueOrThrow({ where: { domain: DEMO_SHOP_DOMAIN } });
-  await seedReportRollups(database.prisma, shop.id, shopDay(new Date(), shop.timezone));
-  await database.close();
-}
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "flowmate-reports-"));
-  app = await startApp({ env: { DATA_DIR: dataDir } }); // seeds the demo shop
-  if (app.databaseUrl) {
-    await seed(await openDatabase({ url: app.databaseUrl, poolSize: 2 }));
-  } else {
-    // PGlite is one process's: stop the app, write the rollups, start it again on the same files.
-    await app.stop();
-    await seed(await openDatabase({ pgliteDir: path.join(dataDir, "pglite") }));
-    app = await startApp({ env: { DATA_DIR: dataDir } });
-  }
+  demo = await startDemoWithRollups("reports");
+  app = demo.app;
 }, 240_000);
 
-afterAll(async () => {
-  await app?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** Fails on anything the console reports as an error: a hydration mismatch is one. */
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  return errors;
-}
+afterAll(() => demo?.close());
 
 const chartDrawn = (page: Page) => page.locator("[data-testid=revenue-chart] svg").first().waitFor({ timeout: 30_000 });
 

@@ -10,9 +10,11 @@
 // - an App Bridge session token signed with another secret is refused;
 // - shop A's valid token (Shopify's getJwt test helper) carrying shop B's ids never
 //   returns any of B's data and leaves every row of B as it was.
-// tests/security/cross-tenant.db.test.ts checks each route family in detail (what a
-// page shows for A, which status B's id gets); this file is the sweep that no admin
-// route or form intent escapes.
+// - an id of B's in the path answers 404, one in a form 404 (a row's id) or 400 (B's
+//   customer's address); shop A's own ids answer 200, and A's own forms change A's rows.
+// tests/security/cross-tenant.db.test.ts checks the families outside the admin (signed
+// links, app proxy, pixel, SMS inbound, webhooks) and the privacy export; this file is
+// the admin's: no admin route or form intent escapes it.
 import fs from "node:fs";
 import path from "node:path";
 import type { Customer, Flow, Message, Shop } from "@prisma/client";
@@ -30,8 +32,8 @@ import { callRoute, type RouteModule } from "../support/http";
 const A = "auth-a.myshopify.com";
 const B = "auth-b.myshopify.com";
 
-/** B's rows whose ids an attacker would put in A's requests. */
-interface BIds {
+/** A shop's rows whose ids go into requests: B's, as an attacker would put them in A's requests, or A's own. */
+interface ShopIds {
   flowId: string;
   stepId: string;
   customerId: string;
@@ -40,10 +42,11 @@ interface BIds {
   dataRequestId: string;
   quarantineId: string;
 }
-let b: BIds;
+let b: ShopIds;
+let a: ShopIds;
 
 /** Each URL parameter of an admin route, filled with B's id. A new parameter goes here. */
-const PARAM_IDS: Record<string, (ids: BIds) => string> = {
+const PARAM_IDS: Record<string, (ids: ShopIds) => string> = {
   flowId: (ids) => ids.flowId,
   stepId: (ids) => ids.stepId,
   id: (ids) => ids.dataRequestId,
@@ -51,7 +54,7 @@ const PARAM_IDS: Record<string, (ids: BIds) => string> = {
 
 /**
  * The forms each admin action accepts, one per intent, with B's ids where the form
- * carries an id: "{flowId}" is replaced with B's flow id, and so on (BIds). A route with
+ * carries an id: "{flowId}" is replaced with B's flow id, and so on (ShopIds). A route with
  * an action must be listed, and every intent its source names (`intent: z.literal("x")`,
  * `z.enum([...])` for intent) must have a form here.
  */
@@ -139,8 +142,21 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
   ],
 };
 
-const fill = (form: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, n: string) => String(b[n as keyof BIds]))]));
+const fill = (form: Record<string, string>, ids: ShopIds): Record<string, string> =>
+  Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, n: string) => String(ids[n as keyof ShopIds]))]));
+
+/**
+ * What shop A's token gets for a form carrying B's ids: an id of B's in the path or a
+ * row's id in the form is not found (404); B's customer's address is no recipient (400).
+ */
+function bStatusOf(r: AdminRoute, form: Record<string, string>): number[] | undefined {
+  // Sending's test goes to A's own sender address whatever `to` says: sent, to A (the answer names no B).
+  if (r.file === "app.settings_.sending.tsx" && form.intent === "test") return [200];
+  if (r.params.length) return [404];
+  const names = Object.values(form).flatMap((v) => [...v.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!));
+  if (!names.length) return undefined;
+  return names.every((n) => n === "email") ? [400] : [404];
+}
 
 /** Intent values a route's source accepts, from its zod schema. */
 export function intentsIn(source: string): string[] {
@@ -167,13 +183,23 @@ const load = async (r: AdminRoute) => {
   return modules.get(r.file)!;
 };
 
-const paramsFor = (r: AdminRoute): Record<string, string> =>
-  Object.fromEntries(r.params.map((p) => [p, PARAM_IDS[p]?.(b) ?? "missing-param"]));
-const urlOf = (r: AdminRoute, query = "") =>
-  `http://localhost:3000${r.pattern.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(PARAM_IDS[p]?.(b) ?? p))}${query}`;
+const paramsFor = (r: AdminRoute, ids = b): Record<string, string> =>
+  Object.fromEntries(r.params.map((p) => [p, PARAM_IDS[p]?.(ids) ?? "missing-param"]));
+const urlOf = (r: AdminRoute, query = "", ids = b) =>
+  `http://localhost:3000${r.pattern.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(PARAM_IDS[p]?.(ids) ?? p))}${query}`;
 
 /** Everything of B an attacker could look for in an answer. */
-const bMarkers = () => [b.email, bella.phone!, bella.firstName!, bella.id, bellaMessage.id, bFlow.id, shopB.id, shopB.name];
+const bMarkers = () => [
+  b.email,
+  bella.phone!,
+  bella.firstName!,
+  String(bella.shopifyCustomerId),
+  bella.id,
+  bellaMessage.id,
+  bFlow.id,
+  shopB.id,
+  shopB.name,
+];
 
 /** Every row of B: each table with a shopId column, B's shop row, sessions and webhook deliveries. */
 async function snapshotB(): Promise<string> {
@@ -200,17 +226,19 @@ async function answer(result: unknown): Promise<{ status: number; text: string }
   return { status: 200, text: JSON.stringify(result ?? null, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) };
 }
 
-async function expectNothingOfB(label: string, result: unknown): Promise<number> {
-  const { status, text } = await answer(result);
+/** `echoed`: what the request itself sent (a search box shows its query), which is not B's data. */
+async function expectNothingOfB(label: string, result: unknown, echoed?: string): Promise<number> {
+  const { status, text: raw } = await answer(result);
+  const text = echoed ? raw.split(JSON.stringify(echoed)).join('""') : raw;
   for (const marker of bMarkers()) expect(text, `${label} leaked ${marker}`).not.toContain(marker);
   return status;
 }
 
-/** Refused by authentication: sent to log in, or 401/403; never data. */
-async function expectRefused(label: string, result: unknown): Promise<void> {
+/** Refused by authentication: sent to log in, or 401/403 (or only the `statuses` given); never data. */
+async function expectRefused(label: string, result: unknown, statuses = [302, 401, 403]): Promise<void> {
   expect(result, `${label}: answered with data instead of a refusal`).toBeInstanceOf(Response);
   const res = result as Response;
-  expect([302, 401, 403], `${label} answered ${res.status}`).toContain(res.status);
+  expect(statuses, `${label} answered ${res.status}`).toContain(res.status);
   if (res.status === 302) expect(res.headers.get("location"), label).toMatch(/^\/auth\/login\b/);
   expect(await res.clone().text(), `${label} answered with a body`).not.toMatch(/Shop [AB]|@example\.com/);
 }
@@ -239,8 +267,8 @@ async function asProductionProcess<T>(fn: () => Promise<T>): Promise<T> {
 const call = (mod: RouteModule, method: "GET" | "POST", request: Request, params: Record<string, string>) =>
   callRoute(method === "GET" ? mod.loader : mod.action, request, params).catch((thrown: unknown) => thrown);
 
-/** Each form a route's action is posted: its table entry, or one empty form. */
-const formsOf = (r: AdminRoute): Record<string, string>[] => (ACTION_FORMS[r.file] ?? [{}]).map(fill);
+/** Each form a route's action is posted: its table entry, or one empty form, with B's ids. */
+const formsOf = (r: AdminRoute): Record<string, string>[] => (ACTION_FORMS[r.file] ?? [{}]).map((f) => fill(f, b));
 
 beforeAll(async () => {
   resetShopify(); // its session storage must use this file's database
@@ -253,7 +281,17 @@ beforeAll(async () => {
   }
   const subscribed = { emailConsentState: "subscribed", smsConsentState: "subscribed", emailConsentUpdatedAt: new Date("2026-01-01") };
   bella = await prisma().customer.create({
-    data: { shopId: shopB.id, email: "bella.authb@example.com", phone: "+48601444999", firstName: "Bellatrix-Auth-B", ...subscribed },
+    data: {
+      shopId: shopB.id,
+      email: "bella.authb@example.com",
+      phone: "+48601444999",
+      firstName: "Bellatrix-Auth-B",
+      shopifyCustomerId: 7391002007777n,
+      ...subscribed,
+    },
+  });
+  const alma = await prisma().customer.create({
+    data: { shopId: shopA.id, email: "alma.autha@example.com", firstName: "Alma", ...subscribed },
   });
   bellaMessage = await prisma().message.create({
     data: {
@@ -269,16 +307,18 @@ beforeAll(async () => {
     },
   });
   bFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopB.id, key: "abandoned_checkout" } });
-  const dataRequest = await prisma().auditLog.create({
-    data: {
-      shopId: shopB.id,
-      actor: "shopify",
-      action: "privacy.data_requested",
-      subjectType: "customer",
-      subjectId: bella.id,
-      details: { dataRequestId: 44, profiles: [bella.id] },
-    },
-  });
+  const dataRequestOf = (shopId: string, customerId: string, dataRequestId: number) =>
+    prisma().auditLog.create({
+      data: {
+        shopId,
+        actor: "shopify",
+        action: "privacy.data_requested",
+        subjectType: "customer",
+        subjectId: customerId,
+        details: { dataRequestId, profiles: [customerId] },
+      },
+    });
+  const dataRequest = await dataRequestOf(shopB.id, bella.id, 44);
   const parked = await prisma().quarantine.create({
     data: {
       shopId: shopB.id,
@@ -298,6 +338,16 @@ beforeAll(async () => {
     email: bella.email!,
     dataRequestId: dataRequest.id.toString(),
     quarantineId: parked.id.toString(),
+  };
+  const aFlow = await prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key: "abandoned_checkout" } });
+  a = {
+    flowId: aFlow.id,
+    stepId: "send_1",
+    customerId: alma.id,
+    messageId: "none",
+    email: alma.email!,
+    dataRequestId: (await dataRequestOf(shopA.id, alma.id, 45)).id.toString(),
+    quarantineId: "none",
   };
 });
 afterAll(() => resetShopify());
@@ -328,20 +378,21 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(intentsIn(`z.object({ intent: z.enum(["advance", "halt"]) })`)).toEqual(["advance", "halt"]);
   });
 
-  it("outside demo mode, no session token: every loader and action sends to log in or refuses", async () => {
+  it("outside demo mode, no session token: every loader and action sends to log in (302 to /auth/login)", async () => {
     const before = await snapshotB();
     let checked = 0;
     await asProductionProcess(async () => {
       for (const r of routes) {
         const mod = await load(r);
         if (mod.loader) {
-          await expectRefused(`GET ${r.file}`, await call(mod, "GET", new Request(urlOf(r)), paramsFor(r)));
+          // Shopify's embedded auth sends a loader and an action without a token to log in: exactly 302 to /auth/login.
+          await expectRefused(`GET ${r.file}`, await call(mod, "GET", new Request(urlOf(r)), paramsFor(r)), [302]);
           checked++;
         }
         if (mod.action) {
           for (const form of formsOf(r)) {
             const req = new Request(urlOf(r), { method: "POST", body: new URLSearchParams(form) });
-            await expectRefused(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
+            await expectRefused(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)), [302]);
             checked++;
           }
         }
@@ -351,26 +402,34 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(await snapshotB()).toBe(before);
   });
 
-  it("a session token signed with another secret: every loader and action refuses it", async () => {
+  it("a session token signed with another secret, or not a token at all: every loader and action answers 401", async () => {
     const { apiKey } = shopifyCredentials(readEnv());
     const { token } = await getJwt(A.replace(/\.myshopify\.com$/, ""), apiKey, "not-the-app-secret");
-    const headers = { authorization: `Bearer ${token}` };
     const before = await snapshotB();
-    for (const demo of [true, false]) {
-      const sweep = async () => {
-        for (const r of routes) {
-          const mod = await load(r);
-          if (mod.loader) await expectRefused(`GET ${r.file}`, await call(mod, "GET", new Request(urlOf(r), { headers }), paramsFor(r)));
-          if (mod.action) {
-            for (const form of formsOf(r)) {
-              const req = new Request(urlOf(r), { method: "POST", headers, body: new URLSearchParams(form) });
-              await expectRefused(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
+    for (const bearer of [token, "e30.e30.AAAA"]) {
+      const headers = { authorization: `Bearer ${bearer}` };
+      for (const demo of [true, false]) {
+        const sweep = async () => {
+          for (const r of routes) {
+            const mod = await load(r);
+            const label = `${bearer === token ? "other secret" : "malformed"}, ${demo ? "demo" : "production"}:`;
+            if (mod.loader)
+              await expectRefused(
+                `${label} GET ${r.file}`,
+                await call(mod, "GET", new Request(urlOf(r), { headers }), paramsFor(r)),
+                [401],
+              );
+            if (mod.action) {
+              for (const form of formsOf(r)) {
+                const req = new Request(urlOf(r), { method: "POST", headers, body: new URLSearchParams(form) });
+                await expectRefused(`${label} POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)), [401]);
+              }
             }
           }
-        }
-      };
-      if (demo) await sweep();
-      else await asProductionProcess(sweep);
+        };
+        if (demo) await sweep();
+        else await asProductionProcess(sweep);
+      }
     }
     expect(await snapshotB()).toBe(before);
   });
@@ -379,7 +438,8 @@ describe("admin routes: session token required, another shop's ids never reach i
     const before = await snapshotB();
     // B's ids in the query too, under the names pages read them by. (Not B's email as a
     // search: the page shows the query back; cross-tenant.db.test.ts checks the search.)
-    const query = `?${new URLSearchParams({ lang: "en", customer: b.customerId, flow: b.flowId, flowId: b.flowId, id: b.dataRequestId })}`;
+    // table=steps: an export's query is read before its flow (a bad one is 400 whatever the flow).
+    const query = `?${new URLSearchParams({ lang: "en", customer: b.customerId, flow: b.flowId, flowId: b.flowId, id: b.dataRequestId, table: "steps" })}`;
     for (const r of routes) {
       const mod = await load(r);
       if (mod.loader) {
@@ -388,17 +448,154 @@ describe("admin routes: session token required, another shop's ids never reach i
           await call(mod, "GET", await asMerchantOf(A, urlOf(r, query)), paramsFor(r)),
         );
         // A page addressed by B's id is not found; a route without ids shows A's data.
-        if (r.params.length) expect([400, 404], `GET ${r.file} with B's ids answered ${status}`).toContain(status);
+        if (r.params.length) expect(status, `GET ${r.file} with B's ids`).toBe(404);
         else expect(status, `GET ${r.file}`).toBeLessThan(500);
       }
       if (mod.action) {
-        for (const form of formsOf(r)) {
+        for (const raw of ACTION_FORMS[r.file] ?? [{}]) {
+          const form = fill(raw, b);
           const req = await asMerchantOf(A, urlOf(r, "?lang=en"), { method: "POST", body: new URLSearchParams(form) });
-          const status = await expectNothingOfB(`POST ${r.file} ${JSON.stringify(form)}`, await call(mod, "POST", req, paramsFor(r)));
-          expect(status, `POST ${r.file} ${JSON.stringify(form)}`).toBeLessThan(500);
+          const label = `POST ${r.file} ${JSON.stringify(form)}`;
+          const status = await expectNothingOfB(label, await call(mod, "POST", req, paramsFor(r)));
+          const expected = bStatusOf(r, raw);
+          if (expected) expect(expected, `${label} answered ${status}`).toContain(status);
+          else expect(status, label).toBeLessThan(500);
         }
       }
     }
+    expect(await snapshotB()).toBe(before);
+  });
+
+  it("shop A's own ids: every page answers 200 in English and Polish, and shows nothing of B", async () => {
+    const before = await snapshotB();
+    for (const lang of ["en", "pl"]) {
+      for (const r of routes) {
+        const mod = await load(r);
+        if (!mod.loader) continue;
+        // The exports name their table: the shop's report has a flows table, a flow's report a steps one.
+        const table = r.file === "app.reports.export.ts" ? "flows" : "steps";
+        const query = `?${new URLSearchParams({ lang, period: "90", table })}`;
+        const status = await expectNothingOfB(
+          `GET ${r.file} (${lang})`,
+          await call(mod, "GET", await asMerchantOf(A, urlOf(r, query, a)), paramsFor(r, a)),
+        );
+        expect(status, `GET ${r.file} (${lang}) with A's ids`).toBe(200);
+      }
+    }
+    expect(await snapshotB()).toBe(before);
+  });
+
+  it("the customers page: B's customer by id is not found; by B's email, phone, Shopify id or name, no match", async () => {
+    const before = await snapshotB();
+    const mod = await load(routes.find((r) => r.file === "app.customers.tsx")!);
+    const get = async (query: string) => call(mod, "GET", await asMerchantOf(A, `http://localhost:3000/app/customers${query}`), {});
+    expect(await expectNothingOfB("customers?customer=<B's>", await get(`?customer=${bella.id}`))).toBe(404);
+    for (const q of [bella.email!, bella.phone!, String(bella.shopifyCustomerId), bella.firstName!]) {
+      const found = await get(`?q=${encodeURIComponent(q)}`);
+      expect(await expectNothingOfB(`customers?q=${q}`, found, q)).toBe(200); // the page shows the query back
+      expect(found).toMatchObject({ view: "matches", matches: [] });
+    }
+    expect(await snapshotB()).toBe(before);
+  });
+
+  it("shop A's own forms change A's rows, never B's; B's customer is no preview subject or test recipient on A's step", async () => {
+    const before = await snapshotB();
+    const post = async (file: string, form: Record<string, string>, params: Record<string, string> = {}) =>
+      call(
+        await load(routes.find((r) => r.file === file)!),
+        "POST",
+        await asMerchantOf(A, "http://localhost:3000/app/x?lang=en", { method: "POST", body: new URLSearchParams(form) }),
+        params,
+      );
+    const aShop = () => prisma().shop.findUniqueOrThrow({ where: { id: shopA.id } });
+    const aFlowOf = (key: string) => prisma().flow.findFirstOrThrow({ where: { shopId: shopA.id, key } });
+
+    // The message editor on A's own step.
+    const editor = "app.flows_.$flowId.messages.$stepId.tsx";
+    const content = JSON.stringify({ en: { subject: "Hijacked", preheader: "", blocks: [{ type: "footer" }] } });
+    const aStep = { flowId: a.flowId, stepId: a.stepId };
+    const preview = await post(editor, { intent: "preview", content, language: "en", customerId: b.customerId }, aStep);
+    expect(await expectNothingOfB("preview as B's customer", preview)).toBe(200);
+    const testSend = await post(editor, { intent: "test", content, language: "en", to: b.email }, aStep);
+    expect(await expectNothingOfB("test to B's customer", testSend, b.email)).toBe(400);
+    expect(
+      await expectNothingOfB(
+        "test send of a template to B's customer",
+        await post("app.preview.tsx", { template: "welcome_1", language: "en", to: b.email }),
+      ),
+    ).toBe(400);
+
+    // Flows: a switch, an edit of A's flow, a staged rollout A's single-version flow cannot start (409).
+    expect(await expectNothingOfB("flows toggle", await post("app.flows.tsx", { key: "welcome", on: "true" }))).toBe(200);
+    const welcome = await aFlowOf("welcome");
+    expect(welcome.status).toBe("on");
+    const edit = await post("app.flows_.$flowId._index.tsx", { intent: "save", "wait/wait_2/amount": "72" }, { flowId: welcome.id });
+    expect(await expectNothingOfB("flow edit of A's flow", edit)).toBe(200);
+    const browse = await aFlowOf("browse_abandonment");
+    const rollout = await post("app.flows_.$flowId.rollout.tsx", { intent: "start" }, { flowId: browse.id });
+    expect(await expectNothingOfB("rollout start of A's flow", rollout)).toBe(409);
+
+    // Settings: A's flow row, quiet hours, the order by increment.
+    const flowRow = {
+      intent: "flow",
+      flowId: welcome.id,
+      priority: "77",
+      reentryDays: "",
+      excludeAfterOrderHours: "24",
+      holdoutPercent: "",
+    };
+    expect(await expectNothingOfB("settings flow row of A", await post("app.settings.tsx", flowRow))).toBe(200);
+    expect((await prisma().flow.findUniqueOrThrow({ where: { id: welcome.id } })).priority).toBe(77);
+    const schedule = {
+      intent: "schedule",
+      timezone: "Europe/Warsaw",
+      emailQuiet: "true",
+      emailQuietStart: "22:00",
+      emailQuietEnd: "07:00",
+      smsQuiet: "false",
+      smsQuietStart: "21:00",
+      smsQuietEnd: "08:00",
+    };
+    expect(await expectNothingOfB("settings schedule", await post("app.settings.tsx", schedule))).toBe(200);
+    expect((await aShop()).quietHoursStart).toBe(22 * 60);
+    expect(await expectNothingOfB("settings order by increment", await post("app.settings.tsx", { intent: "order" }))).toBe(200);
+
+    // Settings -> Sending: A's sender, provider, DKIM and warm-up.
+    const sending = "app.settings_.sending.tsx";
+    for (const form of <Record<string, string>[]>[
+      {
+        intent: "sender",
+        senderName: "A's sender",
+        senderEmail: "a-sender@example.com",
+        address1: "ul. A 1",
+        zip: "00-001",
+        city: "Warszawa",
+        countryCodeV2: "PL",
+      },
+      { intent: "email", smtpUrl: "smtp://a:secret@smtp.example.com:587" },
+      { intent: "dkim", domain: "a.example.com", selector: "fm" },
+      { intent: "warmup", warmup: "start" },
+    ]) {
+      expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
+    }
+    expect(await aShop()).toMatchObject({ senderName: "A's sender" });
+    expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
+    // Outside the demo, the same button without a session token stops nothing.
+    const bare = await outsideDemo(async () =>
+      call(
+        await load(routes.find((r) => r.file === sending)!),
+        "POST",
+        new Request("http://localhost:3000/app/settings/sending", {
+          method: "POST",
+          body: new URLSearchParams({ intent: "warmup", warmup: "stop" }),
+        }),
+        {},
+      ),
+    );
+    expect([302, 401]).toContain((bare as Response).status);
+    expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupStartDay).not.toBeNull();
+
+    expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
     expect(await snapshotB()).toBe(before);
   });
 });

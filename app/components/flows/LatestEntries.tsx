@@ -1,5 +1,6 @@
-import { Card, DataTable, Text, BlockStack } from "@shopify/polaris";
+import { Card, Text, BlockStack } from "@shopify/polaris";
 import type { MessageKey, Translate } from "~/i18n";
+import { StackedTable } from "~/components/ui/StackedTable";
 
 // The flow's latest entries: which version each runs on and when its next step is due
 // (a changed delay shows here on the next entrant; running ones keep their version).
@@ -26,21 +27,28 @@ export function LatestEntries(props: { entries: EntryRow[]; when: (iso: string) 
           </Text>
         ) : (
           <div data-testid="latest-entries">
-            <DataTable
-              columnContentTypes={["text", "numeric", "text", "text"]}
-              headings={[t("flow.entries.entered"), t("flow.entries.version"), t("flow.entries.status"), t("flow.entries.next")]}
-              rows={entries.map((e) => [
-                <span key="e" data-entered-at={e.enteredAt} data-enrollment={e.id} style={{ whiteSpace: "nowrap" }}>
-                  {props.when(e.enteredAt)}
-                </span>,
-                <span key="v" data-entry-version={e.version}>
-                  {e.version}
-                </span>,
-                t(`flow.entries.status.${e.status}` as MessageKey),
-                <span key="w" data-wake-at={e.nextWakeAt ?? ""} style={{ whiteSpace: "nowrap" }}>
-                  {e.nextWakeAt ? props.when(e.nextWakeAt) : "—"}
-                </span>,
-              ])}
+            <StackedTable
+              columns={[
+                { heading: t("flow.entries.entered") },
+                { heading: t("flow.entries.version"), numeric: true },
+                { heading: t("flow.entries.status") },
+                { heading: t("flow.entries.next") },
+              ]}
+              rows={entries.map((e) => ({
+                key: e.id,
+                cells: [
+                  <span key="e" data-entered-at={e.enteredAt} data-enrollment={e.id} style={{ whiteSpace: "nowrap" }}>
+                    {props.when(e.enteredAt)}
+                  </span>,
+                  <span key="v" data-entry-version={e.version}>
+                    {e.version}
+                  </span>,
+                  t(`flow.entries.status.${e.status}` as MessageKey),
+                  <span key="w" data-wake-at={e.nextWakeAt ?? ""} style={{ whiteSpace: "nowrap" }}>
+                    {e.nextWakeAt ? props.when(e.nextWakeAt) : "—"}
+                  </span>,
+                ],
+              }))}
             />
           </div>
         )}

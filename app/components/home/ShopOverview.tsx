@@ -1,9 +1,10 @@
 // The shop at a glance (the home page's older half): customers and orders, recent
 // orders, system health and, in the demo, its tools.
 import { useFetcher } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import type { Translate } from "~/i18n";
 import type { Overview } from "~/server/admin/overview.server";
+import { StackedTable } from "~/components/ui/StackedTable";
 
 const DEMO_BUTTONS = {
   "advance-hour": "home.demo.advance",
@@ -57,20 +58,17 @@ export function RecentOrders({ data, fmt, t }: { data: Overview; fmt: OverviewFo
         {data.recentOrders.length === 0 ? (
           <Text as="p">{t("home.recentOrders.empty")}</Text>
         ) : (
-          <DataTable
-            columnContentTypes={["text", "text", "text", "numeric"]}
-            headings={[
-              t("home.recentOrders.order"),
-              t("home.recentOrders.date"),
-              t("home.recentOrders.customer"),
-              t("home.recentOrders.total"),
+          <StackedTable
+            columns={[
+              { heading: t("home.recentOrders.order") },
+              { heading: t("home.recentOrders.date") },
+              { heading: t("home.recentOrders.customer") },
+              { heading: t("home.recentOrders.total"), numeric: true },
             ]}
-            rows={data.recentOrders.map((o) => [
-              o.name,
-              date.format(new Date(o.processedAt)),
-              o.customer,
-              fmt.orderMoney(Number(o.total), o.currency),
-            ])}
+            rows={data.recentOrders.map((o) => ({
+              key: o.id,
+              cells: [o.name, date.format(new Date(o.processedAt)), o.customer, fmt.orderMoney(Number(o.total), o.currency)],
+            }))}
           />
         )}
       </BlockStack>

@@ -15,6 +15,11 @@ function storedHelp(t: Translate, s: StoredSecret): string {
   return `${t("sending.sms.stored", { masked: s.masked ?? "" })} ${t("sending.sms.keep")}`;
 }
 
+/** A provider secret: typed, never shown back, cleared once saved. */
+function SecretField(props: { t: Translate; name: string; label: string; helpText: string; result: Result }) {
+  return <Field {...props} type="password" clearOnSave />;
+}
+
 function SaveButton({ t }: { t: Translate }) {
   const busy = useNavigation().state !== "idle";
   return (
@@ -58,15 +63,7 @@ export function EmailProviderCard(props: { t: Translate; state: { smtpUrl: Store
               {state.smtpUrl.set ? t("sending.email.current", { masked: state.smtpUrl.masked ?? "" }) : t("sending.email.default")}
             </span>
           </Text>
-          <Field
-            t={t}
-            name="smtpUrl"
-            type="password"
-            label={t("sending.email.smtpUrl")}
-            helpText={t("sending.email.smtpUrlHelp")}
-            result={result}
-            clearOnSave
-          />
+          <SecretField t={t} name="smtpUrl" label={t("sending.email.smtpUrl")} helpText={t("sending.email.smtpUrlHelp")} result={result} />
           <div>
             <SaveButton t={t} />
           </div>
@@ -106,23 +103,19 @@ export function SmsProviderCard(props: {
           </Text>
           <FormLayout>
             <FormLayout.Group>
-              <Field
+              <SecretField
                 t={t}
                 name="accountSid"
-                type="password"
                 label={t("sending.sms.accountSid")}
                 helpText={storedHelp(t, state.accountSid)}
                 result={result}
-                clearOnSave
               />
-              <Field
+              <SecretField
                 t={t}
                 name="authToken"
-                type="password"
                 label={t("sending.sms.authToken")}
                 helpText={storedHelp(t, state.authToken)}
                 result={result}
-                clearOnSave
               />
             </FormLayout.Group>
             <FormLayout.Group>

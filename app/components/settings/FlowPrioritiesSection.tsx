@@ -1,6 +1,6 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { Translate } from "~/i18n";
 import { fieldError, SettingsForm, type SaveResult } from "./SettingsForm";
 
@@ -21,13 +21,46 @@ export interface FlowRowView {
 const COLUMNS = { xs: 1, md: "minmax(0, 2fr) 6rem 9rem 9rem 7rem minmax(0, 1.5fr) auto" } as const;
 const text = (n: number | null) => (n === null ? "" : String(n));
 
+/** One of a flow row's number fields: named as the action reads it, its error under it. */
+function NumberCell(props: {
+  name: "priority" | "reentryDays" | "excludeAfterOrderHours" | "holdoutPercent";
+  id: string;
+  label: string;
+  initial: number | null;
+  helpText?: string;
+  t: Translate;
+  result: SaveResult | undefined;
+}) {
+  const [value, setValue] = useState(text(props.initial));
+  return (
+    <TextField
+      label={props.label}
+      name={props.name}
+      id={props.id}
+      inputMode="numeric"
+      value={value}
+      onChange={setValue}
+      autoComplete="off"
+      helpText={props.helpText}
+      error={fieldError(props.t, props.result, props.name)}
+    />
+  );
+}
+
+/** A row's cell that is read, not edited: its label over its value. */
+function ReadOnlyCell({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="span">{label}</Text>
+      {children}
+    </BlockStack>
+  );
+}
+
 function FlowRow({ flow, t, money, shopHoldout }: { flow: FlowRowView; t: Translate; money: (n: number) => string; shopHoldout: number }) {
   const fetcher = useFetcher<SaveResult>();
   const result = fetcher.data?.intent === "flow" ? fetcher.data : undefined;
-  const [priority, setPriority] = useState(String(flow.priority));
-  const [reentry, setReentry] = useState(text(flow.reentryDays));
-  const [exclude, setExclude] = useState(text(flow.excludeAfterOrderHours));
-  const [holdout, setHoldout] = useState(text(flow.holdoutPercent));
+  const cell = { t, result };
   const inc = flow.incrementPerEntry;
   const status = flow.status === "on" ? "flows.on" : flow.status === "paused" ? "flows.paused" : "flows.off";
   return (
@@ -49,66 +82,52 @@ function FlowRow({ flow, t, money, shopHoldout }: { flow: FlowRowView; t: Transl
                 )}
               </InlineStack>
             </BlockStack>
-            <TextField
-              label={t("settings.flows.priority")}
+            <NumberCell
+              {...cell}
               name="priority"
               id={`priority-${flow.key}`}
-              inputMode="numeric"
-              value={priority}
-              onChange={setPriority}
-              autoComplete="off"
-              error={fieldError(t, result, "priority")}
+              label={t("settings.flows.priority")}
+              initial={flow.priority}
             />
             {flow.reentryEditable ? (
-              <TextField
-                label={t("settings.flows.reentry")}
+              <NumberCell
+                {...cell}
                 name="reentryDays"
                 id={`reentry-${flow.key}`}
-                inputMode="numeric"
-                value={reentry}
-                onChange={setReentry}
-                autoComplete="off"
+                label={t("settings.flows.reentry")}
+                initial={flow.reentryDays}
                 helpText={t("settings.flows.reentryHelp")}
-                error={fieldError(t, result, "reentryDays")}
               />
             ) : (
-              <BlockStack gap="100">
-                <Text as="span">{t("settings.flows.reentry")}</Text>
+              <ReadOnlyCell label={t("settings.flows.reentry")}>
                 <Text as="span" tone="subdued">
                   {t("settings.flows.reentryFixed")}
                 </Text>
-              </BlockStack>
+              </ReadOnlyCell>
             )}
-            <TextField
-              label={t("settings.flows.exclude")}
+            <NumberCell
+              {...cell}
               name="excludeAfterOrderHours"
               id={`exclude-${flow.key}`}
-              inputMode="numeric"
-              value={exclude}
-              onChange={setExclude}
-              autoComplete="off"
+              label={t("settings.flows.exclude")}
+              initial={flow.excludeAfterOrderHours}
               helpText={t("settings.flows.excludeHelp")}
-              error={fieldError(t, result, "excludeAfterOrderHours")}
             />
-            <TextField
-              label={t("settings.flows.holdout")}
+            <NumberCell
+              {...cell}
               name="holdoutPercent"
               id={`holdout-${flow.key}`}
-              inputMode="numeric"
-              value={holdout}
-              onChange={setHoldout}
-              autoComplete="off"
+              label={t("settings.flows.holdout")}
+              initial={flow.holdoutPercent}
               helpText={t("settings.flows.holdoutHelp", { percent: shopHoldout })}
-              error={fieldError(t, result, "holdoutPercent")}
             />
-            <BlockStack gap="100">
-              <Text as="span">{t("settings.flows.increment")}</Text>
+            <ReadOnlyCell label={t("settings.flows.increment")}>
               <Text as="span" tone={inc ? undefined : "subdued"} fontWeight={inc ? "semibold" : undefined}>
                 {inc
                   ? t("settings.flows.incrementValue", { value: money(inc.estimate), low: money(inc.low), high: money(inc.high) })
                   : t("settings.flows.incrementNone")}
               </Text>
-            </BlockStack>
+            </ReadOnlyCell>
           </InlineGrid>
         </SettingsForm>
       </Box>

@@ -136,6 +136,18 @@ describe("renderEmail", () => {
     await expect(renderEmail({ templateKey: "no_such_email", locale: "en", context: context() })).rejects.toThrow(UnknownTemplateError);
   });
 
+  it("links no web font: MJML would add Google Fonts for the Roboto in the font stack", async () => {
+    const content = { subject: "Hi", preheader: "", blocks: [{ type: "footer" as const }] };
+    const emails = [
+      ...(await Promise.all(EMAIL_TEMPLATE_KEYS.map((key) => renderEmail({ templateKey: key, locale: "pl", context: context() })))),
+      await renderEmail({ templateKey: "welcome_1", locale: "en", context: context(), content }), // the message editor's own content
+    ];
+    for (const email of emails) {
+      expect(email.html, email.templateKey).toContain("Roboto"); // still in the stack, as a font the reader may have
+      expect(email.html, email.templateKey).not.toMatch(/fonts\.googleapis\.com|@import url|<link[^>]+stylesheet/);
+    }
+  });
+
   it("renders from the compiled-template cache in well under a millisecond per message", async () => {
     await renderEmail({ templateKey: "abandoned_cart_1", locale: "en", context: context() });
     const started = performance.now();

@@ -69,7 +69,9 @@ export async function compileSources(
   src: { name: string; mjml: string; text: string; subject: string },
   engines: { html: Liquid; text: Liquid },
 ): Promise<CompiledEmail> {
-  const { html, errors } = await mjml2html(src.mjml, { validationLevel: "strict", keepComments: false });
+  // fonts: {}: MJML links Google Fonts for any family of its list named in a font stack
+  // (Roboto is in ours, as a system font); an email should not load a third-party font.
+  const { html, errors } = await mjml2html(src.mjml, { validationLevel: "strict", keepComments: false, fonts: {} });
   if (errors.length) throw new Error(`MJML errors in ${src.name}: ${errors.map((e) => e.formattedMessage).join("; ")}`);
   const withBrand = (Object.entries(BRAND_SENTINELS) as [BrandSlot, string][]).reduce(
     (out, [slot, sentinel]) => out.replaceAll(sentinel, `{{ brand.${slot} }}`),
