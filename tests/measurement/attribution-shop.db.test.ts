@@ -115,6 +115,37 @@ async function randomShop(seed: number): Promise<string> {
         processedAt: new Date(sharedInstant.getTime() + HOUR),
       });
     }
+    if (c % 7 === 3) {
+      // An email and an SMS sent at the very instant of an order, long after the customer's
+      // touches: sent at processedAt counts as before the order, and the larger id of the two wins.
+      const at = new Date(base + 30 * DAY);
+      for (const channel of ["email", "sms"]) {
+        const id = crypto.randomUUID();
+        messages.push({
+          id,
+          shopId: shop.id,
+          customerId: customer.id,
+          flowId: "f-instant",
+          stepId: channel,
+          channel,
+          purpose: "marketing",
+          idempotencyKey: id,
+          status: "sent",
+          toAddress: "x",
+          templateKey: "t",
+          sentAt: at,
+        });
+      }
+      orders.push({
+        shopId: shop.id,
+        shopifyOrderId: BigInt(shopifyOrderId++),
+        name: `#${shopifyOrderId}`,
+        customerId: customer.id,
+        currency: "PLN",
+        totalPrice: "45.00",
+        processedAt: at,
+      });
+    }
     for (let o = Math.floor(rnd() * 5); o > 0; o--) {
       const total = (1000 + Math.floor(rnd() * 40000)) / 100;
       const processedAt = rnd() < 0.15 ? new Date(sharedInstant.getTime() + Math.floor(rnd() * 3 * DAY)) : around(16);
@@ -193,6 +224,7 @@ describe("reattributeShop agrees with attributeOrder", () => {
       await attributeEachOrder(shopId);
       const perOrder = await state(shopId);
       const kinds = new Set(perOrder.conversions.map((c) => c.kind));
+      expect(perOrder.conversions.filter((c) => c.flowId === "f-instant" && c.kind === "influenced").length).toBeGreaterThan(0);
       expect(kinds).toEqual(new Set(["click", "influenced"]));
       expect(perOrder.conversions.length).toBeGreaterThan(20);
 

@@ -7,13 +7,24 @@ import type { RawQuery } from "./clients.server";
 // Used when a shop's attribution settings change, and by the reports benchmark.
 
 /**
+ * The last message of a channel a customer was sent, as one value that max() can find:
+ * an array whose order is the tie rule's (sentAt, then the id byte-wise, under COLLATE
+ * "C"), carrying what a Conversion row needs. sentAt is written fixed-width so the text
+ * order is the time order, and in ISO form so it reads back exactly as a timestamp.
+ */
+const LAST_SENT = (m: string, channel: string) =>
+  `CASE WHEN ${m}.channel = '${channel}' THEN ARRAY[to_char(${m}."sentAt", 'YYYY-MM-DD"T"HH24:MI:SS.US'), ${m}.id, ${m}.channel, ${m}."flowId", ${m}."stepId", ${m}.variant] END`;
+
+/**
  * One row per order with a touch or an influence: the order, its net revenue and the
  * message it is credited to. Parameters: $1 shop id, $2 MESSAGE_LOOKBACK_EXTRA_DAYS.
  * Touches are found from the shop's reliable clicks (and opens, when counted) joined to
  * their messages, then to the customer's orders they precede within the window: the
  * join grows with touches per customer, not messages per customer. An order without a
- * touch looks up the last message of each channel in its window through the index
- * (shopId, customerId, channel, sentAt): two short index reads per order.
+ * touch takes the last email and the last SMS sent before it from one sort of each
+ * customer's sends and orders in time order (a running max over the timeline), not from
+ * two index reads per order: at a large shop's size those reads are random I/O over the
+ * Message table and cost several times the sort (docs/benchmarks.md, reports).
  */
 export const SHOP_ATTRIBUTION_SQL = `
 WITH s AS (
@@ -38,24 +49,32 @@ WITH s AS (
      AND t.at <= o."processedAt" AND t.at >= o."processedAt" - t.win
      AND t."sentAt" <= o."processedAt" AND t."sentAt" >= o."processedAt" - t.win - $2::int * interval '1 day'
    ORDER BY o.id, t.at DESC, (t.kind = 'click') DESC, t.id COLLATE "C" DESC
+), timeline AS (
+  -- Sends before orders at the same instant: a message sent at processedAt precedes the order.
+  SELECT x."orderId", x.at, x.revenue,
+         max(x.email COLLATE "C") OVER w AS last_email, max(x.sms COLLATE "C") OVER w AS last_sms
+    FROM (
+      SELECT m."customerId", m."sentAt" AS at, 0 AS is_order, NULL::text AS "orderId", NULL::numeric AS revenue,
+             ${LAST_SENT("m", "email")} AS email, ${LAST_SENT("m", "sms")} AS sms
+        FROM "Message" m
+       WHERE m."shopId" = $1 AND m."customerId" IS NOT NULL AND m.channel IN ('email', 'sms')
+         AND m.purpose <> 'transactional' AND m."sentAt" IS NOT NULL
+      UNION ALL
+      SELECT o."customerId", o."processedAt", 1, o.id, o.revenue, NULL, NULL FROM o
+    ) x
+  WINDOW w AS (PARTITION BY x."customerId" ORDER BY x.at, x.is_order ROWS UNBOUNDED PRECEDING)
+), last_sent AS (
+  -- The later of the two, each only within its own channel's window (an older one cannot be).
+  SELECT l."orderId", l.at, l.revenue, GREATEST(
+           CASE WHEN l.last_email[1]::timestamp >= l.at - s.email_days * interval '1 day' THEN l.last_email END COLLATE "C",
+           CASE WHEN l.last_sms[1]::timestamp >= l.at - s.sms_days * interval '1 day' THEN l.last_sms END COLLATE "C") AS m
+    FROM timeline l CROSS JOIN s
+   WHERE l."orderId" IS NOT NULL
 ), influenced AS (
-  SELECT o.id AS "orderId", l.id AS "messageId", l."flowId", l."stepId", l.variant, l.channel, 'influenced' AS kind, l."sentAt" AS "touchAt",
-         o.revenue, o."processedAt" AS "at"
-    FROM o CROSS JOIN s
-    CROSS JOIN LATERAL (
-      SELECT * FROM (
-        (SELECT m.id, m."flowId", m."stepId", m.variant, m.channel, m."sentAt" FROM "Message" m
-          WHERE m."shopId" = $1 AND m."customerId" = o."customerId" AND m.channel = 'email' AND m.purpose <> 'transactional'
-            AND m."sentAt" <= o."processedAt" AND m."sentAt" >= o."processedAt" - s.email_days * interval '1 day'
-          ORDER BY m."sentAt" DESC, m.id COLLATE "C" DESC LIMIT 1)
-        UNION ALL
-        (SELECT m.id, m."flowId", m."stepId", m.variant, m.channel, m."sentAt" FROM "Message" m
-          WHERE m."shopId" = $1 AND m."customerId" = o."customerId" AND m.channel = 'sms' AND m.purpose <> 'transactional'
-            AND m."sentAt" <= o."processedAt" AND m."sentAt" >= o."processedAt" - s.sms_days * interval '1 day'
-          ORDER BY m."sentAt" DESC, m.id COLLATE "C" DESC LIMIT 1)
-      ) last_per_channel ORDER BY "sentAt" DESC, id COLLATE "C" DESC LIMIT 1
-    ) l
-   WHERE NOT EXISTS (SELECT 1 FROM touched x WHERE x."orderId" = o.id)
+  SELECT l."orderId", l.m[2] AS "messageId", l.m[4] AS "flowId", l.m[5] AS "stepId", l.m[6] AS variant, l.m[3] AS channel,
+         'influenced' AS kind, l.m[1]::timestamp AS "touchAt", l.revenue, l.at
+    FROM last_sent l
+   WHERE l.m IS NOT NULL AND NOT EXISTS (SELECT 1 FROM touched x WHERE x."orderId" = l."orderId")
 )
 SELECT * FROM touched UNION ALL SELECT * FROM influenced`;
 
@@ -108,6 +127,21 @@ export async function rewriteShopAttribution(q: RawQuery, shopId: string): Promi
     [shopId],
   );
 
+  // The shop's exclusive attribution lock keeps this true until commit: no order's attribution interleaves.
+  const [before] = await q<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM "Conversion" WHERE "shopId" = $1) AS any`, [shopId]);
+  const columns = `id, "shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at"`;
+  // In the unique key's order: the (shopId, orderId) index and the order foreign key's reads move forward, not at random.
+  const rows = `SELECT gen_random_uuid()::text, $1, n."orderId", n."messageId", n."flowId", n."stepId", n.variant, n.channel, n.kind, n."touchAt", n.revenue, n."at"
+         FROM attribution_next n ORDER BY n."orderId"`;
+  if (!before?.any) {
+    // A first attribution (a new shop, or all its conversions gone): nothing to delete or update.
+    const written = await q<{ n: number }>(
+      `WITH w AS (INSERT INTO "Conversion" (${columns}) ${rows} RETURNING 1) SELECT count(*)::int AS n FROM w`,
+      [shopId],
+    );
+    const n = Number(written[0]?.n ?? 0);
+    return { attributed: n, changed: n };
+  }
   const deleted = await q<{ n: number }>(
     `WITH d AS (
        DELETE FROM "Conversion" c WHERE c."shopId" = $1 AND NOT EXISTS (SELECT 1 FROM attribution_next n WHERE n."orderId" = c."orderId")
@@ -117,9 +151,8 @@ export async function rewriteShopAttribution(q: RawQuery, shopId: string): Promi
   );
   const written = await q<{ n: number }>(
     `WITH w AS (
-       INSERT INTO "Conversion" (id, "shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at")
-       SELECT gen_random_uuid()::text, $1, n."orderId", n."messageId", n."flowId", n."stepId", n.variant, n.channel, n.kind, n."touchAt", n.revenue, n."at"
-         FROM attribution_next n
+       INSERT INTO "Conversion" (${columns})
+       ${rows}
        ON CONFLICT ("shopId", "orderId") DO UPDATE SET
          "messageId" = EXCLUDED."messageId", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId", variant = EXCLUDED.variant,
          channel = EXCLUDED.channel, kind = EXCLUDED.kind, "touchAt" = EXCLUDED."touchAt", revenue = EXCLUDED.revenue, "at" = EXCLUDED."at"
