@@ -21,11 +21,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("start") }),
-  z.object({ intent: z.literal("advance"), from: z.coerce.number().int() }),
+  // versionId: the version the page showed staged; a version saved since makes the click stale.
+  z.object({ intent: z.literal("advance"), from: z.coerce.number().int(), versionId: z.string().min(1).optional() }),
   z.object({ intent: z.literal("halt") }),
   z.object({ intent: z.literal("resume") }),
   z.object({ intent: z.literal("complete") }),
-  z.object({ intent: z.literal("rollBack") }),
+  z.object({ intent: z.literal("rollBack"), versionId: z.string().min(1).optional() }),
 ]);
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -110,18 +111,21 @@ function IntentButton({
   label,
   busy,
   from,
+  versionId,
   tone,
 }: {
   intent: string;
   label: string;
   busy: boolean;
   from?: number;
+  versionId?: string;
   tone?: "critical";
 }) {
   return (
     <Form method="post">
       <input type="hidden" name="intent" value={intent} />
       {from !== undefined && <input type="hidden" name="from" value={from} />}
+      {versionId !== undefined && <input type="hidden" name="versionId" value={versionId} />}
       <Button
         submit
         disabled={busy}
@@ -197,12 +201,23 @@ function StageCard({ page, f, t, busy }: { page: RolloutPage; f: RolloutFormats;
         </Text>
         <InlineStack gap="200" wrap>
           {!r.halted && next !== null && (
-            <IntentButton intent="advance" from={r.percent} label={t("rollout.advance", { percent: next })} busy={busy} />
+            <IntentButton
+              intent="advance"
+              from={r.percent}
+              versionId={page.active?.id}
+              label={t("rollout.advance", { percent: next })}
+              busy={busy}
+            />
           )}
           {!r.halted && next === null && <IntentButton intent="complete" label={t("rollout.complete")} busy={busy} />}
           {!r.halted && <IntentButton intent="halt" label={t("rollout.halt")} busy={busy} tone="critical" />}
           {r.halted && <IntentButton intent="resume" label={t("rollout.resume")} busy={busy} />}
-          <IntentButton intent="rollBack" label={t("rollout.rollBack", { version: r.base.version })} busy={busy} />
+          <IntentButton
+            intent="rollBack"
+            versionId={page.active?.id}
+            label={t("rollout.rollBack", { version: r.base.version })}
+            busy={busy}
+          />
         </InlineStack>
       </BlockStack>
     </Card>

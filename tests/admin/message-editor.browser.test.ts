@@ -101,4 +101,67 @@ describe.skipIf(!hasChromium)("the message editor in a real browser", () => {
       }
     }
   });
+
+  it(
+    "shows the preview at desktop and mobile width: both frames stay rendered, one or both shown, never overlapping",
+    { timeout: 240_000 },
+    async () => {
+      const frameText = (page: Page, id: string) => page.frameLocator(`iframe[data-testid="${id}"]`).locator("body").innerText();
+      for (const [lang, width, height] of [
+        ["en", 1280, 900],
+        ["pl", 1280, 900],
+        ["en", 390, 844],
+        ["pl", 390, 844],
+      ] as const) {
+        const { context, close } = await launchBrowser({ viewport: { width, height } });
+        try {
+          const page = await context.newPage();
+          await page.goto(await editorUrl(page, lang), { waitUntil: "networkidle" });
+          const desktop = page.getByTestId("preview-frame");
+          const mobile = page.getByTestId("preview-frame-mobile");
+          await page.getByTestId("preview-subject").filter({ hasText: /: .+/ }).waitFor({ timeout: 20_000 });
+          expect(await desktop.isVisible()).toBe(true);
+          expect(await mobile.isVisible()).toBe(false);
+          // The hidden phone frame holds the same render: an edit reaches it before it is shown.
+          const line = `Roasted on ${lang}-${width}`;
+          await page
+            .getByLabel(lang === "pl" ? "Tekst" : "Text", { exact: true })
+            .first()
+            .fill(line);
+          await expect.poll(() => frameText(page, "preview-frame"), { timeout: 20_000 }).toContain(line);
+          await page.getByRole("button", { name: lang === "pl" ? "Telefon" : "Mobile", exact: true }).click();
+          expect(await desktop.isVisible()).toBe(false);
+          expect(await mobile.isVisible()).toBe(true);
+          expect(await frameText(page, "preview-frame-mobile")).toContain(line);
+          const phone = await mobile.boundingBox();
+          expect(phone!.width).toBeLessThanOrEqual(375);
+          expect(phone!.width).toBeGreaterThan(300);
+          // The email inside is laid out at that width (no desktop layout squeezed).
+          const inner = await page
+            .frameLocator('iframe[data-testid="preview-frame-mobile"]')
+            .locator("html")
+            .evaluate((el) => el.clientWidth);
+          expect(inner).toBeLessThanOrEqual(375);
+
+          const both = page.getByRole("button", { name: lang === "pl" ? "Obie" : "Both", exact: true });
+          await both.click();
+          expect(await both.getAttribute("aria-pressed")).toBe("true");
+          expect(await desktop.isVisible()).toBe(true);
+          expect(await mobile.isVisible()).toBe(true);
+          await page.getByText(lang === "pl" ? "Telefon · 375 px" : "Mobile · 375 px").waitFor();
+          const d = (await desktop.boundingBox())!;
+          const m = (await mobile.boundingBox())!;
+          expect(d.width).toBeGreaterThanOrEqual(m.width);
+          const sideBySide = m.x >= d.x + d.width;
+          const stacked = m.y >= d.y + d.height;
+          expect(sideBySide || stacked, JSON.stringify({ d, m })).toBe(true);
+          if (width < 500) expect(stacked).toBe(true);
+          await mobile.scrollIntoViewIfNeeded();
+          await page.screenshot({ path: screenshotPath(`admin-message-editor-both-${lang}-${width}.png`), fullPage: true });
+        } finally {
+          await close();
+        }
+      }
+    },
+  );
 });

@@ -21,6 +21,7 @@ import { TestSendRefused } from "~/server/admin/message-preview.server";
 import { dispatchDueMessages } from "~/server/channels/dispatch.server";
 import { installCatalogue } from "~/server/journeys/flows.server";
 import { useTestDatabase } from "../support/db";
+import { twilioDouble, TWILIO_SID, TWILIO_TOKEN } from "../support/twilio-double";
 import { createCustomer, createShop, enqueueEmail } from "./email/support/fixtures";
 import { startSmtpTestServer, type SmtpTestServer } from "./email/support/smtp-test-server";
 
@@ -319,5 +320,68 @@ describe("the editor's server side", () => {
       orderBy: { id: "desc" },
     });
     expect(audit.details).toMatchObject({ stepId: step.id, channel: "email", locale: "pl", to: "internal" });
+  });
+
+  it("test-texts the draft through the SMS provider only to the shop's internal numbers: Twilio receives the text as sent, audited", async () => {
+    const twilio = twilioDouble();
+    await twilio.start();
+    const saved = { ...process.env };
+    Object.assign(process.env, twilio.env());
+    try {
+      const SHOP_NUMBER = "+48732100200";
+      const INTERNAL = "+48601000999";
+      const texting = await prisma().shop.update({
+        where: { id: shop.id },
+        data: { settings: { ...(shop.settings as object), testPhones: [INTERNAL], sms: { fromNumber: SHOP_NUMBER } } },
+      });
+      const sms: SendStep = {
+        id: "send_sms",
+        type: "send",
+        channel: "sms",
+        purpose: "marketing",
+        templateKey: "abandoned_checkout_sms_1",
+        onCap: "defer",
+        onConflict: "defer",
+        onNoConsent: "skip",
+      };
+      const content = { pl: { text: "{{ shop.name }}: koszyk czeka {{ links.recoveryUrl }}" } };
+      // A customer's number, the shop's own sender, a number in another format: refused before any request.
+      for (const to of ["+48601000111", SHOP_NUMBER, "48601000999"])
+        await expect(sendDraftTest(texting, sms, { content, locale: "pl", to }, "merchant")).rejects.toBeInstanceOf(TestSendRefused);
+      await expect(
+        sendDraftTest(texting, sms, { content: { pl: { text: "Hej {{ customer.first_name }}" } }, locale: "pl", to: INTERNAL }, "merchant"),
+      ).rejects.toBeInstanceOf(DraftRefused);
+      expect(twilio.received).toHaveLength(0);
+
+      await sendDraftTest(texting, sms, { content, locale: "pl", to: ` ${INTERNAL} ` }, "merchant");
+      expect(twilio.received).toHaveLength(1);
+      const req = twilio.received[0]!;
+      expect(req.path).toBe(`/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`);
+      expect(req.authorization).toBe(`Basic ${Buffer.from(`${TWILIO_SID}:${TWILIO_TOKEN}`).toString("base64")}`);
+      expect(req.contentType).toMatch(/^application\/x-www-form-urlencoded/);
+      expect(Object.fromEntries(req.form)).toMatchObject({ To: INTERNAL, From: SHOP_NUMBER });
+      const preview = await previewDraft(texting, sms, { content, locale: "pl" });
+      if (preview.channel !== "sms") throw new Error("not an SMS preview");
+      // The body the preview showed (opt-out line included), marked as a test.
+      expect(req.form.get("Body")).toBe(`[TEST] ${preview.body}`);
+      expect(req.form.get("Body")).toMatch(/^\[TEST\] Kawa & Co\.: koszyk czeka https:\/\/\S+\/s\/\w+/);
+      expect(req.form.get("Body")).toContain("STOP");
+      const audit = await prisma().auditLog.findFirstOrThrow({
+        where: { shopId: shop.id, action: "message.test_sent" },
+        orderBy: { id: "desc" },
+      });
+      expect(audit.details).toMatchObject({ stepId: "send_sms", channel: "sms", locale: "pl", to: "internal" });
+
+      // SMS not set up (no provider credentials): refused, nothing sent.
+      delete process.env.TWILIO_ACCOUNT_SID;
+      await expect(sendDraftTest(texting, sms, { content, locale: "pl", to: INTERNAL }, "merchant")).rejects.toThrow(/not set up/);
+      expect(twilio.received).toHaveLength(1);
+    } finally {
+      for (const k of Object.keys(twilio.env())) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      await twilio.close();
+    }
   });
 });

@@ -17,81 +17,14 @@ import { twilioSignature } from "~/server/channels/sms/twilio-signature.server";
 import { canSendMarketing } from "~/server/compliance/eligibility.server";
 import { resetStandin, standinCustomer } from "../../demo/standins/admin-api.server";
 import { useTestDatabase } from "../support/db";
-import { asyncListener, callRoute, serveRoutes } from "../support/http";
+import { callRoute, serveRoutes } from "../support/http";
+import { twilioDouble, TWILIO_SID, TWILIO_TOKEN, type TwilioFailure } from "../support/twilio-double";
 
-// A stand-in for Twilio's REST API, on the wire exactly as Twilio speaks it:
-// POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, basic auth;
-// 201 + the Message resource, or {code, message, more_info, status}.
-const SID = "AC" + "0123456789abcdef".repeat(2);
-const TOKEN = "twilio-auth-token-for-tests";
-interface Received {
-  path: string;
-  authorization: string | undefined;
-  contentType: string | undefined;
-  form: URLSearchParams;
-}
-const received: Received[] = [];
-let nextFailure: { status: number; code: number; message: string; retryAfter?: string } | null = null;
-let twilio: http.Server;
-let twilioUrl: string;
-
-function startTwilioDouble(): Promise<void> {
-  twilio = http.createServer(
-    asyncListener(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      received.push({ path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], form });
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
-      };
-      const error = (status: number, code: number, message: string, headers?: Record<string, string>) =>
-        send(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
-      if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${SID}/Messages.json`)
-        return error(404, 20404, "The requested resource was not found");
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString("base64")}`)
-        return error(401, 20003, "Authenticate");
-      if (nextFailure) {
-        const f = nextFailure;
-        nextFailure = null;
-        return error(f.status, f.code, f.message, f.retryAfter ? { "retry-after": f.retryAfter } : {});
-      }
-      const to = form.get("To") ?? "";
-      if (!/^\+[1-9]\d{6,14}$/.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-      if (!form.get("From") && !form.get("MessagingServiceSid"))
-        return error(400, 21603, "The source 'from' phone number is required to send an SMS");
-      const sid = "SM" + String(received.length).padStart(32, "0");
-      send(201, {
-        account_sid: SID,
-        api_version: "2010-04-01",
-        body: form.get("Body"),
-        date_created: new Date().toUTCString().replace("GMT", "+0000"),
-        date_sent: null,
-        date_updated: new Date().toUTCString().replace("GMT", "+0000"),
-        direction: "outbound-api",
-        error_code: null,
-        error_message: null,
-        from: form.get("From"),
-        messaging_service_sid: form.get("MessagingServiceSid"),
-        num_media: "0",
-        num_segments: "1",
-        price: null,
-        price_unit: "USD",
-        sid,
-        status: "queued",
-        subresource_uris: { media: `/2010-04-01/Accounts/${SID}/Messages/${sid}/Media.json` },
-        to,
-        uri: `/2010-04-01/Accounts/${SID}/Messages/${sid}.json`,
-      });
-    }),
-  );
-  return new Promise((resolve) =>
-    twilio.listen(0, "127.0.0.1", () => {
-      twilioUrl = `http://127.0.0.1:${(twilio.address() as AddressInfo).port}`;
-      resolve();
-    }),
-  );
-}
+// Twilio's REST API as it speaks on the wire: tests/support/twilio-double.ts.
+const SID = TWILIO_SID;
+const TOKEN = TWILIO_TOKEN;
+const twilio = twilioDouble();
+const received = twilio.received;
 
 const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
@@ -103,7 +36,7 @@ const savedEnv = { ...process.env };
 const NOON = new Date("2026-06-15T10:00:00Z");
 
 beforeAll(async () => {
-  await startTwilioDouble();
+  await twilio.start();
   resetStandin();
   standin = await serveRoutes({ "/dev/shopify/:shop/admin/api/:version/graphql.json": standinRoute });
   shop = await prisma().shop.create({
@@ -123,11 +56,11 @@ beforeEach(() => {
   Object.assign(process.env, {
     TWILIO_ACCOUNT_SID: SID,
     TWILIO_AUTH_TOKEN: TOKEN,
-    SMS_API_BASE_URL: twilioUrl,
+    SMS_API_BASE_URL: twilio.url,
     SHOPIFY_ADMIN_API_ORIGIN: `${standin.url}/dev/shopify`,
   });
   received.length = 0;
-  nextFailure = null;
+  twilio.failNext(null);
 });
 afterEach(() => {
   for (const k of ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "SMS_API_BASE_URL", "SHOPIFY_ADMIN_API_ORIGIN", "SHOPIFY_APP_URL"]) {
@@ -136,7 +69,7 @@ afterEach(() => {
   }
 });
 afterAll(async () => {
-  await new Promise<void>((r) => twilio.close(() => r()));
+  await twilio.close();
   await standin.close();
 });
 
@@ -223,8 +156,8 @@ describe("Twilio-compatible provider", () => {
 
   it("turns Twilio's error responses into permanent or temporary failures", async () => {
     const provider = createTwilioProvider(readSmsConfig()!);
-    const fail = async (f: typeof nextFailure, to = "+48601000001") => {
-      nextFailure = f;
+    const fail = async (f: TwilioFailure | null, to = "+48601000001") => {
+      twilio.failNext(f);
       return provider.send({ to, from: SHOP_NUMBER, body: "x" }).then(
         () => null,
         (e: unknown) => e as SmsSendError,
@@ -390,7 +323,7 @@ describe("sendSmsMessage (what the outbox dispatcher calls for channel sms)", ()
 
   it("records the carrier's opt-out (Twilio 21610) in the profile", async () => {
     const c = await smsSubscriber();
-    nextFailure = { status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" };
+    twilio.failNext({ status: 400, code: 21610, message: "Attempt to send to unsubscribed recipient" });
     await expect(sendSmsMessage(await smsMessage(c, "x"), { now: NOON })).rejects.toMatchObject({ permanent: true, code: "21610" });
     expect(await prisma().customer.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({
       smsConsentState: "unsubscribed",

@@ -1,4 +1,4 @@
-import { BlockStack, Box, ButtonGroup, Button, InlineStack, Select, Text } from "@shopify/polaris";
+import { BlockStack, ButtonGroup, Button, InlineStack, Select, Text } from "@shopify/polaris";
 import { useState } from "react";
 import type { Translate } from "~/i18n";
 
@@ -16,10 +16,22 @@ interface Props {
 }
 
 const WIDTHS = { desktop: 640, mobile: 375 } as const;
+type Device = keyof typeof WIDTHS;
+type Shown = Device | "both";
 
-/** The message as rendered by the pipeline, in a sandboxed frame at desktop or phone width. */
+/**
+ * The message as rendered by the pipeline, in sandboxed frames at desktop and phone
+ * width. Both frames stay rendered whichever is shown, so switching is instant and
+ * never shows a stale render; "both" puts them side by side where the pane is wide
+ * enough and stacks them where it is not.
+ */
 export function PreviewPane({ channel, subject, html, smsBody, busy, broken, customers, customerId, onCustomer, t }: Props) {
-  const [width, setWidth] = useState<keyof typeof WIDTHS>("desktop");
+  const [shown, setShown] = useState<Shown>("desktop");
+  const choice = (value: Shown, label: string) => (
+    <Button pressed={shown === value} onClick={() => setShown(value)}>
+      {label}
+    </Button>
+  );
   return (
     <BlockStack gap="300">
       <InlineStack align="space-between" blockAlign="end" gap="200">
@@ -30,14 +42,13 @@ export function PreviewPane({ channel, subject, html, smsBody, busy, broken, cus
           onChange={onCustomer}
         />
         {channel === "email" && (
-          <ButtonGroup variant="segmented">
-            <Button pressed={width === "desktop"} onClick={() => setWidth("desktop")}>
-              {t("msgEditor.desktop")}
-            </Button>
-            <Button pressed={width === "mobile"} onClick={() => setWidth("mobile")}>
-              {t("msgEditor.mobile")}
-            </Button>
-          </ButtonGroup>
+          <div role="group" aria-label={t("msgEditor.previewWidth")}>
+            <ButtonGroup variant="segmented">
+              {choice("desktop", t("msgEditor.desktop"))}
+              {choice("mobile", t("msgEditor.mobile"))}
+              {choice("both", t("msgEditor.bothWidths"))}
+            </ButtonGroup>
+          </div>
         )}
       </InlineStack>
       <div aria-live="polite">
@@ -50,25 +61,38 @@ export function PreviewPane({ channel, subject, html, smsBody, busy, broken, cus
           <Text as="p" fontWeight="semibold">
             <span data-testid="preview-subject">{t("msgEditor.previewSubject", { subject })}</span>
           </Text>
-          <Box>
-            <iframe
-              title={t("msgEditor.preview")}
-              data-testid="preview-frame"
-              sandbox=""
-              srcDoc={html}
-              style={{
-                display: "block",
-                width: "100%",
-                maxWidth: WIDTHS[width],
-                height: 900,
-                margin: "0 auto",
-                border: "1px solid #e3e3e3",
-                borderRadius: 8,
-                background: "#fff",
-                opacity: broken ? 0.4 : 1,
-              }}
-            />
-          </Box>
+          <div style={{ display: "flex", flexWrap: "wrap", gap: "var(--p-space-400)", justifyContent: "center", alignItems: "flex-start" }}>
+            {(["desktop", "mobile"] as const).map((device) => (
+              <figure
+                key={device}
+                hidden={shown !== "both" && shown !== device}
+                style={{ margin: 0, flex: device === "desktop" ? "1 1 320px" : "0 1 375px", maxWidth: WIDTHS[device], minWidth: 0 }}
+              >
+                <iframe
+                  title={`${t("msgEditor.preview")}: ${t(`msgEditor.${device}`)}`}
+                  data-testid={device === "desktop" ? "preview-frame" : "preview-frame-mobile"}
+                  sandbox=""
+                  srcDoc={html}
+                  style={{
+                    display: "block",
+                    width: "100%",
+                    height: 900,
+                    border: "1px solid #e3e3e3",
+                    borderRadius: 8,
+                    background: "#fff",
+                    opacity: broken ? 0.4 : 1,
+                  }}
+                />
+                {shown === "both" && (
+                  <figcaption>
+                    <Text as="span" tone="subdued" variant="bodySm" alignment="center">
+                      {t("msgEditor.widthLabel", { device: t(`msgEditor.${device}`), px: WIDTHS[device] })}
+                    </Text>
+                  </figcaption>
+                )}
+              </figure>
+            ))}
+          </div>
         </BlockStack>
       ) : (
         <BlockStack gap="100">

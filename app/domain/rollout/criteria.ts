@@ -87,19 +87,20 @@ const Z_95 = 1.645;
 
 export type CriterionState = "pass" | "breach" | "not_enough_data";
 
-export interface CriterionResult {
-  key: CriterionKey;
-  state: CriterionState;
+/** A criterion as measured: what the stage table shows and a halt reason keeps. */
+export interface CriterionMeasure {
   /** Rates as fractions; null without a denominator. */
   newValue: number | null;
   baseValue: number | null;
   newSample: number;
   baseSample: number;
-  minSample: number;
   threshold: Threshold;
-  worse: "higher" | "lower";
   /** The rate the new version may reach (higher is worse) or must keep (lower is worse); null until the base has a rate. */
   limit: number | null;
+}
+
+export interface CriterionResult extends CriterionMeasure, Pick<CriterionRule, "key" | "worse" | "minSample"> {
+  state: CriterionState;
 }
 
 function limitOf(rule: CriterionRule, base: number): number {
@@ -123,7 +124,7 @@ export function judgeCriterion(rule: CriterionRule, fresh: VersionCounts, base: 
   const newValue = n.of > 0 ? n.hits / n.of : null;
   const baseValue = b.of > 0 ? b.hits / b.of : null;
   const limit = baseValue === null ? null : limitOf(rule, baseValue);
-  const out = {
+  const out: Omit<CriterionResult, "state"> = {
     key: rule.key,
     newValue,
     baseValue,
@@ -154,17 +155,11 @@ export function judgeStage(fresh: VersionCounts, base: VersionCounts, rules: rea
 }
 
 /** Why a rollout halted, as stored in Flow.rolloutHaltReason and the audit row. */
-export interface HaltReason {
+export interface HaltReason extends Partial<CriterionMeasure> {
   by: "check" | "merchant";
-  /** Present when a criterion halted it. */
+  /** Present (with the measure) when a criterion halted it. */
   stage?: number;
   criterion?: CriterionKey;
-  newValue?: number | null;
-  baseValue?: number | null;
-  newSample?: number;
-  baseSample?: number;
-  threshold?: Threshold;
-  limit?: number | null;
   at: string;
 }
 
@@ -173,18 +168,9 @@ export function haltReasonOf(stages: readonly { percent: number; judgement: Stag
   for (const s of stages) {
     const c = s.judgement.criteria.find((x) => x.state === "breach");
     if (!c) continue;
-    return {
-      by: "check",
-      stage: s.percent,
-      criterion: c.key,
-      newValue: c.newValue,
-      baseValue: c.baseValue,
-      newSample: c.newSample,
-      baseSample: c.baseSample,
-      threshold: c.threshold,
-      limit: c.limit,
-      at,
-    };
+    const { newValue, baseValue, newSample, baseSample, threshold, limit } = c;
+    const measure: CriterionMeasure = { newValue, baseValue, newSample, baseSample, threshold, limit };
+    return { by: "check", stage: s.percent, criterion: c.key, ...measure, at };
   }
   return null;
 }

@@ -12,6 +12,8 @@ import {
 } from "~/domain/journey";
 import { translator } from "~/i18n";
 import { database, db } from "../db/client.server";
+import { rawQueryOf } from "../db/sql/clients.server";
+import { lockFlowRow } from "../db/sql/flows.server";
 import { appendFlowVersion } from "./flow-versions.server";
 import { shopCycleDays } from "./learned.server";
 import { now } from "../clock.server";
@@ -101,7 +103,9 @@ export async function saveFlowDefinition(
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
-    const previous = flow.activeVersionId ? await tx.flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
+    // The version this one replaces, read under the flow's lock: another writer's
+    // version committed meanwhile is the one the audit row's diff is against.
+    const previous = await activeVersionLocked(tx, shopId, flow.id);
     const version = await appendFlowVersion(tx, {
       shopId,
       flowId: flow.id,
@@ -137,36 +141,54 @@ export async function saveFlowDefinition(
 export async function rollbackFlow(shopId: string, key: string, toVersion: number, actor: string): Promise<number> {
   return db().$transaction(async (tx) => {
     const flow = await tx.flow.findUniqueOrThrow({ where: { shopId_key: { shopId, key } } });
-    const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: flow.id, version: toVersion } } });
-    const previous = flow.activeVersionId ? await tx.flowVersion.findUnique({ where: { id: flow.activeVersionId } }) : null;
-    const definition = parseFlowDefinition(target.definition);
-    const version = await appendFlowVersion(tx, {
-      shopId,
-      flowId: flow.id,
-      definition,
-      changeNote: `Rollback to version ${toVersion}`,
-      createdBy: actor,
-      at: now(),
-    });
-    await tx.auditLog.create({
-      data: {
-        shopId,
-        actor,
-        action: "flow.rolled_back",
-        subjectType: "flow",
-        subjectId: flow.id,
-        details: {
-          key,
-          toVersion,
-          newVersion: version.version,
-          fromVersion: previous?.version ?? null,
-          changes: changeSummary(previous?.definition, definition),
-        },
-        at: now(),
-      },
-    });
-    return version.version;
+    return rollbackFlowIn(tx, { shopId, flowId: flow.id, key, toVersion, actor });
   });
+}
+
+/**
+ * Rollback in the caller's transaction (which may hold the flow's lock already, as a
+ * staged rollout's rollback does after checking the rollout is still the one the
+ * merchant saw). Returns the new version's number.
+ */
+export async function rollbackFlowIn(
+  tx: Prisma.TransactionClient,
+  v: { shopId: string; flowId: string; key: string; toVersion: number; actor: string },
+): Promise<number> {
+  const previous = await activeVersionLocked(tx, v.shopId, v.flowId);
+  const target = await tx.flowVersion.findUniqueOrThrow({ where: { flowId_version: { flowId: v.flowId, version: v.toVersion } } });
+  const definition = parseFlowDefinition(target.definition);
+  const version = await appendFlowVersion(tx, {
+    shopId: v.shopId,
+    flowId: v.flowId,
+    definition,
+    changeNote: `Rollback to version ${v.toVersion}`,
+    createdBy: v.actor,
+    at: now(),
+  });
+  await tx.auditLog.create({
+    data: {
+      shopId: v.shopId,
+      actor: v.actor,
+      action: "flow.rolled_back",
+      subjectType: "flow",
+      subjectId: v.flowId,
+      details: {
+        key: v.key,
+        toVersion: v.toVersion,
+        newVersion: version.version,
+        fromVersion: previous?.version ?? null,
+        changes: changeSummary(previous?.definition, definition),
+      },
+      at: now(),
+    },
+  });
+  return version.version;
+}
+
+/** Locks the flow's row (appendFlowVersion takes the same lock next) and reads its active version. */
+async function activeVersionLocked(tx: Prisma.TransactionClient, shopId: string, flowId: string) {
+  const locked = await lockFlowRow(rawQueryOf(tx), shopId, flowId);
+  return locked?.activeVersionId ? tx.flowVersion.findUnique({ where: { id: locked.activeVersionId } }) : null;
 }
 
 /**

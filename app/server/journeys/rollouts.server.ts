@@ -17,7 +17,7 @@ import { lockFlowRow, type LockedFlow } from "../db/sql/flows.server";
 import { rolloutVersionCounts, runningRollouts } from "../db/sql/rollouts.server";
 import { log } from "../log.server";
 import { ROLLOUT_CLEARED } from "./flow-versions.server";
-import { rollbackFlow } from "./flows.server";
+import { rollbackFlowIn } from "./flows.server";
 
 // Staged rollout of a flow's new version: 10 % -> 50 % -> 100 % of new entrants, the
 // others on the previous version (definitions.server.ts: entryVersion). Every change
@@ -60,6 +60,30 @@ function audit(
   });
 }
 
+/**
+ * Which rollout a change was meant for: the two versions and when its first stage
+ * started. The versions alone do not say it: a completed rollout started again over
+ * the same two versions is another rollout, with other stage windows.
+ */
+export interface RolloutIdentity {
+  versionId: string;
+  baseVersionId: string;
+  startedAt: string;
+}
+
+function identityOf(f: {
+  activeVersionId: string | null;
+  rolloutBaseVersionId: string | null;
+  rolloutStages: unknown;
+}): RolloutIdentity | null {
+  const first = parseStages(f.rolloutStages)[0];
+  if (!f.activeVersionId || !f.rolloutBaseVersionId || !first) return null;
+  return { versionId: f.activeVersionId, baseVersionId: f.rolloutBaseVersionId, startedAt: first.startedAt };
+}
+
+const sameRollout = (a: RolloutIdentity | null, b: RolloutIdentity) =>
+  a !== null && a.versionId === b.versionId && a.baseVersionId === b.baseVersionId && a.startedAt === b.startedAt;
+
 const stateOf = (f: LockedFlow) => ({
   versionId: f.activeVersionId,
   baseVersionId: f.rolloutBaseVersionId,
@@ -101,15 +125,19 @@ export function startRollout(shopId: string, flowId: string, actor: string): Pro
   });
 }
 
-/** The next stage (10 -> 50 -> 100). `from` is the stage the merchant saw: a second click changes nothing. */
-export function advanceRollout(shopId: string, flowId: string, from: number, actor: string): Promise<RolloutChange> {
+/**
+ * The next stage (10 -> 50 -> 100). `from` is the stage the merchant saw and
+ * `versionId` the version they saw staged: a second click, or a click on a page that
+ * a newly saved version has outdated, changes nothing.
+ */
+export function advanceRollout(shopId: string, flowId: string, from: number, actor: string, versionId?: string): Promise<RolloutChange> {
   return change(shopId, flowId, async (tx, flow, at) => {
     if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
     if (flow.rolloutHaltedAt) return { ok: false, reason: "halted" };
     const next = nextStage(flow.rolloutPercent);
     if (flow.rolloutPercent !== from || next === null) return { ok: false, reason: "stale" };
-    const current = await tx.flow.findUniqueOrThrow({ where: { id: flowId }, select: { rolloutStages: true } });
-    const stages = [...parseStages(current.rolloutStages), { percent: next, startedAt: at.toISOString() }];
+    if (versionId !== undefined && versionId !== flow.activeVersionId) return { ok: false, reason: "stale" };
+    const stages = [...parseStages(flow.rolloutStages), { percent: next, startedAt: at.toISOString() }];
     await tx.flow.update({
       where: { id: flowId },
       data: { rolloutPercent: next, rolloutStages: stages as unknown as Prisma.InputJsonValue },
@@ -128,21 +156,20 @@ export function advanceRollout(shopId: string, flowId: string, from: number, act
 
 /**
  * Halts the rollout: every new entrant takes the previous version. `expect`: the
- * versions the check judged; a version saved since then ended that rollout, and this
- * halt is not applied to the next one.
+ * rollout the check judged; a version saved, rolled back or a rollout completed and
+ * started again since then ended that rollout, and this halt is not applied to the next one.
  */
 export function haltRollout(
   shopId: string,
   flowId: string,
   actor: string,
   reason: HaltReason,
-  expect?: { versionId: string; baseVersionId: string },
+  expect?: RolloutIdentity,
 ): Promise<RolloutChange> {
   return change(shopId, flowId, async (tx, flow, at) => {
     if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
     if (flow.rolloutHaltedAt) return { ok: false, reason: "halted" };
-    if (expect && (expect.versionId !== flow.activeVersionId || expect.baseVersionId !== flow.rolloutBaseVersionId))
-      return { ok: false, reason: "stale" };
+    if (expect && !sameRollout(identityOf(flow), expect)) return { ok: false, reason: "stale" };
     await tx.flow.update({
       where: { id: flowId },
       data: { rolloutHaltedAt: at, rolloutHaltReason: reason as unknown as Prisma.InputJsonValue },
@@ -199,15 +226,20 @@ export function completeRollout(shopId: string, flowId: string, actor: string): 
 
 /**
  * Rolls back to the previous version: it becomes the active version again (as a new
- * version, so history stays linear), which ends the rollout; running enrollments keep theirs.
+ * version, so history stays linear), which ends the rollout; running enrollments keep
+ * theirs. Checked and written under the flow's lock: a version saved since the
+ * merchant's page (`versionId`: the version they saw staged) is not thrown away by a
+ * rollback meant for the rollout before it.
  */
-export async function rollBackRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
-  const flow = await db().flow.findFirst({ where: { id: flowId, shopId }, select: { key: true, rolloutBaseVersionId: true } });
-  if (!flow) return { ok: false, reason: "not_found" };
-  if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
-  const base = await db().flowVersion.findFirstOrThrow({ where: { id: flow.rolloutBaseVersionId, shopId }, select: { version: true } });
-  await rollbackFlow(shopId, flow.key, base.version, actor);
-  return { ok: true };
+export function rollBackRollout(shopId: string, flowId: string, actor: string, versionId?: string): Promise<RolloutChange> {
+  return change(shopId, flowId, async (tx, flow) => {
+    if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
+    if (versionId !== undefined && versionId !== flow.activeVersionId) return { ok: false, reason: "stale" };
+    const row = await tx.flow.findUniqueOrThrow({ where: { id: flowId }, select: { key: true } });
+    const base = await tx.flowVersion.findFirstOrThrow({ where: { id: flow.rolloutBaseVersionId, shopId }, select: { version: true } });
+    await rollbackFlowIn(tx, { shopId, flowId, key: row.key, toVersion: base.version, actor });
+    return { ok: true };
+  });
 }
 
 export interface StageResult {
@@ -219,9 +251,7 @@ export interface StageResult {
   judgement: StageJudgement;
 }
 
-export interface RolloutJudgement {
-  versionId: string;
-  baseVersionId: string;
+export interface RolloutJudgement extends RolloutIdentity {
   stages: StageResult[];
 }
 
@@ -231,7 +261,8 @@ export async function judgeRollout(shopId: string, flowId: string, at: Date): Pr
     where: { id: flowId, shopId },
     select: { activeVersionId: true, rolloutBaseVersionId: true, rolloutStages: true },
   });
-  if (!flow?.activeVersionId || !flow.rolloutBaseVersionId) return null;
+  const identity = flow ? identityOf(flow) : null;
+  if (!flow?.activeVersionId || !flow.rolloutBaseVersionId || !identity) return null;
   const versionIds = [flow.activeVersionId, flow.rolloutBaseVersionId];
   const windows = stageWindows(parseStages(flow.rolloutStages), at.getTime());
   const stages: StageResult[] = [];
@@ -255,27 +286,51 @@ export async function judgeRollout(shopId: string, flowId: string, at: Date): Pr
       judgement: judgeStage(fresh, base),
     });
   }
-  return { versionId: flow.activeVersionId, baseVersionId: flow.rolloutBaseVersionId, stages };
+  return { ...identity, stages };
+}
+
+/** A breached rollout the check will halt: the reason, and the rollout it was judged on. */
+export interface HaltProposal {
+  shopId: string;
+  flowId: string;
+  reason: HaltReason;
+  rollout: RolloutIdentity;
 }
 
 /**
- * The worker's go/no-go check: every running rollout judged; a breached criterion (in
- * any stage so far: late bounces of the 10 % stage count at 50 %) halts it with the
- * criterion, both values and the threshold as its reason.
+ * The check's first half, reads only: every running rollout judged; a breached
+ * criterion (in any stage so far: late bounces of the 10 % stage count at 50 %) gives
+ * a halt with the criterion, both values and the threshold as its reason.
  */
-export async function checkRunningRollouts(at: Date = now()): Promise<{ checked: number; halted: number }> {
+export async function breachedRollouts(at: Date): Promise<{ checked: number; breached: HaltProposal[] }> {
   const flows = await runningRollouts(database().query);
-  let halted = 0;
+  const breached: HaltProposal[] = [];
   for (const f of flows) {
     const judged = await judgeRollout(f.shopId, f.id, at);
-    if (!judged) continue;
-    const reason = haltReasonOf(judged.stages, at.toISOString());
-    if (!reason) continue;
-    const r = await haltRollout(f.shopId, f.id, "system", reason, { versionId: judged.versionId, baseVersionId: judged.baseVersionId });
-    if (r.ok) {
-      halted++;
-      log.warn("staged rollout halted", { shopId: f.shopId, flowId: f.id, criterion: reason.criterion, stage: reason.stage });
-    }
+    const reason = judged ? haltReasonOf(judged.stages, at.toISOString()) : null;
+    if (!judged || !reason) continue;
+    const { stages: _, ...rollout } = judged;
+    breached.push({ shopId: f.shopId, flowId: f.id, reason, rollout });
   }
-  return { checked: flows.length, halted };
+  return { checked: flows.length, breached };
+}
+
+/**
+ * The check's second half, under the flow's lock: halts the rollout judged, unless the
+ * merchant changed it meanwhile (a new version, a rollback, a rollout completed and
+ * started again: "stale"; halted already: "halted"). Judging takes a while and locks
+ * nothing, so the merchant's clicks are never kept waiting behind it.
+ */
+export async function haltBreached(p: HaltProposal): Promise<RolloutChange> {
+  const r = await haltRollout(p.shopId, p.flowId, "system", p.reason, p.rollout);
+  if (r.ok) log.warn("staged rollout halted", { shopId: p.shopId, flowId: p.flowId, criterion: p.reason.criterion, stage: p.reason.stage });
+  return r;
+}
+
+/** The worker's go/no-go check: judge every running rollout, halt the breached ones. */
+export async function checkRunningRollouts(at: Date = now()): Promise<{ checked: number; halted: number }> {
+  const { checked, breached } = await breachedRollouts(at);
+  let halted = 0;
+  for (const p of breached) if ((await haltBreached(p)).ok) halted++;
+  return { checked, halted };
 }

@@ -76,6 +76,8 @@ export interface LockedFlow {
   rolloutBaseVersionId: string | null;
   rolloutPercent: number;
   rolloutHaltedAt: Date | null;
+  /** The stored stage list (Flow.rolloutStages), unparsed. */
+  rolloutStages: unknown;
 }
 
 /**
@@ -85,7 +87,7 @@ export interface LockedFlow {
  */
 export async function lockFlowRow(q: RawQuery, shopId: string, flowId: string): Promise<LockedFlow | null> {
   const rows = await q<LockedFlow>(
-    `SELECT "activeVersionId", "rolloutBaseVersionId", "rolloutPercent", "rolloutHaltedAt" FROM "Flow"
+    `SELECT "activeVersionId", "rolloutBaseVersionId", "rolloutPercent", "rolloutHaltedAt", "rolloutStages" FROM "Flow"
      WHERE id = $1 AND "shopId" = $2 FOR NO KEY UPDATE`,
     [flowId, shopId],
   );
