@@ -165,7 +165,8 @@ function VersionLine({
 function StageCard({ page, f, t, busy }: { page: RolloutPage; f: RolloutFormats; t: Translate; busy: boolean }) {
   const r = page.rollout!;
   const next = nextStage(r.percent);
-  const reached = new Map(r.stages.map((s) => [s.percent, s.from]));
+  // A resume starts another window at the same percent: the stage was reached at its first.
+  const reached = new Map([...r.stages].reverse().map((s) => [s.percent, s.from]));
   return (
     <Card>
       <BlockStack gap="400">

@@ -8,7 +8,9 @@ import {
   judgeCriterion,
   judgeStage,
   nextStage,
+  lastResumedAt,
   parseStages,
+  stagesSinceResume,
   stageWindows,
   type VersionCounts,
 } from "~/domain/rollout";
@@ -52,10 +54,27 @@ describe("staged rollout: the entry split", () => {
       { nonsense: true },
     ]);
     expect(stageWindows(stages, Date.parse("2026-12-03T10:00:00.000Z"))).toEqual([
-      { percent: 10, from: Date.parse("2026-12-01T10:00:00.000Z"), to: Date.parse("2026-12-02T10:00:00.000Z") },
-      { percent: 50, from: Date.parse("2026-12-02T10:00:00.000Z"), to: Date.parse("2026-12-03T10:00:00.000Z") },
+      { percent: 10, resumed: false, from: Date.parse("2026-12-01T10:00:00.000Z"), to: Date.parse("2026-12-02T10:00:00.000Z") },
+      { percent: 50, resumed: false, from: Date.parse("2026-12-02T10:00:00.000Z"), to: Date.parse("2026-12-03T10:00:00.000Z") },
     ]);
     expect(parseStages(null)).toEqual([]);
+  });
+
+  it("judges from the last resume on; never resumed, every stage", () => {
+    const stages = parseStages([
+      { percent: 10, startedAt: "2026-12-01T10:00:00.000Z" },
+      { percent: 50, startedAt: "2026-12-02T10:00:00.000Z" },
+      { percent: 50, startedAt: "2026-12-02T12:00:00.000Z", resumed: true },
+      { percent: 100, startedAt: "2026-12-03T10:00:00.000Z" },
+    ]);
+    const windows = stageWindows(stages, Date.parse("2026-12-04T10:00:00.000Z"));
+    expect(stagesSinceResume(windows).map((w) => [w.percent, w.resumed])).toEqual([
+      [50, true],
+      [100, false],
+    ]);
+    expect(lastResumedAt(stages)).toBe("2026-12-02T12:00:00.000Z");
+    expect(stagesSinceResume(windows.slice(0, 2))).toHaveLength(2);
+    expect(lastResumedAt(stages.slice(0, 2))).toBeNull();
   });
 });
 

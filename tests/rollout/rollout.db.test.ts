@@ -208,6 +208,57 @@ describe("staged rollout", () => {
     expect(audit.details).toMatchObject({ before: { halted: true, haltReason: { criterion: "sendErrors" } }, after: { halted: false } });
   });
 
+  it("resumed, the check judges from the resume on: the overruled evidence does not halt it again, new evidence does", async () => {
+    const resumedAt = new Date(T0.getTime() + 95 * MIN);
+    const stages = (await prisma().flow.findUniqueOrThrow({ where: { id: flowId } })).rolloutStages as {
+      percent: number;
+      resumed?: boolean;
+    }[];
+    expect(stages.map((x) => [x.percent, x.resumed ?? false])).toEqual([
+      [10, false],
+      [50, false],
+      [50, true],
+    ]);
+    // The 50 % stage's failures before the resume are still there; the merchant overruled them.
+    setClock(new Date(resumedAt.getTime() + 5 * MIN));
+    expect(await checkRunningRollouts()).toEqual({ checked: 1, halted: 0 });
+    const judged = await judgeRollout(shopId, flowId, new Date(resumedAt.getTime() + 5 * MIN));
+    expect(judged!.stages.map((x) => [x.percent, x.resumed, x.judgement.verdict])).toEqual([
+      [10, false, "waiting"],
+      [50, false, "no_go"],
+      [50, true, "waiting"],
+    ]);
+
+    // After the resume the new version fails again for a quarter of its entrants: halted again.
+    const at = new Date(resumedAt.getTime() + 10 * MIN);
+    setClock(at);
+    const ids = await subscribers("resumed", 120, at);
+    await routeAll();
+    const entries = await prisma().enrollment.findMany({ where: { shopId, flowId, customerId: { in: ids } } });
+    let n = 0;
+    for (const e of entries) {
+      const fails = e.flowVersionId === v2 && n++ % 4 === 0;
+      await prisma().message.create({
+        data: {
+          shopId,
+          customerId: e.customerId,
+          enrollmentId: e.id,
+          flowId,
+          channel: "email",
+          idempotencyKey: `rollout-test:${e.id}`,
+          status: fails ? "failed" : "sent",
+          sentAt: fails ? null : at,
+          toAddress: "x@example.com",
+          templateKey: "welcome_1",
+        },
+      });
+    }
+    expect(await checkRunningRollouts(new Date(at.getTime() + MIN))).toEqual({ checked: 1, halted: 1 });
+    expect(await prisma().flow.findUniqueOrThrow({ where: { id: flowId } })).toMatchObject({
+      rolloutHaltReason: { stage: 50, criterion: "sendErrors" },
+    });
+  });
+
   it("a version saved during the rollout ends it: the new version takes every new entrant, audited", async () => {
     await saveFlowSettings(shopId, "welcome", { delaysHours: [0, 24, 96] }, "merchant", "Shorter waits");
     const flow = await prisma().flow.findUniqueOrThrow({ where: { id: flowId } });

@@ -5,6 +5,8 @@ import type { RolloutFormats } from "./format";
 
 export interface StageView {
   percent: number;
+  /** A window started by the merchant's resume (the check judges from the last one on). */
+  resumed: boolean;
   from: string;
   to: string;
   current: boolean;
@@ -44,6 +46,7 @@ export function CriteriaTable({ stage, f, t }: { stage: StageView; f: RolloutFor
           </Text>
           <Badge tone={VERDICT_TONE[stage.verdict]}>{t(`rollout.verdict.${stage.verdict}`)}</Badge>
           {stage.current && <Badge>{t("rollout.criteria.current")}</Badge>}
+          {stage.resumed && <Badge tone="attention">{t("rollout.criteria.resumed")}</Badge>}
         </InlineStack>
         <Text as="p" tone="subdued">
           {t("rollout.criteria.window", {

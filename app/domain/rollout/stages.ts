@@ -9,6 +9,11 @@ export interface StageRecord {
   percent: number;
   /** ISO time. */
   startedAt: string;
+  /**
+   * Started by the merchant resuming a halted rollout at the same percent: the check
+   * judges only from here on, since the merchant overruled the evidence before it.
+   */
+  resumed?: boolean;
 }
 
 export function nextStage(percent: number): RolloutStagePercent | null {
@@ -28,12 +33,27 @@ export function parseStages(value: unknown): StageRecord[] {
 }
 
 /** Each stage's window of entry times: from its start to the next stage's (the last one: to `until`). */
-export function stageWindows(stages: readonly StageRecord[], until: number): { percent: number; from: number; to: number }[] {
+export function stageWindows(
+  stages: readonly StageRecord[],
+  until: number,
+): { percent: number; from: number; to: number; resumed: boolean }[] {
   return stages.map((s, i) => ({
     percent: s.percent,
+    resumed: s.resumed === true,
     from: Date.parse(s.startedAt),
     to: i + 1 < stages.length ? Date.parse(stages[i + 1]!.startedAt) : until,
   }));
+}
+
+/** The stages the automatic check judges: from the last resume on (all of them when never resumed). */
+export function stagesSinceResume<T extends { resumed: boolean }>(stages: readonly T[]): T[] {
+  const last = stages.map((s) => s.resumed).lastIndexOf(true);
+  return stages.slice(Math.max(last, 0));
+}
+
+/** When the rollout was last resumed (ISO), or null: part of which rollout a halt was judged on. */
+export function lastResumedAt(stages: readonly StageRecord[]): string | null {
+  return [...stages].reverse().find((s) => s.resumed)?.startedAt ?? null;
 }
 
 export type EntryArm = "new" | "base";

@@ -51,6 +51,7 @@ export async function loadRolloutPage(shop: Pick<Shop, "id">, flowId: string, lo
           haltReason: (flow.rolloutHaltReason as unknown as HaltReason | null) ?? null,
           stages: (judged?.stages ?? []).map((s) => ({
             percent: s.percent,
+            resumed: s.resumed,
             from: s.from.toISOString(),
             to: s.to.toISOString(),
             current: s.current,

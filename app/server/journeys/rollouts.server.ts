@@ -3,8 +3,10 @@ import {
   haltReasonOf,
   judgeStage,
   nextStage,
+  lastResumedAt,
   parseStages,
   stageWindows,
+  stagesSinceResume,
   EMPTY_COUNTS,
   type HaltReason,
   type StageJudgement,
@@ -69,6 +71,8 @@ export interface RolloutIdentity {
   versionId: string;
   baseVersionId: string;
   startedAt: string;
+  /** The last resume: a halt judged before the merchant resumed does not land after it. */
+  resumedAt: string | null;
 }
 
 function identityOf(f: {
@@ -76,13 +80,23 @@ function identityOf(f: {
   rolloutBaseVersionId: string | null;
   rolloutStages: unknown;
 }): RolloutIdentity | null {
-  const first = parseStages(f.rolloutStages)[0];
+  const stages = parseStages(f.rolloutStages);
+  const first = stages[0];
   if (!f.activeVersionId || !f.rolloutBaseVersionId || !first) return null;
-  return { versionId: f.activeVersionId, baseVersionId: f.rolloutBaseVersionId, startedAt: first.startedAt };
+  return {
+    versionId: f.activeVersionId,
+    baseVersionId: f.rolloutBaseVersionId,
+    startedAt: first.startedAt,
+    resumedAt: lastResumedAt(stages),
+  };
 }
 
 const sameRollout = (a: RolloutIdentity | null, b: RolloutIdentity) =>
-  a !== null && a.versionId === b.versionId && a.baseVersionId === b.baseVersionId && a.startedAt === b.startedAt;
+  a !== null &&
+  a.versionId === b.versionId &&
+  a.baseVersionId === b.baseVersionId &&
+  a.startedAt === b.startedAt &&
+  a.resumedAt === b.resumedAt;
 
 const stateOf = (f: LockedFlow) => ({
   versionId: f.activeVersionId,
@@ -186,13 +200,21 @@ export function haltRollout(
   });
 }
 
-/** The merchant resumes a halted rollout at its stage. */
+/**
+ * The merchant resumes a halted rollout at its stage. The resume starts a new window
+ * at the same percent: the check judges from there on, or it would halt again at once
+ * on the evidence the merchant has just overruled.
+ */
 export function resumeRollout(shopId: string, flowId: string, actor: string): Promise<RolloutChange> {
   return change(shopId, flowId, async (tx, flow, at) => {
     if (!flow.rolloutBaseVersionId) return { ok: false, reason: "not_staged" };
     if (!flow.rolloutHaltedAt) return { ok: false, reason: "not_halted" };
     const current = await tx.flow.findUniqueOrThrow({ where: { id: flowId }, select: { rolloutHaltReason: true } });
-    await tx.flow.update({ where: { id: flowId }, data: { rolloutHaltedAt: null, rolloutHaltReason: Prisma.DbNull } });
+    const stages = [...parseStages(flow.rolloutStages), { percent: flow.rolloutPercent, startedAt: at.toISOString(), resumed: true }];
+    await tx.flow.update({
+      where: { id: flowId },
+      data: { rolloutHaltedAt: null, rolloutHaltReason: Prisma.DbNull, rolloutStages: stages as unknown as Prisma.InputJsonValue },
+    });
     await audit(tx, {
       shopId,
       flowId,
@@ -244,6 +266,7 @@ export function rollBackRollout(shopId: string, flowId: string, actor: string, v
 
 export interface StageResult {
   percent: number;
+  resumed: boolean;
   from: Date;
   to: Date;
   current: boolean;
@@ -279,6 +302,7 @@ export async function judgeRollout(shopId: string, flowId: string, at: Date): Pr
     const base = counts.get(flow.rolloutBaseVersionId) ?? EMPTY_COUNTS;
     stages.push({
       percent: w.percent,
+      resumed: w.resumed,
       from: new Date(w.from),
       to: new Date(w.to),
       current: i === windows.length - 1,
@@ -299,7 +323,7 @@ export interface HaltProposal {
 
 /**
  * The check's first half, reads only: every running rollout judged; a breached
- * criterion (in any stage so far: late bounces of the 10 % stage count at 50 %) gives
+ * criterion (in any stage since the last resume: late bounces of the 10 % stage count at 50 %) gives
  * a halt with the criterion, both values and the threshold as its reason.
  */
 export async function breachedRollouts(at: Date): Promise<{ checked: number; breached: HaltProposal[] }> {
@@ -307,7 +331,7 @@ export async function breachedRollouts(at: Date): Promise<{ checked: number; bre
   const breached: HaltProposal[] = [];
   for (const f of flows) {
     const judged = await judgeRollout(f.shopId, f.id, at);
-    const reason = judged ? haltReasonOf(judged.stages, at.toISOString()) : null;
+    const reason = judged ? haltReasonOf(stagesSinceResume(judged.stages), at.toISOString()) : null;
     if (!judged || !reason) continue;
     const { stages: _, ...rollout } = judged;
     breached.push({ shopId: f.shopId, flowId: f.id, reason, rollout });
