@@ -3,6 +3,12 @@
 // app/domain/flows/timeline.ts and definition-diff.ts). Spread into en.ts and pl.ts.
 
 export const flowEditorEn = {
+  "flow.stored.checkoutIncentive": "Checkout worth an incentive?",
+  "flow.stored.firstTimeBuyer": "First-time buyer?",
+  "flow.stored.untilRunsOut": "Until shortly before it runs out",
+  "flow.stored.notOrderedYet": "Not ordered yet?",
+  "flow.stored.catalogueDefaults": "Catalogue defaults",
+  "flow.stored.rollbackTo": "Rollback to version {version}",
   "flow.open": "Open flow",
   "flow.back": "Flows",
   "flow.subtitle": "Version {version} · priority {priority} · rollout {rollout}%",
@@ -203,6 +209,12 @@ export const flowEditorEn = {
 };
 
 export const flowEditorPl: Record<keyof typeof flowEditorEn, string> = {
+  "flow.stored.checkoutIncentive": "Koszyk wart zachęty?",
+  "flow.stored.firstTimeBuyer": "Pierwszy zakup?",
+  "flow.stored.untilRunsOut": "Do chwili tuż przed końcem zapasu",
+  "flow.stored.notOrderedYet": "Jeszcze bez zamówienia?",
+  "flow.stored.catalogueDefaults": "Ustawienia domyślne z katalogu",
+  "flow.stored.rollbackTo": "Przywrócenie wersji {version}",
   "flow.open": "Otwórz przepływ",
   "flow.back": "Przepływy",
   "flow.subtitle": "Wersja {version} · priorytet {priority} · udostępnienie {rollout}%",

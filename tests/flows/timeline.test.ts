@@ -2,11 +2,16 @@
 // read as rows in EN and PL, each reachable step drawn exactly once.
 import { describe, expect, it } from "vitest";
 import { CATALOGUE, CATALOGUE_KEYS, buildCatalogueFlow } from "~/domain/flows";
+import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { parseFlowDefinition, reachableStepIds } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
 
 const w = (locale: Locale) => ({ t: translator(locale), locale });
+/** The labels the catalogue writes into definitions, in English (read from the catalogue). */
+const ENGLISH_LABELS = CATALOGUE_KEYS.flatMap((k) =>
+  CATALOGUE[k].buildFlow(undefined, {}).steps.flatMap((s) => ("label" in s && typeof s.label === "string" ? [s.label] : [])),
+);
 
 describe("flowTimeline", () => {
   for (const key of CATALOGUE_KEYS)
@@ -53,6 +58,26 @@ describe("flowTimeline", () => {
     expect(line("send_3")).toMatchObject({ branch: "Nie", title: "Wyślij: E-mail 3" });
     const days = flowTimeline(buildCatalogueFlow("win_back", {}), w("pl"));
     expect(days.find((r) => r.stepId === "wait_2")!.title).toBe("Czekaj 7 dni");
+  });
+
+  it("shows the catalogue's own stored labels in Polish, and a merchant's own label as typed", () => {
+    const def = buildCatalogueFlow("abandoned_checkout", {});
+    expect(flowTimeline(def, w("en")).find((r) => r.stepId === "check_value")!.detail).toBe("Checkout worth an incentive?");
+    expect(flowTimeline(def, w("pl")).find((r) => r.stepId === "check_value")!.detail).toBe("Koszyk wart zachęty?");
+    for (const key of CATALOGUE_KEYS)
+      for (const r of flowTimeline(CATALOGUE[key].buildFlow(undefined, {}), w("pl")))
+        for (const text of [r.title, r.detail, r.branch, r.name])
+          expect(ENGLISH_LABELS, `${key}: ${JSON.stringify(r)}`).not.toContain(text);
+    const own = { ...def, steps: def.steps.map((s) => (s.id === "check_value" ? { ...s, label: "Mój warunek" } : s)) };
+    expect(flowTimeline(own, w("pl")).find((r) => r.stepId === "check_value")!.detail).toBe("Mój warunek");
+  });
+
+  it("shows the app's own change notes in Polish, a merchant's note as typed", () => {
+    expect(storedNote("Rollback to version 3", w("pl"))).toBe("Przywrócenie wersji 3");
+    expect(storedNote("Catalogue defaults", w("pl"))).toBe("Ustawienia domyślne z katalogu");
+    expect(storedNote("Rollback to version 3", w("en"))).toBe("Rollback to version 3");
+    expect(storedNote("Krótsze przerwy", w("pl"))).toBe("Krótsze przerwy");
+    expect(storedNote(null, w("pl"))).toBeNull();
   });
 
   it("draws waits for events with both outcomes, A/B splits with their shares, and joins once", () => {

@@ -11,6 +11,7 @@ import {
   stepNames,
   type Wording,
 } from "./wording";
+import { storedLabel } from "./stored-words";
 
 // A flow definition as the vertical timeline the flow page draws: trigger and entry
 // rules, then the steps walked from the start (branches indented under their
@@ -159,7 +160,7 @@ function stepRow(def: FlowDefinition, st: Step, w: Wording, names: Map<string, s
         return {
           ...base,
           kind: "wait",
-          title: st.label ?? w.t("flow.row.wait", { duration: d.fromPath }),
+          title: storedLabel(st.label, w) ?? w.t("flow.row.wait", { duration: d.fromPath }),
           detail: w.t("flow.row.waitDynamic", {
             path: d.fromPath,
             unit: w.t(`flow.unit.${d.unit}`),
@@ -189,11 +190,16 @@ function stepRow(def: FlowDefinition, st: Step, w: Wording, names: Map<string, s
         detail: whereWords(st.where, w),
       };
     case "condition":
-      return { ...base, kind: "condition", title: w.t("flow.row.condition", { condition: conditionWords(st.if, w) }), detail: st.label };
+      return {
+        ...base,
+        kind: "condition",
+        title: w.t("flow.row.condition", { condition: conditionWords(st.if, w) }),
+        detail: storedLabel(st.label, w),
+      };
     case "split":
-      return { ...base, kind: "split", title: st.label ?? w.t("flow.row.split") };
+      return { ...base, kind: "split", title: storedLabel(st.label, w) ?? w.t("flow.row.split") };
     case "ab_split":
-      return { ...base, kind: "ab_split", title: st.label ?? w.t("flow.row.abSplit") };
+      return { ...base, kind: "ab_split", title: storedLabel(st.label, w) ?? w.t("flow.row.abSplit") };
     case "send": {
       const name = base.name ?? st.id;
       return {
@@ -232,13 +238,16 @@ function branchesOf(st: Step, w: Wording): { label: string; next: string | undef
       ];
     case "split":
       return [
-        ...st.branches.map((b) => ({ label: b.label ?? w.t("flow.branch.when", { condition: conditionWords(b.when, w) }), next: b.next })),
+        ...st.branches.map((b) => ({
+          label: storedLabel(b.label, w) ?? w.t("flow.branch.when", { condition: conditionWords(b.when, w) }),
+          next: b.next,
+        })),
         { label: w.t("flow.branch.otherwise"), next: st.otherwise },
       ];
     case "ab_split": {
       const total = st.variants.reduce((s, v) => s + v.weight, 0);
       return st.variants.map((v) => ({
-        label: v.label ?? w.t("flow.branch.variant", { key: v.key, weight: Math.round((v.weight / total) * 100) }),
+        label: storedLabel(v.label, w) ?? w.t("flow.branch.variant", { key: v.key, weight: Math.round((v.weight / total) * 100) }),
         next: v.next,
       }));
     }

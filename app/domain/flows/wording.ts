@@ -2,6 +2,7 @@ import type { Locale, MessageKey, Translate } from "~/i18n";
 import { isMessageKey } from "~/i18n";
 import { stepRefs } from "../journey/graph";
 import type { Condition, ConditionValue, FixedDuration, FlowDefinition, Reentry, Step } from "../journey/schema";
+import { storedLabel } from "./stored-words";
 
 // How a flow definition reads to a merchant (EN/PL): durations, conditions, event
 // names and the names of steps ("email 2", "Wait before email 2"). Shared by the
@@ -132,9 +133,9 @@ export function stepNames(def: FlowDefinition, w: Wording): Map<string, string> 
     if (st.type === "wait" || st.type === "wait_window") {
       const send = firstSendAfter(st, byId);
       names.set(st.id, send ? w.t("flow.name.waitBefore", { name: sendName(send, false) }) : w.t("flow.name.wait"));
-    } else if (st.type === "condition") names.set(st.id, st.label ?? w.t("flow.name.condition"));
+    } else if (st.type === "condition") names.set(st.id, storedLabel(st.label, w) ?? w.t("flow.name.condition"));
     else if (st.type === "create_discount") names.set(st.id, w.t("flow.name.discount"));
-    else names.set(st.id, st.label ?? w.t("flow.name.step", { id: st.id }));
+    else names.set(st.id, storedLabel(st.label, w) ?? w.t("flow.name.step", { id: st.id }));
   }
   return names;
 }

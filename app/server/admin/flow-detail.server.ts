@@ -3,6 +3,7 @@ import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
 import { applyEdits, editableFields, errorsByField } from "~/domain/flows/definition-edits";
 import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
+import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
@@ -43,7 +44,7 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
       active: v.id === flow.activeVersionId,
       createdAt: v.createdAt.toISOString(),
       createdBy: v.createdBy,
-      note: v.changeNote,
+      note: storedNote(v.changeNote, w),
       diff,
     };
   });
