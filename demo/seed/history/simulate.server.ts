@@ -324,7 +324,6 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
       setClock(new Date(slotEnd));
       const before = counts();
       const ids = await drain(
-        shop.id,
         { webhooks: before.webhooks - seen.webhooks, pixel: before.pixelBatches - seen.pixelBatches, events: eventsMade },
         due,
         slotEnd,

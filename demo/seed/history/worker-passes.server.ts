@@ -37,7 +37,7 @@ export interface Arrivals {
  * tasks nothing can be waiting for (an idle pass still costs a few statements, and a
  * history has thousands of ticks). Returns the ids of the messages the outbox handled.
  */
-export async function drain(shopId: string, arrived: Arrivals, due: Due, at: number, timings: Timings): Promise<string[]> {
+export async function drain(arrived: Arrivals, due: Due, at: number, timings: Timings): Promise<string[]> {
   const timed = timer(timings);
   const handled: string[] = [];
   let events = arrived.events;
@@ -72,11 +72,7 @@ export async function drain(shopId: string, arrived: Arrivals, due: Due, at: num
         if (r.claimed < 500) break;
       }
     });
-  // An outbox pass costs a dozen statements even when it claims nothing (the stale-send
-  // sweep and the claim read the workers' liveness locks); the passes above count what
-  // they enqueued, not what is due now (a held-out entry, a reminder waiting out quiet
-  // hours), so one indexed look decides.
-  if (due.message <= at || (messages > 0 && (await timed("dispatch", () => messageDue(shopId, at)))))
+  if (messages > 0 || due.message <= at)
     await timed("dispatch", async () => {
       const claim = (items: { itemId: string }[]) => handled.push(...items.map((i) => i.itemId));
       while ((await dispatchDueMessages(HISTORY_WORKER, 100, claim)).claimed >= 100);
@@ -88,15 +84,6 @@ export interface Due {
   wake: number;
   message: number;
   webhook: number;
-}
-
-/** Whether the outbox holds a message of the shop due by `at`. */
-async function messageDue(shopId: string, at: number): Promise<boolean> {
-  const rows = await database().query(
-    `SELECT 1 FROM "Message" WHERE "shopId" = $1 AND status = 'pending' AND "nextAttemptAt" <= $2 LIMIT 1`,
-    [shopId, new Date(at).toISOString()],
-  );
-  return rows.length > 0;
 }
 
 /** The earliest moment the app has something to do on its own: a journey step, a send or a webhook retry. */
