@@ -51,3 +51,28 @@ export function isHistoryFlowKey(key: string): key is HistoryFlowKey {
 export function expectedEffect(key: HistoryFlowKey, reach: number): number {
   return PLANTED_EFFECTS[key].lift * reach;
 }
+
+/**
+ * The A/B test the demo's history runs: the welcome series' first email tests a
+ * subject line that names the welcome gift (variant b) against the template's own
+ * (a, the control), decided on click rate (ab-test.server.ts starts it the way a
+ * merchant does). The planted truth is the click of a reader the message does not
+ * persuade to buy: with `clickRate[v]` they click that first email. A persuadable
+ * reader clicks it whatever its subject (their order comes through it, so the
+ * holdout's planted lift is the same in both arms). So a variant's true click rate is
+ * `persuadable + (1 - persuadable) x clickRate[v]` over its recipients; the history
+ * adds that up per variant (HistoryResult.ab) for the report to be checked against.
+ */
+export const PLANTED_AB = {
+  flow: "welcome",
+  stepId: "send_1",
+  control: "a",
+  challenger: "b",
+  clickRate: { a: 0.1, b: 0.4 },
+} as const satisfies { flow: HistoryFlowKey; stepId: string; control: string; challenger: string; clickRate: Record<string, number> };
+
+export type PlantedVariant = keyof typeof PLANTED_AB.clickRate;
+
+export function isPlantedVariant(key: string | null): key is PlantedVariant {
+  return key !== null && Object.hasOwn(PLANTED_AB.clickRate, key);
+}

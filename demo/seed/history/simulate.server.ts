@@ -1,10 +1,13 @@
 import type { Shop } from "@prisma/client";
+import { shopDay } from "~/domain/measurement/shop-day";
 import { setClock } from "~/server/clock.server";
+import { evaluateDueExperiments } from "~/server/experiments/evaluate-experiments.server";
 import { database } from "~/server/db/client.server";
 import { releaseWorkerLiveness } from "~/server/worker/liveness.server";
 import type { Storefront } from "../../storefront/catalog.server";
 import { Agenda } from "./agenda";
-import { isHistoryFlowKey, type HistoryFlowKey } from "./effects";
+import { startWelcomeSubjectTest } from "./ab-test.server";
+import { isHistoryFlowKey, isPlantedVariant, PLANTED_AB, type HistoryFlowKey, type PlantedVariant } from "./effects";
 import { episodeOf, type Episode, type Shopper } from "./episodes";
 import { outcomeOf, planShoppers, returnDelay, visitFlow, type PlannedLine, type PlannedVisit } from "./plan";
 import { between, exponential, keyed, stream } from "./random";
@@ -61,6 +64,8 @@ export interface HistoryResult {
   /** Ticks of the clock at which the worker's tasks ran. */
   ticks: number;
   ledger: Record<HistoryFlowKey, FlowLedger>;
+  /** The A/B test's truth per variant (effects.ts, PLANTED_AB): its first emails sent, and their clicks expected from the planted rates. */
+  ab: Record<PlantedVariant, { recipients: number; expectedClicks: number }>;
   timings: Timings;
 }
 
@@ -73,6 +78,8 @@ interface SentMessage {
   flowKey: string;
   enteredAt: Date;
   measurementDays: number;
+  stepId: string | null;
+  variant: string | null;
 }
 
 type Action =
@@ -107,6 +114,7 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
     for (const visit of s.plan.visits) agenda.add(visit.at, { kind: "visit", s, visit });
   }
   const totals = { orders: 0, refunds: 0, cancellations: 0, clicks: 0, sent: 0 };
+  const ab = { a: { recipients: 0, expectedClicks: 0 }, b: { recipients: 0, expectedClicks: 0 } } satisfies HistoryResult["ab"];
   let nextOrderNumber = 1;
 
   const openEpisode = (s: Shopper, e: Omit<Episode, "outcome" | "entryId" | "received" | "reads" | "clicked">, returnAfterMs: number) => {
@@ -223,22 +231,36 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
     return byCustomer;
   }
 
-  /** A shopper reads a message of their episode's entry: the draw decides what they do. */
-  function received(s: Shopper, m: SentMessage): void {
-    if (!isHistoryFlowKey(m.flowKey)) return;
+  /**
+   * A shopper reads a message of their episode's entry: the draw decides what they do.
+   * Returns the chance that they click it (the A/B test's truth is the sum over its recipients).
+   */
+  function received(s: Shopper, m: SentMessage): number {
+    if (!isHistoryFlowKey(m.flowKey)) return 0;
     const episode = episodeOf(s, m.flowKey, m.enteredAt.getTime());
-    if (!episode) return;
+    if (!episode) return 0;
     episode.entryId ??= m.enrollmentId;
-    if (episode.entryId !== m.enrollmentId) return;
+    if (episode.entryId !== m.enrollmentId) return 0;
     const windowEnd = m.enteredAt.getTime() + m.measurementDays * DAY;
-    if (m.sentAt.getTime() > windowEnd - REACT_MARGIN_MS) return;
+    if (m.sentAt.getTime() > windowEnd - REACT_MARGIN_MS) return 0;
     const first = !episode.received;
     episode.received = true;
     episode.reads++;
-    if (episode.clicked) return;
+    if (episode.clicked) return 0;
     const roll = keyed(o.seed, "click", s.plan.index, episode.flow, episode.at, episode.reads);
-    const clicks = episode.outcome === "persuadable" ? first : roll < (episode.outcome === "baseline" ? 0.35 : 0.06);
-    if (!clicks) return;
+    // The tested email: someone it does not persuade clicks with their variant's planted rate.
+    const tested = m.flowKey === PLANTED_AB.flow && m.stepId === PLANTED_AB.stepId && isPlantedVariant(m.variant);
+    const chance =
+      episode.outcome === "persuadable" && first
+        ? 1
+        : tested
+          ? PLANTED_AB.clickRate[m.variant as PlantedVariant]
+          : episode.outcome === "persuadable"
+            ? 0
+            : episode.outcome === "baseline"
+              ? 0.35
+              : 0.06;
+    if (roll >= chance) return chance;
     episode.clicked = true;
     const r = stream(o.seed ^ 0xc11c, s.plan.index * 7919 + Math.floor(episode.at / MINUTE));
     const clickAt = m.sentAt.getTime() + Math.min(4 * HOUR, 3 * MINUTE + exponential(r, 40 * MINUTE));
@@ -248,12 +270,14 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
       const landing = `/products/${store.product(product).handle}?utm_source=flowmate&utm_medium=${m.channel}`;
       agenda.add(clickAt + between(r, 3, 45) * MINUTE, { kind: "order", s, lines: episode.lines, token: episode.token, landing });
     }
+    return chance;
   }
 
   async function observe(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     const rows = await database().query<SentMessage>(
-      `SELECT m.id, m."customerId", m."enrollmentId", m.channel, m."sentAt", f.key AS "flowKey", e."enteredAt", f."measurementDays"
+      `SELECT m.id, m."customerId", m."enrollmentId", m.channel, m."sentAt", f.key AS "flowKey", e."enteredAt", f."measurementDays",
+              m."stepId", m.variant
        FROM "Message" m JOIN "Enrollment" e ON e.id = m."enrollmentId" JOIN "Flow" f ON f.id = e."flowId"
        WHERE m."shopId" = $1 AND m.id = ANY($2::text[]) AND m.status = 'sent' AND m."customerId" IS NOT NULL
        ORDER BY m."sentAt", m.id`,
@@ -263,7 +287,11 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
     for (const m of rows) {
       totals.sent++;
       const s = byCustomer.get(m.customerId);
-      if (s) received(s, { ...m, sentAt: new Date(m.sentAt), enteredAt: new Date(m.enteredAt) });
+      const chance = s ? received(s, { ...m, sentAt: new Date(m.sentAt), enteredAt: new Date(m.enteredAt) }) : 0;
+      if (m.flowKey === PLANTED_AB.flow && m.stepId === PLANTED_AB.stepId && isPlantedVariant(m.variant)) {
+        ab[m.variant].recipients++;
+        ab[m.variant].expectedClicks += chance;
+      }
     }
   }
 
@@ -276,6 +304,12 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
   let seen = counts();
   /** Actions that write events themselves (signups, clicks), for the router. */
   let eventsMade = 0;
+  const timeZone = shop.timezone ?? "UTC";
+  // The merchant starts the A/B test as the history begins; the worker's daily
+  // evaluation then runs once per shop-local day, at the first tick after midnight.
+  setClock(new Date(startMs));
+  await startWelcomeSubjectTest(shop.id);
+  let evaluatedDay = shopDay(startMs, timeZone).getTime();
   try {
     for (;;) {
       const due = await timed("nextDue", () => nextDue(shop.id));
@@ -297,6 +331,11 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
       );
       seen = before;
       eventsMade = 0;
+      const today = shopDay(slotEnd, timeZone).getTime();
+      if (today !== evaluatedDay) {
+        evaluatedDay = today;
+        await timed("experiments", () => evaluateDueExperiments(new Date(slotEnd)));
+      }
       await timed("observe", () => observe(ids));
       ticks++;
       cursor = slotEnd;
@@ -313,5 +352,5 @@ export async function simulateHistory(shop: Shop, storefront: Storefront, o: His
 
   const ledger = await reachLedger(shop.id, shopperOf);
   const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
-  return { shoppers: shoppers.length, ...totals, ...counts(), ticks, ledger, timings: ms };
+  return { shoppers: shoppers.length, ...totals, ...counts(), ticks, ledger, ab, timings: ms };
 }
