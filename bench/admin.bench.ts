@@ -44,6 +44,14 @@ const MAIN_CONTROL: Record<string, Control> = {
   // The report period: the next preset, which reloads every figure and chart.
   reports: { selector: ".Polaris-Page select", key: "ArrowDown" },
   "flows-flowId-report": { selector: ".Polaris-Page select", key: "ArrowDown" },
+  // The flow page: opening its steps for editing (every step's fields appear in place).
+  "flows-flowId": { selector: ".Polaris-Page button:has-text('Edit steps')" },
+  // The message editor: a letter typed into the subject, which the live preview follows.
+  "flows-flowId-messages-stepId": { selector: "#en_subject", key: "a" },
+  // Settings: the shop's time zone, the next option (the quiet hours' zone follows).
+  settings: { selector: "#timezone", key: "ArrowDown" },
+  // The audit log only reads (its one control, the back link, leaves the page): its title.
+  "settings-audit": { selector: ".Polaris-Page h1" },
 };
 const DEFAULT_BUTTON = ".Polaris-Page button:visible";
 const DEFAULT_LINK = ".Polaris-Page a[href]:visible";
