@@ -63,6 +63,28 @@ async function versionsOf(customerIds: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.customerId, r.flowVersionId]));
 }
 
+/** One email per entrant, sent at `at`; for every fourth entrant of the new version it failed. */
+async function sendFailingForAQuarterOfNew(entries: { id: string; customerId: string; flowVersionId: string }[], at: Date) {
+  let n = 0;
+  for (const e of entries) {
+    const fails = e.flowVersionId === v2 && n++ % 4 === 0;
+    await prisma().message.create({
+      data: {
+        shopId,
+        customerId: e.customerId,
+        enrollmentId: e.id,
+        flowId,
+        channel: "email",
+        idempotencyKey: `rollout-test:${e.id}`,
+        status: fails ? "failed" : "sent",
+        sentAt: fails ? null : at,
+        toAddress: "x@example.com",
+        templateKey: "welcome_1",
+      },
+    });
+  }
+}
+
 beforeAll(async () => {
   setClock(T0);
   const a = await shopWithTwoWelcomeVersions("rollout-a.myshopify.com");
@@ -138,24 +160,7 @@ describe("staged rollout", () => {
     const enrollments = await prisma().enrollment.findMany({
       where: { shopId, flowId, enteredAt: { gte: new Date(T0.getTime() + 60 * MIN) } },
     });
-    let n = 0;
-    for (const e of enrollments) {
-      const fails = e.flowVersionId === v2 && n++ % 4 === 0;
-      await prisma().message.create({
-        data: {
-          shopId,
-          customerId: e.customerId,
-          enrollmentId: e.id,
-          flowId,
-          channel: "email",
-          idempotencyKey: `rollout-test:${e.id}`,
-          status: fails ? "failed" : "sent",
-          sentAt: fails ? null : at,
-          toAddress: "x@example.com",
-          templateKey: "welcome_1",
-        },
-      });
-    }
+    await sendFailingForAQuarterOfNew(enrollments, at);
     // Two recipients of the new version press "spam": their ARF reports as recorded by /feedback.
     const complainedOf = await prisma().message.findMany({ where: { flowId, status: "sent", enrollment: { flowVersionId: v2 } }, take: 2 });
     for (const m of complainedOf) {
@@ -235,24 +240,7 @@ describe("staged rollout", () => {
     const ids = await subscribers("resumed", 120, at);
     await routeAll();
     const entries = await prisma().enrollment.findMany({ where: { shopId, flowId, customerId: { in: ids } } });
-    let n = 0;
-    for (const e of entries) {
-      const fails = e.flowVersionId === v2 && n++ % 4 === 0;
-      await prisma().message.create({
-        data: {
-          shopId,
-          customerId: e.customerId,
-          enrollmentId: e.id,
-          flowId,
-          channel: "email",
-          idempotencyKey: `rollout-test:${e.id}`,
-          status: fails ? "failed" : "sent",
-          sentAt: fails ? null : at,
-          toAddress: "x@example.com",
-          templateKey: "welcome_1",
-        },
-      });
-    }
+    await sendFailingForAQuarterOfNew(entries, at);
     expect(await checkRunningRollouts(new Date(at.getTime() + MIN))).toEqual({ checked: 1, halted: 1 });
     expect(await prisma().flow.findUniqueOrThrow({ where: { id: flowId } })).toMatchObject({
       rolloutHaltReason: { stage: 50, criterion: "sendErrors" },

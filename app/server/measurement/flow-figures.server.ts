@@ -77,9 +77,9 @@ export interface SentMessage {
   channel: string;
 }
 
-export function countSent(buffer: RollupBuffer, m: SentMessage, sentAt: Date, timeZone: string): void {
-  if (!m.flowId) return;
-  const key = {
+/** The FlowDaily row of a sent message: its step, variant and channel on the shop-local day it was sent. */
+function sentDayKey(m: SentMessage & { flowId: string }, sentAt: Date, timeZone: string) {
+  return {
     shopId: m.shopId,
     flowId: m.flowId,
     day: shopDay(sentAt, timeZone),
@@ -87,19 +87,15 @@ export function countSent(buffer: RollupBuffer, m: SentMessage, sentAt: Date, ti
     variant: m.variant ?? "",
     channel: m.channel,
   };
-  buffer.addDaily(key, { sent: 1, delivered: 1 });
+}
+
+export function countSent(buffer: RollupBuffer, m: SentMessage, sentAt: Date, timeZone: string): void {
+  if (!m.flowId) return;
+  buffer.addDaily(sentDayKey({ ...m, flowId: m.flowId }, sentAt, timeZone), { sent: 1, delivered: 1 });
 }
 
 /** A sent message's bounce reported later (a DSN): it was counted delivered on its sentAt day; that is taken back. */
 export function countBouncedAfterSend(buffer: RollupBuffer, m: SentMessage, sentAt: Date, timeZone: string): void {
   if (!m.flowId) return;
-  const key = {
-    shopId: m.shopId,
-    flowId: m.flowId,
-    day: shopDay(sentAt, timeZone),
-    stepId: m.stepId ?? "",
-    variant: m.variant ?? "",
-    channel: m.channel,
-  };
-  buffer.addDaily(key, { delivered: -1 });
+  buffer.addDaily(sentDayKey({ ...m, flowId: m.flowId }, sentAt, timeZone), { delivered: -1 });
 }
