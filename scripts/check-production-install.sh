@@ -42,7 +42,7 @@ echo "[prod-install] npm ci --omit=dev in $APP"
   cat "$WORK/install.log"
   exit 1
 }
-for pkg in graphql smtp-server mailparser vitest playwright-core; do
+for pkg in graphql smtp-server vitest playwright-core; do
   if [ -d "$APP/node_modules/$pkg" ]; then echo "[prod-install] FAIL: dev-only package $pkg was installed" >&2; exit 1; fi
 done
 
