@@ -121,9 +121,13 @@ function listUnsubscribeRef(value: string | null): FeedbackMessageRef | null {
 /** A header's unfolded text as sent; null when absent (mailparser keeps the raw lines too). */
 function headerText(mail: ParsedMail, name: string): string | null {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase());
-  if (!line) return null;
-  return line.line
-    .slice(line.line.indexOf(":") + 1)
+  return line ? unfoldedValue(line.line) : null;
+}
+
+/** "Name: value\r\n  continued" -> "value continued": a raw header line's value, unfolded. */
+function unfoldedValue(line: string): string {
+  return line
+    .slice(line.indexOf(":") + 1)
     .replace(/\r?\n[ \t]+/g, " ")
     .trim();
 }
@@ -133,14 +137,7 @@ async function fieldBlock(content: Buffer): Promise<Map<string, string>> {
   const mail = await simpleParser(Buffer.concat([content, Buffer.from("\r\n\r\n")]), PARSE_OPTIONS).catch(() => null);
   const fields = new Map<string, string>();
   for (const line of mail?.headerLines ?? []) {
-    if (fields.has(line.key)) continue;
-    fields.set(
-      line.key,
-      line.line
-        .slice(line.line.indexOf(":") + 1)
-        .replace(/\r?\n[ \t]+/g, " ")
-        .trim(),
-    );
+    if (!fields.has(line.key)) fields.set(line.key, unfoldedValue(line.line));
   }
   return fields;
 }
