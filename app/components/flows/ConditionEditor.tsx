@@ -23,6 +23,7 @@ export function ConditionGroupEditor(props: {
   owner?: string;
   /** The label of the field picker of a condition added. */
   pickLabel: string;
+  /** The empty text, where the condition may go (the flow filter); a step's last condition cannot be removed. */
   empty?: string;
   t: Translate;
 }) {
@@ -45,7 +46,12 @@ export function ConditionGroupEditor(props: {
           />
         </Box>
       )}
-      <LeafFields leaves={group.leaves} nameOf={(leaf, prop) => `${names.leafPrefix}/${leaf.path}/${prop}`} removable t={t} />
+      <LeafFields
+        leaves={group.leaves}
+        nameOf={(leaf, prop) => `${names.leafPrefix}/${leaf.path}/${prop}`}
+        removable={props.empty !== undefined || group.leaves.length > 1}
+        t={t}
+      />
       <NewCondition
         prefix={names.newPrefix}
         choices={group.choices}
