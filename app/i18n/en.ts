@@ -5,6 +5,7 @@ import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
+import { flowConditionsEn } from "./flow-conditions";
 import { settingsEn } from "./settings";
 
 export const en = {
@@ -17,6 +18,7 @@ export const en = {
   ...messageEditorEn,
   ...flowEditorEn,
   ...flowFilterEn,
+  ...flowConditionsEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

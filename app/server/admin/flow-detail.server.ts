@@ -1,11 +1,11 @@
 import type { Shop } from "@prisma/client";
 import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
-import { applyEdits, editableFields, errorsByField } from "~/domain/flows/definition-edits";
-import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
+import { applyEditsTraced, editableFields, errorsByField, formProblems } from "~/domain/flows/definition-edits";
+import { entryFields } from "~/domain/flows/entry-edits";
 import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
-import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { formatValidationErrors, validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
@@ -62,8 +62,8 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
     fields: definition ? editableFields(definition) : {},
     entry: definition ? entryFields(definition) : null,
     exits: definition?.exits.map((e) => e.events.join(", ")) ?? [],
-    /** The active version's schema errors (it cannot be switched on while there are any). */
-    activeErrors: active && !active.check.ok ? errorsByField(active.check.errors) : null,
+    /** The active version's schema errors (it cannot be switched on while there are any); no timeline to put them on. */
+    activeErrors: active && !active.check.ok ? { general: formatValidationErrors(active.check.errors).split("\n") } : null,
     history: history.reverse(),
     entries: entries.map((e) => ({
       id: e.id,
@@ -89,16 +89,20 @@ export async function saveFlowEdits(
   form: Record<string, string>,
   actor: string,
   note: string | undefined,
+  locale: Locale = "en",
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
   if (!flow?.activeVersionId) return null;
   const active = await db().flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId: shop.id } });
   const current = active ? validateFlowDefinition(active.definition) : null;
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
-  const edited = applyEdits(current.definition, form);
+  const { definition: edited, trace } = applyEditsTraced(current.definition, form);
   const check = validateFlowDefinition(edited);
-  const problems = entryFormProblems(form);
-  if (!check.ok || problems.length) return { ok: false, errors: errorsByField([...problems, ...(check.ok ? [] : check.errors)]) };
+  const problems = formProblems(current.definition, form);
+  if (!check.ok || problems.length) {
+    const errors = [...problems, ...(check.ok ? [] : check.errors)];
+    return { ok: false, errors: errorsByField(errors, trace, { t: translator(locale), locale }) };
+  }
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
   if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
