@@ -6,6 +6,7 @@ import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
 import { settingsEn } from "./settings";
+import { feedbackAddressEn } from "./feedback-address";
 
 export const en = {
   "app.name": "Flowmate",
@@ -17,6 +18,7 @@ export const en = {
   ...messageEditorEn,
   ...flowEditorEn,
   ...flowFilterEn,
+  ...feedbackAddressEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -7,6 +7,7 @@ import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
 import { settingsPl } from "./settings";
+import { feedbackAddressPl } from "./feedback-address";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
@@ -18,6 +19,7 @@ export const pl: Record<MessageKey, string> = {
   ...messageEditorPl,
   ...flowEditorPl,
   ...flowFilterPl,
+  ...feedbackAddressPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",
