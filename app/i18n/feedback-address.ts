@@ -25,6 +25,9 @@ export const feedbackAddressEn = {
   "feedbackAddress.cancel": "Cancel",
   "feedbackAddress.rotated": "New address made. Give it to your provider now: the old one is refused.",
   "feedbackAddress.failed": "The address was not replaced. Try again.",
+  "audit.action.settings.feedback_address_replaced": "Feedback address replaced",
+  "audit.field.generation": "Address number",
+  "audit.field.address": "Address",
 };
 
 export const feedbackAddressPl: Record<keyof typeof feedbackAddressEn, string> = {
@@ -51,4 +54,7 @@ export const feedbackAddressPl: Record<keyof typeof feedbackAddressEn, string> =
   "feedbackAddress.cancel": "Anuluj",
   "feedbackAddress.rotated": "Utworzono nowy adres. Podaj go teraz dostawcy: stary jest odrzucany.",
   "feedbackAddress.failed": "Adres nie został zastąpiony. Spróbuj ponownie.",
+  "audit.action.settings.feedback_address_replaced": "Zastąpiono adres zwrotny",
+  "audit.field.generation": "Numer adresu",
+  "audit.field.address": "Adres",
 };
