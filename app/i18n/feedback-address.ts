@@ -36,7 +36,7 @@ export const feedbackAddressPl: Record<keyof typeof feedbackAddressEn, string> =
     "Gdy wiadomość zostanie odbita albo klient oznaczy ją jako spam, dostawca poczty może powiadomić o tym Flowmate, który przestanie wysyłać na ten adres. Skieruj na ten adres przekazywanie odbić i skarg u dostawcy (webhook poczty przychodzącej, który przesyła surową wiadomość) albo przekieruj do niego skrzynkę, która je odbiera.",
   "feedbackAddress.appProvider":
     "Teraz wysyłasz przez dostawcę Flowmate: jego odbicia i skargi już trafiają do aplikacji. Ten adres przyda się, gdy użyjesz własnego dostawcy.",
-  "feedbackAddress.label": "Adres zwrotny",
+  "feedbackAddress.label": "Adres do zgłoszeń",
   "feedbackAddress.secret": "Nie udostępniaj go: każdy, kto go zna, może zgłaszać odbicia i skargi dotyczące Twoich wiadomości.",
   "feedbackAddress.copy": "Kopiuj",
   "feedbackAddress.copied": "Skopiowano",
@@ -47,14 +47,14 @@ export const feedbackAddressPl: Record<keyof typeof feedbackAddressEn, string> =
   "feedbackAddress.noReport":
     "Nie otrzymano jeszcze żadnego zgłoszenia. Gdy dostawca przekaże odbicie lub skargę dotyczącą jednej z Twoich wiadomości, pojawi się tutaj.",
   "feedbackAddress.rotate": "Nowy adres",
-  "feedbackAddress.confirmTitle": "Zastąpić adres zwrotny?",
+  "feedbackAddress.confirmTitle": "Zastąpić adres do zgłoszeń?",
   "feedbackAddress.confirmBody":
     "Zrób to, jeśli adres wyciekł. Obecny adres od razu przestanie działać: wysłane na niego zgłoszenia zostaną odrzucone. Zaraz potem podaj dostawcy nowy adres.",
   "feedbackAddress.confirm": "Zastąp adres",
   "feedbackAddress.cancel": "Anuluj",
   "feedbackAddress.rotated": "Utworzono nowy adres. Podaj go teraz dostawcy: stary jest odrzucany.",
   "feedbackAddress.failed": "Adres nie został zastąpiony. Spróbuj ponownie.",
-  "audit.action.settings.feedback_address_replaced": "Zastąpiono adres zwrotny",
+  "audit.action.settings.feedback_address_replaced": "Zastąpiono adres do zgłoszeń",
   "audit.field.generation": "Numer adresu",
   "audit.field.address": "Adres",
 };

@@ -1,5 +1,5 @@
 import { Form, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, InlineStack, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, ButtonGroup, Card, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import type { Translate } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
@@ -45,70 +45,76 @@ export function FeedbackAddressCard(props: {
       )
     : "";
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t("feedbackAddress.title")}
-        </Text>
-        <Text as="p" tone="subdued">
-          {t("feedbackAddress.help")}
-        </Text>
-        {!props.ownProvider && (
-          <Text as="p" tone="subdued">
-            {t("feedbackAddress.appProvider")}
+    <div data-testid="feedback-card">
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {t("feedbackAddress.title")}
           </Text>
-        )}
-        {result?.ok === true && <Banner tone="success">{t("feedbackAddress.rotated")}</Banner>}
-        {result?.ok === false && <Banner tone="critical">{t("feedbackAddress.failed")}</Banner>}
-        <div data-testid="feedback-address">
-          <TextField
-            id={FIELD_ID}
-            label={t("feedbackAddress.label")}
-            value={feedback.url}
-            readOnly
-            autoComplete="off"
-            helpText={t("feedbackAddress.secret")}
-            connectedRight={
-              <Button onClick={() => void copyAddress(feedback.url).then(setCopy)}>
-                {copy === "copied" ? t("feedbackAddress.copied") : t("feedbackAddress.copy")}
-              </Button>
-            }
-          />
-        </div>
-        {/* Said aloud too: the button's new label alone is easy to miss. */}
-        <div role="status">
-          {copy === "failed" && (
-            <Text as="p" tone="caution">
-              {t("feedbackAddress.copyFailed")}
+          <Text as="p" tone="subdued">
+            {t("feedbackAddress.help")}
+          </Text>
+          {!props.ownProvider && (
+            <Text as="p" tone="subdued">
+              {t("feedbackAddress.appProvider")}
             </Text>
           )}
-          {copy === "copied" && <span style={VISUALLY_HIDDEN}>{t("feedbackAddress.copied")}</span>}
-        </div>
-        <Text as="p" data-testid="feedback-last-report">
-          {last ? t("feedbackAddress.lastReport", { when, kind: t(`feedbackAddress.kind.${last.kind}`) }) : t("feedbackAddress.noReport")}
-        </Text>
-        {confirming ? (
-          <Banner tone="warning" title={t("feedbackAddress.confirmTitle")}>
-            <BlockStack gap="300">
-              <Text as="p">{t("feedbackAddress.confirmBody")}</Text>
-              <Form method="post" data-testid="feedback-rotate-form">
-                <input type="hidden" name="intent" value="feedback_address" />
-                <input type="hidden" name="confirm" value="yes" />
-                <InlineStack gap="200">
-                  <Button submit variant="primary" tone="critical" disabled={busy}>
-                    {t("feedbackAddress.confirm")}
-                  </Button>
-                  <Button onClick={() => setConfirming(false)}>{t("feedbackAddress.cancel")}</Button>
-                </InlineStack>
-              </Form>
-            </BlockStack>
-          </Banner>
-        ) : (
-          <div>
-            <Button onClick={() => setConfirming(true)}>{t("feedbackAddress.rotate")}</Button>
+          {result?.ok === true && <Banner tone="success">{t("feedbackAddress.rotated")}</Banner>}
+          {result?.ok === false && <Banner tone="critical">{t("feedbackAddress.failed")}</Banner>}
+          <div data-testid="feedback-address">
+            <TextField
+              id={FIELD_ID}
+              label={t("feedbackAddress.label")}
+              value={feedback.url}
+              readOnly
+              autoComplete="off"
+              helpText={t("feedbackAddress.secret")}
+              connectedRight={
+                <Button onClick={() => void copyAddress(feedback.url).then(setCopy)}>
+                  {copy === "copied" ? t("feedbackAddress.copied") : t("feedbackAddress.copy")}
+                </Button>
+              }
+            />
+            {/* Said aloud too: the button's new label alone is easy to miss. */}
+            <div role="status">
+              {copy === "failed" && (
+                <Text as="p" tone="caution">
+                  {t("feedbackAddress.copyFailed")}
+                </Text>
+              )}
+              {copy === "copied" && <span style={VISUALLY_HIDDEN}>{t("feedbackAddress.copied")}</span>}
+            </div>
           </div>
-        )}
-      </BlockStack>
-    </Card>
+          <div data-testid="feedback-last-report">
+            <Text as="p">
+              {last
+                ? t("feedbackAddress.lastReport", { when, kind: t(`feedbackAddress.kind.${last.kind}`) })
+                : t("feedbackAddress.noReport")}
+            </Text>
+          </div>
+          {confirming ? (
+            <Banner tone="warning" title={t("feedbackAddress.confirmTitle")}>
+              <BlockStack gap="300">
+                <Text as="p">{t("feedbackAddress.confirmBody")}</Text>
+                <Form method="post" data-testid="feedback-rotate-form">
+                  <input type="hidden" name="intent" value="feedback_address" />
+                  <input type="hidden" name="confirm" value="yes" />
+                  <ButtonGroup>
+                    <Button submit variant="primary" tone="critical" disabled={busy}>
+                      {t("feedbackAddress.confirm")}
+                    </Button>
+                    <Button onClick={() => setConfirming(false)}>{t("feedbackAddress.cancel")}</Button>
+                  </ButtonGroup>
+                </Form>
+              </BlockStack>
+            </Banner>
+          ) : (
+            <div>
+              <Button onClick={() => setConfirming(true)}>{t("feedbackAddress.rotate")}</Button>
+            </div>
+          )}
+        </BlockStack>
+      </Card>
+    </div>
   );
 }
