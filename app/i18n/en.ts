@@ -7,6 +7,7 @@ import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
 import { flowConditionsEn } from "./flow-conditions";
 import { settingsEn } from "./settings";
+import { feedbackAddressEn } from "./feedback-address";
 
 export const en = {
   "app.name": "Flowmate",
@@ -19,6 +20,7 @@ export const en = {
   ...flowEditorEn,
   ...flowFilterEn,
   ...flowConditionsEn,
+  ...feedbackAddressEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

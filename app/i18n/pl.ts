@@ -8,6 +8,7 @@ import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
 import { flowConditionsPl } from "./flow-conditions";
 import { settingsPl } from "./settings";
+import { feedbackAddressPl } from "./feedback-address";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
@@ -20,6 +21,7 @@ export const pl: Record<MessageKey, string> = {
   ...flowEditorPl,
   ...flowFilterPl,
   ...flowConditionsPl,
+  ...feedbackAddressPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",
