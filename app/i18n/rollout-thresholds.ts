@@ -27,8 +27,14 @@ export const rolloutThresholdsEn = {
   "rolloutThresholds.inForceBody": "The check halts this rollout when the new version is beyond one of these (and by more than chance):",
   "rolloutThresholds.default": "default",
   "rolloutThresholds.custom": "this shop's",
+  "rolloutThresholds.source": "Set by",
   "rolloutThresholds.change": "Change the thresholds in Settings",
   "audit.action.settings.rollout_thresholds_updated": "Rollout go/no-go thresholds changed",
+  "audit.field.sendErrors": "Send errors: extra points allowed",
+  "audit.field.bounces": "Bounces: extra points allowed",
+  "audit.field.complaints": "Spam complaints: extra points allowed",
+  "audit.field.unsubscribes": "Unsubscribes: extra points allowed",
+  "audit.field.clicks": "Clicks: % of the previous rate to keep",
 };
 
 export const rolloutThresholdsPl: Record<keyof typeof rolloutThresholdsEn, string> = {
@@ -59,6 +65,12 @@ export const rolloutThresholdsPl: Record<keyof typeof rolloutThresholdsEn, strin
     "Kontrola wstrzyma to wdrażanie, gdy nowa wersja przekroczy jeden z tych progów (bardziej, niż wynikałoby to z przypadku):",
   "rolloutThresholds.default": "domyślny",
   "rolloutThresholds.custom": "ustawiony dla sklepu",
+  "rolloutThresholds.source": "Źródło",
   "rolloutThresholds.change": "Zmień progi w Ustawieniach",
   "audit.action.settings.rollout_thresholds_updated": "Zmiana progów decyzji stopniowego wdrażania",
+  "audit.field.sendErrors": "Błędy wysyłki: dopuszczalny wzrost w pkt",
+  "audit.field.bounces": "Odbicia: dopuszczalny wzrost w pkt",
+  "audit.field.complaints": "Zgłoszenia spamu: dopuszczalny wzrost w pkt",
+  "audit.field.unsubscribes": "Wypisania: dopuszczalny wzrost w pkt",
+  "audit.field.clicks": "Kliknięcia: zachowany % poprzedniego wskaźnika",
 };

@@ -30,6 +30,11 @@ export const warmupPlanEn = {
   "audit.action.settings.warmup_started": "Warm-up started",
   "audit.action.settings.warmup_stopped": "Warm-up ended",
   "audit.action.settings.warmup_plan_changed": "Warm-up plan changed",
+  "audit.field.startDay": "Ramp started on",
+  "audit.field.day": "Day of the ramp",
+  "audit.field.ramp": "Ramp",
+  "audit.field.plan": "Emails per day",
+  "audit.field.allowanceToday": "Today's allowance",
 };
 
 export const warmupPlanPl: Record<keyof typeof warmupPlanEn, string> = {
@@ -63,4 +68,9 @@ export const warmupPlanPl: Record<keyof typeof warmupPlanEn, string> = {
   "audit.action.settings.warmup_started": "Rozpoczęte rozgrzewanie domeny",
   "audit.action.settings.warmup_stopped": "Zakończone rozgrzewanie domeny",
   "audit.action.settings.warmup_plan_changed": "Zmiana planu rozgrzewania",
+  "audit.field.startDay": "Początek rozgrzewania",
+  "audit.field.day": "Dzień rozgrzewania",
+  "audit.field.ramp": "Plan",
+  "audit.field.plan": "E-maili dziennie",
+  "audit.field.allowanceToday": "Dzisiejszy limit",
 };

@@ -111,7 +111,7 @@ describe("per-shop rollout thresholds", () => {
       expect(await setThresholds(loose.shopId, { sendErrors: "5" })).toMatchObject({ changed: false });
       const audit = await prisma().auditLog.findMany({ where: { shopId: strict.shopId, action: "settings.rollout_thresholds_updated" } });
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ actor: "merchant", details: { before: { sendErrors: 0.02 }, after: { sendErrors: 0.01 } } });
+      expect(audit[0]).toMatchObject({ actor: "merchant", details: { before: { sendErrors: 2 }, after: { sendErrors: 1 } } });
       const strictRow = await prisma().shop.findUniqueOrThrow({ where: { id: strict.shopId } });
       expect(shopSettingsView(strictRow).rolloutThresholds).toEqual({ ...DEFAULT_ROLLOUT_THRESHOLDS, sendErrors: 0.01 });
 

@@ -40,7 +40,7 @@ export function ThresholdsCard({
         <div data-testid="rollout-thresholds">
           <DataTable
             columnContentTypes={["text", "text", "text"]}
-            headings={[t("rollout.criteria.criterion"), t("rollout.criteria.threshold"), ""]}
+            headings={[t("rollout.criteria.criterion"), t("rollout.criteria.threshold"), t("rolloutThresholds.source")]}
             rows={rows}
           />
         </div>

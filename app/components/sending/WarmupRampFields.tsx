@@ -1,4 +1,4 @@
-import { TextField } from "@shopify/polaris";
+import { FormLayout, TextField } from "@shopify/polaris";
 import type { z } from "zod";
 import { isMessageKey, type MessageKey, type Translate } from "~/i18n";
 
@@ -39,7 +39,7 @@ export function WarmupRampFields({
     return key ? (isMessageKey(key) ? t(key) : key) : undefined;
   };
   return (
-    <>
+    <FormLayout.Group>
       {FIELDS.map((f) => (
         <TextField
           key={f.name}
@@ -54,6 +54,6 @@ export function WarmupRampFields({
           error={errorOf(f.name)}
         />
       ))}
-    </>
+    </FormLayout.Group>
   );
 }

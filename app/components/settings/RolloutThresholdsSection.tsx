@@ -19,40 +19,42 @@ export function RolloutThresholdsSection({ t, locale, thresholds }: { t: Transla
     Object.fromEntries(CRITERION_KEYS.map((k) => [k, percentText(locale, thresholds[k])])) as Record<keyof RolloutThresholds, string>,
   );
   return (
-    <Card>
-      <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">
-          {t("rolloutThresholds.title")}
-        </Text>
-        <Text as="p" tone="subdued">
-          {t("rolloutThresholds.help")}
-        </Text>
-        <SettingsForm fetcher={fetcher} intent="rollout" t={t}>
-          <FormLayout>
-            {CRITERION_KEYS.map((key) => {
-              const bounds = ROLLOUT_THRESHOLD_BOUNDS[key];
-              return (
-                <TextField
-                  key={key}
-                  label={t(`rolloutThresholds.${key}`)}
-                  name={key}
-                  id={`rollout-${key}`}
-                  inputMode="decimal"
-                  value={values[key]}
-                  onChange={(v) => setValues((prev) => ({ ...prev, [key]: v }))}
-                  autoComplete="off"
-                  suffix={key === "clicks" ? t("rolloutThresholds.percent") : t("rolloutThresholds.points")}
-                  helpText={t(`rolloutThresholds.${key}Help`, {
-                    min: percentText(locale, bounds.min),
-                    max: percentText(locale, bounds.max),
-                  })}
-                  error={fieldError(t, result, key)}
-                />
-              );
-            })}
-          </FormLayout>
-        </SettingsForm>
-      </BlockStack>
-    </Card>
+    <div data-testid="rollout-thresholds-settings">
+      <Card>
+        <BlockStack gap="400">
+          <Text as="h2" variant="headingMd">
+            {t("rolloutThresholds.title")}
+          </Text>
+          <Text as="p" tone="subdued">
+            {t("rolloutThresholds.help")}
+          </Text>
+          <SettingsForm fetcher={fetcher} intent="rollout" t={t}>
+            <FormLayout>
+              {CRITERION_KEYS.map((key) => {
+                const bounds = ROLLOUT_THRESHOLD_BOUNDS[key];
+                return (
+                  <TextField
+                    key={key}
+                    label={t(`rolloutThresholds.${key}`)}
+                    name={key}
+                    id={`rollout-${key}`}
+                    inputMode="decimal"
+                    value={values[key]}
+                    onChange={(v) => setValues((prev) => ({ ...prev, [key]: v }))}
+                    autoComplete="off"
+                    suffix={key === "clicks" ? t("rolloutThresholds.percent") : t("rolloutThresholds.points")}
+                    helpText={t(`rolloutThresholds.${key}Help`, {
+                      min: percentText(locale, bounds.min),
+                      max: percentText(locale, bounds.max),
+                    })}
+                    error={fieldError(t, result, key)}
+                  />
+                );
+              })}
+            </FormLayout>
+          </SettingsForm>
+        </BlockStack>
+      </Card>
+    </div>
   );
 }

@@ -189,7 +189,8 @@ export async function saveRolloutThresholds(shopId: string, input: RolloutThresh
       const rest = row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {};
       return { settings: { ...(rest as Prisma.InputJsonObject), rolloutThresholds: { ...input } } };
     },
-    (v) => ({ ...v.rolloutThresholds }),
+    // In the percent the merchant typed (2 points, 70 %), not the stored fractions.
+    (v) => Object.fromEntries(Object.entries(v.rolloutThresholds).map(([k, x]) => [k, Math.round(x * 10_000) / 100])),
   );
 }
 
