@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ChangeLog } from "~/components/flows/ChangeLog";
 import { FieldText, FlowTimeline } from "~/components/flows/FlowTimeline";
 import { LatestEntries } from "~/components/flows/LatestEntries";
+import { ThresholdsSummary } from "~/components/rollout/ThresholdsSummary";
 import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
@@ -200,6 +201,7 @@ export default function FlowPage() {
                       rollout: data.flow.rolloutPercent,
                     })}
                   </Text>
+                  <ThresholdsSummary thresholds={data.rolloutThresholds} locale={data.locale} t={t} />
                   <InlineStack gap="200">
                     <Button url={`${base}/rollout${q}`}>{t("flow.rollout")}</Button>
                     <Button url={`${base}/report${q}`} variant="plain">

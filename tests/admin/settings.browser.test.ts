@@ -163,6 +163,12 @@ describe.skipIf(!hasChromium)("Settings in a real browser", () => {
           .locator('a[href*="/app/flows/"]')
           .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname).find((p) => /^\/app\/flows\/[^/]+$/.test(p)));
         expect(href).toBeTruthy();
+        // The flow page's rollout panel names them too.
+        await page.goto(`${app.url}${href}`, { waitUntil: "networkidle" });
+        const summary = await page.getByTestId("flow-rollout-thresholds").innerText();
+        expect(summary).toContain("Send errors: at most previous + 0.5 pts");
+        expect(summary).toContain("Clicks: at least 80 % of previous");
+        await page.screenshot({ path: screenshotPath("admin-flow-rollout-panel-en-desktop.png") });
         await page.goto(`${app.url}${href}/rollout`, { waitUntil: "networkidle" });
         const card = page.getByTestId("rollout-thresholds");
         const rows = await card.getByRole("row").allInnerTexts();
