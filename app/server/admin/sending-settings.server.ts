@@ -305,7 +305,9 @@ export async function changeWarmupPlan(shop: Shop, ramp: WarmupRamp, actor: stri
   const today = localDay(now(), shop.timezone);
   const plan = storedWarmupPlan(ramp);
   return db().$transaction(async (tx) => {
-    // FOR UPDATE: the dispatcher's slot reservations and a second save wait for this one.
+    // FOR UPDATE: a second save waits for this one, so before/after never interleave. A
+    // dispatcher batch that read the row before this commits still counts by the old
+    // plan (its slot UPDATE waits on this lock, then checks today's count); the next reads the new one.
     const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ShopSending" WHERE "shopId" = ${shop.id} FOR UPDATE`;
     const before = row ? await tx.shopSending.findUnique({ where: { shopId: shop.id } }) : null;
     if (!before?.warmupStartDay) throw new SendingSettingsError("warmupNotRunning");
