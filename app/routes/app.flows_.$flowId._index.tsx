@@ -7,6 +7,7 @@ import { ChangeLog } from "~/components/flows/ChangeLog";
 import { FieldText, FlowTimeline } from "~/components/flows/FlowTimeline";
 import { FieldErrors } from "~/components/flows/FormFields";
 import { LatestEntries } from "~/components/flows/LatestEntries";
+import { ThresholdsSummary } from "~/components/rollout/ThresholdsSummary";
 import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
@@ -203,6 +204,7 @@ export default function FlowPage() {
                       rollout: data.flow.rolloutPercent,
                     })}
                   </Text>
+                  <ThresholdsSummary thresholds={data.rolloutThresholds} locale={data.locale} t={t} />
                   <InlineStack gap="200">
                     <Button url={`${base}/rollout${q}`}>{t("flow.rollout")}</Button>
                     <Button url={`${base}/report${q}`} variant="plain">
