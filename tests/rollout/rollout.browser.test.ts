@@ -151,7 +151,8 @@ describe.skipIf(!hasChromium)("staged rollout in a real browser", () => {
         );
         expect(reason).toContain(`Messages judged: ${fresh.length} (new) and ${previous.length} (previous).`);
         await page.getByText("Halted: every new entrant takes version 1.").waitFor();
-        const row = page.getByRole("row").filter({ hasText: "Unsubscribes" }).first();
+        // The stage's criteria table (the thresholds card above it names the criteria too).
+        const row = page.getByRole("row").filter({ hasText: "Unsubscribes" }).filter({ hasText: "% of" }).first();
         const [newRate, baseRate, threshold, state] = await row.getByRole("cell").allTextContents();
         expect([newRate, baseRate, threshold]).toEqual([
           `100% of ${fresh.length}`,
