@@ -5,6 +5,7 @@ import { reportsEn } from "./reports";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
+import { flowChannelEn } from "./flow-channel";
 import { settingsEn } from "./settings";
 
 export const en = {
@@ -17,6 +18,7 @@ export const en = {
   ...messageEditorEn,
   ...flowEditorEn,
   ...flowFilterEn,
+  ...flowChannelEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

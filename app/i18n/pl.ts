@@ -6,6 +6,7 @@ import { reportsPl } from "./reports";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
+import { flowChannelPl } from "./flow-channel";
 import { settingsPl } from "./settings";
 
 export const pl: Record<MessageKey, string> = {
@@ -18,6 +19,7 @@ export const pl: Record<MessageKey, string> = {
   ...messageEditorPl,
   ...flowEditorPl,
   ...flowFilterPl,
+  ...flowChannelPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

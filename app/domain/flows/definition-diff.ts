@@ -39,7 +39,7 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     }
     if (same(old, st)) continue;
     const n = lines.length;
-    stepLines(old, st, name, w, (label, a, b) => push(label, a, b, st.id));
+    stepLines(old, st, name, w, (label, a, b) => push(label, a, b, st.id), oldNames.get(st.id) ?? name);
     // Anything else about the step (its links, a label) has no line of its own.
     if (lines.length === n || !sameExcept(old, st)) lines.push({ stepId: st.id, label: w.t("flow.diff.changed", { name }) });
   }
@@ -63,7 +63,7 @@ export function diffLineText(line: DiffLine): string {
 type Push = (label: string, before: string, after: string) => void;
 
 /** The readable fields of a step, compared one by one. */
-function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push): void {
+function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push, oldName: string): void {
   if (a.type !== b.type) return;
   if (a.type === "wait" && b.type === "wait") {
     const d = (s: typeof a) =>
@@ -81,11 +81,20 @@ function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push): void
     );
   }
   if (a.type === "send" && b.type === "send") {
-    push(w.t("flow.diff.channel", { name }), w.t(`flow.channel.${a.channel}`), w.t(`flow.channel.${b.channel}`));
-    push(w.t("flow.diff.subject", { name }), a.subject ?? "—", b.subject ?? "—");
-    push(w.t("flow.diff.template", { name }), a.templateKey, b.templateKey);
+    // Named as it was ("Email 2: channel email → SMS"): after the switch it is "SMS 1".
+    push(w.t("flow.diff.channel", { name: oldName }), w.t(`flow.channel.${a.channel}`), w.t(`flow.channel.${b.channel}`));
+    // A new channel brings its own words: the channel line says it.
+    if (a.channel === b.channel) {
+      push(w.t("flow.diff.subject", { name }), a.subject ?? "—", b.subject ?? "—");
+      push(w.t("flow.diff.template", { name }), a.templateKey, b.templateKey);
+    }
     const defer = (h: number | null | undefined) => (h == null ? w.t("flow.diff.never") : shortDuration(w, { hours: h }));
     push(w.t("flow.diff.maxDefer", { name }), defer(a.maxDeferHours), defer(b.maxDeferHours));
+    push(
+      w.t("flowChannel.diff.noConsent", { name }),
+      w.t(`flowChannel.noConsent.${a.onNoConsent}`),
+      w.t(`flowChannel.noConsent.${b.onNoConsent}`),
+    );
   }
 }
 
@@ -94,12 +103,14 @@ const READABLE: Partial<Record<Step["type"], readonly string[]>> = {
   wait_for_event: ["timeout"],
   condition: ["if"],
   create_discount: ["kind", "value", "expiresInHours"],
-  send: ["channel", "subject", "templateKey", "maxDeferHours"],
+  send: ["channel", "subject", "templateKey", "maxDeferHours", "onNoConsent"],
 };
 
-/** Whether two versions of a step differ only in the fields stepLines reads. */
+/** Whether two versions of a step differ only in the fields stepLines reads (a send's content too, when its channel changed). */
 function sameExcept(a: Step, b: Step): boolean {
-  const drop = (s: Step) => Object.fromEntries(Object.entries(s).filter(([k]) => !(READABLE[s.type] ?? []).includes(k)));
+  const switched = a.type === "send" && b.type === "send" && a.channel !== b.channel;
+  const readable = (s: Step) => [...(READABLE[s.type] ?? []), ...(switched ? ["content"] : [])];
+  const drop = (s: Step) => Object.fromEntries(Object.entries(s).filter(([k]) => !readable(s).includes(k)));
   return same(drop(a), drop(b));
 }
 

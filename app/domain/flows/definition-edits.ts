@@ -1,6 +1,7 @@
 import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
 import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leaves";
+import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
 import { applyEntryEdits } from "./entry-edits";
 import { durationAmount, type DurationUnit } from "./wording";
 
@@ -15,7 +16,8 @@ export interface StepFields {
   wait?: { amount: number; unit: DurationUnit };
   leaves?: LeafField[];
   discount?: { kind: string; value: number; expiresInHours: number };
-  send?: { maxDeferHours: number | null; channel: string };
+  /** switchable: false while the step runs an A/B test of its own (its variants are of one channel). */
+  send?: { maxDeferHours: number | null; channel: string; switchable: boolean };
 }
 
 /** What the page offers to edit, per step id. */
@@ -27,7 +29,8 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
     if (st.type === "condition") out[st.id] = { leaves: leaves(st.if, "if") };
     if (st.type === "split") out[st.id] = { leaves: st.branches.flatMap((b, i) => leaves(b.when, `branches.${i}.when`)) };
     if (st.type === "create_discount") out[st.id] = { discount: { kind: st.kind, value: st.value, expiresInHours: st.expiresInHours } };
-    if (st.type === "send") out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel } };
+    if (st.type === "send")
+      out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel, switchable: !st.variants } };
   }
   return out;
 }
@@ -36,8 +39,10 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
  * The definition with the form's edits applied (not validated: the caller validates
  * it, and shows the schema's errors next to the fields). A catalogue flow edited here
  * is marked `source.edited`: rebuilding it from its settings would undo the edit.
+ * `sources` gives, per send step switching channel, what its new channel starts from
+ * (see channel-switch.ts; the server finds it in the version history and catalogue).
  */
-export function applyEdits(def: FlowDefinition, form: Record<string, string>): unknown {
+export function applyEdits(def: FlowDefinition, form: Record<string, string>, sources: Record<string, ChannelSources> = {}): unknown {
   const next = JSON.parse(JSON.stringify(def)) as FlowDefinition & { steps: Record<string, unknown>[] };
   const step = (id: string) => next.steps.find((s) => s.id === id) as Record<string, unknown> | undefined;
   for (const [name, raw] of Object.entries(form)) {
@@ -71,9 +76,53 @@ export function applyEdits(def: FlowDefinition, form: Record<string, string>): u
       setLeaf(readPath(st, path), prop, raw);
     }
   }
+  const switched = applyChannelSwitches(next, form, sources);
+  const consentChosen = form["entry/consent"] !== undefined && form["entry/consent"] !== def.entry.requiresConsent;
   applyEntryEdits(next, form);
+  if (switched) {
+    const merchantConsent = next.entry.requiresConsent;
+    alignConsent(def, next);
+    // The merchant's own choice in the same save wins; the schema's checks then judge it.
+    if (consentChosen) next.entry.requiresConsent = merchantConsent;
+  }
   if (next.source) next.source = { ...next.source, edited: true };
   return next;
+}
+
+/** The steps whose `send/<id>/channel` field names another channel. */
+export function channelSwitches(def: FlowDefinition, form: Record<string, string>): { stepId: string; to: SendChannel }[] {
+  return def.steps.flatMap((st) => {
+    const to = form[`send/${st.id}/channel`];
+    return st.type === "send" && (to === "email" || to === "sms") && to !== st.channel ? [{ stepId: st.id, to }] : [];
+  });
+}
+
+/** Why the form's channel switches cannot be made (next to the step), beyond what the schema says. */
+export function channelFormProblems(def: FlowDefinition, form: Record<string, string>): ValidationError[] {
+  return channelSwitches(def, form).flatMap(({ stepId }) => {
+    const i = def.steps.findIndex((s) => s.id === stepId);
+    const st = def.steps[i];
+    const why = st?.type === "send" ? switchRefusal(st) : null;
+    return why ? [{ path: `steps[${i}] (${stepId}).channel`, message: why }] : [];
+  });
+}
+
+function applyChannelSwitches(next: FlowDefinition, form: Record<string, string>, sources: Record<string, ChannelSources>): boolean {
+  const switches = channelSwitches(next, form);
+  const flowKey = next.source?.catalogueKey ?? next.key;
+  for (const { stepId, to } of switches) {
+    const i = next.steps.findIndex((s) => s.id === stepId);
+    const st = next.steps[i];
+    const src = sources[stepId];
+    if (st?.type !== "send" || switchRefusal(st)) continue;
+    next.steps[i] = switchSendChannel(
+      st,
+      to,
+      flowKey,
+      src ?? { email: null, fallbackEmailKey: st.templateKey, subjects: { en: "", pl: "" } },
+    );
+  }
+  return switches.length > 0;
 }
 
 /**

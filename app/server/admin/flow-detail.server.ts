@@ -1,7 +1,8 @@
 import type { Shop } from "@prisma/client";
 import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
-import { applyEdits, editableFields, errorsByField } from "~/domain/flows/definition-edits";
+import { consentProblems } from "~/domain/flows/channel-switch";
+import { applyEdits, channelFormProblems, channelSwitches, editableFields, errorsByField } from "~/domain/flows/definition-edits";
 import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
 import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
@@ -9,6 +10,7 @@ import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
+import { channelSourcesFor } from "./flow-channel.server";
 
 // The flow detail page (/app/flows/<id>): the active version as a timeline with its
 // editable fields, the change log with each version's diff, the latest entries. Every
@@ -95,9 +97,18 @@ export async function saveFlowEdits(
   const active = await db().flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId: shop.id } });
   const current = active ? validateFlowDefinition(active.definition) : null;
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
-  const edited = applyEdits(current.definition, form);
+  const switches = channelSwitches(current.definition, form);
+  const sources = await channelSourcesFor(shop.id, flow.id, current.definition, switches);
+  const edited = applyEdits(current.definition, form, sources);
   const check = validateFlowDefinition(edited);
-  const problems = entryFormProblems(form);
+  const consentEdited =
+    switches.length > 0 || (form["entry/consent"] ?? current.definition.entry.requiresConsent) !== current.definition.entry.requiresConsent;
+  const problems = [
+    ...entryFormProblems(form),
+    ...channelFormProblems(current.definition, form),
+    // Checked when this save touches channels or consent: an older version may predate the rule.
+    ...(check.ok && consentEdited ? consentProblems(check.definition) : []),
+  ];
   if (!check.ok || problems.length) return { ok: false, errors: errorsByField([...problems, ...(check.ok ? [] : check.errors)]) };
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;

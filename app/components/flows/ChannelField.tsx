@@ -1,0 +1,35 @@
+import { Badge, Select } from "@shopify/polaris";
+import { ChatIcon, EmailIcon } from "@shopify/polaris-icons";
+import { useState } from "react";
+import type { Translate } from "~/i18n";
+
+// A send step's channel: the timeline's badge (icon and word, so it reads without
+// colour) and the flow page's switch (`send/<stepId>/channel`, see
+// app/domain/flows/channel-switch.ts for what a switch does to the step).
+
+export function ChannelBadge({ channel, t }: { channel: "email" | "sms"; t: Translate }) {
+  const word = t(`flowChannel.badge.${channel}`);
+  return (
+    <span data-channel={channel} title={t("flowChannel.badgeLabel", { channel: word })}>
+      <Badge icon={channel === "sms" ? ChatIcon : EmailIcon}>{word}</Badge>
+    </span>
+  );
+}
+
+export function ChannelSelect(props: { stepId: string; initial: string; switchable: boolean; t: Translate }) {
+  const { stepId, t } = props;
+  const [value, setValue] = useState(props.initial);
+  const name = `send/${stepId}/channel`;
+  return (
+    <Select
+      name={name}
+      id={name}
+      label={t("flowChannel.field.channel")}
+      helpText={t("flowChannel.field.channelHelp")}
+      options={(["email", "sms"] as const).map((c) => ({ label: t(`flowChannel.option.${c}`), value: c }))}
+      value={value}
+      onChange={setValue}
+      disabled={!props.switchable}
+    />
+  );
+}
