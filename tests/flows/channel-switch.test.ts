@@ -42,7 +42,7 @@ describe("switching a send step's channel", () => {
     });
     expect(v2.entry.requiresConsent).toBe("any");
     // On two channels a message without consent is skipped: an SMS subscriber must not end at email 1.
-    expect(v2.steps.filter((s) => s.type === "send").map((s) => (s as SendStep).onNoConsent)).toEqual(["skip", "skip", "skip", "skip"]);
+    expect(v2.steps.filter((s) => s.type === "send").map((s) => s.onNoConsent)).toEqual(["skip", "skip", "skip", "skip"]);
     expect(consentProblems(v2)).toEqual([]);
 
     expect(lines(welcome, v2)).toEqual(
