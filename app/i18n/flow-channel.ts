@@ -2,9 +2,10 @@
 // channel badges. Spread into the EN and PL admin dictionaries (en.ts, pl.ts).
 
 export const flowChannelEn = {
-  "flowChannel.field.channel": "Channel",
-  "flowChannel.field.channelHelp":
-    "SMS starts from a short text in English and Polish: edit it with Edit message after saving. Back to email restores the email it had. Entry consent follows the channels.",
+  "flowChannel.field.channel": "Channel ({name})",
+  "flowChannel.help.toSms":
+    "Saved as an SMS with a short text in English and Polish: edit it with Edit message. Entry consent follows the channels.",
+  "flowChannel.help.toEmail": "Gets back the email it had before. Entry consent follows the channels.",
   "flowChannel.option.email": "Email",
   "flowChannel.option.sms": "SMS",
   "flowChannel.badge.email": "Email",
@@ -16,9 +17,10 @@ export const flowChannelEn = {
 } as const;
 
 export const flowChannelPl: Record<keyof typeof flowChannelEn, string> = {
-  "flowChannel.field.channel": "Kanał",
-  "flowChannel.field.channelHelp":
-    "SMS zaczyna od krótkiego tekstu po angielsku i po polsku: po zapisaniu zmień go przez Edytuj wiadomość. Powrót do e-maila przywraca poprzedni e-mail. Wymagana zgoda przy wejściu dostosowuje się do kanałów.",
+  "flowChannel.field.channel": "Kanał ({name})",
+  "flowChannel.help.toSms":
+    "Zostanie zapisany jako SMS z krótkim tekstem po angielsku i po polsku: zmień go przez Edytuj wiadomość. Wymagana zgoda przy wejściu dostosuje się do kanałów.",
+  "flowChannel.help.toEmail": "Wróci e-mail, który był tu wcześniej. Wymagana zgoda przy wejściu dostosuje się do kanałów.",
   "flowChannel.option.email": "E-mail",
   "flowChannel.option.sms": "SMS",
   "flowChannel.badge.email": "E-mail",

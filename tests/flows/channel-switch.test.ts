@@ -50,7 +50,13 @@ describe("switching a send step's channel", () => {
     );
     expect(lines(welcome, v2)).not.toContain("SMS 1 changed");
     expect(lines(welcome, v2, "pl")).toContain("E-mail 2: kanał: e-mail → SMS");
-    expect(lines(welcome, v2)).toContain("Email 1: without consent: end the flow → skip the message");
+    // The switched step keeps its old name in every line; the two "Email 2"s after it changed alike read as one line.
+    expect(lines(welcome, v2)).toEqual([
+      "Consent needed to enter: Email marketing → Email or SMS marketing",
+      "Email 1: without consent: end the flow → skip the message",
+      "Email 2: channel: email → SMS",
+      "Email 2: without consent: end the flow → skip the message",
+    ]);
   });
 
   it("starts from the catalogue's SMS for a flow that has one", () => {

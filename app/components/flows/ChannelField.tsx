@@ -16,16 +16,17 @@ export function ChannelBadge({ channel, t }: { channel: "email" | "sms"; t: Tran
   );
 }
 
-export function ChannelSelect(props: { stepId: string; initial: string; switchable: boolean; t: Translate }) {
+export function ChannelSelect(props: { stepId: string; name: string; initial: string; switchable: boolean; t: Translate }) {
   const { stepId, t } = props;
   const [value, setValue] = useState(props.initial);
-  const name = `send/${stepId}/channel`;
+  const field = `send/${stepId}/channel`;
   return (
     <Select
-      name={name}
-      id={name}
-      label={t("flowChannel.field.channel")}
-      helpText={t("flowChannel.field.channelHelp")}
+      name={field}
+      id={field}
+      label={t("flowChannel.field.channel", { name: props.name })}
+      // Said only once the merchant picks the other channel: what the save will do to the message.
+      helpText={value === props.initial ? undefined : t(value === "sms" ? "flowChannel.help.toSms" : "flowChannel.help.toEmail")}
       options={(["email", "sms"] as const).map((c) => ({ label: t(`flowChannel.option.${c}`), value: c }))}
       value={value}
       onChange={setValue}

@@ -181,8 +181,8 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
           </>
         )}
         {f.send && (
-          <Box width="280px">
-            <ChannelSelect stepId={stepId} initial={f.send.channel} switchable={f.send.switchable} t={t} />
+          <Box width="200px">
+            <ChannelSelect stepId={stepId} name={name} initial={f.send.channel} switchable={f.send.switchable} t={t} />
           </Box>
         )}
         {f.send && (

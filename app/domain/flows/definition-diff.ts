@@ -39,9 +39,12 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     }
     if (same(old, st)) continue;
     const n = lines.length;
-    stepLines(old, st, name, w, (label, a, b) => push(label, a, b, st.id), oldNames.get(st.id) ?? name);
+    // A step switched to another channel is named as it was ("Email 2", not "SMS 1"): the merchant knew it so.
+    const switched = old.type === "send" && st.type === "send" && old.channel !== st.channel;
+    const shown = switched ? (oldNames.get(st.id) ?? name) : name;
+    stepLines(old, st, shown, w, (label, a, b) => push(label, a, b, st.id));
     // Anything else about the step (its links, a label) has no line of its own.
-    if (lines.length === n || !sameExcept(old, st)) lines.push({ stepId: st.id, label: w.t("flow.diff.changed", { name }) });
+    if (lines.length === n || !sameExcept(old, st)) lines.push({ stepId: st.id, label: w.t("flow.diff.changed", { name: shown }) });
   }
 
   const exits = (d: FlowDefinition) => d.exits.map((e) => eventWords(e.events, w)).join("; ") || w.t("flow.diff.nothing");
@@ -52,7 +55,8 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     else lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.exits") }) });
   }
   lines.push(...goalDiffLines(before, after, w));
-  return lines;
+  // Two steps of one name (an email on both sides of a condition) changed alike read as one line.
+  return lines.filter((l, i) => i === lines.findIndex((m) => diffLineText(m) === diffLineText(l)));
 }
 
 /** One line: "Wait before email 2: 24 h → 36 h", for the audit row and plain text. */
@@ -63,7 +67,7 @@ export function diffLineText(line: DiffLine): string {
 type Push = (label: string, before: string, after: string) => void;
 
 /** The readable fields of a step, compared one by one. */
-function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push, oldName: string): void {
+function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push): void {
   if (a.type !== b.type) return;
   if (a.type === "wait" && b.type === "wait") {
     const d = (s: typeof a) =>
@@ -81,8 +85,7 @@ function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push, oldNa
     );
   }
   if (a.type === "send" && b.type === "send") {
-    // Named as it was ("Email 2: channel email → SMS"): after the switch it is "SMS 1".
-    push(w.t("flow.diff.channel", { name: oldName }), w.t(`flow.channel.${a.channel}`), w.t(`flow.channel.${b.channel}`));
+    push(w.t("flow.diff.channel", { name }), w.t(`flow.channel.${a.channel}`), w.t(`flow.channel.${b.channel}`));
     // A new channel brings its own words: the channel line says it.
     if (a.channel === b.channel) {
       push(w.t("flow.diff.subject", { name }), a.subject ?? "—", b.subject ?? "—");
