@@ -14,6 +14,9 @@ export const flowChannelEn = {
   "flowChannel.diff.noConsent": "{name}: without consent",
   "flowChannel.noConsent.skip": "skip the message",
   "flowChannel.noConsent.exit": "end the flow",
+  "flowChannel.cost.title": "This flow is on: a message becomes an SMS",
+  "flowChannel.cost.body": "Nothing is saved yet. Check what the texts will cost, then confirm to save.",
+  "flowChannel.cost.confirm": "Confirm the SMS cost and save",
 } as const;
 
 export const flowChannelPl: Record<keyof typeof flowChannelEn, string> = {
@@ -29,4 +32,7 @@ export const flowChannelPl: Record<keyof typeof flowChannelEn, string> = {
   "flowChannel.diff.noConsent": "{name}: bez zgody",
   "flowChannel.noConsent.skip": "pomiń wiadomość",
   "flowChannel.noConsent.exit": "zakończ przepływ",
+  "flowChannel.cost.title": "Ten przepływ jest włączony: wiadomość stanie się SMS-em",
+  "flowChannel.cost.body": "Nic jeszcze nie zapisano. Sprawdź, ile będą kosztować SMS-y, i potwierdź, aby zapisać.",
+  "flowChannel.cost.confirm": "Potwierdź koszt SMS-ów i zapisz",
 };

@@ -1,6 +1,7 @@
 // A send step switched from email to SMS on the flow page, through the real runner and
-// dispatcher: the switch is a new version (audited with "Email 2: channel: email →
-// SMS"), the next entrant gets that message as an SMS, which Twilio (its double)
+// dispatcher: on a flow that is on, the switch waits for its SMS cost to be confirmed;
+// it is then a new version (audited with "Email 2: channel: email → SMS" and the
+// confirmed estimate), the next entrant gets that message as an SMS, which Twilio (its double)
 // receives, and an enrollment already running on the old version still gets its email.
 // Switching back restores the email the step had.
 import type { Shop } from "@prisma/client";
@@ -98,14 +99,27 @@ describe("switching email 2 of abandoned checkout to SMS", () => {
     });
     expect(early.flowVersion.version).toBe(1);
 
-    const saved = await saveFlowEdits(shop, flow.id, { "send/send_2/channel": "sms" }, "merchant", "Text them instead");
+    // The flow is on: as when an SMS flow is turned on, the texts' cost is shown and confirmed first.
+    const toSms = { "send/send_2/channel": "sms" };
+    const unconfirmed = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead");
+    expect(unconfirmed).toMatchObject({ ok: false, errors: {}, smsCost: { recipients: 2, steps: [{ stepId: "send_2" }] } });
+    expect(await prisma().flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
+    const saved = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead", { confirmSmsCost: true });
     expect(saved).toEqual({ ok: true, version: 2 });
     const audit = await prisma().auditLog.findFirstOrThrow({
       where: { shopId: shop.id, action: "flow.version_created", subjectId: flow.id },
       orderBy: { id: "desc" },
     });
     expect(audit).toMatchObject({ actor: "merchant" });
-    expect(audit.details).toMatchObject({ version: 2, fromVersion: 1, note: "Text them instead" });
+    expect(audit.details).toMatchObject({
+      version: 2,
+      fromVersion: 1,
+      note: "Text them instead",
+      contentEdit: {
+        channelSwitches: [{ stepId: "send_2", to: "sms" }],
+        smsCostEstimateConfirmed: { recipients: 2, steps: [{ stepId: "send_2" }] },
+      },
+    });
     expect((audit.details as { changes: string[] }).changes).toEqual(
       expect.arrayContaining(["Consent needed to enter: Email marketing → Email or SMS marketing", "Email 2: channel: email → SMS"]),
     );

@@ -87,7 +87,7 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
       "goal/withinHours": "12",
     },
     // A send step's channel switched (email -> SMS: a new text, the entry consent follows).
-    { intent: "save", "send/send_2/channel": "sms" },
+    { intent: "save", "send/send_2/channel": "sms", confirmSmsCost: "true" },
     { intent: "rollback", version: "1" },
   ],
   "app.flows_.$flowId.rollout.tsx": [
@@ -533,7 +533,11 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(welcome.status).toBe("on");
     const edit = await post("app.flows_.$flowId._index.tsx", { intent: "save", "wait/wait_2/amount": "72" }, { flowId: welcome.id });
     expect(await expectNothingOfB("flow edit of A's flow", edit)).toBe(200);
-    const channel = await post("app.flows_.$flowId._index.tsx", { intent: "save", "send/send_2/channel": "sms" }, { flowId: welcome.id });
+    // A's flow is on: the switch to SMS waits for its cost to be confirmed (409), then saves.
+    const toSms = { intent: "save", "send/send_2/channel": "sms" };
+    const unconfirmed = await post("app.flows_.$flowId._index.tsx", toSms, { flowId: welcome.id });
+    expect(await expectNothingOfB("unconfirmed channel switch of A's flow", unconfirmed)).toBe(409);
+    const channel = await post("app.flows_.$flowId._index.tsx", { ...toSms, confirmSmsCost: "true" }, { flowId: welcome.id });
     expect(await expectNothingOfB("channel switch of A's flow", channel)).toBe(200);
     const switched = await prisma().flowVersion.findFirstOrThrow({ where: { flowId: welcome.id }, orderBy: { version: "desc" } });
     expect((switched.definition as { steps: { id: string; channel?: string }[] }).steps.find((st) => st.id === "send_2")?.channel).toBe(

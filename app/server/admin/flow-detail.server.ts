@@ -7,10 +7,12 @@ import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
 import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { estimateFlowSms, type FlowSmsEstimate } from "~/domain/sms/estimate";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
 import { channelSourcesFor } from "./flow-channel.server";
+import { estimateAuditDetails, estimateShop, smsAudience } from "./sms-estimate.server";
 
 // The flow detail page (/app/flows/<id>): the active version as a timeline with its
 // editable fields, the change log with each version's diff, the latest entries. Every
@@ -78,7 +80,14 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
 }
 
 export type SaveEditsResult =
-  { ok: true; version: number } | { ok: true; version: null } | { ok: false; errors: Record<string, string[]> } | null;
+  | { ok: true; version: number }
+  | { ok: true; version: null }
+  /**
+   * smsCost: a message of a flow that is on becomes an SMS; nothing was saved, as when
+   * an SMS flow is turned on its cost is shown and confirmed first (`confirmSmsCost`).
+   */
+  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate }
+  | null;
 
 /**
  * The page's edits as a new version (validated by the flow schema; running
@@ -91,6 +100,7 @@ export async function saveFlowEdits(
   form: Record<string, string>,
   actor: string,
   note: string | undefined,
+  opts: { confirmSmsCost?: boolean } = {},
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
   if (!flow?.activeVersionId) return null;
@@ -113,7 +123,15 @@ export async function saveFlowEdits(
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
   if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
-  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined);
+  let smsCost: FlowSmsEstimate | null = null;
+  if (flow.status === "on" && switches.some((sw) => sw.to === "sms")) {
+    smsCost = estimateFlowSms(check.definition, estimateShop(shop), await smsAudience(shop.id));
+    if (smsCost && !opts.confirmSmsCost) return { ok: false, errors: {}, smsCost };
+  }
+  const audit = switches.length
+    ? { channelSwitches: switches, ...(smsCost ? { smsCostEstimateConfirmed: estimateAuditDetails(smsCost) } : {}) }
+    : undefined;
+  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined, audit);
   return { ok: true, version };
 }
 
