@@ -227,6 +227,13 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.screenshot({ path: screenshotPath("admin-flow-channel-edit-en.png"), fullPage: true });
         await page.getByLabel("Change note").fill("Text the second message");
         await page.getByRole("button", { name: "Save as a new version" }).click();
+        // The flow is on: the texts' cost first, as when an SMS flow is turned on; nothing saved yet.
+        const cost = page.locator('[data-slot="sms-cost"]');
+        await cost.getByText("This flow is on: a message becomes an SMS").waitFor();
+        expect(await cost.textContent()).toContain("SMS cost estimate");
+        expect(await row.getByLabel("Channel (Email 2)").inputValue()).toBe("sms");
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-cost-en.png"), fullPage: true });
+        await page.getByRole("button", { name: "Confirm the SMS cost and save" }).click();
         await page.getByText(/^Saved as version \d+\.$/).waitFor();
         await row.locator('[data-channel="sms"]').waitFor();
         expect(await row.locator("[data-title]").textContent()).toBe("Send SMS 1");
@@ -244,6 +251,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         const text = page.getByLabel("Text message");
         await text.waitFor();
         expect(await text.inputValue()).toContain("{{ links.recoveryUrl }}");
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-sms-editor-en.png"), fullPage: true });
 
         await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
         expect(await row.locator("[data-title]").textContent()).toBe("Wyślij: SMS 1");
