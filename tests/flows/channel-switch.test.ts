@@ -37,8 +37,8 @@ describe("switching a send step's channel", () => {
     expect(st).toMatchObject({ channel: "sms", templateKey: send(welcome, "send_2").templateKey });
     expect(st.subject).toBeUndefined();
     expect(st.content).toEqual({
-      en: { text: "What makes {{ shop.name }} different {{ links.recoveryUrl }}" },
-      pl: { text: "Co wyróżnia {{ shop.name }} {{ links.recoveryUrl }}" },
+      en: { text: "What makes {{ shop.name }} different: {{ links.recoveryUrl }}" },
+      pl: { text: "Co wyróżnia {{ shop.name }}: {{ links.recoveryUrl }}" },
     });
     expect(v2.entry.requiresConsent).toBe("any");
     // On two channels a message without consent is skipped: an SMS subscriber must not end at email 1.
@@ -141,6 +141,12 @@ describe("switching a send step's channel", () => {
   });
 
   it("a subject's Liquid becomes words an SMS can carry", () => {
+    const welcome1 = "Welcome to {{ shop.name }}{% if customer.firstName %}, {{ customer.firstName }}{% endif %}!";
+    expect(smsStartContent("welcome", { en: welcome1, pl: "" })).toEqual({
+      en: { text: "Welcome to {{ shop.name }}! {{ links.recoveryUrl }}" },
+      // No subject at all still makes a sendable text.
+      pl: { text: "{{ shop.name }}: {{ links.recoveryUrl }}" },
+    });
     expect(plainSubject("Welcome to {{ shop.name }}{% if customer.firstName %}, {{ customer.firstName }}{% endif %}!")).toBe(
       "Welcome to {{ shop.name }}!",
     );

@@ -58,8 +58,9 @@ export function smsStartContent(flowKey: string, subjects: Record<ContentLocale,
   const text = (locale: ContentLocale) => {
     if (key) return smsCatalogueLiquid(key, locale);
     const subject = plainSubject(subjects[locale]);
-    const words = subject.includes("{{ shop.name }}") ? subject : `{{ shop.name }}: ${subject}`;
-    return `${words} {{ links.recoveryUrl }}`.replace(/\s+/g, " ").trim();
+    const words = subject.includes("{{ shop.name }}") ? subject : subject ? `{{ shop.name }}: ${subject}` : "{{ shop.name }}";
+    // "…different: <link>", but "Welcome to Kawa! <link>": the link reads as the text's end.
+    return `${words}${/[.!?:]$/.test(words) ? "" : ":"} {{ links.recoveryUrl }}`.replace(/\s+/g, " ").trim();
   };
   return { en: { text: text("en") }, pl: { text: text("pl") } };
 }
