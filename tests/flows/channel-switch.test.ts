@@ -91,6 +91,8 @@ describe("switching a send step's channel", () => {
     expect(send(v2, "send_sms")).toMatchObject({ channel: "email", templateKey: "abandoned_checkout_1" });
     expect(v2.entry.requiresConsent).toBe("email");
     expect(send(v2, "send_1").onNoConsent).toBe("exit");
+    // Without the server's sources: another email of the flow, never the SMS template.
+    expect(send(valid(applyEdits(checkout, { "send/send_sms/channel": "email" })), "send_sms").templateKey).toBe("abandoned_checkout_1");
   });
 
   it("keeps the merchant's own consent choice of the same save, and the check says when it does not fit", () => {

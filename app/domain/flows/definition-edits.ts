@@ -2,6 +2,7 @@ import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
 import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leaves";
 import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
+import { isEmailTemplateKey } from "../messages/catalogue";
 import { applyEntryEdits } from "./entry-edits";
 import { durationAmount, type DurationUnit } from "./wording";
 
@@ -119,10 +120,16 @@ function applyChannelSwitches(next: FlowDefinition, form: Record<string, string>
       st,
       to,
       flowKey,
-      src ?? { email: null, fallbackEmailKey: st.templateKey, subjects: { en: "", pl: "" } },
+      src ?? { email: null, fallbackEmailKey: fallbackEmailKey(next), subjects: { en: "", pl: "" } },
     );
   }
   return switches.length > 0;
+}
+
+/** Without the server's sources: another email of the flow, else the catalogue's first. */
+function fallbackEmailKey(def: FlowDefinition): string {
+  const other = def.steps.find((s) => s.type === "send" && s.channel === "email" && isEmailTemplateKey(s.templateKey));
+  return other?.type === "send" ? other.templateKey : "welcome_1";
 }
 
 /**
