@@ -2,7 +2,9 @@
 // (PGlite on disk, demo mode, the default settings or DEMO_HISTORY_SHOPPERS), then
 // prints what a merchant reads: per flow, the 90-day and 30-day holdout results
 // against the planted effect x reach, and the A/B results.
-//   npx tsx scripts/demo-history-report.ts [--memory]
+//   npx tsx scripts/demo-history-report.ts [--memory] [--ends=2026-11-02T08:30:00Z]
+// --ends: the history ends then (the dev clock is set there first): one seed and one
+// end give one history, e.g. the one tests/demo/history.db.test.ts checks.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +29,12 @@ const { shopDay } = await import("../app/domain/measurement/shop-day");
 const { now } = await import("../app/server/clock.server");
 const { db } = await import("../app/server/db/client.server");
 
+const ends = process.argv.find((a) => a.startsWith("--ends="))?.slice("--ends=".length);
+if (ends) {
+  const { setClock } = await import("../app/server/clock.server");
+  if (Number.isNaN(Date.parse(ends))) throw new Error(`--ends: not an instant: ${ends}`);
+  setClock(new Date(ends));
+}
 const settings = demoHistorySettings(process.env);
 const { shopId } = await seedDemoShop({ flowsSince: demoHistoryStart(settings) });
 const t = Date.now();

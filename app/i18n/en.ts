@@ -6,7 +6,9 @@ import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
 import { flowChannelEn } from "./flow-channel";
+import { flowConditionsEn } from "./flow-conditions";
 import { settingsEn } from "./settings";
+import { feedbackAddressEn } from "./feedback-address";
 
 export const en = {
   "app.name": "Flowmate",
@@ -19,6 +21,8 @@ export const en = {
   ...flowEditorEn,
   ...flowFilterEn,
   ...flowChannelEn,
+  ...flowConditionsEn,
+  ...feedbackAddressEn,
   "nav.home": "Home",
   "nav.mail": "Mail outbox (demo)",
   "nav.storefront": "Storefront simulator (demo)",

@@ -7,7 +7,9 @@ import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
 import { flowChannelPl } from "./flow-channel";
+import { flowConditionsPl } from "./flow-conditions";
 import { settingsPl } from "./settings";
+import { feedbackAddressPl } from "./feedback-address";
 
 export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
@@ -20,6 +22,8 @@ export const pl: Record<MessageKey, string> = {
   ...flowEditorPl,
   ...flowFilterPl,
   ...flowChannelPl,
+  ...flowConditionsPl,
+  ...feedbackAddressPl,
   "nav.home": "Start",
   "nav.mail": "Skrzynka nadawcza (demo)",
   "nav.storefront": "Symulator sklepu (demo)",

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { ChangeLog } from "~/components/flows/ChangeLog";
 import { FieldText, FlowTimeline } from "~/components/flows/FlowTimeline";
+import { FieldErrors } from "~/components/flows/FormFields";
 import { LatestEntries } from "~/components/flows/LatestEntries";
 import { SmsEstimate } from "~/components/flows/SmsEstimate";
 import type { FlowSmsEstimate } from "~/domain/sms/estimate";
@@ -27,7 +28,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 const FIELD =
-  /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80}|entry\/(consent|reentry|reentryHours)|goal\/(withinHours|exitOnGoal)|leaf\/(entry\.conditions|trigger\.where)[A-Za-z0-9_.]{0,80}\/(op|value|remove)|filter\/new\/(field|op|value))$/;
+  /^(priority|(wait|cond|discount|send|exit)\/[^/]{1,64}\/[A-Za-z0-9_./]{1,80}|entry\/(consent|reentry|reentryHours)|goal\/(withinHours|exitOnGoal)|leaf\/(entry\.conditions|trigger\.where)[A-Za-z0-9_.]{0,80}\/(op|value|remove)|filter\/(match|new\/(field|op|value)))$/;
 const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
@@ -51,7 +52,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { intent, note, confirmSmsCost, ...rest } = form;
   const parsed = Save.safeParse({ intent, note, confirmSmsCost, fields: rest });
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
-  const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, {
+  const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, ctx.locale, {
     confirmSmsCost: parsed.data.confirmSmsCost === "true",
   });
   if (result === null) throw new Response("No such flow", { status: 404 });
@@ -95,7 +96,7 @@ export default function FlowPage() {
       minute: "2-digit",
       timeZone: data.timezone,
     }).format(new Date(iso));
-  const errors = result?.errors ?? data.activeErrors ?? {};
+  const errors: Record<string, string[]> = result?.errors ?? data.activeErrors ?? {};
   const status = data.flow.status;
   return (
     <Page
@@ -167,16 +168,18 @@ export default function FlowPage() {
                     />
                   </Box>
                 )}
-                <FlowTimeline
-                  rows={data.timeline}
-                  fields={data.fields}
-                  entry={data.entry}
-                  exits={data.exits}
-                  errors={errors}
-                  editing={editing}
-                  messageUrl={(stepId) => `${base}/messages/${encodeURIComponent(stepId)}${q}`}
-                  t={t}
-                />
+                <FieldErrors.Provider value={errors}>
+                  <FlowTimeline
+                    rows={data.timeline}
+                    fields={data.fields}
+                    entry={data.entry}
+                    exits={data.exits}
+                    errors={errors}
+                    editing={editing}
+                    messageUrl={(stepId) => `${base}/messages/${encodeURIComponent(stepId)}${q}`}
+                    t={t}
+                  />
+                </FieldErrors.Provider>
                 {editing && (
                   <BlockStack gap="300">
                     <FieldText name="note" label={t("flow.note")} helpText={t("flow.noteHelp")} initial="" />

@@ -1,14 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Page } from "@shopify/polaris";
-import type { z } from "zod";
+import { z } from "zod";
 import { DkimCard } from "~/components/sending/DkimCard";
+import { FeedbackAddressCard } from "~/components/sending/FeedbackAddressCard";
 import { EmailProviderCard, SmsProviderCard } from "~/components/sending/ProviderCards";
 import { SenderCard, TestSendCard } from "~/components/sending/SenderCard";
 import { WarmupCard } from "~/components/sending/WarmupCard";
 import { DkimForm, EmailProviderForm, fieldErrors, SenderForm, SmsProviderForm, WarmupForm } from "~/domain/sending/settings-schema";
 import { translator } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
+import { loadFeedbackAddress, rotateFeedbackAddress } from "~/server/admin/feedback-address.server";
 import { sendTestEmail, TestSendRefused } from "~/server/admin/message-preview.server";
 import {
   checkDnsRecords,
@@ -23,10 +25,13 @@ import {
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
-  const settings = await loadSendingSettings(ctx.shop);
+  const [settings, feedback] = await Promise.all([loadSendingSettings(ctx.shop), loadFeedbackAddress(ctx.shop)]);
   // DNS answers slowly or not at all: the page renders first and the statuses stream in.
-  return { settings, locale: ctx.locale, dnsStatus: checkDnsRecords(ctx.shop, settings.dkim) };
+  return { settings, feedback, locale: ctx.locale, dnsStatus: checkDnsRecords(ctx.shop, settings.dkim) };
 };
+
+/** A new feedback address only with the confirmation the card asks for first. */
+const FeedbackAddressForm = z.object({ intent: z.literal("feedback_address"), confirm: z.literal("yes") });
 
 export type SendingActionData =
   | { intent: string; ok: true; sentTo?: string }
@@ -55,6 +60,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Response 
     sms: handler(SmsProviderForm, (d) => saveSmsProvider(ctx.shop, d, actor)),
     dkim: handler(DkimForm, (d) => generateDkimKey(ctx.shop, d, actor)),
     warmup: handler(WarmupForm, (d) => setWarmup(ctx.shop, d.warmup === "start", actor)),
+    feedback_address: handler(FeedbackAddressForm, async () => void (await rotateFeedbackAddress(ctx.shop, actor))),
   };
   if (intent === "test") {
     const to = ctx.shop.senderEmail;
@@ -84,7 +90,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Response 
 };
 
 export default function SendingSettings() {
-  const { settings, locale, dnsStatus } = useLoaderData<typeof loader>();
+  const { settings, feedback, locale, dnsStatus } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as SendingActionData | undefined;
   const t = translator(locale);
   const resultFor = (intent: string) => (result?.intent === intent ? result : undefined);
@@ -96,6 +102,13 @@ export default function SendingSettings() {
             <SenderCard t={t} values={settings.sender} result={resultFor("sender")} />
             <TestSendCard t={t} from={settings.sender.senderEmail} result={resultFor("test")} />
             <EmailProviderCard t={t} state={settings.email} secretsAvailable={settings.secretsAvailable} result={resultFor("email")} />
+            <FeedbackAddressCard
+              t={t}
+              locale={locale}
+              feedback={feedback}
+              ownProvider={settings.email.smtpUrl.set}
+              result={resultFor("feedback_address")}
+            />
             <SmsProviderCard t={t} state={settings.sms} secretsAvailable={settings.secretsAvailable} result={resultFor("sms")} />
             <DkimCard
               t={t}

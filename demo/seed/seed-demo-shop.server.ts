@@ -4,6 +4,7 @@ import { clockOffsetMs, now, setClock } from "~/server/clock.server";
 import { log } from "~/server/log.server";
 import { installCatalogue, saveFlowSettings, setFlowStatus } from "~/server/journeys/flows.server";
 import { DEMO_SMS_FROM_NUMBER } from "../sms-account";
+import { demoId } from "./demo-ids";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoCustomers, demoOrders, orderTotal } from "./demo-shop";
 
 const DAY = 86_400_000;
@@ -39,6 +40,7 @@ export async function seedDemoShop(opts: SeedOptions = {}): Promise<{ seeded: bo
     async (tx) => {
       const shop = await tx.shop.create({
         data: {
+          id: demoId("shop", DEMO_SHOP.domain),
           domain: DEMO_SHOP.domain,
           name: DEMO_SHOP.name,
           timezone: DEMO_SHOP.ianaTimezone,
@@ -88,6 +90,7 @@ export async function seedDemoShop(opts: SeedOptions = {}): Promise<{ seeded: bo
         data: customers.map((c) => {
           const created = new Date(at.getTime() - c.createdDaysAgo * DAY);
           return {
+            id: demoId("customer", shop.id, c.id),
             shopId: shop.id,
             shopifyCustomerId: BigInt(c.id),
             email: c.email,

@@ -5,7 +5,7 @@
 // the timeline and for the next entrant. A message switched from email to SMS shows
 // its channel on the timeline and in the change log, opens in the SMS text editor with
 // a text to start from, and switching back brings the email back.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCustomers } from "../../demo/seed/demo-shop";
 import { checkoutPayload } from "../capture/shopify-fixtures";
@@ -41,6 +41,14 @@ async function abandonCheckout(): Promise<void> {
     }),
   );
   expect((await postDemoWebhook(app, "checkouts/create", body)).status).toBe(200);
+}
+
+/** The error Polaris shows under a field (the input's aria-describedby), with the field marked invalid. */
+async function errorUnder(field: Locator): Promise<string | null> {
+  if ((await field.getAttribute("aria-invalid")) !== "true") return null;
+  const ids = (await field.getAttribute("aria-describedby"))?.split(/\s+/).filter((id) => id.endsWith("Error")) ?? [];
+  if (ids.length !== 1) return null;
+  return field.page().locator(`[id="${ids[0]}"]`).textContent();
 }
 
 /** The flow page's latest entries: per entry, the hours from entering to its next step (newest first). */
@@ -97,7 +105,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.getByLabel("Wait before email 1").fill("0");
         await page.getByRole("button", { name: "Save as a new version" }).click();
         await page.getByText("The flow was not saved: fix the fields marked below.").waitFor();
-        expect(await page.locator('[data-row="wait_1"]').textContent()).toContain("duration: a duration must be longer than zero");
+        expect(await errorUnder(page.getByLabel("Wait before email 1"))).toBe("Enter a time longer than zero.");
 
         // Two hours instead of one.
         await page.getByLabel("Wait before email 1").fill("2");
@@ -161,15 +169,15 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
       expect(await entry.textContent()).not.toContain("Filter");
 
       await page.getByRole("button", { name: "Edit steps" }).click();
-      const add = page.getByRole("group", { name: "Add a condition" });
+      const add = entry.getByRole("group", { name: "Add a condition" });
       await entry.getByText("No filter: everyone who triggers the flow may enter.").waitFor();
       await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-en.png"), fullPage: true });
 
-      // A condition without a value is refused next to the entry row.
+      // A condition without a value is refused under its Value field.
       await add.getByLabel("Customer fact").selectOption("customer.ordersCount");
       await page.getByRole("button", { name: "Save as a new version" }).click();
       await page.getByText("The flow was not saved: fix the fields marked below.").waitFor();
-      expect(await entry.textContent()).toContain("the new condition needs a value");
+      expect(await errorUnder(add.getByLabel("Value"))).toBe("Enter a value for the new condition.");
 
       await add.getByLabel("Customer fact").selectOption("customer.ordersCount");
       await add.getByLabel("Value").fill("0");
@@ -202,12 +210,90 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
       ]);
       await page.screenshot({ path: screenshotPath("admin-flow-filter-mobile-pl.png"), fullPage: true });
       await page.getByRole("button", { name: "Edytuj kroki" }).click();
-      await page.getByRole("group", { name: "Dodaj warunek" }).waitFor();
+      await entry.getByRole("group", { name: "Dodaj warunek" }).waitFor();
       await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-mobile-pl.png"), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.screenshot({ path: screenshotPath("admin-flow-filter-edit-pl.png"), fullPage: true });
     });
   });
+
+  it(
+    "adds a condition to a condition step: the timeline and the change log show it, EN and PL; a refused edit is marked under its field",
+    { timeout: 300_000 },
+    async () => {
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+        await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
+        await page.waitForURL(/\/app\/flows\/\w+$/);
+        const url = page.url();
+        const check = page.locator('[data-row="check_value"]');
+        const title = check.locator("[data-title]");
+        expect(await title.textContent()).toBe("If checkout value ≥ 50");
+
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        const add = check.getByRole("group", { name: "Add a condition (Checkout worth an incentive?)" });
+        await check.getByLabel("Which conditions must hold (Checkout worth an incentive?)").selectOption("any");
+        await add.getByLabel("Condition on").selectOption("customer.countryCode");
+        // Two mistakes: a re-entry window of zero hours, a condition without a value.
+        await page.getByLabel("Re-entry").selectOption("window");
+        const hours = page.getByLabel("N (hours between entries)");
+        await hours.fill("0");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByText("The flow was not saved: fix the fields marked below.").waitFor();
+        expect(await errorUnder(hours)).toBe("Enter a number greater than 0.");
+        expect(await errorUnder(add.getByLabel("Value"))).toBe("Enter a value for the new condition.");
+        // What the merchant typed and chose is still there.
+        expect(await hours.inputValue()).toBe("0");
+        expect(await add.getByLabel("Condition on").inputValue()).toBe("customer.countryCode");
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await check.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-errors-en.png"), fullPage: true });
+
+        await hours.fill("48");
+        await add.getByLabel("Value").fill("PL");
+        await page.getByLabel("Change note").fill("Polish shoppers get the incentive too");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByText(/^Saved as version \d+\.$/).waitFor();
+        await title.filter({ hasText: /^If checkout value ≥ 50 or customer's country code = PL$/ }).waitFor();
+        const latest = page.locator("[data-version]").first();
+        expect(await latest.locator("[data-diff]").allTextContents()).toEqual([
+          "Re-entry: enters once per customer → enters at most once per 2 days",
+          "Checkout worth an incentive?: checkout value ≥ 50 → checkout value ≥ 50 or customer's country code = PL",
+        ]);
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-en.png"), fullPage: true });
+
+        // The saved condition comes back as two editable leaves, "any of them".
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        expect(await check.getByLabel("Which conditions must hold (Checkout worth an incentive?)").inputValue()).toBe("any");
+        expect(await check.getByLabel("Comparison (customer's country code)").inputValue()).toBe("eq");
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-edit-en.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-edit-mobile-en.png"), fullPage: true });
+
+        // Polish: the timeline, the change log, and a refused edit in Polish under its field.
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+        await title.filter({ hasText: /^Jeśli wartość checkoutu ≥ 50 lub kod kraju klienta = PL$/ }).waitFor();
+        expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toEqual([
+          "Ponowne wejście: klient wchodzi tylko raz → klient wchodzi najwyżej raz na 2 dni",
+          "Koszyk wart zachęty?: wartość checkoutu ≥ 50 → wartość checkoutu ≥ 50 lub kod kraju klienta = PL",
+        ]);
+        await page.getByRole("button", { name: "Edytuj kroki" }).click();
+        const hoursPl = page.getByLabel("N (godziny między wejściami)");
+        await hoursPl.fill("");
+        const addPl = check.getByRole("group", { name: "Dodaj warunek (Koszyk wart zachęty?)" });
+        await addPl.getByLabel("Warunek dotyczy").selectOption("customer.ordersCount");
+        await page.getByRole("button", { name: "Zapisz jako nową wersję" }).click();
+        await page.getByText("Przepływ nie został zapisany: popraw zaznaczone pola.").waitFor();
+        expect(await errorUnder(hoursPl)).toBe("Wpisz liczbę.");
+        expect(await errorUnder(addPl.getByLabel("Wartość"))).toBe("Wpisz wartość nowego warunku.");
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-errors-pl.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: screenshotPath("admin-flow-condition-errors-mobile-pl.png"), fullPage: true });
+      });
+    },
+  );
+
   it(
     "switches a message between email and SMS: the timeline, the change log and the message editor follow",
     { timeout: 300_000 },

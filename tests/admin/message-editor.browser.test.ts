@@ -156,6 +156,21 @@ describe.skipIf(!hasChromium)("the message editor in a real browser", () => {
           const stacked = m.y >= d.y + d.height;
           expect(sideBySide || stacked, JSON.stringify({ d, m })).toBe(true);
           if (width < 500) expect(stacked).toBe(true);
+          // At a desktop's width the two sit side by side, each laid out at its own width (scaled to fit the pane).
+          if (width >= 1280) {
+            expect(sideBySide, JSON.stringify({ d, m })).toBe(true);
+            const innerWidths = await Promise.all(
+              ["preview-frame", "preview-frame-mobile"].map((id) =>
+                page
+                  .frameLocator(`iframe[data-testid="${id}"]`)
+                  .locator("html")
+                  .evaluate((el) => el.clientWidth),
+              ),
+            );
+            expect(innerWidths[0]).toBeGreaterThan(innerWidths[1]!);
+            expect(innerWidths[1]).toBeLessThanOrEqual(375);
+            expect(Math.abs(d.y - m.y)).toBeLessThan(2);
+          }
           await mobile.scrollIntoViewIfNeeded();
           await page.screenshot({ path: screenshotPath(`admin-message-editor-both-${lang}-${width}.png`), fullPage: true });
         } finally {

@@ -26,6 +26,7 @@ import { useTestDatabase } from "../support/db";
 import { verifyDkim } from "../support/dkim-verify";
 import { createCustomer, createShop, enqueueEmail } from "../messages/email/support/fixtures";
 import { startSmtpTestServer, type SmtpTestServer } from "../messages/email/support/smtp-test-server";
+import { TWILIO_SID, TWILIO_TOKEN, twilioDouble } from "../support/twilio-double";
 
 const getDb = useTestDatabase();
 const prisma = () => getDb().prisma;
@@ -187,20 +188,30 @@ describe("a shop's own providers", () => {
       after: { fromNumber: "+48500100300" },
     });
 
-    // The shop's account is the one the SMS sender calls.
-    const calls: string[] = [];
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = ((url: string, init: RequestInit) => {
-      calls.push(`${url} ${(init.headers as Record<string, string>).authorization}`);
-      return Promise.resolve(new Response(JSON.stringify({ sid: "SM1", status: "queued" }), { status: 201 }));
-    }) as typeof fetch;
+    // The shop's account is the one the SMS sender calls, on Twilio's wire: the double
+    // knows the app's account and the shop's; the request names and signs the shop's.
+    const twilio = twilioDouble({ [TWILIO_SID]: TWILIO_TOKEN, [sid]: token });
+    await twilio.start();
+    const saved = { ...process.env };
+    Object.assign(process.env, twilio.env());
     try {
-      await (await shopSmsProvider(shop.id))!.send({ to: "+48600700800", body: "hi", from: "+48500100300" });
+      const sent = await (await shopSmsProvider(shop.id))!.send({ to: "+48600700800", body: "hi", from: "+48500100300" });
+      expect(sent.providerId).toMatch(/^SM/);
+      expect(sent.status).toBe("queued");
     } finally {
-      globalThis.fetch = realFetch;
+      for (const k of Object.keys(twilio.env())) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      await twilio.close();
     }
-    expect(calls[0]).toContain(`/Accounts/${sid}/Messages.json`);
-    expect(calls[0]).toContain(`Basic ${Buffer.from(`${sid}:${token}`).toString("base64")}`);
+    expect(twilio.received).toMatchObject([
+      {
+        path: `/2010-04-01/Accounts/${sid}/Messages.json`,
+        authorization: `Basic ${Buffer.from(`${sid}:${token}`).toString("base64")}`,
+      },
+    ]);
+    expect(Object.fromEntries(twilio.received[0]!.form)).toMatchObject({ To: "+48600700800", From: "+48500100300", Body: "hi" });
   });
 });
 

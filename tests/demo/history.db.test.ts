@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { clockOffsetMs, now } from "~/server/clock.server";
+import { clockOffsetMs, now, setClock } from "~/server/clock.server";
 import { shopDay } from "~/domain/measurement/shop-day";
 import { parsePeriod } from "~/domain/measurement/report-period";
 import { flowReport } from "~/server/admin/reports/flow-report.server";
@@ -29,6 +29,8 @@ import { useTestDatabase } from "../support/db";
 
 const DAY = 86_400_000;
 const SETTINGS: DemoHistorySettings = DEMO_HISTORY;
+/** When the checked history ends: a Monday morning in Warsaw, a DST change within the 90 days. */
+const HISTORY_ENDS = new Date("2026-11-02T08:30:00Z");
 /** The flows whose planted effect the demo's reports must find, not only cover. */
 const MAIN_FLOWS: HistoryFlowKey[] = ["abandoned_checkout", "welcome", "browse_abandonment", "post_purchase"];
 
@@ -45,6 +47,10 @@ const onDemoDatabase = !process.env.DATABASE_URL;
 
 beforeAll(async () => {
   if (!onDemoDatabase) return;
+  // One calendar, so one history: the demo's ids are made from what they are
+  // (demo/seed/demo-ids.ts), and the plan's draws are keyed on its times, so this is
+  // the history a demo started at this instant shows (history-replay.db.test.ts).
+  setClock(HISTORY_ENDS);
   shopId = (await seedDemoShop({ flowsSince: demoHistoryStart(SETTINGS) })).shopId;
   offsetBefore = clockOffsetMs();
   result = await seedDemoHistory(shopId, SETTINGS);

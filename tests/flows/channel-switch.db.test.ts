@@ -104,7 +104,7 @@ describe("switching email 2 of abandoned checkout to SMS", () => {
     const unconfirmed = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead");
     expect(unconfirmed).toMatchObject({ ok: false, errors: {}, smsCost: { recipients: 2, steps: [{ stepId: "send_2" }] } });
     expect(await prisma().flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
-    const saved = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead", { confirmSmsCost: true });
+    const saved = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead", "en", { confirmSmsCost: true });
     expect(saved).toEqual({ ok: true, version: 2 });
     const audit = await prisma().auditLog.findFirstOrThrow({
       where: { shopId: shop.id, action: "flow.version_created", subjectId: flow.id },

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { buildCatalogueFlow } from "~/domain/flows";
 import { consentProblems, plainSubject, smsStartContent, type ChannelSources } from "~/domain/flows/channel-switch";
 import { diffDefinitions, diffLineText } from "~/domain/flows/definition-diff";
-import { applyEdits, channelFormProblems, editableFields } from "~/domain/flows/definition-edits";
+import { applyEdits, channelFormProblems, editableFields, errorsByField } from "~/domain/flows/definition-edits";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition, type SendStep } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
@@ -106,6 +106,9 @@ describe("switching a send step's channel", () => {
       { path: "entry.requiresConsent", message: "the flow's messages are SMS only: entry needs SMS consent" },
     ]);
     expect(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "any" } })).toHaveLength(1);
+    expect(errorsByField(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "email" } }))).toEqual({
+      "entry/consent": ["the flow's messages are SMS only: entry needs SMS consent"],
+    });
     expect(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "none" } })).toEqual([]);
   });
 
@@ -128,6 +131,10 @@ describe("switching a send step's channel", () => {
     expect(channelFormProblems(tested, { "send/send_2/channel": "sms" })).toEqual([
       { path: "steps[3] (send_2).channel", message: "end the step's A/B test before switching its channel" },
     ]);
+    // Shown under the step's channel field.
+    expect(errorsByField(channelFormProblems(tested, { "send/send_2/channel": "sms" }))).toEqual({
+      "send/send_2/channel": ["end the step's A/B test before switching its channel"],
+    });
     expect(send(applyEdits(tested, { "send/send_2/channel": "sms" }) as FlowDefinition, "send_2").channel).toBe("email");
   });
 

@@ -63,7 +63,12 @@ describe("in-place edits", () => {
   it("offers each step's fields and applies them into a valid, marked definition", () => {
     const fields = editableFields(v1);
     expect(fields.wait_2!.wait).toEqual({ amount: 24, unit: "hours" });
-    expect(fields.check_value!.leaves).toEqual([{ path: "if", field: "trigger.value", op: "gte", value: "50", valueKind: "number" }]);
+    expect(fields.check_value!.groups?.[0]).toMatchObject({
+      root: "if",
+      match: "all",
+      flat: true,
+      leaves: [{ path: "if", field: "trigger.value", op: "gte", value: "50", valueKind: "number" }],
+    });
     expect(fields.discount_3!.discount).toEqual({ kind: "percentage", value: 10, expiresInHours: 48 });
     const edited = applyEdits(v1, {
       "wait/wait_2/amount": "36",
@@ -101,9 +106,14 @@ describe("in-place edits", () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const byField = errorsByField(r.errors);
-    expect(byField.wait_2).toEqual(["duration: a duration must be longer than zero"]);
-    expect(byField.discount_3?.[0]).toMatch(/^expiresInHours: /);
+    expect(byField["wait/wait_2/amount"]).toEqual(["a duration must be longer than zero"]);
+    expect(byField["discount/discount_3/expiresInHours"]).toHaveLength(1);
     expect(byField.priority?.[0]).toMatch(/1000/);
-    expect(byField["exit:0"]).toHaveLength(1);
+    expect(byField["exit/0/events"]).toHaveLength(1);
+    // In the merchant's words, under the field.
+    const pl = errorsByField(r.errors, undefined, { t: translator("pl"), locale: "pl" });
+    expect(pl["wait/wait_2/amount"]).toEqual(["Wpisz czas dłuższy niż zero."]);
+    expect(pl["discount/discount_3/expiresInHours"]).toEqual(["Wpisz liczbę."]);
+    expect(pl.priority).toEqual(["Wpisz liczbę nie większą niż 1000."]);
   });
 });

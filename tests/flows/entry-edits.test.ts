@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { buildCatalogueFlow } from "~/domain/flows";
 import { diffDefinitions, diffLineText } from "~/domain/flows/definition-diff";
-import { applyEdits, errorsByField } from "~/domain/flows/definition-edits";
+import { applyEdits, applyEditsTraced, errorsByField } from "~/domain/flows/definition-edits";
 import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
@@ -24,13 +24,15 @@ const winBack = buildCatalogueFlow("win_back", {});
 
 describe("entry fields", () => {
   it("offers the consent, re-entry, the filter's and the trigger filter's leaves and the goal", () => {
-    expect(entryFields(checkout)).toEqual({
+    expect(entryFields(checkout)).toMatchObject({
       consent: "email",
       reentry: { mode: "window", hours: 72 },
       filter: [],
+      filterGroup: { root: "entry.conditions", match: "all", leaves: [], flat: true },
       triggerWhere: [{ path: "trigger.where", field: "trigger.completed", op: "neq", value: "true", valueKind: "boolean" }],
       goal: { withinHours: null, exitOnGoal: true },
     });
+    expect(entryFields(checkout).filterGroup.choices.map((c) => c.field)).toContain("customer.countryCode");
     expect(entryFields(winBack).filter).toEqual([
       { path: "entry.conditions", field: "customer.ordersCount", op: "gte", value: "1", valueKind: "number" },
     ]);
@@ -116,17 +118,63 @@ describe("editing the filter and the entry rules", () => {
     expect(v3.goal?.withinHours).toBeUndefined();
   });
 
-  it("refuses what the schema refuses, next to the entry or goal row", () => {
-    const check = validateFlowDefinition(
-      applyEdits(checkout, { "entry/reentry": "window", "entry/reentryHours": "", "goal/withinHours": "-5" }),
-    );
+  it("refuses what the schema refuses, next to the exact field, in the merchant's words", () => {
+    const form = { "entry/reentry": "window", "entry/reentryHours": "", "goal/withinHours": "-5" };
+    const { definition, trace } = applyEditsTraced(checkout, form);
+    const check = validateFlowDefinition(definition);
     expect(check.ok).toBe(false);
-    const errors = errorsByField(check.ok ? [] : check.errors);
-    expect(Object.keys(errors).sort()).toEqual(["entry", "goal"]);
-    expect(errors.entry![0]).toMatch(/^entry\.reentry/);
+    const errors = check.ok ? [] : check.errors;
+    expect(Object.keys(errorsByField(errors, trace)).sort()).toEqual(["entry/reentryHours", "goal/withinHours"]);
+    expect(errorsByField(errors, trace, w("en"))).toEqual({
+      "entry/reentryHours": ["Enter a number."],
+      "goal/withinHours": ["Enter a number greater than 0."],
+    });
+    expect(errorsByField(errors, trace, w("pl"))).toEqual({
+      "entry/reentryHours": ["Wpisz liczbę."],
+      "goal/withinHours": ["Wpisz liczbę większą niż 0."],
+    });
     expect(entryFormProblems({ "filter/new/field": "customer.countryCode", "filter/new/op": "eq", "filter/new/value": " " })).toEqual([
-      { path: "entry.conditions", message: "the new condition needs a value" },
+      { path: "filter/new/value", message: "the new condition needs a value" },
     ]);
-    expect(entryFormProblems({ "filter/new/field": "customer.secret" })[0]?.message).toMatch(/unknown field/);
+    expect(errorsByField(entryFormProblems({ "filter/new/field": "customer.ordersCount" }), undefined, w("pl"))).toEqual({
+      "filter/new/value": ["Wpisz wartość nowego warunku."],
+    });
+    expect(entryFormProblems({ "filter/new/field": "customer.secret" })[0]).toMatchObject({ path: "filter/new/field" });
+  });
+
+  it("a filter leaf's error lands on the leaf the merchant typed in, even after an earlier one was removed", () => {
+    const two = edit(checkout, { "filter/new/field": "customer.ordersCount", "filter/new/op": "eq", "filter/new/value": "0" });
+    const three = edit(two, { "filter/new/field": "customer.totalSpent", "filter/new/op": "gte", "filter/new/value": "10" });
+    // Leaf 0 removed, leaf 1 given no number: the schema sees it at all.0, the page shows it at all.1.
+    const form = { "leaf/entry.conditions.all.0/remove": "on", "leaf/entry.conditions.all.1/value": "abc" };
+    const { definition, trace } = applyEditsTraced(three, form);
+    const check = validateFlowDefinition(definition);
+    expect(check.ok ? [] : check.errors.map((e) => e.path)).toEqual(["entry.conditions.all[0].value"]);
+    expect(errorsByField(check.ok ? [] : check.errors, trace, w("en"))).toEqual({
+      "leaf/entry.conditions.all.1/value": ["Enter a number."],
+    });
+    // A new leaf's bad value is the new condition's Value field.
+    const added = applyEditsTraced(three, { "filter/new/field": "customer.ordersCount", "filter/new/op": "gt", "filter/new/value": "x" });
+    const bad = validateFlowDefinition(added.definition);
+    expect(errorsByField(bad.ok ? [] : bad.errors, added.trace, w("pl"))).toEqual({ "filter/new/value": ["Wpisz liczbę."] });
+  });
+
+  it("switches the filter between all and any", () => {
+    const two = edit(edit(checkout, { "filter/new/field": "customer.ordersCount", "filter/new/op": "eq", "filter/new/value": "0" }), {
+      "filter/new/field": "customer.countryCode",
+      "filter/new/op": "eq",
+      "filter/new/value": "PL",
+      "filter/match": "any",
+    });
+    expect(two.entry.conditions).toEqual({
+      any: [
+        { field: "customer.ordersCount", op: "eq", value: 0 },
+        { field: "customer.countryCode", op: "eq", value: "PL" },
+      ],
+    });
+    const back = edit(two, { "filter/match": "all" });
+    expect(text(two, back)).toEqual([
+      "Flow filter: customer's order count = 0 or customer's country code = PL → customer's order count = 0 and customer's country code = PL",
+    ]);
   });
 });

@@ -83,10 +83,42 @@ describe("flow page: saving edits", () => {
     );
     expect(r).toMatchObject({ ok: false });
     if (r === null || r.ok) throw new Error("expected errors");
-    expect(r.errors.wait_2).toEqual(["duration: a duration must be longer than zero"]);
-    expect(r.errors.discount_3?.[0]).toMatch(/^value: /);
-    expect(r.errors.priority?.[0]).toMatch(/1000/);
+    expect(r.errors["wait/wait_2/amount"]).toEqual(["Enter a time longer than zero."]);
+    expect(r.errors["discount/discount_3/value"]).toHaveLength(1);
+    expect(r.errors.priority).toEqual(["Enter a number of at most 1,000."]);
     expect(await snapshot(a)).toBe(before);
+  });
+
+  it("adds a condition to a condition step as a new version, audited with its readable diff", async () => {
+    const flow = await flowOf(a);
+    const form = {
+      "cond/check_value/if/match": "any",
+      "cond/check_value/if/new/field": "customer.countryCode",
+      "cond/check_value/if/new/op": "eq",
+      "cond/check_value/if/new/value": "PL",
+    };
+    expect(await saveFlowEdits(a, flow.id, form, "merchant", "Polish shoppers too", "en")).toEqual({ ok: true, version: 2 });
+    const audit = await prisma().auditLog.findFirstOrThrow({ where: { shopId: a.id, action: "flow.version_created", subjectId: flow.id } });
+    expect(audit.details).toMatchObject({
+      version: 2,
+      fromVersion: 1,
+      changes: ["Checkout worth an incentive?: checkout value ≥ 50 → checkout value ≥ 50 or customer's country code = PL"],
+    });
+    const detail = (await loadFlowDetail(a, flow.id, "pl"))!;
+    expect(detail.timeline.find((row) => row.stepId === "check_value")!.title).toBe(
+      "Jeśli wartość checkoutu ≥ 50 lub kod kraju klienta = PL",
+    );
+    expect(detail.fields.check_value!.groups![0]).toMatchObject({ match: "any", leaves: [{ path: "if.any.0" }, { path: "if.any.1" }] });
+
+    // A second one without a value: refused under its Value field, in Polish, nothing stored.
+    const counts = async () => [
+      await prisma().flowVersion.count({ where: { shopId: a.id } }),
+      await prisma().auditLog.count({ where: { shopId: a.id } }),
+    ];
+    const before = await counts();
+    const r = await saveFlowEdits(a, flow.id, { "cond/check_value/if/new/field": "customer.ordersCount" }, "merchant", undefined, "pl");
+    expect(r).toEqual({ ok: false, errors: { "cond/check_value/if/new/value": ["Wpisz wartość nowego warunku."] } });
+    expect(await counts()).toEqual(before);
   });
 
   it("an unchanged form is no new version", async () => {

@@ -10,13 +10,12 @@ function depthOf(v: unknown): number {
 }
 
 describe("checkJsonBounds", () => {
-  it("finds 8,000 levels of nesting without recursing, and in well under a millisecond per 40 KB", () => {
+  // Its cost per request is in the pixel endpoint's bench (bench/ingestion.bench.ts), not timed here.
+  it("finds 8,000 levels of nesting without recursing, and passes a flat 40 KB batch", () => {
     const deep = "[".repeat(8000) + "]".repeat(8000);
     expect(checkJsonBounds(deep, { maxDepth: 32, maxNodes: 1e6 })).toEqual({ ok: false, error: "JSON nested deeper than 32 levels" });
     const flat = JSON.stringify({ events: Array.from({ length: 400 }, (_, i) => ({ id: `e${i}`, url: "https://x.example/p?q=1" })) });
-    const started = performance.now();
-    for (let i = 0; i < 200; i++) checkJsonBounds(flat);
-    expect((performance.now() - started) / 200).toBeLessThan(1);
+    expect(checkJsonBounds(flat)).toEqual({ ok: true });
   });
 
   it("ignores brackets, quotes and escapes inside strings", () => {

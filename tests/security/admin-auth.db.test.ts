@@ -141,6 +141,7 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
     { intent: "dkim", domain: "a.example.com", selector: "fm" },
     { intent: "warmup", warmup: "start" },
     { intent: "test", to: "{email}" },
+    { intent: "feedback_address", confirm: "yes" },
   ],
 };
 
@@ -592,6 +593,14 @@ describe("admin routes: session token required, another shop's ids never reach i
     }
     expect(await aShop()).toMatchObject({ senderName: "A's sender" });
     expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
+    // A new feedback address for A, only with the card's confirmation.
+    const generation = async () => (await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).feedbackGeneration;
+    const g = await generation();
+    expect(await expectNothingOfB("sending feedback_address unconfirmed", await post(sending, { intent: "feedback_address" }))).toBe(400);
+    expect(await generation()).toBe(g);
+    const rotate = { intent: "feedback_address", confirm: "yes" };
+    expect(await expectNothingOfB("sending feedback_address", await post(sending, rotate))).toBe(200);
+    expect(await generation()).toBe(g + 1);
     // Outside the demo, the same button without a session token stops nothing.
     const bare = await outsideDemo(async () =>
       call(
@@ -606,6 +615,16 @@ describe("admin routes: session token required, another shop's ids never reach i
     );
     expect([302, 401]).toContain((bare as Response).status);
     expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupStartDay).not.toBeNull();
+    const unsigned = await outsideDemo(async () =>
+      call(
+        await load(routes.find((r) => r.file === sending)!),
+        "POST",
+        new Request("http://localhost:3000/app/settings/sending", { method: "POST", body: new URLSearchParams(rotate) }),
+        {},
+      ),
+    );
+    expect([302, 401]).toContain((unsigned as Response).status);
+    expect(await generation()).toBe(g + 1);
 
     expect(await prisma().shopSending.count({ where: { shopId: shopB.id } })).toBe(0);
     expect(await snapshotB()).toBe(before);

@@ -35,7 +35,11 @@ export interface TwilioDouble {
   env(): Record<string, string>;
 }
 
-export function twilioDouble(): TwilioDouble {
+/**
+ * `accounts`: the account SIDs it knows, with their auth tokens (by default only
+ * TWILIO_SID); any other account answers 404, a wrong token 401, as Twilio does.
+ */
+export function twilioDouble(accounts: Record<string, string> = { [TWILIO_SID]: TWILIO_TOKEN }): TwilioDouble {
   const received: TwilioReceived[] = [];
   let nextFailure: TwilioFailure | null = null;
   const server = http.createServer(
@@ -49,9 +53,10 @@ export function twilioDouble(): TwilioDouble {
       };
       const error = (status: number, code: number, message: string, headers?: Record<string, string>) =>
         send(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, headers);
-      if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`)
+      const account = /^\/2010-04-01\/Accounts\/(\w+)\/Messages\.json$/.exec(req.url ?? "")?.[1];
+      if (req.method !== "POST" || !account || !Object.hasOwn(accounts, account))
         return error(404, 20404, "The requested resource was not found");
-      if (req.headers.authorization !== `Basic ${Buffer.from(`${TWILIO_SID}:${TWILIO_TOKEN}`).toString("base64")}`)
+      if (req.headers.authorization !== `Basic ${Buffer.from(`${account}:${accounts[account]}`).toString("base64")}`)
         return error(401, 20003, "Authenticate");
       if (nextFailure) {
         const f = nextFailure;
@@ -64,7 +69,7 @@ export function twilioDouble(): TwilioDouble {
         return error(400, 21603, "The source 'from' phone number is required to send an SMS");
       const sid = "SM" + String(received.length).padStart(32, "0");
       send(201, {
-        account_sid: TWILIO_SID,
+        account_sid: account,
         api_version: "2010-04-01",
         body: form.get("Body"),
         date_created: new Date().toUTCString().replace("GMT", "+0000"),
@@ -81,9 +86,9 @@ export function twilioDouble(): TwilioDouble {
         price_unit: "USD",
         sid,
         status: "queued",
-        subresource_uris: { media: `/2010-04-01/Accounts/${TWILIO_SID}/Messages/${sid}/Media.json` },
+        subresource_uris: { media: `/2010-04-01/Accounts/${account}/Messages/${sid}/Media.json` },
         to,
-        uri: `/2010-04-01/Accounts/${TWILIO_SID}/Messages/${sid}.json`,
+        uri: `/2010-04-01/Accounts/${account}/Messages/${sid}.json`,
       });
     }),
   );

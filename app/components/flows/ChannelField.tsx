@@ -1,7 +1,8 @@
 import { Badge, Select } from "@shopify/polaris";
 import { ChatIcon, EmailIcon } from "@shopify/polaris-icons";
-import { useState } from "react";
+import { useContext, useState } from "react";
 import type { Translate } from "~/i18n";
+import { FieldErrors } from "./FormFields";
 
 // A send step's channel: the timeline's badge (icon and word, so it reads without
 // colour) and the flow page's switch (`send/<stepId>/channel`, see
@@ -20,6 +21,7 @@ export function ChannelSelect(props: { stepId: string; name: string; initial: st
   const { stepId, t } = props;
   const [value, setValue] = useState(props.initial);
   const field = `send/${stepId}/channel`;
+  const error = useContext(FieldErrors)[field];
   return (
     <Select
       name={field}
@@ -31,6 +33,7 @@ export function ChannelSelect(props: { stepId: string; name: string; initial: st
       value={value}
       onChange={setValue}
       disabled={!props.switchable}
+      error={error?.length ? error.join(" ") : undefined}
     />
   );
 }

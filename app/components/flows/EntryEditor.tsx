@@ -1,17 +1,19 @@
 import { BlockStack, Box, InlineStack, Text } from "@shopify/polaris";
 import { useState } from "react";
 import type { EntryFields } from "~/domain/flows/entry-edits";
-import { FILTER_FIELDS } from "~/domain/flows/filter-fields";
-import type { MessageKey, Translate } from "~/i18n";
+import type { Translate } from "~/i18n";
+import { ConditionGroupEditor } from "./ConditionEditor";
 import { FieldSelect, FieldText } from "./FormFields";
-import { ALL_OPS, fieldLabel, LeafFields } from "./LeafFields";
+import { LeafFields } from "./LeafFields";
 
 // In-place editors of the timeline's trigger, entry and goal rows: the trigger's own
 // filter, the consent and re-entry rules, the flow filter (re-checked before every
-// message; its leaves edited like a condition step's, plus one condition to add) and
+// message; edited like a condition step's: leaves, all/any, one condition to add) and
 // the goal's window and outcome. Field names: app/domain/flows/entry-edits.ts.
 
 const box = { background: "bg-surface-secondary", padding: "300", borderRadius: "200" } as const;
+// As entry-edits.ts names them (not imported from there: the page's bundle would take zod with it).
+const FILTER_NAMES = { leafPrefix: "leaf", match: "filter/match", newPrefix: "filter/new" };
 const leafName = (leaf: { path: string }, prop: string) => `leaf/${leaf.path}/${prop}`;
 
 export function TriggerEditor({ f, t }: { f: EntryFields; t: Translate }) {
@@ -65,63 +67,16 @@ export function EntryRulesEditor({ f, t }: { f: EntryFields; t: Translate }) {
           <Text as="p" variant="bodySm" tone="subdued">
             {t("flow.filter.help")}
           </Text>
-          {f.filter.length === 0 ? (
-            <Text as="p" variant="bodySm">
-              {t("flow.filter.none")}
-            </Text>
-          ) : (
-            <LeafFields leaves={f.filter} nameOf={leafName} removable t={t} />
-          )}
-          <NewCondition t={t} />
+          <ConditionGroupEditor
+            group={f.filterGroup}
+            names={FILTER_NAMES}
+            pickLabel={t("flow.field.newField")}
+            empty={t("flow.filter.none")}
+            t={t}
+          />
         </BlockStack>
       </BlockStack>
     </Box>
-  );
-}
-
-function NewCondition({ t }: { t: Translate }) {
-  const [field, setField] = useState("");
-  const spec = FILTER_FIELDS.find((f) => f.field === field);
-  return (
-    <fieldset style={{ border: 0, margin: 0, padding: 0 }}>
-      <legend style={{ paddingBlockEnd: "var(--p-space-100)" }}>
-        <Text as="span" variant="bodySm" fontWeight="semibold">
-          {t("flow.filter.add")}
-        </Text>
-      </legend>
-      <InlineStack gap="300" wrap blockAlign="end">
-        <FieldSelect
-          name="filter/new/field"
-          label={t("flow.field.newField")}
-          initial=""
-          onChange={setField}
-          options={[
-            { label: t("flow.field.newFieldNone"), value: "" },
-            ...FILTER_FIELDS.map((f) => ({ label: fieldLabel(t, f.field), value: f.field })),
-          ]}
-        />
-        {spec && (
-          <>
-            <FieldSelect
-              key={`op-${spec.field}`}
-              name="filter/new/op"
-              label={t("flow.field.op")}
-              initial={spec.op}
-              options={ALL_OPS.map((op) => ({ label: t(`flow.op.${op}` as MessageKey), value: op }))}
-            />
-            <Box width="160px">
-              <FieldText
-                key={`value-${spec.field}`}
-                name="filter/new/value"
-                label={t("flow.field.value")}
-                type={spec.kind === "string" ? "text" : "number"}
-                initial=""
-              />
-            </Box>
-          </>
-        )}
-      </InlineStack>
-    </fieldset>
   );
 }
 

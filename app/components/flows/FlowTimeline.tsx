@@ -7,7 +7,7 @@ import type { Translate } from "~/i18n";
 import { ChannelBadge, ChannelSelect } from "./ChannelField";
 import { EntryRulesEditor, GoalEditor, TriggerEditor } from "./EntryEditor";
 import { FieldSelect, FieldText } from "./FormFields";
-import { LeafFields } from "./LeafFields";
+import { ConditionStepEditor } from "./ConditionEditor";
 
 export { FieldText };
 
@@ -137,6 +137,7 @@ function toneColor(tone: string | undefined): string {
 }
 
 function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: StepFields; t: Translate }) {
+  if (f.groups) return <ConditionStepEditor stepId={stepId} name={name} groups={f.groups} t={t} />;
   return (
     <Box background="bg-surface-secondary" padding="300" borderRadius="200">
       <InlineStack gap="300" wrap blockAlign="end">
@@ -153,7 +154,6 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
             />
           </>
         )}
-        {f.leaves && <LeafFields leaves={f.leaves} nameOf={(leaf, prop) => `cond/${stepId}/${leaf.path}/${prop}`} t={t} />}
         {f.discount && (
           <>
             <FieldSelect

@@ -1,8 +1,18 @@
 import { Checkbox, Select, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { createContext, useContext, useState } from "react";
 
 // Polaris fields that keep their own value and post it under `name` in the flow
-// page's form (the page reads the form, not React state).
+// page's form (the page reads the form, not React state). A refused save's errors are
+// keyed by field name (app/domain/flows/field-errors.ts): each field shows its own,
+// under the input, and keeps what the merchant typed.
+
+/** The last save's errors by form field name. */
+export const FieldErrors = createContext<Record<string, string[]>>({});
+
+function useFieldError(name: string, own: string | undefined): string | undefined {
+  const errors = useContext(FieldErrors)[name];
+  return own ?? (errors?.length ? errors.join(" ") : undefined);
+}
 
 export function FieldText(props: {
   name: string;
@@ -13,6 +23,7 @@ export function FieldText(props: {
   error?: string;
 }) {
   const [value, setValue] = useState(props.initial);
+  const error = useFieldError(props.name, props.error);
   return (
     <TextField
       name={props.name}
@@ -23,7 +34,7 @@ export function FieldText(props: {
       type={props.type ?? "text"}
       autoComplete="off"
       helpText={props.helpText}
-      error={props.error}
+      error={error}
     />
   );
 }
@@ -36,11 +47,14 @@ export function FieldSelect(props: {
   onChange?: (value: string) => void;
 }) {
   const [value, setValue] = useState(props.initial);
+  const error = useFieldError(props.name, undefined);
   const change = (v: string) => {
     setValue(v);
     props.onChange?.(v);
   };
-  return <Select name={props.name} id={props.name} label={props.label} options={props.options} value={value} onChange={change} />;
+  return (
+    <Select name={props.name} id={props.name} label={props.label} options={props.options} value={value} onChange={change} error={error} />
+  );
 }
 
 export function FieldCheckbox(props: { name: string; label: string }) {

@@ -26,42 +26,50 @@ export function LeafFields(props: {
   const { t } = props;
   return (
     <>
-      {props.leaves.map((leaf) => {
+      {props.leaves.map((leaf, i) => {
         const label = fieldLabel(t, leaf.field);
         const ops: string[] = OPS.filter((op) =>
           leaf.valueKind === "list" ? op === "in" || op === "not_in" : op !== "in" && op !== "not_in",
         );
         if (!ops.includes(leaf.op)) ops.push(leaf.op);
         return (
-          <InlineStack key={leaf.path} gap="300" blockAlign="end" wrap>
-            <FieldSelect
-              name={props.nameOf(leaf, "op")}
-              label={`${t("flow.field.op")} (${label})`}
-              initial={leaf.op}
-              options={ops.map((op) => ({ label: t(`flow.op.${op}` as MessageKey), value: op }))}
-            />
-            {leaf.valueKind === "boolean" ? (
+          // A rule between leaves: on a phone each leaf's fields wrap, and the next leaf must not read as more of the same.
+          <Box
+            key={leaf.path}
+            borderBlockStartWidth={i > 0 ? "025" : undefined}
+            borderColor="border"
+            paddingBlockStart={i > 0 ? "200" : undefined}
+          >
+            <InlineStack gap="300" blockAlign="end" wrap>
               <FieldSelect
-                name={props.nameOf(leaf, "value")}
-                label={t("flow.field.value")}
-                initial={leaf.value}
-                options={[
-                  { label: t("flow.bool.true"), value: "true" },
-                  { label: t("flow.bool.false"), value: "false" },
-                ]}
+                name={props.nameOf(leaf, "op")}
+                label={`${t("flow.field.op")} (${label})`}
+                initial={leaf.op}
+                options={ops.map((op) => ({ label: t(`flow.op.${op}` as MessageKey), value: op }))}
               />
-            ) : leaf.valueKind === "ref" || leaf.valueKind === "none" ? null : (
-              <Box width="160px">
-                <FieldText
+              {leaf.valueKind === "boolean" ? (
+                <FieldSelect
                   name={props.nameOf(leaf, "value")}
                   label={t("flow.field.value")}
-                  type={leaf.valueKind === "number" ? "number" : "text"}
                   initial={leaf.value}
+                  options={[
+                    { label: t("flow.bool.true"), value: "true" },
+                    { label: t("flow.bool.false"), value: "false" },
+                  ]}
                 />
-              </Box>
-            )}
-            {props.removable && <FieldCheckbox name={props.nameOf(leaf, "remove")} label={`${t("flow.field.remove")} (${label})`} />}
-          </InlineStack>
+              ) : leaf.valueKind === "ref" || leaf.valueKind === "none" ? null : (
+                <Box width="160px">
+                  <FieldText
+                    name={props.nameOf(leaf, "value")}
+                    label={t("flow.field.value")}
+                    type={leaf.valueKind === "number" ? "number" : "text"}
+                    initial={leaf.value}
+                  />
+                </Box>
+              )}
+              {props.removable && <FieldCheckbox name={props.nameOf(leaf, "remove")} label={`${t("flow.field.remove")} (${label})`} />}
+            </InlineStack>
+          </Box>
         );
       })}
     </>

@@ -76,6 +76,11 @@ function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push): void
   }
   if (a.type === "wait_for_event" && b.type === "wait_for_event") push(name, shortDuration(w, a.timeout), shortDuration(w, b.timeout));
   if (a.type === "condition" && b.type === "condition") push(name, cond(a.if, w), cond(b.if, w));
+  if (a.type === "split" && b.type === "split" && a.branches.length === b.branches.length)
+    b.branches.forEach((br, i) => {
+      const branch = br.label ?? w.t("flow.cond.branch", { branch: i + 1 });
+      push(w.t("flow.diff.branch", { name, branch }), cond(a.branches[i]!.when, w), cond(br.when, w));
+    });
   if (a.type === "create_discount" && b.type === "create_discount") {
     push(name, discountWords(a, w), discountWords(b, w));
     push(
@@ -113,7 +118,11 @@ const READABLE: Partial<Record<Step["type"], readonly string[]>> = {
 function sameExcept(a: Step, b: Step): boolean {
   const switched = a.type === "send" && b.type === "send" && a.channel !== b.channel;
   const readable = (s: Step) => [...(READABLE[s.type] ?? []), ...(switched ? ["content"] : [])];
-  const drop = (s: Step) => Object.fromEntries(Object.entries(s).filter(([k]) => !readable(s).includes(k)));
+  // A split's branch conditions have lines of their own; where the branches lead does not.
+  const drop = (s: Step) => {
+    const rest = Object.fromEntries(Object.entries(s).filter(([k]) => !readable(s).includes(k)));
+    return s.type === "split" ? { ...rest, branches: s.branches.map((br) => ({ ...br, when: null })) } : rest;
+  };
   return same(drop(a), drop(b));
 }
 

@@ -1,21 +1,27 @@
 import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
-import { leaves, num, readPath, setLeaf, type LeafField } from "./condition-leaves";
-import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
 import { isEmailTemplateKey } from "../messages/catalogue";
-import { applyEntryEdits } from "./entry-edits";
+import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
+import { applyGroupEdits, conditionGroup, newConditionProblems, type ConditionGroup, type EditTrace } from "./condition-groups";
+import { num, type LeafField } from "./condition-leaves";
+import { applyEntryEdits, entryFormProblems } from "./entry-edits";
+import { fieldMessage, fieldOfPath, type Wording as FieldWording } from "./field-errors";
 import { durationAmount, type DurationUnit } from "./wording";
 
 // In-place edits of a flow's steps, as the flow page's form sends them: the edited
 // definition is built from the active one and then validated by the flow schema like
 // any other definition. Form fields are named `<what>/<stepId>/<field>` (step ids may
-// contain dots, never a slash).
+// contain dots, never a slash). A condition step's or a split branch's condition is a
+// group (app/domain/flows/condition-groups.ts) under `cond/<stepId>`: its leaves as
+// `cond/<stepId>/<leafPath>/op|value|remove`, `cond/<stepId>/<root>/match` (all | any)
+// and `cond/<stepId>/<root>/new/field|op|value` for a condition added.
 
-export type { LeafField };
+export type { ConditionGroup, EditTrace, LeafField };
 
 export interface StepFields {
   wait?: { amount: number; unit: DurationUnit };
-  leaves?: LeafField[];
+  /** A condition step's condition, or a split's, one per branch. */
+  groups?: ConditionGroup[];
   discount?: { kind: string; value: number; expiresInHours: number };
   /** switchable: false while the step runs an A/B test of its own (its variants are of one channel). */
   send?: { maxDeferHours: number | null; channel: string; switchable: boolean };
@@ -27,8 +33,9 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
   for (const st of def.steps) {
     if (st.type === "wait" && !("fromPath" in st.duration)) out[st.id] = { wait: durationAmount(st.duration) };
     if (st.type === "wait_for_event") out[st.id] = { wait: durationAmount(st.timeout) };
-    if (st.type === "condition") out[st.id] = { leaves: leaves(st.if, "if") };
-    if (st.type === "split") out[st.id] = { leaves: st.branches.flatMap((b, i) => leaves(b.when, `branches.${i}.when`)) };
+    if (st.type === "condition") out[st.id] = { groups: [conditionGroup(st.if, "if")] };
+    if (st.type === "split")
+      out[st.id] = { groups: st.branches.map((b, i) => ({ ...conditionGroup(b.when, `branches.${i}.when`), label: b.label })) };
     if (st.type === "create_discount") out[st.id] = { discount: { kind: st.kind, value: st.value, expiresInHours: st.expiresInHours } };
     if (st.type === "send")
       out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel, switchable: !st.variants } };
@@ -44,6 +51,16 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
  * (see channel-switch.ts; the server finds it in the version history and catalogue).
  */
 export function applyEdits(def: FlowDefinition, form: Record<string, string>, sources: Record<string, ChannelSources> = {}): unknown {
+  return applyEditsTraced(def, form, sources).definition;
+}
+
+/** applyEdits, with where each condition leaf of the result came from in the form (for errorsByField). */
+export function applyEditsTraced(
+  def: FlowDefinition,
+  form: Record<string, string>,
+  sources: Record<string, ChannelSources> = {},
+): { definition: unknown; trace: EditTrace } {
+  const trace: EditTrace = new Map();
   const next = JSON.parse(JSON.stringify(def)) as FlowDefinition & { steps: Record<string, unknown>[] };
   const step = (id: string) => next.steps.find((s) => s.id === id) as Record<string, unknown> | undefined;
   for (const [name, raw] of Object.entries(form)) {
@@ -72,14 +89,16 @@ export function applyEdits(def: FlowDefinition, form: Record<string, string>, so
       if (field === "value" || field === "expiresInHours") st[field] = num(raw);
     }
     if (what === "send" && field === "maxDeferHours") st.maxDeferHours = raw.trim() === "" ? null : num(raw);
-    if (what === "cond" && parts.length === 4) {
-      const [, , path, prop] = parts as [string, string, string, string];
-      setLeaf(readPath(st, path), prop, raw);
-    }
+  }
+  for (const [id, groups] of conditionGroups(def)) {
+    const st = step(id);
+    if (!st) continue;
+    for (const g of groups)
+      applyGroupEdits(st, g.root, groupNames(id, g.root), form, g.choices, { map: trace, key: (path) => `step:${id}/${path}` });
   }
   const switched = applyChannelSwitches(next, form, sources);
   const consentChosen = form["entry/consent"] !== undefined && form["entry/consent"] !== def.entry.requiresConsent;
-  applyEntryEdits(next, form);
+  applyEntryEdits(next, form, trace);
   if (switched) {
     const merchantConsent = next.entry.requiresConsent;
     alignConsent(def, next);
@@ -87,7 +106,24 @@ export function applyEdits(def: FlowDefinition, form: Record<string, string>, so
     if (consentChosen) next.entry.requiresConsent = merchantConsent;
   }
   if (next.source) next.source = { ...next.source, edited: true };
-  return next;
+  return { definition: next, trace };
+}
+
+/** The form's names for one condition of a step. */
+export function groupNames(stepId: string, root: string) {
+  return { leafPrefix: `cond/${stepId}`, match: `cond/${stepId}/${root}/match`, newPrefix: `cond/${stepId}/${root}/new` };
+}
+
+function conditionGroups(def: FlowDefinition): [string, ConditionGroup[]][] {
+  return Object.entries(editableFields(def)).flatMap(([id, f]) => (f.groups ? [[id, f.groups] as [string, ConditionGroup[]]] : []));
+}
+
+/** What the schema cannot say about the form itself: a condition added without a value, addressed to its field. */
+export function formProblems(def: FlowDefinition, form: Record<string, string>): ValidationError[] {
+  const out = entryFormProblems(form);
+  for (const [id, groups] of conditionGroups(def))
+    for (const g of groups) out.push(...newConditionProblems(form, groupNames(id, g.root).newPrefix, g.choices));
+  return out;
 }
 
 /** The steps whose `send/<id>/channel` field names another channel. */
@@ -133,17 +169,28 @@ function fallbackEmailKey(def: FlowDefinition): string {
 }
 
 /**
- * The schema's errors by what the page shows them next to: a step id, "priority",
- * "exit:<i>", the trigger, entry or goal row, or "general" for the rest.
+ * The schema's errors by what the page shows them next to: the exact form field when
+ * the path names one ("entry/reentryHours", "leaf/entry.conditions.all.1/value",
+ * "cond/<stepId>/if/new/value", see field-errors.ts), else a step id, "exit:<i>", the
+ * trigger, entry or goal row, or "general" for the rest. With `w`, a field's message is
+ * in the merchant's language.
  */
-export function errorsByField(errors: readonly ValidationError[]): Record<string, string[]> {
+export function errorsByField(errors: readonly ValidationError[], trace?: EditTrace, w?: FieldWording): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const add = (k: string, m: string) => (out[k] ??= []).push(m);
+  const add = (k: string, m: string) => {
+    const list = (out[k] ??= []);
+    if (!list.includes(m)) list.push(m);
+  };
   for (const e of errors) {
+    const field = fieldOfPath(e.path, trace);
+    if (field) {
+      // One message per field, the first (a form problem before the schema's): what to fix first.
+      if (!out[field]) add(field, w ? fieldMessage(e.message, field, w) : e.message);
+      continue;
+    }
     const stepMatch = /^steps\[\d+\] \(([^)]+)\)(?:\.(.*))?$/.exec(e.path);
     const exitMatch = /^exits\[(\d+)\]/.exec(e.path);
     if (stepMatch) add(stepMatch[1]!, stepMatch[2] ? `${stepMatch[2]}: ${e.message}` : e.message);
-    else if (e.path === "priority") add("priority", e.message);
     else if (exitMatch) add(`exit:${exitMatch[1]}`, e.message);
     else if (/^(entry|trigger|goal)(\.|$)/.test(e.path)) add(e.path.split(".")[0]!, `${e.path}: ${e.message}`);
     else add("general", e.path ? `${e.path}: ${e.message}` : e.message);

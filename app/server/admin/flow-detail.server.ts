@@ -2,11 +2,18 @@ import type { Shop } from "@prisma/client";
 import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
 import { consentProblems } from "~/domain/flows/channel-switch";
-import { applyEdits, channelFormProblems, channelSwitches, editableFields, errorsByField } from "~/domain/flows/definition-edits";
-import { entryFields, entryFormProblems } from "~/domain/flows/entry-edits";
+import {
+  applyEditsTraced,
+  channelFormProblems,
+  channelSwitches,
+  editableFields,
+  errorsByField,
+  formProblems,
+} from "~/domain/flows/definition-edits";
+import { entryFields } from "~/domain/flows/entry-edits";
 import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
-import { validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { formatValidationErrors, validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { estimateFlowSms, type FlowSmsEstimate } from "~/domain/sms/estimate";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
@@ -66,8 +73,8 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
     fields: definition ? editableFields(definition) : {},
     entry: definition ? entryFields(definition) : null,
     exits: definition?.exits.map((e) => e.events.join(", ")) ?? [],
-    /** The active version's schema errors (it cannot be switched on while there are any). */
-    activeErrors: active && !active.check.ok ? errorsByField(active.check.errors) : null,
+    /** The active version's schema errors (it cannot be switched on while there are any); no timeline to put them on. */
+    activeErrors: active && !active.check.ok ? { general: formatValidationErrors(active.check.errors).split("\n") } : null,
     history: history.reverse(),
     entries: entries.map((e) => ({
       id: e.id,
@@ -100,6 +107,7 @@ export async function saveFlowEdits(
   form: Record<string, string>,
   actor: string,
   note: string | undefined,
+  locale: Locale = "en",
   opts: { confirmSmsCost?: boolean } = {},
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
@@ -109,17 +117,20 @@ export async function saveFlowEdits(
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
   const switches = channelSwitches(current.definition, form);
   const sources = await channelSourcesFor(shop.id, flow.id, current.definition, switches);
-  const edited = applyEdits(current.definition, form, sources);
+  const { definition: edited, trace } = applyEditsTraced(current.definition, form, sources);
   const check = validateFlowDefinition(edited);
   const consentEdited =
     switches.length > 0 || (form["entry/consent"] ?? current.definition.entry.requiresConsent) !== current.definition.entry.requiresConsent;
   const problems = [
-    ...entryFormProblems(form),
+    ...formProblems(current.definition, form),
     ...channelFormProblems(current.definition, form),
     // Checked when this save touches channels or consent: an older version may predate the rule.
     ...(check.ok && consentEdited ? consentProblems(check.definition) : []),
   ];
-  if (!check.ok || problems.length) return { ok: false, errors: errorsByField([...problems, ...(check.ok ? [] : check.errors)]) };
+  if (!check.ok || problems.length) {
+    const errors = [...problems, ...(check.ok ? [] : check.errors)];
+    return { ok: false, errors: errorsByField(errors, trace, { t: translator(locale), locale }) };
+  }
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
   if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };

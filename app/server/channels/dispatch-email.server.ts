@@ -153,19 +153,7 @@ export async function sendAndSettleEmail(workerId: string, m: LoadedMessage, ema
       return s.status === "pending" ? "retried" : "failed";
     }
     case "hard_bounce":
-      await settle(
-        workerId,
-        m,
-        "sending",
-        {
-          status: "failed",
-          data: { error: failure.reason },
-          decision: { reason: "hard_bounce", details: { response: failure.reason } },
-          suppress: { address: m.toAddress.trim().toLowerCase(), reason: "hard_bounce" },
-          bounced: failure.reason,
-        },
-        at,
-      );
+      await settle(workerId, m, "sending", { status: "failed", data: { error: failure.reason }, hardBounce: failure.reason }, at);
       return "failed";
     case "permanent":
       await settle(

@@ -5,6 +5,7 @@ import * as sql from "../db/sql/messages.server";
 import { countDecisions, countSent } from "../measurement/flow-figures.server";
 import { RollupBuffer } from "../measurement/rollup-buffer.server";
 import { countSend } from "../metrics/registry.server";
+import { recordHardBounce } from "./hard-bounce.server";
 import type { ClaimedMessage, SendingMark } from "../db/sql/messages.server";
 
 // The outbox's state changes. Every change after the claim is guarded by the lease
@@ -77,9 +78,8 @@ interface Settlement {
   data?: Prisma.MessageUpdateManyMutationInput;
   /** A "skip" Decision explaining why the customer did not get the message. */
   decision?: DecisionNote;
-  /** Hard bounce: the address goes on the shop's suppression list. */
-  suppress?: { address: string; reason: string };
-  bounced?: string;
+  /** Hard bounce, with the server's reply: its event, suppression and Decision (recordHardBounce). */
+  hardBounce?: string;
 }
 
 /** An outbox row with its shop's zone (the report rollups count by the shop's day). */
@@ -92,7 +92,7 @@ export type SettledMessage = Message & { shop: { timezone: string } };
  */
 export async function settle(workerId: string, message: SettledMessage, from: OutboxStatus, s: Settlement, at: Date): Promise<boolean> {
   const counted = message.flowId !== null && s.status === "sent";
-  if (!s.decision && !s.suppress && !s.bounced && !counted) {
+  if (!s.decision && !s.hardBounce && !counted) {
     // One statement (a retry, a sent message of no flow): no transaction to open, one
     // round trip before the send lane takes its next message. A flow's sent message
     // also moves its flow's figures, so it takes the transaction below.
@@ -128,23 +128,8 @@ export async function settle(workerId: string, message: SettledMessage, from: Ou
       });
       countDecisions(rollups, [decision], () => message.shop.timezone);
     }
-    if (s.suppress) {
-      await tx.suppression.createMany({
-        data: [{ shopId: message.shopId, channel: message.channel, address: s.suppress.address, reason: s.suppress.reason }],
-        skipDuplicates: true,
-      });
-    }
-    if (s.bounced) {
-      await tx.messageEvent.create({
-        data: {
-          shopId: message.shopId,
-          messageId: message.id,
-          type: "bounced",
-          reliable: true,
-          occurredAt: at,
-          data: { response: s.bounced },
-        },
-      });
+    if (s.hardBounce !== undefined) {
+      await recordHardBounce(tx, message, { response: s.hardBounce }, at, rollups, message.shop.timezone);
     }
     // Last: the rollup rows are the hottest rows (see RollupBuffer).
     await rollups.flush(tx);

@@ -4,6 +4,7 @@ import { normalizeEmail, normalizePhone } from "~/domain/identity/normalize";
 import { refreshOrderAggregates } from "../db/sql/customers.server";
 import { giveVisitorEvents } from "../db/sql/events.server";
 import { lockCustomer } from "./customer-lock.server";
+import { newProfileId } from "./profile-ids.server";
 
 export type Tx = Prisma.TransactionClient;
 
@@ -92,7 +93,17 @@ export async function resolveProfile(tx: Tx, shopId: string, raw: Identifiers, o
 async function createProfile(tx: Tx, shopId: string, ids: ReturnType<typeof normalized>, at: Date): Promise<Customer> {
   // ON CONFLICT DO NOTHING: a concurrent request may create the same person first.
   const created = await tx.customer.createManyAndReturn({
-    data: [{ shopId, shopifyCustomerId: ids.shopifyCustomerId, email: ids.email, phone: ids.phone, createdAt: at, lastSeenAt: at }],
+    data: [
+      {
+        id: newProfileId({ shopId, ...ids }),
+        shopId,
+        shopifyCustomerId: ids.shopifyCustomerId,
+        email: ids.email,
+        phone: ids.phone,
+        createdAt: at,
+        lastSeenAt: at,
+      },
+    ],
     skipDuplicates: true,
   });
   if (created[0]) return created[0];

@@ -32,19 +32,31 @@ export function readFeedbackHeader(token: string): FeedbackMessageRef | null {
   return { shopId: v.claims.shopId, customerId: v.claims.customerId, messageId: v.claims.messageId };
 }
 
-/** The path token of a shop's feedback address, or the app's (ANY_SHOP). Never expires: providers keep it for years. */
-export function feedbackInboxToken(shopId: string, secret?: string): string {
-  return signToken("feedback_inbox", { shopId, customerId: "" }, secret);
+/**
+ * The path token of a shop's feedback address (of the given generation), or the app's
+ * (ANY_SHOP, which has none). Never expires: providers keep it for years. Generation 0
+ * signs the claims addresses had before addresses could be replaced, so those still work.
+ */
+export function feedbackInboxToken(shopId: string, generation = 0, secret?: string): string {
+  return signToken("feedback_inbox", { shopId, customerId: "", ...(generation > 0 ? { gen: generation } : {}) }, secret);
 }
 
-/** `${appUrl}/feedback/<token>`: where a mail system posts the raw reports (seam for a settings page). */
-export function feedbackInboxUrl(shopId: string, base: string = appBaseUrl()): string {
-  return `${base}/feedback/${feedbackInboxToken(shopId)}`;
+/** `${appUrl}/feedback/<token>`: where a mail system posts the raw reports. */
+export function feedbackInboxUrl(shopId: string, generation = 0, base: string = appBaseUrl()): string {
+  return `${base}/feedback/${feedbackInboxToken(shopId, generation)}`;
 }
 
-/** Whose reports an address accepts: a shop id, ANY_SHOP, or null when the token is not ours. */
-export function readFeedbackInbox(token: string | undefined): string | null {
+export interface FeedbackInbox {
+  /** A shop id, or ANY_SHOP. */
+  shopId: string;
+  generation: number;
+}
+
+/** Whose reports an address accepts (and which generation of the shop's address it is), or null when the token is not ours. */
+export function readFeedbackInbox(token: string | undefined): FeedbackInbox | null {
   if (!token) return null;
   const v = verifyToken("feedback_inbox", token);
-  return v.ok && v.claims.customerId === "" ? v.claims.shopId : null;
+  if (!v.ok || v.claims.customerId !== "") return null;
+  const gen = v.claims.gen ?? 0;
+  return Number.isSafeInteger(gen) && gen >= 0 ? { shopId: v.claims.shopId, generation: gen } : null;
 }

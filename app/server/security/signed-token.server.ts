@@ -27,6 +27,8 @@ export interface TokenClaims {
   channel?: "email" | "sms";
   /** Expiry, unix seconds. */
   exp?: number;
+  /** For a shop's feedback address: its generation (absent: the first, 0). */
+  gen?: number;
 }
 
 // Derived keys are cached as KeyObjects: every email signs several links, and both

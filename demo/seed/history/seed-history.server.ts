@@ -1,7 +1,9 @@
 import { clockOffsetMs, now, setClock } from "~/server/clock.server";
 import { db } from "~/server/db/client.server";
 import { log } from "~/server/log.server";
+import { withProfileIds, type ProfileKey } from "~/server/profiles/profile-ids.server";
 import { loadStorefront } from "../../storefront/catalog.server";
+import { demoId } from "../demo-ids";
 import { expectedEffect, HISTORY_FLOW_KEYS, PLANTED_EFFECTS } from "./effects";
 import { openHistorySinks } from "./sinks.server";
 import { simulateHistory, type HistoryOptions, type HistoryResult } from "./simulate.server";
@@ -12,6 +14,7 @@ import { simulateHistory, type HistoryOptions, type HistoryResult } from "./simu
 // has a planted effect (effects.ts) that the holdout results should find.
 
 const DAY = 86_400_000;
+const MINUTE = 60_000;
 const STARTED = "demo.history_started";
 const DONE = "demo.history";
 
@@ -79,7 +82,9 @@ export async function seedDemoHistory(
   const storefront = await loadStorefront();
   if (!storefront || storefront.shop.domain !== shop.domain) throw new Error("demo history: the demo shop's catalogue is missing");
   const offset = clockOffsetMs();
-  const endAt = now();
+  // On a whole minute: the plan's times, and the draws keyed on them, are then the
+  // same for a start a few seconds later (a test's fixed clock gives one history).
+  const endAt = new Date(Math.floor(now().getTime() / MINUTE) * MINUTE);
   await db().auditLog.create({ data: { shopId, actor: "system", action: STARTED, details: { ...settings }, at: endAt } });
   const started = Date.now();
   log.info("demo history: generating", { shoppers: settings.shoppers, days: settings.days });
@@ -89,11 +94,16 @@ export async function seedDemoHistory(
   await db().shop.update({ where: { id: shopId }, data: { holdoutPercent: settings.holdoutPercent } });
   let result: HistoryResult;
   try {
-    result = await simulateHistory(shop, storefront, {
-      ...settings,
-      endAt,
-      onProgress: (p) => log.info("demo history", { day: p.day, of: p.days, sent: p.sent, orders: p.orders, ms: p.elapsedMs }),
-    });
+    // A shopper's profile id is made from who they are (demo-ids.ts), so their holdout
+    // and A/B draws are the same in every run of this seed.
+    const profileId = (k: ProfileKey) => demoId("profile", settings.seed, k.shopId, k.shopifyCustomerId, k.email, k.phone, k.clientId);
+    result = await withProfileIds(profileId, () =>
+      simulateHistory(shop, storefront, {
+        ...settings,
+        endAt,
+        onProgress: (p) => log.info("demo history", { day: p.day, of: p.days, sent: p.sent, orders: p.orders, ms: p.elapsedMs }),
+      }),
+    );
   } finally {
     await db().shop.update({ where: { id: shopId }, data: { holdoutPercent: shop.holdoutPercent } });
     await sinks.close();

@@ -47,12 +47,18 @@ export async function openHistorySinks(): Promise<HistorySinks> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      void answer(req, Buffer.concat(chunks).toString("utf8")).then(({ status, body }) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      });
+      void answer(req, Buffer.concat(chunks).toString("utf8"))
+        .catch((err: unknown) => ({ status: 500, body: { errors: [{ message: String(err) }] } }))
+        .then(({ status, body }) => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(body));
+        });
     });
   });
+  // The client closes idle connections, never the server: on a busy machine a blocked
+  // event loop can otherwise hand fetch a connection the server's timer closes under
+  // it ("fetch failed"), and a retried discount makes another history from the seed.
+  api.keepAliveTimeout = 0;
   async function answer(req: http.IncomingMessage, body: string): Promise<{ status: number; body: unknown }> {
     const url = req.url ?? "";
     if (url.startsWith(`/twilio/${TWILIO_API_VERSION}/`)) {

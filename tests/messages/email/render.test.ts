@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EMAIL_TEMPLATE_KEYS, UnknownTemplateError } from "~/domain/messages/catalogue";
 import { EmailComplianceError } from "~/domain/messages/compliance";
 import type { EmailRenderContext } from "~/domain/messages/email-context";
+import { clearEmailTemplateCache, compiledEmail } from "~/server/channels/email/compile-template.server";
 import { renderEmail } from "~/server/channels/email/render-email.server";
 import { POSTAL_ADDRESS, SAMPLE_ITEMS, SAMPLE_RECOMMENDATIONS } from "./support/fixtures";
 
@@ -148,10 +149,16 @@ describe("renderEmail", () => {
     }
   });
 
-  it("renders from the compiled-template cache in well under a millisecond per message", async () => {
-    await renderEmail({ templateKey: "abandoned_cart_1", locale: "en", context: context() });
-    const started = performance.now();
-    for (let i = 0; i < 200; i++) await renderEmail({ templateKey: "abandoned_cart_1", locale: "en", context: context() });
-    expect((performance.now() - started) / 200).toBeLessThan(5);
+  // How fast a cached render is: bench/email.bench.ts (a timed test fails on a busy machine).
+  it("compiles a template once per locale: later messages render from the cached compile", async () => {
+    clearEmailTemplateCache();
+    const compiled = compiledEmail("abandoned_cart_1", "en");
+    const first = await renderEmail({ templateKey: "abandoned_cart_1", locale: "en", context: context() });
+    expect(compiledEmail("abandoned_cart_1", "en")).toBe(compiled);
+    const again = await renderEmail({ templateKey: "abandoned_cart_1", locale: "en", context: context() });
+    expect(again.html).toBe(first.html);
+    expect(compiledEmail("abandoned_cart_1", "pl")).not.toBe(compiled);
+    clearEmailTemplateCache();
+    expect(compiledEmail("abandoned_cart_1", "en")).not.toBe(compiled);
   });
 });

@@ -3,6 +3,7 @@ import { limitPublicRequest } from "../../http/public-limits.server";
 import { readCappedBody } from "../../http/read-json.server";
 import { log } from "../../log.server";
 import { ANY_SHOP, readFeedbackInbox } from "../../security/feedback-tokens.server";
+import { currentFeedbackGeneration, noteFeedbackReport } from "./feedback-address.server";
 import { parseReport } from "./parse-report.server";
 import { recordComplaint, recordLateBounce } from "./record-feedback.server";
 
@@ -30,6 +31,15 @@ export async function handleFeedback(request: Request, context: unknown, token: 
   if (limited) return limited;
   const inbox = readFeedbackInbox(token);
   if (!inbox) return answer(403, { error: "Not a feedback address of this app" });
+  if (inbox.shopId !== ANY_SHOP) {
+    // A replaced address (the merchant made a new one under Settings -> Sending) is
+    // refused before its body is read, so a leaked address writes nothing any more.
+    const current = await currentFeedbackGeneration(inbox.shopId);
+    if (inbox.generation < current) {
+      return answer(410, { error: "This feedback address was replaced: post to the shop's current address (Settings → Sending)" });
+    }
+    if (inbox.generation > current) return answer(403, { error: "Not a feedback address of this app" });
+  }
   const type = (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
   if (!RAW_TYPES.has(type)) {
     return answer(415, { error: "Post the raw message as message/rfc822 (or text/plain, application/octet-stream)" });
@@ -43,7 +53,7 @@ export async function handleFeedback(request: Request, context: unknown, token: 
   if (report.kind === "ignored") return answer(200, { result: "ignored", reason: report.reason });
   // A shop's address takes reports about that shop's messages only; the app's takes any
   // (the signed header names the shop, and nobody can sign one for another shop).
-  if (inbox !== ANY_SHOP && inbox !== report.ref.shopId) {
+  if (inbox.shopId !== ANY_SHOP && inbox.shopId !== report.ref.shopId) {
     return answer(403, { error: "The report is about a message of another shop" });
   }
   const at = now();
@@ -51,6 +61,7 @@ export async function handleFeedback(request: Request, context: unknown, token: 
     report.kind === "complaint"
       ? await recordComplaint(report.ref, { feedbackType: report.feedbackType, userAgent: report.userAgent }, at)
       : await recordLateBounce(report.ref, { status: report.status, diagnostic: report.diagnostic }, at);
+  if (inbox.shopId !== ANY_SHOP && outcome !== "unknown_message") await noteFeedbackReport(inbox.shopId, report.kind, at);
   log.info("feedback report", { shopId: report.ref.shopId, messageId: report.ref.messageId, kind: report.kind, outcome });
   // A message we no longer hold (retention, erasure): nothing to do, nothing to retry.
   if (outcome === "unknown_message") return answer(200, { result: "ignored", reason: "message not found" });

@@ -1,6 +1,7 @@
 import type { Message } from "@prisma/client";
 import { db } from "../../db/client.server";
-import { countBouncedAfterSend, countDecisions } from "../../measurement/flow-figures.server";
+import { recordHardBounce } from "../../channels/hard-bounce.server";
+import { countBouncedAfterSend } from "../../measurement/flow-figures.server";
 import { RollupBuffer } from "../../measurement/rollup-buffer.server";
 import type { Tx } from "../../profiles/identity.server";
 import type { FeedbackMessageRef } from "../../security/feedback-tokens.server";
@@ -13,9 +14,10 @@ import { findLiveCustomer } from "../customers.server";
 //    the customer's email marketing consent withdrawn with source "complaint" (consent
 //    history, the email_unsubscribed event that ends flows, the write-back to Shopify
 //    queued and tried at once, as an unsubscribe does);
-//  - bounce (DSN failed, 5.x.x): what the synchronous hard bounce records (a "bounced"
-//    event, the address suppressed "hard_bounce", a hard_bounce Decision) and, as the
-//    message had counted as delivered, its delivered figure taken back.
+//  - bounce (DSN failed, 5.x.x): what the synchronous hard bounce records, by the same
+//    writer (recordHardBounce: a "bounced" event, the address suppressed "hard_bounce",
+//    a hard_bounce Decision) and, as the message had counted as delivered, its
+//    delivered figure taken back.
 // Each writes its event with a dedupe key per message: the same report twice, or two
 // reports about one message, record once.
 
@@ -81,24 +83,9 @@ export async function recordLateBounce(
   return db().$transaction(async (tx) => {
     const m = await findMessage(tx, ref);
     if (!m) return "unknown_message";
-    if (!(await firstEvent(tx, m, "bounced", at, { status: report.status, response: report.diagnostic }))) return "duplicate";
-    await suppress(tx, m, "hard_bounce");
-    const decision = await tx.decision.create({
-      data: {
-        shopId: m.shopId,
-        customerId: m.customerId,
-        enrollmentId: m.enrollmentId,
-        flowId: m.flowId,
-        stepId: m.stepId,
-        messageId: m.id,
-        outcome: "skip",
-        reason: "hard_bounce",
-        details: { channel: m.channel, stage: "delivery_report", status: report.status, response: report.diagnostic },
-        at,
-      },
-    });
     const rollups = new RollupBuffer();
-    countDecisions(rollups, [decision], () => m.shop.timezone);
+    const bounce = { response: report.diagnostic, status: report.status, stage: "delivery_report", once: true } as const;
+    if (!(await recordHardBounce(tx, m, bounce, at, rollups, m.shop.timezone))) return "duplicate";
     if (m.status === "sent" && m.sentAt) countBouncedAfterSend(rollups, m, m.sentAt, m.shop.timezone);
     // Last: the rollup rows are the hottest rows (see RollupBuffer).
     await rollups.flush(tx);

@@ -171,8 +171,8 @@ export async function conversionOf(q: RawQuery, shopId: string, orderId: string)
 /** Writes the order's one Conversion row (insert or replace). */
 export async function putConversion(q: RawQuery, shopId: string, orderId: string, c: ConversionRow): Promise<void> {
   await q(
-    `INSERT INTO "Conversion" (id, "shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at")
-     VALUES (gen_random_uuid()::text, $1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp, $10::numeric, $11::timestamp)
+    `INSERT INTO "Conversion" ("shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::timestamp, $10::numeric, $11::timestamp)
      ON CONFLICT ("shopId", "orderId") DO UPDATE SET
        "messageId" = EXCLUDED."messageId", "flowId" = EXCLUDED."flowId", "stepId" = EXCLUDED."stepId", variant = EXCLUDED.variant,
        channel = EXCLUDED.channel, kind = EXCLUDED.kind, "touchAt" = EXCLUDED."touchAt", revenue = EXCLUDED.revenue, "at" = EXCLUDED."at"`,

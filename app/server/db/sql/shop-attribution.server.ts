@@ -129,9 +129,9 @@ export async function rewriteShopAttribution(q: RawQuery, shopId: string): Promi
 
   // The shop's exclusive attribution lock keeps this true until commit: no order's attribution interleaves.
   const [before] = await q<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM "Conversion" WHERE "shopId" = $1) AS any`, [shopId]);
-  const columns = `id, "shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at"`;
-  // In the unique key's order: the (shopId, orderId) index and the order foreign key's reads move forward, not at random.
-  const rows = `SELECT gen_random_uuid()::text, $1, n."orderId", n."messageId", n."flowId", n."stepId", n.variant, n.channel, n.kind, n."touchAt", n.revenue, n."at"
+  const columns = `"shopId", "orderId", "messageId", "flowId", "stepId", variant, channel, kind, "touchAt", revenue, "at"`;
+  // In the key's order: the (shopId, orderId) primary key and the order foreign key's reads move forward, not at random.
+  const rows = `SELECT $1, n."orderId", n."messageId", n."flowId", n."stepId", n.variant, n.channel, n.kind, n."touchAt", n.revenue, n."at"
          FROM attribution_next n ORDER BY n."orderId"`;
   if (!before?.any) {
     // A first attribution (a new shop, or all its conversions gone): nothing to delete or update.
