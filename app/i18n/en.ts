@@ -2,6 +2,8 @@ import { homeEn } from "./home";
 import { messageEditorEn } from "./message-editor";
 import { flowEditorEn } from "./flow-editor";
 import { reportsEn } from "./reports";
+import { warmupPlanEn } from "./warmup-plan";
+import { rolloutThresholdsEn } from "./rollout-thresholds";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
@@ -14,6 +16,8 @@ export const en = {
   "app.name": "Flowmate",
   ...homeEn,
   ...reportsEn,
+  ...warmupPlanEn,
+  ...rolloutThresholdsEn,
   ...sendingEn,
   ...rolloutEn,
   ...settingsEn,

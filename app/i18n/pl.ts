@@ -3,6 +3,8 @@ import { homePl } from "./home";
 import { messageEditorPl } from "./message-editor";
 import { flowEditorPl } from "./flow-editor";
 import { reportsPl } from "./reports";
+import { warmupPlanPl } from "./warmup-plan";
+import { rolloutThresholdsPl } from "./rollout-thresholds";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
@@ -15,6 +17,8 @@ export const pl: Record<MessageKey, string> = {
   "app.name": "Flowmate",
   ...homePl,
   ...reportsPl,
+  ...warmupPlanPl,
+  ...rolloutThresholdsPl,
   ...sendingPl,
   ...rolloutPl,
   ...settingsPl,

@@ -78,7 +78,7 @@ export const sendingEn = {
 
   "sending.warmup.title": "Warm-up",
   "sending.warmup.help":
-    "A new sending domain should start small: the daily email volume doubles each day until there is no limit. Emails over a day's allowance wait for the next day; none are dropped.",
+    "A new sending domain should start small: the daily email volume grows each day along the plan below until there is no limit. Emails over a day's allowance wait for the next day; none are dropped.",
   "sending.warmup.start": "Start warm-up today",
   "sending.warmup.stop": "End warm-up",
   "sending.warmup.off": "No warm-up: no daily limit.",
@@ -178,7 +178,7 @@ export const sendingPl: Record<keyof typeof sendingEn, string> = {
 
   "sending.warmup.title": "Rozgrzewanie domeny",
   "sending.warmup.help":
-    "Nowa domena wysyłki powinna zaczynać od małej liczby e-maili: dzienny limit podwaja się każdego dnia, aż zniknie. E-maile ponad dzienny limit czekają na następny dzień; żaden nie przepada.",
+    "Nowa domena wysyłki powinna zaczynać od małej liczby e-maili: dzienny limit rośnie każdego dnia według planu poniżej, aż zniknie. E-maile ponad dzienny limit czekają na następny dzień; żaden nie przepada.",
   "sending.warmup.start": "Rozpocznij rozgrzewanie dziś",
   "sending.warmup.stop": "Zakończ rozgrzewanie",
   "sending.warmup.off": "Bez rozgrzewania: brak dziennego limitu.",

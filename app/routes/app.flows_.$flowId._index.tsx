@@ -9,6 +9,7 @@ import { FieldErrors } from "~/components/flows/FormFields";
 import { LatestEntries } from "~/components/flows/LatestEntries";
 import { SmsEstimate } from "~/components/flows/SmsEstimate";
 import type { FlowSmsEstimate } from "~/domain/sms/estimate";
+import { ThresholdsSummary } from "~/components/rollout/ThresholdsSummary";
 import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
@@ -222,6 +223,7 @@ export default function FlowPage() {
                       rollout: data.flow.rolloutPercent,
                     })}
                   </Text>
+                  <ThresholdsSummary thresholds={data.rolloutThresholds} locale={data.locale} t={t} />
                   <InlineStack gap="200">
                     <Button url={`${base}/rollout${q}`}>{t("flow.rollout")}</Button>
                     <Button url={`${base}/report${q}`} variant="plain">

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CriteriaTable } from "~/components/rollout/CriteriaTable";
 import { rolloutFormats, type RolloutFormats } from "~/components/rollout/format";
 import { HaltReasonBanner } from "~/components/rollout/HaltReason";
+import { ThresholdsCard } from "~/components/rollout/ThresholdsCard";
 import { nextStage, ROLLOUT_STAGES } from "~/domain/rollout";
 import { translator, type MessageKey, type Translate } from "~/i18n";
 import { requireAdmin } from "~/server/admin/admin-context.server";
@@ -85,6 +86,9 @@ export default function RolloutPageView() {
         )}
         <Layout.Section>
           {r ? <StageCard page={page} f={f} t={t} busy={busy} /> : <NoRolloutCard page={page} f={f} t={t} busy={busy} />}
+        </Layout.Section>
+        <Layout.Section>
+          <ThresholdsCard thresholds={page.thresholds} settingsUrl={`/app/settings${lang ? `?lang=${lang}` : ""}`} f={f} t={t} />
         </Layout.Section>
         {r?.stages
           .slice()

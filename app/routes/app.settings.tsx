@@ -6,6 +6,7 @@ import { CapsSection } from "~/components/settings/CapsSection";
 import { FlowPrioritiesSection } from "~/components/settings/FlowPrioritiesSection";
 import { MeasurementSection } from "~/components/settings/MeasurementSection";
 import { PrivacySection } from "~/components/settings/PrivacySection";
+import { RolloutThresholdsSection } from "~/components/settings/RolloutThresholdsSection";
 import { ScheduleSection } from "~/components/settings/ScheduleSection";
 import type { SaveResult } from "~/components/settings/SettingsForm";
 import { MIN_STOREFRONT_EVENT_DAYS, STOREFRONT_EVENT_DAYS } from "~/domain/privacy/retention";
@@ -21,7 +22,15 @@ import {
   saveFlowRow,
 } from "~/server/admin/settings/flow-settings.server";
 import { FlowForm, MeasurementForm, parseCaps, parseForm, PrivacyForm, ScheduleForm } from "~/server/admin/settings/forms.server";
-import { saveCaps, saveMeasurement, savePrivacy, saveSchedule, shopSettingsView } from "~/server/admin/settings/shop-settings.server";
+import { parseRolloutThresholds } from "~/server/admin/settings/rollout-thresholds.server";
+import {
+  saveCaps,
+  saveMeasurement,
+  savePrivacy,
+  saveRolloutThresholds,
+  saveSchedule,
+  shopSettingsView,
+} from "~/server/admin/settings/shop-settings.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const ctx = await requireAdmin(request);
@@ -41,7 +50,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const Intent = z.enum(["schedule", "caps", "flow", "measurement", "privacy", "order"]);
+const Intent = z.enum(["schedule", "caps", "flow", "measurement", "privacy", "order", "rollout"]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const ctx = await requireAdmin(request);
@@ -77,6 +86,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!p.ok) return invalid(p.errors);
       const r = await savePrivacy(shopId, p.data, actor);
       return { intent: "privacy", ok: true, changed: r.changed } satisfies SaveResult;
+    }
+    case "rollout": {
+      const p = parseRolloutThresholds(form);
+      if (!p.ok) return invalid(p.errors);
+      const r = await saveRolloutThresholds(shopId, p.data, actor);
+      return { intent: "rollout", ok: true, changed: r.changed } satisfies SaveResult;
     }
     case "flow": {
       const p = parseForm(FlowForm, form);
@@ -130,6 +145,7 @@ export default function Settings() {
               flowsUrl={`/app/flows${q}`}
             />
             <MeasurementSection t={t} initial={settings} />
+            <RolloutThresholdsSection t={t} locale={locale} thresholds={settings.rolloutThresholds} />
             <PrivacySection
               t={t}
               doubleOptIn={settings.doubleOptIn}

@@ -20,6 +20,7 @@ import {
   saveSender,
   saveSmsProvider,
   SendingSettingsError,
+  changeWarmupPlan,
   setWarmup,
 } from "~/server/admin/sending-settings.server";
 
@@ -34,15 +35,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const FeedbackAddressForm = z.object({ intent: z.literal("feedback_address"), confirm: z.literal("yes") });
 
 export type SendingActionData =
-  | { intent: string; ok: true; sentTo?: string }
+  | { intent: string; ok: true; sentTo?: string; changed?: boolean }
   | { intent: string; ok: false; errors: Record<string, string> }
-  | { intent: string; ok: false; error: "secretsKeyMissing" | "testRefused" | "invalid" }
+  | { intent: string; ok: false; error: "secretsKeyMissing" | "warmupNotRunning" | "testRefused" | "invalid" }
   | { intent: string; ok: false; error: "testFailed"; reason: string };
 
-type Parsed = { ok: true; run: () => Promise<void> } | { ok: false; errors: Record<string, string> };
+type Parsed = { ok: true; run: () => Promise<void | { changed: boolean }> } | { ok: false; errors: Record<string, string> };
 
 /** Parses the form with the intent's schema and binds the server call to the result. */
-function handler<S extends z.ZodTypeAny>(schema: S, run: (data: z.infer<S>) => Promise<void>) {
+function handler<S extends z.ZodTypeAny>(schema: S, run: (data: z.infer<S>) => Promise<void | { changed: boolean }>) {
   return (form: Record<string, string>): Parsed => {
     const parsed = schema.safeParse(form);
     return parsed.success ? { ok: true, run: () => run(parsed.data) } : { ok: false, errors: fieldErrors(parsed.error) };
@@ -59,7 +60,9 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Response 
     email: handler(EmailProviderForm, (d) => saveEmailProvider(ctx.shop, d, actor)),
     sms: handler(SmsProviderForm, (d) => saveSmsProvider(ctx.shop, d, actor)),
     dkim: handler(DkimForm, (d) => generateDkimKey(ctx.shop, d, actor)),
-    warmup: handler(WarmupForm, (d) => setWarmup(ctx.shop, d.warmup === "start", actor)),
+    warmup: handler(WarmupForm, (d) =>
+      d.warmup === "save" ? changeWarmupPlan(ctx.shop, d.ramp, actor) : setWarmup(ctx.shop, d.warmup === "start", actor, d.ramp),
+    ),
     feedback_address: handler(FeedbackAddressForm, async () => void (await rotateFeedbackAddress(ctx.shop, actor))),
   };
   if (intent === "test") {
@@ -80,13 +83,14 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Response 
   if (!parse) return Response.json({ intent, ok: false, error: "invalid" }, { status: 400 });
   const parsed = parse(form);
   if (!parsed.ok) return Response.json({ intent, ok: false, errors: parsed.errors }, { status: 400 });
+  let outcome: void | { changed: boolean };
   try {
-    await parsed.run();
+    outcome = await parsed.run();
   } catch (err) {
     if (err instanceof SendingSettingsError) return Response.json({ intent, ok: false, error: err.key }, { status: 409 });
     throw err;
   }
-  return { intent, ok: true };
+  return { intent, ok: true, ...(outcome ? { changed: outcome.changed } : {}) };
 };
 
 export default function SendingSettings() {

@@ -97,4 +97,75 @@ describe.skipIf(!hasChromium)("Settings -> Sending in a real browser", () => {
       }
     },
   );
+
+  it(
+    "warm-up: a custom ramp is checked while typed, its schedule shown before saving; started, then edited with the day count kept",
+    { timeout: 180_000 },
+    async () => {
+      await withPage(async (page) => {
+        page.setDefaultTimeout(15_000);
+        await page.goto(`${app.url}/app/settings/sending`, { waitUntil: "networkidle" });
+        const card = page.getByTestId("warmup-form");
+        await card.getByRole("heading", { name: "Warm-up" }).waitFor();
+        expect(await page.getByTestId("warmup-state").innerText()).toBe("No warm-up: no daily limit.");
+        // The default ramp's schedule before anything is chosen: 10 days, 50 to 25,600.
+        await card.getByText("Schedule with this plan: 10 days").waitFor();
+        expect(await page.getByTestId("warmup-preview").innerText()).toMatch(/^1\t.*\t50\n[\s\S]*^10\t.*\t25,600$/m);
+
+        await card.getByText("My own ramp").click();
+        await fill(page, "Emails on day 1", "30");
+        await fill(page, "Daily growth (×)", "1");
+        await fill(page, "Target emails per day", "1000");
+        // Refused while typed, next to the field; no schedule for a plan that is not one.
+        await card.getByText("A number from 1.1 to 10 with at most two decimals, e.g. 2 or 1.5.").waitFor();
+        expect(await page.getByLabel("Daily growth (×)", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+        await card.getByText("Correct the fields above to see the schedule.").waitFor();
+        await fill(page, "Daily growth (×)", "1.5");
+        // 30, 45, 68, 101, 152, 228, 342, 513, 769, 1000.
+        await card.getByText("Schedule with this plan: 10 days").waitFor();
+        const preview = await page.getByTestId("warmup-preview").innerText();
+        expect(preview).toMatch(/^2\t.*\t45$/m);
+        expect(preview).toMatch(/^9\t.*\t769$/m);
+
+        await card.getByRole("button", { name: "Start warm-up today with this plan" }).click();
+        await page
+          .getByTestId("warmup-state")
+          .getByText(/^Today \(\d{4}-\d{2}-\d{2}\): 0 of 30 emails sent\.$/)
+          .waitFor();
+        await card.getByText("Today is day 1 of the ramp.", { exact: false }).waitFor();
+
+        // Edited while running: today's allowance follows the new plan at once.
+        await fill(page, "Emails on day 1", "40");
+        await card.getByRole("button", { name: "Save plan" }).click();
+        await page
+          .getByTestId("warmup-state")
+          .getByText(/0 of 40 emails sent\.$/)
+          .waitFor();
+        await card.getByText("Saved.").waitFor();
+        await page.reload({ waitUntil: "networkidle" });
+        expect(await page.getByLabel("Emails on day 1", { exact: true }).inputValue()).toBe("40");
+        expect(await page.getByLabel("Daily growth (×)", { exact: true }).inputValue()).toBe("1.5");
+
+        await page.goto(`${app.url}/app/settings/audit`, { waitUntil: "networkidle" });
+        await page.getByRole("row").filter({ hasText: "Warm-up plan changed" }).first().waitFor();
+      });
+
+      for (const [name, viewport] of [
+        ["desktop", { width: 1280, height: 900 }],
+        ["mobile", { width: 390, height: 844 }],
+      ] as const) {
+        const { context, close } = await launchBrowser({ viewport });
+        try {
+          const page = await context.newPage();
+          for (const lang of ["en", "pl"]) {
+            await page.goto(`${app.url}/app/settings/sending?lang=${lang}`, { waitUntil: "networkidle" });
+            await page.getByTestId("warmup-preview").waitFor();
+            await page.getByTestId("warmup-form").screenshot({ path: screenshotPath(`admin-settings-warmup-${name}-${lang}.png`) });
+          }
+        } finally {
+          await close();
+        }
+      }
+    },
+  );
 });

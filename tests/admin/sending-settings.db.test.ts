@@ -12,6 +12,8 @@ import {
   saveSmsProvider,
   setWarmup,
   checkDnsRecords,
+  changeWarmupPlan,
+  SendingSettingsError,
 } from "~/server/admin/sending-settings.server";
 import { sendTestEmail } from "~/server/admin/message-preview.server";
 import { dispatchDueMessages, type DispatchResult } from "~/server/channels/dispatch.server";
@@ -293,5 +295,65 @@ describe("warm-up", () => {
     expect(total(await drain("w-warm"), "sent")).toBe(7);
     expect(await prisma().message.count({ where: { id: { in: ids }, status: "sent" } })).toBe(day1 + 7);
     expect((await loadSendingSettings(shop)).warmup).toMatchObject({ allowanceToday: 100, sentToday: 7 });
+  });
+
+  it("an edited plan keeps the day count: day 2's new allowance (minus what went today) goes out, the rest waits for midnight", async () => {
+    const shop = await createShop(prisma(), { timezone: "Europe/Warsaw" });
+    const enqueue = async (n: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push((await enqueueEmail(prisma(), shop.id, await createCustomer(prisma(), shop.id), { nextAttemptAt: now() })).id);
+      return ids;
+    };
+    const ramp = { firstDay: 20, growth: 1.5, target: 500 }; // 20, 30, 45, 68, ...
+    setClock(new Date("2026-12-07T10:00:00Z"));
+    await expect(changeWarmupPlan(shop, ramp, "merchant")).rejects.toThrow(SendingSettingsError);
+    await setWarmup(shop, true, "merchant"); // the default ramp: 50, 100, ...
+
+    // Day 2 (Warsaw): 10 emails go under the default plan, then the merchant edits the plan.
+    setClock(new Date("2026-12-08T09:00:00Z"));
+    const early = await enqueue(10);
+    expect(total(await drain("w-plan"), "sent")).toBe(10);
+    expect(await changeWarmupPlan(shop, ramp, "merchant")).toEqual({ changed: true });
+    expect(await changeWarmupPlan(shop, ramp, "merchant")).toEqual({ changed: false });
+    const audit = (await audits(shop.id)).filter((a) => a.action === "settings.warmup_plan_changed");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      actor: "merchant",
+      details: {
+        startDay: "2026-12-07",
+        day: 2,
+        before: { allowanceToday: 100, plan: [...DEFAULT_WARMUP_PLAN] },
+        after: { ramp, allowanceToday: 30, plan: [20, 30, 45, 68, 101, 152, 228, 342, 500] },
+      },
+    });
+    const view = (await loadSendingSettings(shop)).warmup;
+    expect(view).toMatchObject({
+      startDay: "2026-12-07",
+      dayNumber: 2,
+      allowanceToday: 30,
+      sentToday: 10,
+      ramp: { mode: "custom", ...ramp },
+    });
+
+    // 40 more: the new day-2 allowance is 30, 10 of it taken, so 20 go and 20 wait.
+    const later = await enqueue(40);
+    const second = await drain("w-plan");
+    expect(total(second, "sent")).toBe(20);
+    expect(total(second, "deferred")).toBe(20);
+    const waiting = await prisma().message.findMany({ where: { id: { in: later }, status: "pending" } });
+    expect(waiting).toHaveLength(20);
+    for (const w of waiting) {
+      expect(w.nextAttemptAt).toEqual(new Date("2026-12-08T23:00:00Z")); // the next Warsaw midnight
+      expect(w.error).toBe("warmup_limit");
+    }
+    expect(await prisma().message.count({ where: { id: { in: [...early, ...later] }, status: { notIn: ["sent", "pending"] } } })).toBe(0);
+
+    // Day 3 starts at Warsaw midnight: its allowance (45) takes all 20 that waited.
+    setClock(new Date("2026-12-08T22:59:00Z"));
+    expect(total(await drain("w-plan"), "sent")).toBe(0);
+    setClock(new Date("2026-12-08T23:00:30Z"));
+    expect(total(await drain("w-plan"), "sent")).toBe(20);
+    expect((await loadSendingSettings(shop)).warmup).toMatchObject({ dayNumber: 3, allowanceToday: 45, sentToday: 20 });
   });
 });

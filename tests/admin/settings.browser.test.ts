@@ -128,4 +128,68 @@ describe.skipIf(!hasChromium)("Settings in a real browser", () => {
       }
     }
   });
+
+  it(
+    "rollout thresholds: refused next to the field, saved, audited, and in force on a flow's rollout page",
+    { timeout: 180_000 },
+    async () => {
+      await withPage(async (page) => {
+        page.setDefaultTimeout(15_000);
+        await page.goto(`${app.url}/app/settings`, { waitUntil: "networkidle" });
+        await page.getByRole("heading", { name: "Staged rollout: go/no-go thresholds" }).waitFor();
+        const field = page.getByLabel("Send errors: extra allowed", { exact: true });
+        expect(await field.inputValue()).toBe("2");
+        const form = page.locator("form").filter({ has: field });
+        await field.fill("abc");
+        await page.getByLabel("Clicks: share of the previous rate to keep", { exact: true }).fill("150");
+        await form.getByRole("button", { name: "Save" }).click();
+        await form.getByText("A number, e.g. 2 or 0.5.").waitFor();
+        await form.getByText("Outside the allowed range (below the field).").waitFor();
+        expect(await field.getAttribute("aria-invalid")).toBe("true");
+
+        await field.fill("0,5");
+        await page.getByLabel("Clicks: share of the previous rate to keep", { exact: true }).fill("80");
+        await form.getByRole("button", { name: "Save" }).click();
+        await form.getByText("Saved.").waitFor();
+        await page.reload({ waitUntil: "networkidle" });
+        expect(await page.getByLabel("Send errors: extra allowed", { exact: true }).inputValue()).toBe("0.5");
+
+        await page.goto(`${app.url}/app/settings/audit`, { waitUntil: "networkidle" });
+        await page.getByRole("row").filter({ hasText: "Rollout go/no-go thresholds changed" }).first().waitFor();
+
+        // A flow's rollout page judges by, and shows, the shop's thresholds.
+        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+        const href = await page
+          .locator('a[href*="/app/flows/"]')
+          .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname).find((p) => /^\/app\/flows\/[^/]+$/.test(p)));
+        expect(href).toBeTruthy();
+        // The flow page's rollout panel names them too.
+        await page.goto(`${app.url}${href}`, { waitUntil: "networkidle" });
+        const summary = await page.getByTestId("flow-rollout-thresholds").innerText();
+        expect(summary).toContain("Send errors: at most previous + 0.5 pts");
+        expect(summary).toContain("Clicks: at least 80 % of previous");
+        await page.screenshot({ path: screenshotPath("admin-flow-rollout-panel-en-desktop.png") });
+        await page.goto(`${app.url}${href}/rollout`, { waitUntil: "networkidle" });
+        const card = page.getByTestId("rollout-thresholds");
+        const rows = await card.getByRole("row").allInnerTexts();
+        expect(rows.find((r) => r.startsWith("Send errors"))).toMatch(/at most previous \+ 0\.5 pts[\s\S]*this shop's/);
+        expect(rows.find((r) => r.startsWith("Clicks"))).toMatch(/at least 80 % of previous[\s\S]*this shop's/);
+        expect(rows.find((r) => r.startsWith("Bounces"))).toMatch(/at most previous \+ 2 pts\s+default$/);
+        for (const lang of ["en", "pl"])
+          for (const [width, name] of [
+            [1280, "desktop"],
+            [390, "mobile"],
+          ] as const) {
+            await page.setViewportSize({ width, height: 900 });
+            await page.goto(`${app.url}${href}/rollout?lang=${lang}`, { waitUntil: "networkidle" });
+            await card.waitFor();
+            await page.screenshot({ path: screenshotPath(`admin-rollout-thresholds-${lang}-${name}.png`), fullPage: true });
+            await page.goto(`${app.url}/app/settings?lang=${lang}`, { waitUntil: "networkidle" });
+            await page
+              .getByTestId("rollout-thresholds-settings")
+              .screenshot({ path: screenshotPath(`admin-settings-rollout-thresholds-${lang}-${name}.png`) });
+          }
+      });
+    },
+  );
 });

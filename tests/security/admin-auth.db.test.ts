@@ -125,6 +125,7 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
     },
     { intent: "privacy", doubleOptIn: "double", storefrontEventDays: "90" },
     { intent: "order" },
+    { intent: "rollout", sendErrors: "1", bounces: "2", complaints: "0.3", unsubscribes: "1", clicks: "70" },
   ],
   "app.settings_.sending.tsx": [
     {
@@ -140,6 +141,7 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
     { intent: "sms", accountSid: "AC00000000000000000000000000000000", authToken: "secret", fromNumber: "+48500100200" },
     { intent: "dkim", domain: "a.example.com", selector: "fm" },
     { intent: "warmup", warmup: "start" },
+    { intent: "warmup", warmup: "save", plan: "custom", firstDay: "30", growth: "1.5", target: "1000" },
     { intent: "test", to: "{email}" },
     { intent: "feedback_address", confirm: "yes" },
   ],
@@ -588,9 +590,17 @@ describe("admin routes: session token required, another shop's ids never reach i
       { intent: "email", smtpUrl: "smtp://a:secret@smtp.example.com:587" },
       { intent: "dkim", domain: "a.example.com", selector: "fm" },
       { intent: "warmup", warmup: "start" },
+      { intent: "warmup", warmup: "save", plan: "custom", firstDay: "30", growth: "1,5", target: "1 000" },
     ]) {
       expect(await expectNothingOfB(`sending ${form.intent}`, await post(sending, form))).toBe(200);
     }
+    expect((await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).warmupPlan).toMatchObject({
+      ramp: { firstDay: 30, growth: 1.5, target: 1000 },
+    });
+    // A's rollout thresholds, from the settings page: A's settings only.
+    const thresholds = { intent: "rollout", sendErrors: "0,5", bounces: "2", complaints: "0.3", unsubscribes: "1", clicks: "80" };
+    expect(await expectNothingOfB("settings rollout thresholds", await post("app.settings.tsx", thresholds))).toBe(200);
+    expect((await aShop()).settings).toMatchObject({ rolloutThresholds: { sendErrors: 0.005, clicks: 0.8 } });
     expect(await aShop()).toMatchObject({ senderName: "A's sender" });
     expect(await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shopA.id } })).toMatchObject({ dkimDomain: "a.example.com" });
     // A new feedback address for A, only with the card's confirmation.

@@ -1,2 +1,3 @@
 export * from "./criteria";
 export * from "./stages";
+export * from "./thresholds";

@@ -15,6 +15,7 @@ import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { formatValidationErrors, validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { estimateFlowSms, type FlowSmsEstimate } from "~/domain/sms/estimate";
+import { rolloutThresholdsOf } from "~/domain/rollout";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
@@ -69,6 +70,8 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
       rolloutPercent: flow.rolloutPercent,
       version: active?.v.version ?? null,
     },
+    /** The go/no-go thresholds a staged rollout of this flow is judged by (Settings). */
+    rolloutThresholds: rolloutThresholdsOf(shop.settings),
     timeline: definition ? flowTimeline(definition, w) : [],
     fields: definition ? editableFields(definition) : {},
     entry: definition ? entryFields(definition) : null,

@@ -1,6 +1,6 @@
 import type { Shop } from "@prisma/client";
 import { isCatalogueKey, CATALOGUE } from "~/domain/flows";
-import type { HaltReason } from "~/domain/rollout";
+import { DEFAULT_ROLLOUT_THRESHOLDS, rolloutThresholdsOf, type HaltReason } from "~/domain/rollout";
 import type { Locale } from "~/i18n";
 import { now } from "../clock.server";
 import { db } from "../db/client.server";
@@ -30,6 +30,7 @@ export async function loadRolloutPage(shop: Pick<Shop, "id">, flowId: string, lo
   const previous = active ? (versions.find((v) => v.version < active.version) ?? null) : null;
   const at = now();
   const judged = base ? await judgeRollout(shop.id, flow.id, at) : null;
+  const settings = await db().shop.findUnique({ where: { id: shop.id }, select: { settings: true } });
   const view = (v: NonNullable<typeof active>) => ({ ...v, createdAt: v.createdAt.toISOString() });
   return {
     at: at.toISOString(),
@@ -40,6 +41,8 @@ export async function loadRolloutPage(shop: Pick<Shop, "id">, flowId: string, lo
       status: flow.status,
     },
     active: active ? view(active) : null,
+    /** The go/no-go thresholds in force for this shop (the ones the stages were judged by), and the defaults beside them. */
+    thresholds: { inForce: judged?.thresholds ?? rolloutThresholdsOf(settings?.settings), defaults: { ...DEFAULT_ROLLOUT_THRESHOLDS } },
     /** Only without a rollout: the version a new rollout would compare against. */
     canStartFrom: !base && previous ? view(previous) : null,
     rollout: base

@@ -5,13 +5,21 @@ import { PostalAddress } from "~/domain/messages/email-context";
 import { recordStatus, sendingDnsRecords, type DnsRecord, type RecordStatus } from "~/domain/sending/dns-records";
 import { maskSecret } from "~/domain/sending/mask";
 import type { DkimForm, EmailProviderForm, SenderForm, SmsProviderForm } from "~/domain/sending/settings-schema";
-import { DEFAULT_WARMUP_PLAN, localDay, warmupAllowance, warmupSchedule } from "~/domain/sending/warmup";
+import {
+  DEFAULT_WARMUP_PLAN,
+  DEFAULT_WARMUP_RAMP,
+  localDay,
+  rampDayNumber,
+  warmupAllowance,
+  warmupSchedule,
+  type WarmupRamp,
+} from "~/domain/sending/warmup";
 import { now } from "../clock.server";
 import { appBaseUrl } from "../config.server";
 import { db } from "../db/client.server";
 import { secretContext } from "../channels/shop-sending.server";
 import { shopSmsSettings } from "../channels/sms/shop-settings.server";
-import { warmupPlanOf } from "../channels/warmup.server";
+import { storedWarmupPlan, warmupPlanOf, warmupRampOf } from "../channels/warmup.server";
 import { decryptSecret, encryptSecret, secretsAvailable } from "../security/secrets.server";
 import { dnsReachable, lookupTxt } from "./dns-check.server";
 
@@ -29,7 +37,7 @@ const COLUMN = {
 } as const satisfies Record<SecretField, keyof ShopSending>;
 
 export class SendingSettingsError extends Error {
-  constructor(readonly key: "secretsKeyMissing") {
+  constructor(readonly key: "secretsKeyMissing" | "warmupNotRunning") {
     super(key);
   }
 }
@@ -93,10 +101,34 @@ export async function loadSendingSettings(shopRef: Pick<Shop, "id">) {
       allowanceToday: warmupAllowance(plan, sending?.warmupStartDay ?? null, today),
       sentToday: sending?.warmupDay === today ? sending.warmupSent : 0,
       schedule: sending?.warmupStartDay && plan ? warmupSchedule(plan, sending.warmupStartDay) : [],
+      dayNumber: sending?.warmupStartDay ? rampDayNumber(sending.warmupStartDay, today) : null,
+      ramp: rampView(sending, plan),
     },
   };
 }
 export type SendingSettingsView = Awaited<ReturnType<typeof loadSendingSettings>>;
+
+/**
+ * The ramp the warm-up form starts from: the stored one, the default when none is
+ * stored, or (a bare array of allowances from before ramps could be shaped) its first
+ * day, growth and last day as a custom ramp.
+ */
+function rampView(sending: ShopSending | null, plan: number[] | null): WarmupRamp & { mode: "default" | "custom" } {
+  const stored = warmupRampOf(sending);
+  const ramp: WarmupRamp | null =
+    stored ??
+    (plan && plan.length > 0 && plan.join() !== DEFAULT_WARMUP_PLAN.join()
+      ? {
+          firstDay: plan[0]!,
+          growth: plan.length > 1 ? Math.round((plan[1]! / plan[0]!) * 100) / 100 : DEFAULT_WARMUP_RAMP.growth,
+          target: plan.at(-1)!,
+        }
+      : null);
+  if (!ramp || sameRamp(ramp, DEFAULT_WARMUP_RAMP)) return { mode: "default", ...DEFAULT_WARMUP_RAMP };
+  return { mode: "custom", ...ramp };
+}
+
+const sameRamp = (a: WarmupRamp, b: WarmupRamp) => a.firstDay === b.firstDay && a.growth === b.growth && a.target === b.target;
 
 function dkimView(sending: ShopSending): DkimView {
   return {
@@ -246,18 +278,57 @@ export async function generateDkimKey(shop: Shop, input: z.infer<typeof DkimForm
   });
 }
 
-/** Starts the default ramp today (shop-local), or ends the ramp: no daily limit. */
-export async function setWarmup(shop: Shop, start: boolean, actor: string): Promise<void> {
+/** Starts a ramp today (shop-local; the default one unless given), or ends the ramp: no daily limit. */
+export async function setWarmup(shop: Shop, start: boolean, actor: string, ramp: WarmupRamp = DEFAULT_WARMUP_RAMP): Promise<void> {
   const today = localDay(now(), shop.timezone);
+  const plan = storedWarmupPlan(ramp);
   await db().$transaction(async (tx) => {
     const before = await tx.shopSending.findUnique({ where: { shopId: shop.id } });
     const after = start
-      ? { warmupStartDay: today, warmupPlan: [...DEFAULT_WARMUP_PLAN], warmupDay: null, warmupSent: 0 }
+      ? { warmupStartDay: today, warmupPlan: plan, warmupDay: null, warmupSent: 0 }
       : { warmupStartDay: null, warmupPlan: Prisma.DbNull, warmupDay: null, warmupSent: 0 };
     await upsertSending(tx, shop.id, after);
     await audit(tx, shop.id, actor, start ? "settings.warmup_started" : "settings.warmup_stopped", {
       before: { startDay: before?.warmupStartDay ?? null, plan: before?.warmupPlan ?? null },
-      after: { startDay: after.warmupStartDay, plan: start ? [...DEFAULT_WARMUP_PLAN] : null },
+      after: { startDay: after.warmupStartDay, plan: start ? plan : null },
     });
+  });
+}
+
+/**
+ * A running ramp takes a new shape. Its start day and today's count stay: the day
+ * number is kept and today's allowance is the new plan's figure for that day (what was
+ * sent today already counts against it). Nothing running: refused, since a plan
+ * without a start day would limit nothing.
+ */
+export async function changeWarmupPlan(shop: Shop, ramp: WarmupRamp, actor: string): Promise<{ changed: boolean }> {
+  const today = localDay(now(), shop.timezone);
+  const plan = storedWarmupPlan(ramp);
+  return db().$transaction(async (tx) => {
+    // FOR UPDATE: a second save waits for this one, so before/after never interleave. A
+    // dispatcher batch that read the row before this commits still counts by the old
+    // plan (its slot UPDATE waits on this lock, then checks today's count); the next reads the new one.
+    const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "ShopSending" WHERE "shopId" = ${shop.id} FOR UPDATE`;
+    const before = row ? await tx.shopSending.findUnique({ where: { shopId: shop.id } }) : null;
+    if (!before?.warmupStartDay) throw new SendingSettingsError("warmupNotRunning");
+    const beforeDays = warmupPlanOf(before);
+    if (beforeDays?.join() === plan.days.join() && warmupRampOf(before) && sameRamp(warmupRampOf(before)!, ramp)) return { changed: false };
+    await tx.shopSending.update({ where: { shopId: shop.id }, data: { warmupPlan: plan } });
+    const day = rampDayNumber(before.warmupStartDay, today);
+    await audit(tx, shop.id, actor, "settings.warmup_plan_changed", {
+      startDay: before.warmupStartDay,
+      day,
+      before: {
+        ramp: warmupRampOf(before),
+        plan: beforeDays,
+        allowanceToday: warmupAllowance(beforeDays, before.warmupStartDay, today),
+      },
+      after: {
+        ramp: { ...ramp },
+        plan: plan.days,
+        allowanceToday: warmupAllowance(plan.days, before.warmupStartDay, today),
+      },
+    });
+    return { changed: true };
   });
 }

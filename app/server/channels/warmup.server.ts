@@ -1,6 +1,6 @@
 import type { Shop, ShopSending } from "@prisma/client";
 import { z } from "zod";
-import { localDay, nextLocalMidnight, warmupAllowance } from "~/domain/sending/warmup";
+import { localDay, nextLocalMidnight, rampPlan, warmupAllowance, type WarmupRamp } from "~/domain/sending/warmup";
 import { db } from "../db/client.server";
 
 // The warm-up ramp as the email dispatcher enforces it. Each email takes a slot of its
@@ -10,7 +10,19 @@ import { db } from "../db/client.server";
 // second re-reads the count the first committed). An email over the allowance waits for
 // the next local day: deferred, never dropped.
 
-export const WarmupPlan = z.array(z.number().int().positive()).max(60);
+const Days = z.array(z.number().int().positive()).max(60);
+const Ramp = z.object({ firstDay: z.number().positive(), growth: z.number().positive(), target: z.number().positive() });
+
+/**
+ * ShopSending.warmupPlan: the daily allowances, stored with the ramp they were built
+ * from ({ ramp, days }) so the settings page shows the merchant's own figures back;
+ * a bare array (written before ramps could be shaped) is still read as the days.
+ */
+export const WarmupPlan = z.union([Days, z.object({ ramp: Ramp, days: Days })]);
+
+export function storedWarmupPlan(ramp: WarmupRamp): { ramp: WarmupRamp; days: number[] } {
+  return { ramp: { ...ramp }, days: rampPlan(ramp) };
+}
 
 export type WarmupSlot =
   | { ok: true; /** The slot to hand back if the email does not go out after all. */ day: string | null }
@@ -18,7 +30,14 @@ export type WarmupSlot =
 
 export function warmupPlanOf(sending: Pick<ShopSending, "warmupPlan"> | null | undefined): number[] | null {
   const parsed = WarmupPlan.safeParse(sending?.warmupPlan);
-  return parsed.success ? parsed.data : null;
+  if (!parsed.success) return null;
+  return Array.isArray(parsed.data) ? parsed.data : parsed.data.days;
+}
+
+/** The ramp the stored plan was built from; null for a bare array (or no plan). */
+export function warmupRampOf(sending: Pick<ShopSending, "warmupPlan"> | null | undefined): WarmupRamp | null {
+  const parsed = WarmupPlan.safeParse(sending?.warmupPlan);
+  return parsed.success && !Array.isArray(parsed.data) ? parsed.data.ramp : null;
 }
 
 export async function reserveWarmupSlot(

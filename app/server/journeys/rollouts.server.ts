@@ -1,6 +1,8 @@
 import { Prisma } from "@prisma/client";
 import {
+  criteriaWith,
   haltReasonOf,
+  rolloutThresholdsOf,
   judgeStage,
   nextStage,
   lastResumedAt,
@@ -9,6 +11,7 @@ import {
   stagesSinceResume,
   EMPTY_COUNTS,
   type HaltReason,
+  type RolloutThresholds,
   type StageJudgement,
   type VersionCounts,
 } from "~/domain/rollout";
@@ -276,17 +279,21 @@ export interface StageResult {
 
 export interface RolloutJudgement extends RolloutIdentity {
   stages: StageResult[];
+  /** The shop's thresholds the stages were judged by (Settings; the defaults unless changed). */
+  thresholds: RolloutThresholds;
 }
 
 /** Each stage's go/no-go criteria, from the raw rows of its window (shop-scoped); null without a rollout. */
 export async function judgeRollout(shopId: string, flowId: string, at: Date): Promise<RolloutJudgement | null> {
   const flow = await db().flow.findFirst({
     where: { id: flowId, shopId },
-    select: { activeVersionId: true, rolloutBaseVersionId: true, rolloutStages: true },
+    select: { activeVersionId: true, rolloutBaseVersionId: true, rolloutStages: true, shop: { select: { settings: true } } },
   });
   const identity = flow ? identityOf(flow) : null;
   if (!flow?.activeVersionId || !flow.rolloutBaseVersionId || !identity) return null;
   const versionIds = [flow.activeVersionId, flow.rolloutBaseVersionId];
+  const thresholds = rolloutThresholdsOf(flow.shop.settings);
+  const rules = criteriaWith(thresholds);
   const windows = stageWindows(parseStages(flow.rolloutStages), at.getTime());
   const stages: StageResult[] = [];
   for (const [i, w] of windows.entries()) {
@@ -307,10 +314,10 @@ export async function judgeRollout(shopId: string, flowId: string, at: Date): Pr
       to: new Date(w.to),
       current: i === windows.length - 1,
       counts: { new: fresh, base },
-      judgement: judgeStage(fresh, base),
+      judgement: judgeStage(fresh, base, rules),
     });
   }
-  return { ...identity, stages };
+  return { ...identity, stages, thresholds };
 }
 
 /** A breached rollout the check will halt: the reason, and the rollout it was judged on. */
@@ -333,7 +340,7 @@ export async function breachedRollouts(at: Date): Promise<{ checked: number; bre
     const judged = await judgeRollout(f.shopId, f.id, at);
     const reason = judged ? haltReasonOf(stagesSinceResume(judged.stages), at.toISOString()) : null;
     if (!judged || !reason) continue;
-    const { stages: _, ...rollout } = judged;
+    const { stages: _, thresholds: __, ...rollout } = judged;
     breached.push({ shopId: f.shopId, flowId: f.id, reason, rollout });
   }
   return { checked: flows.length, breached };

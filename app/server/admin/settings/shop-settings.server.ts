@@ -6,6 +6,7 @@ import { parseFrequencyCaps } from "~/domain/arbitration/caps";
 import type { FrequencyCaps } from "~/domain/arbitration/types";
 import { shopExperimentDefaults, type ExperimentSettings } from "~/domain/experiments";
 import { storefrontEventDays } from "~/domain/privacy/retention";
+import { rolloutThresholdsOf, type RolloutThresholds } from "~/domain/rollout";
 import { db } from "../../db/client.server";
 import { reattributeShop } from "../../measurement/attribution.server";
 import { auditChange } from "./audit.server";
@@ -29,6 +30,8 @@ export interface ShopSettingsView {
   storefrontEventDays: number;
   /** The A/B winner rule new experiments start with. */
   experiments: ExperimentSettings;
+  /** The staged rollouts' go/no-go thresholds (fractions; the defaults unless changed). */
+  rolloutThresholds: RolloutThresholds;
 }
 
 type ShopColumns = Pick<
@@ -67,6 +70,7 @@ export function shopSettingsView(s: ShopColumns): ShopSettingsView {
     doubleOptIn: s.doubleOptIn,
     storefrontEventDays: storefrontEventDays(s.storefrontEventDays),
     experiments: shopExperimentDefaults(s.settings),
+    rolloutThresholds: rolloutThresholdsOf(s.settings),
   };
 }
 
@@ -173,6 +177,21 @@ export async function saveMeasurement(shopId: string, input: MeasurementInput, a
 function withExperiments(settings: Prisma.JsonValue, experiments: ExperimentSettings): Prisma.InputJsonObject {
   const rest = settings && typeof settings === "object" && !Array.isArray(settings) ? (settings as Prisma.InputJsonObject) : {};
   return { ...rest, experiments: { ...experiments } };
+}
+
+/** The go/no-go thresholds every rollout of the shop is judged by from the next check on. */
+export async function saveRolloutThresholds(shopId: string, input: RolloutThresholds, actor: string) {
+  return change(
+    shopId,
+    actor,
+    "settings.rollout_thresholds_updated",
+    (_before, row) => {
+      const rest = row.settings && typeof row.settings === "object" && !Array.isArray(row.settings) ? row.settings : {};
+      return { settings: { ...(rest as Prisma.InputJsonObject), rolloutThresholds: { ...input } } };
+    },
+    // In the percent the merchant typed (2 points, 70 %), not the stored fractions.
+    (v) => Object.fromEntries(Object.entries(v.rolloutThresholds).map(([k, x]) => [k, Math.round(x * 10_000) / 100])),
+  );
 }
 
 export async function savePrivacy(shopId: string, input: PrivacyInput, actor: string) {
