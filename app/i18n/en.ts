@@ -7,6 +7,7 @@ import { rolloutThresholdsEn } from "./rollout-thresholds";
 import { sendingEn } from "./sending";
 import { rolloutEn } from "./rollout";
 import { flowFilterEn } from "./flow-filter";
+import { flowChannelEn } from "./flow-channel";
 import { flowConditionsEn } from "./flow-conditions";
 import { settingsEn } from "./settings";
 import { feedbackAddressEn } from "./feedback-address";
@@ -23,6 +24,7 @@ export const en = {
   ...messageEditorEn,
   ...flowEditorEn,
   ...flowFilterEn,
+  ...flowChannelEn,
   ...flowConditionsEn,
   ...feedbackAddressEn,
   "nav.home": "Home",

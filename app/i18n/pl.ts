@@ -8,6 +8,7 @@ import { rolloutThresholdsPl } from "./rollout-thresholds";
 import { sendingPl } from "./sending";
 import { rolloutPl } from "./rollout";
 import { flowFilterPl } from "./flow-filter";
+import { flowChannelPl } from "./flow-channel";
 import { flowConditionsPl } from "./flow-conditions";
 import { settingsPl } from "./settings";
 import { feedbackAddressPl } from "./feedback-address";
@@ -24,6 +25,7 @@ export const pl: Record<MessageKey, string> = {
   ...messageEditorPl,
   ...flowEditorPl,
   ...flowFilterPl,
+  ...flowChannelPl,
   ...flowConditionsPl,
   ...feedbackAddressPl,
   "nav.home": "Start",

@@ -4,8 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { isCatalogueKey } from "~/domain/flows";
-import type { FlowSmsEstimate } from "~/domain/sms/estimate";
-import { translator, type Locale, type MessageKey, type Translate } from "~/i18n";
+import { translator } from "~/i18n";
+import { SmsEstimate } from "~/components/flows/SmsEstimate";
 import { localeTag } from "~/i18n/locale-tag";
 import { requireAdmin } from "~/server/admin/admin-context.server";
 import { loadFlows, toggleFlow } from "~/server/admin/flows.server";
@@ -191,64 +191,5 @@ export default function Flows() {
         </Layout.Section>
       </Layout>
     </Page>
-  );
-}
-
-/** "4 segments (UCS-2, 236 characters)" per language, then the cost, then what the numbers are. */
-function SmsEstimate({ estimate, locale, t }: { estimate: FlowSmsEstimate; locale: Locale; t: Translate }) {
-  const tag = localeTag(locale);
-  const plural = new Intl.PluralRules(tag);
-  const int = new Intl.NumberFormat(tag);
-  const count = (base: "flows.sms.segments" | "flows.sms.characters" | "flows.sms.subscribers", n: number) =>
-    t(`${base}.${plural.select(n)}` as MessageKey, { count: int.format(n) });
-  // Cents, or four decimals below a dollar: one GSM-7 segment to the US is $0.0083.
-  const money = (usd: number) =>
-    new Intl.NumberFormat(tag, {
-      style: "currency",
-      currency: estimate.currency,
-      minimumFractionDigits: 2,
-      maximumFractionDigits: usd < 1 ? 4 : 2,
-    }).format(usd);
-  const ucs2 = estimate.steps.some((s) => s.texts.some((x) => x.encoding === "UCS-2"));
-  return (
-    <BlockStack gap="100">
-      <Text as="h3" variant="headingSm">
-        {t("flows.sms.title")}
-      </Text>
-      {estimate.steps.map((s, i) => (
-        <BlockStack gap="050" key={s.stepId}>
-          {estimate.steps.length > 1 && (
-            <Text as="p" variant="bodySm" fontWeight="semibold">
-              {t("flows.sms.step", { n: i + 1, count: estimate.steps.length })}
-            </Text>
-          )}
-          {s.texts.map((x) => (
-            <Text as="p" key={x.language}>
-              {t("flows.sms.textLine", {
-                text: t(`flows.sms.text.${x.language}`),
-                segments: count("flows.sms.segments", x.segments),
-                encoding: x.encoding,
-                characters: count("flows.sms.characters", x.characters),
-              })}
-            </Text>
-          ))}
-          <Text as="p" fontWeight="semibold">
-            {s.recipients > 0 && s.perMessage !== null && s.per1000 !== null
-              ? t("flows.sms.cost", {
-                  subscribers: count("flows.sms.subscribers", s.recipients),
-                  total: money(s.total),
-                  perMessage: money(s.perMessage),
-                  per1000: money(s.per1000),
-                  thousand: int.format(1000),
-                })
-              : t("flows.sms.noSubscribers")}
-          </Text>
-        </BlockStack>
-      ))}
-      <Text as="p" variant="bodySm" tone="subdued">
-        {t("flows.sms.note")}
-        {ucs2 ? ` ${t("flows.sms.ucs2")}` : ""}
-      </Text>
-    </BlockStack>
   );
 }

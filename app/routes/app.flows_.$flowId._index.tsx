@@ -7,6 +7,8 @@ import { ChangeLog } from "~/components/flows/ChangeLog";
 import { FieldText, FlowTimeline } from "~/components/flows/FlowTimeline";
 import { FieldErrors } from "~/components/flows/FormFields";
 import { LatestEntries } from "~/components/flows/LatestEntries";
+import { SmsEstimate } from "~/components/flows/SmsEstimate";
+import type { FlowSmsEstimate } from "~/domain/sms/estimate";
 import { ThresholdsSummary } from "~/components/rollout/ThresholdsSummary";
 import { translator } from "~/i18n";
 import { localeTag } from "~/i18n/locale-tag";
@@ -31,6 +33,7 @@ const FIELD =
 const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
+  confirmSmsCost: z.enum(["true", "false"]).optional(),
   fields: z.record(z.string().regex(FIELD), z.string().max(2000)),
 });
 const Rollback = z.object({ intent: z.literal("rollback"), version: z.coerce.number().int().positive() });
@@ -47,17 +50,22 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (newVersion === null) throw new Response("No such flow or version", { status: 404 });
     return { rolledBack: { version: parsed.data.version, newVersion } };
   }
-  const { intent, note, ...rest } = form;
-  const parsed = Save.safeParse({ intent, note, fields: rest });
+  const { intent, note, confirmSmsCost, ...rest } = form;
+  const parsed = Save.safeParse({ intent, note, confirmSmsCost, fields: rest });
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
-  const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, ctx.locale);
+  const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, ctx.locale, {
+    confirmSmsCost: parsed.data.confirmSmsCost === "true",
+  });
   if (result === null) throw new Response("No such flow", { status: 404 });
+  // A message of a flow that is on becoming an SMS: nothing saved until its cost is confirmed.
+  if (!result.ok && result.smsCost) return Response.json({ smsCost: result.smsCost }, { status: 409 });
   if (!result.ok) return Response.json({ errors: result.errors }, { status: 400 });
   return { saved: result.version };
 };
 
 type ActionData = {
   error?: string;
+  smsCost?: FlowSmsEstimate;
   errors?: Record<string, string[]>;
   saved?: number | null;
   rolledBack?: { version: number; newVersion: number };
@@ -176,9 +184,20 @@ export default function FlowPage() {
                 {editing && (
                   <BlockStack gap="300">
                     <FieldText name="note" label={t("flow.note")} helpText={t("flow.noteHelp")} initial="" />
+                    {result?.smsCost && (
+                      <div data-slot="sms-cost">
+                        <Banner tone="warning" title={t("flowChannel.cost.title")}>
+                          <BlockStack gap="200">
+                            <Text as="p">{t("flowChannel.cost.body")}</Text>
+                            <SmsEstimate estimate={result.smsCost} locale={data.locale} t={t} />
+                          </BlockStack>
+                        </Banner>
+                        <input type="hidden" name="confirmSmsCost" value="true" />
+                      </div>
+                    )}
                     <InlineStack gap="200">
                       <Button submit variant="primary" loading={busy}>
-                        {t("flow.save")}
+                        {result?.smsCost ? t("flowChannel.cost.confirm") : t("flow.save")}
                       </Button>
                       <Button onClick={() => setEditing(false)}>{t("flow.cancel")}</Button>
                     </InlineStack>

@@ -2,7 +2,9 @@
 // starts it: a delay changed on the page changes the timeline and the wake time of
 // the next customer to enter (one already running keeps its version); an invalid
 // value is refused next to its field; rolling back brings the earlier delay back, for
-// the timeline and for the next entrant.
+// the timeline and for the next entrant. A message switched from email to SMS shows
+// its channel on the timeline and in the change log, opens in the SMS text editor with
+// a text to start from, and switching back brings the email back.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCustomers } from "../../demo/seed/demo-shop";
@@ -288,6 +290,81 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.screenshot({ path: screenshotPath("admin-flow-condition-errors-pl.png"), fullPage: true });
         await page.setViewportSize({ width: 390, height: 844 });
         await page.screenshot({ path: screenshotPath("admin-flow-condition-errors-mobile-pl.png"), fullPage: true });
+      });
+    },
+  );
+
+  it(
+    "switches a message between email and SMS: the timeline, the change log and the message editor follow",
+    { timeout: 300_000 },
+    async () => {
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+        await page.locator('[data-flow="welcome"]').getByRole("link", { name: "Open flow" }).click();
+        await page.waitForURL(/\/app\/flows\/\w+$/);
+        const url = page.url();
+        const row = page.locator('[data-row="send_2"]');
+        expect(await row.locator("[data-title]").textContent()).toBe("Send Email 2");
+        expect(await row.locator("[data-channel]").getAttribute("data-channel")).toBe("email");
+        expect(await page.locator("[data-row] [data-channel]").count()).toBeGreaterThanOrEqual(3);
+
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        await row.getByLabel("Channel (Email 2)").selectOption("sms");
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-edit-en.png"), fullPage: true });
+        await page.getByLabel("Change note").fill("Text the second message");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        // The flow is on: the texts' cost first, as when an SMS flow is turned on; nothing saved yet.
+        const cost = page.locator('[data-slot="sms-cost"]');
+        await cost.getByText("This flow is on: a message becomes an SMS").waitFor();
+        expect(await cost.textContent()).toContain("SMS cost estimate");
+        expect(await row.getByLabel("Channel (Email 2)").inputValue()).toBe("sms");
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-cost-en.png"), fullPage: true });
+        await page.getByRole("button", { name: "Confirm the SMS cost and save" }).click();
+        await page.getByText(/^Saved as version \d+\.$/).waitFor();
+        await row.locator('[data-channel="sms"]').waitFor();
+        expect(await row.locator("[data-title]").textContent()).toBe("Send SMS 1");
+        expect(await row.locator("[data-channel]").textContent()).toBe("SMS");
+        expect(await page.locator('[data-row="entry"] [data-title]').textContent()).toMatch(/^Needs email or SMS marketing consent/);
+        const latest = page.locator("[data-version]").first();
+        expect(await latest.locator("[data-diff]").allTextContents()).toEqual(
+          expect.arrayContaining(["Consent needed to enter: Email marketing → Email or SMS marketing", "Email 2: channel: email → SMS"]),
+        );
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-en.png"), fullPage: true });
+
+        // The message editor opens the step as an SMS, with a text to start from.
+        await page.getByRole("link", { name: "Edit message (SMS 1)" }).click();
+        await page.waitForURL(/\/messages\/send_2/);
+        const text = page.getByLabel("Text message");
+        await text.waitFor();
+        expect(await text.inputValue()).toContain("{{ links.recoveryUrl }}");
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-sms-editor-en.png"), fullPage: true });
+
+        await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+        expect(await row.locator("[data-title]").textContent()).toBe("Wyślij: SMS 1");
+        expect(await page.locator('[data-row="send_1"] [data-channel]').textContent()).toBe("E-mail");
+        expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toContain(
+          "E-mail 2: kanał: e-mail → SMS",
+        );
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-pl.png"), fullPage: true });
+        await page.getByRole("button", { name: "Edytuj kroki" }).click();
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-edit-pl.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-edit-mobile-pl.png"), fullPage: true });
+        await page.goto(url, { waitUntil: "networkidle" });
+        await page.screenshot({ path: screenshotPath("admin-flow-channel-mobile-en.png"), fullPage: true });
+        await page.setViewportSize({ width: 1280, height: 900 });
+
+        // Back to email: the step is Email 2 again, and the change log says so.
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        await row.getByLabel("Channel (SMS 1)").selectOption("email");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByText(/^Saved as version \d+\.$/).waitFor();
+        await row.locator('[data-channel="email"]').waitFor();
+        expect(await row.locator("[data-title]").textContent()).toBe("Send Email 2");
+        expect(await page.locator('[data-row="entry"] [data-title]').textContent()).toMatch(/^Needs email marketing consent/);
+        expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toContain(
+          "SMS 1: channel: SMS → email",
+        );
       });
     },
   );

@@ -8,6 +8,7 @@ import {
   phoneCountry,
   representativeSmsUrl,
   smsLinkKind,
+  ownSmsBody,
   smsSendSteps,
 } from "~/domain/sms/estimate";
 import { countSmsSegments } from "~/domain/sms/segments";
@@ -105,6 +106,21 @@ describe("SMS cost estimate of a flow step", () => {
     const ab = estimateSmsStep({ ...step, templateKeys: ["other_sms", "abandoned_checkout_sms_1"] }, "shop", small, audience);
     expect(ab.texts[0]).toMatchObject({ templateKey: "abandoned_checkout_sms_1", encoding: "UCS-2", segments: 2 });
     expect(ab.total).toBe(0.836); // 2 x 10 x $0.0418
+  });
+});
+
+describe("the text an SMS estimate counts for a step with its own text", () => {
+  it("is the message editor's text, its Liquid filled with the shop, the link and names of a typical length", () => {
+    const texts = { en: "{{ shop.name }}: hi {{ customer.firstName }}{% if x %}!{% endif %} {{ links.recoveryUrl }}" };
+    // A tag prints nothing; what it wraps is counted (the estimate errs on the long side).
+    expect(ownSmsBody(texts, "en", small, "shop")).toBe("Kawa: hi Aleksandra! https://kawa.pl\nReply STOP to opt out");
+    // Polish readers get the English text when the step has no Polish one, as sending does.
+    expect(ownSmsBody(texts, "pl", small, "shop")).toBe("Kawa: hi Aleksandra! https://kawa.pl\nRezygnacja: odpisz STOP");
+    // A step of its own text is counted by it, not by its template: "ś" makes it UCS-2, two segments with the opt-out line.
+    const own = estimateSmsStep({ ...step, ownTexts: { pl: "Kawa czeka: zamów już dziś, zanim zniknie ostatnia paczka" } }, "shop", small, [
+      { country: "PL", locale: "pl", recipients: 1 },
+    ]);
+    expect(own.texts[0]).toMatchObject({ language: "pl", encoding: "UCS-2", segments: 2 });
   });
 });
 

@@ -86,6 +86,8 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
       "entry/reentry": "never",
       "goal/withinHours": "12",
     },
+    // A send step's channel switched (email -> SMS: a new text, the entry consent follows).
+    { intent: "save", "send/send_2/channel": "sms", confirmSmsCost: "true" },
     { intent: "rollback", version: "1" },
   ],
   "app.flows_.$flowId.rollout.tsx": [
@@ -534,6 +536,16 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(welcome.status).toBe("on");
     const edit = await post("app.flows_.$flowId._index.tsx", { intent: "save", "wait/wait_2/amount": "72" }, { flowId: welcome.id });
     expect(await expectNothingOfB("flow edit of A's flow", edit)).toBe(200);
+    // A's flow is on: the switch to SMS waits for its cost to be confirmed (409), then saves.
+    const toSms = { intent: "save", "send/send_2/channel": "sms" };
+    const unconfirmed = await post("app.flows_.$flowId._index.tsx", toSms, { flowId: welcome.id });
+    expect(await expectNothingOfB("unconfirmed channel switch of A's flow", unconfirmed)).toBe(409);
+    const channel = await post("app.flows_.$flowId._index.tsx", { ...toSms, confirmSmsCost: "true" }, { flowId: welcome.id });
+    expect(await expectNothingOfB("channel switch of A's flow", channel)).toBe(200);
+    const switched = await prisma().flowVersion.findFirstOrThrow({ where: { flowId: welcome.id }, orderBy: { version: "desc" } });
+    expect((switched.definition as { steps: { id: string; channel?: string }[] }).steps.find((st) => st.id === "send_2")?.channel).toBe(
+      "sms",
+    );
     const browse = await aFlowOf("browse_abandonment");
     const rollout = await post("app.flows_.$flowId.rollout.tsx", { intent: "start" }, { flowId: browse.id });
     expect(await expectNothingOfB("rollout start of A's flow", rollout)).toBe(409);

@@ -4,6 +4,7 @@ import type { StepFields } from "~/domain/flows/definition-edits";
 import type { EntryFields } from "~/domain/flows/entry-edits";
 import type { TimelineRow } from "~/domain/flows/timeline";
 import type { Translate } from "~/i18n";
+import { ChannelBadge, ChannelSelect } from "./ChannelField";
 import { EntryRulesEditor, GoalEditor, TriggerEditor } from "./EntryEditor";
 import { FieldSelect, FieldText } from "./FormFields";
 import { ConditionStepEditor } from "./ConditionEditor";
@@ -76,6 +77,7 @@ export function FlowTimeline(props: {
                   <Text as="p" fontWeight={row.stepId ? "semibold" : "regular"}>
                     <span data-title>{row.title}</span>
                   </Text>
+                  {row.channel && <ChannelBadge channel={row.channel} t={t} />}
                   {row.kind === "send" && row.stepId && (
                     <Text as="span" variant="bodySm">
                       <Link to={props.messageUrl(row.stepId)}>
@@ -177,6 +179,11 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
               />
             </Box>
           </>
+        )}
+        {f.send && (
+          <Box width="200px">
+            <ChannelSelect stepId={stepId} name={name} initial={f.send.channel} switchable={f.send.switchable} t={t} />
+          </Box>
         )}
         {f.send && (
           <Box width="280px">

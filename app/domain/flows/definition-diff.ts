@@ -39,9 +39,12 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     }
     if (same(old, st)) continue;
     const n = lines.length;
-    stepLines(old, st, name, w, (label, a, b) => push(label, a, b, st.id));
+    // A step switched to another channel is named as it was ("Email 2", not "SMS 1"): the merchant knew it so.
+    const switched = old.type === "send" && st.type === "send" && old.channel !== st.channel;
+    const shown = switched ? (oldNames.get(st.id) ?? name) : name;
+    stepLines(old, st, shown, w, (label, a, b) => push(label, a, b, st.id));
     // Anything else about the step (its links, a label) has no line of its own.
-    if (lines.length === n || !sameExcept(old, st)) lines.push({ stepId: st.id, label: w.t("flow.diff.changed", { name }) });
+    if (lines.length === n || !sameExcept(old, st)) lines.push({ stepId: st.id, label: w.t("flow.diff.changed", { name: shown }) });
   }
 
   const exits = (d: FlowDefinition) => d.exits.map((e) => eventWords(e.events, w)).join("; ") || w.t("flow.diff.nothing");
@@ -52,7 +55,8 @@ export function diffDefinitions(before: FlowDefinition, after: FlowDefinition, w
     else lines.push({ label: w.t("flow.diff.changed", { name: w.t("flow.diff.exits") }) });
   }
   lines.push(...goalDiffLines(before, after, w));
-  return lines;
+  // Two steps of one name (an email on both sides of a condition) changed alike read as one line.
+  return lines.filter((l, i) => i === lines.findIndex((m) => diffLineText(m) === diffLineText(l)));
 }
 
 /** One line: "Wait before email 2: 24 h → 36 h", for the audit row and plain text. */
@@ -87,10 +91,18 @@ function stepLines(a: Step, b: Step, name: string, w: Wording, push: Push): void
   }
   if (a.type === "send" && b.type === "send") {
     push(w.t("flow.diff.channel", { name }), w.t(`flow.channel.${a.channel}`), w.t(`flow.channel.${b.channel}`));
-    push(w.t("flow.diff.subject", { name }), a.subject ?? "—", b.subject ?? "—");
-    push(w.t("flow.diff.template", { name }), a.templateKey, b.templateKey);
+    // A new channel brings its own words: the channel line says it.
+    if (a.channel === b.channel) {
+      push(w.t("flow.diff.subject", { name }), a.subject ?? "—", b.subject ?? "—");
+      push(w.t("flow.diff.template", { name }), a.templateKey, b.templateKey);
+    }
     const defer = (h: number | null | undefined) => (h == null ? w.t("flow.diff.never") : shortDuration(w, { hours: h }));
     push(w.t("flow.diff.maxDefer", { name }), defer(a.maxDeferHours), defer(b.maxDeferHours));
+    push(
+      w.t("flowChannel.diff.noConsent", { name }),
+      w.t(`flowChannel.noConsent.${a.onNoConsent}`),
+      w.t(`flowChannel.noConsent.${b.onNoConsent}`),
+    );
   }
 }
 
@@ -99,14 +111,16 @@ const READABLE: Partial<Record<Step["type"], readonly string[]>> = {
   wait_for_event: ["timeout"],
   condition: ["if"],
   create_discount: ["kind", "value", "expiresInHours"],
-  send: ["channel", "subject", "templateKey", "maxDeferHours"],
+  send: ["channel", "subject", "templateKey", "maxDeferHours", "onNoConsent"],
 };
 
-/** Whether two versions of a step differ only in the fields stepLines reads. */
+/** Whether two versions of a step differ only in the fields stepLines reads (a send's content too, when its channel changed). */
 function sameExcept(a: Step, b: Step): boolean {
+  const switched = a.type === "send" && b.type === "send" && a.channel !== b.channel;
+  const readable = (s: Step) => [...(READABLE[s.type] ?? []), ...(switched ? ["content"] : [])];
   // A split's branch conditions have lines of their own; where the branches lead does not.
   const drop = (s: Step) => {
-    const rest = Object.fromEntries(Object.entries(s).filter(([k]) => !(READABLE[s.type] ?? []).includes(k)));
+    const rest = Object.fromEntries(Object.entries(s).filter(([k]) => !readable(s).includes(k)));
     return s.type === "split" ? { ...rest, branches: s.branches.map((br) => ({ ...br, when: null })) } : rest;
   };
   return same(drop(a), drop(b));

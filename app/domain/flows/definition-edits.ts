@@ -1,5 +1,7 @@
 import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
+import { isEmailTemplateKey } from "../messages/catalogue";
+import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
 import { applyGroupEdits, conditionGroup, newConditionProblems, type ConditionGroup, type EditTrace } from "./condition-groups";
 import { num, type LeafField } from "./condition-leaves";
 import { applyEntryEdits, entryFormProblems } from "./entry-edits";
@@ -21,7 +23,8 @@ export interface StepFields {
   /** A condition step's condition, or a split's, one per branch. */
   groups?: ConditionGroup[];
   discount?: { kind: string; value: number; expiresInHours: number };
-  send?: { maxDeferHours: number | null; channel: string };
+  /** switchable: false while the step runs an A/B test of its own (its variants are of one channel). */
+  send?: { maxDeferHours: number | null; channel: string; switchable: boolean };
 }
 
 /** What the page offers to edit, per step id. */
@@ -34,7 +37,8 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
     if (st.type === "split")
       out[st.id] = { groups: st.branches.map((b, i) => ({ ...conditionGroup(b.when, `branches.${i}.when`), label: b.label })) };
     if (st.type === "create_discount") out[st.id] = { discount: { kind: st.kind, value: st.value, expiresInHours: st.expiresInHours } };
-    if (st.type === "send") out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel } };
+    if (st.type === "send")
+      out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel, switchable: !st.variants } };
   }
   return out;
 }
@@ -43,13 +47,19 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
  * The definition with the form's edits applied (not validated: the caller validates
  * it, and shows the schema's errors next to the fields). A catalogue flow edited here
  * is marked `source.edited`: rebuilding it from its settings would undo the edit.
+ * `sources` gives, per send step switching channel, what its new channel starts from
+ * (see channel-switch.ts; the server finds it in the version history and catalogue).
  */
-export function applyEdits(def: FlowDefinition, form: Record<string, string>): unknown {
-  return applyEditsTraced(def, form).definition;
+export function applyEdits(def: FlowDefinition, form: Record<string, string>, sources: Record<string, ChannelSources> = {}): unknown {
+  return applyEditsTraced(def, form, sources).definition;
 }
 
 /** applyEdits, with where each condition leaf of the result came from in the form (for errorsByField). */
-export function applyEditsTraced(def: FlowDefinition, form: Record<string, string>): { definition: unknown; trace: EditTrace } {
+export function applyEditsTraced(
+  def: FlowDefinition,
+  form: Record<string, string>,
+  sources: Record<string, ChannelSources> = {},
+): { definition: unknown; trace: EditTrace } {
   const trace: EditTrace = new Map();
   const next = JSON.parse(JSON.stringify(def)) as FlowDefinition & { steps: Record<string, unknown>[] };
   const step = (id: string) => next.steps.find((s) => s.id === id) as Record<string, unknown> | undefined;
@@ -86,7 +96,15 @@ export function applyEditsTraced(def: FlowDefinition, form: Record<string, strin
     for (const g of groups)
       applyGroupEdits(st, g.root, groupNames(id, g.root), form, g.choices, { map: trace, key: (path) => `step:${id}/${path}` });
   }
+  const switched = applyChannelSwitches(next, form, sources);
+  const consentChosen = form["entry/consent"] !== undefined && form["entry/consent"] !== def.entry.requiresConsent;
   applyEntryEdits(next, form, trace);
+  if (switched) {
+    const merchantConsent = next.entry.requiresConsent;
+    alignConsent(def, next);
+    // The merchant's own choice in the same save wins; the schema's checks then judge it.
+    if (consentChosen) next.entry.requiresConsent = merchantConsent;
+  }
   if (next.source) next.source = { ...next.source, edited: true };
   return { definition: next, trace };
 }
@@ -106,6 +124,48 @@ export function formProblems(def: FlowDefinition, form: Record<string, string>):
   for (const [id, groups] of conditionGroups(def))
     for (const g of groups) out.push(...newConditionProblems(form, groupNames(id, g.root).newPrefix, g.choices));
   return out;
+}
+
+/** The steps whose `send/<id>/channel` field names another channel. */
+export function channelSwitches(def: FlowDefinition, form: Record<string, string>): { stepId: string; to: SendChannel }[] {
+  return def.steps.flatMap((st) => {
+    const to = form[`send/${st.id}/channel`];
+    return st.type === "send" && (to === "email" || to === "sms") && to !== st.channel ? [{ stepId: st.id, to }] : [];
+  });
+}
+
+/** Why the form's channel switches cannot be made (next to the step), beyond what the schema says. */
+export function channelFormProblems(def: FlowDefinition, form: Record<string, string>): ValidationError[] {
+  return channelSwitches(def, form).flatMap(({ stepId }) => {
+    const i = def.steps.findIndex((s) => s.id === stepId);
+    const st = def.steps[i];
+    const why = st?.type === "send" ? switchRefusal(st) : null;
+    return why ? [{ path: `steps[${i}] (${stepId}).channel`, message: why }] : [];
+  });
+}
+
+function applyChannelSwitches(next: FlowDefinition, form: Record<string, string>, sources: Record<string, ChannelSources>): boolean {
+  const switches = channelSwitches(next, form);
+  const flowKey = next.source?.catalogueKey ?? next.key;
+  for (const { stepId, to } of switches) {
+    const i = next.steps.findIndex((s) => s.id === stepId);
+    const st = next.steps[i];
+    const src = sources[stepId];
+    if (st?.type !== "send" || switchRefusal(st)) continue;
+    next.steps[i] = switchSendChannel(
+      st,
+      to,
+      flowKey,
+      src ?? { email: null, fallbackEmailKey: fallbackEmailKey(next), subjects: { en: "", pl: "" } },
+    );
+  }
+  return switches.length > 0;
+}
+
+/** Without the server's sources: another email of the flow, else the catalogue's first. */
+function fallbackEmailKey(def: FlowDefinition): string {
+  const other = def.steps.find((s) => s.type === "send" && s.channel === "email" && isEmailTemplateKey(s.templateKey));
+  return other?.type === "send" ? other.templateKey : "welcome_1";
 }
 
 /**

@@ -47,7 +47,7 @@ export function fieldOfPath(path: string, trace?: EditTrace): string | null {
   const [, id, prop] = step as unknown as [string, string, string];
   if (prop === "duration" || prop === "timeout") return `wait/${id}/amount`;
   if (prop === "kind" || prop === "value" || prop === "expiresInHours") return `discount/${id}/${prop}`;
-  if (prop === "maxDeferHours") return `send/${id}/maxDeferHours`;
+  if (prop === "maxDeferHours" || prop === "channel") return `send/${id}/${prop}`;
   return null;
 }
 

@@ -51,6 +51,8 @@ export interface TimelineRow {
   /** The step's merchant-facing name ("Email 2", "Wait before email 2"). */
   name?: string;
   title: string;
+  /** A send step's channel (the timeline shows it beside the title). */
+  channel?: "email" | "sms";
   /** A second line: a where clause, an A/B test. */
   detail?: string;
 }
@@ -205,6 +207,7 @@ function stepRow(def: FlowDefinition, st: Step, w: Wording, names: Map<string, s
       return {
         ...base,
         kind: "send",
+        channel: st.channel,
         title: w.t(st.discountStepId ? "flow.row.sendDiscount" : "flow.row.send", { name }),
         detail: st.variants ? w.t("flow.row.sendTest", { count: st.variants.length }) : undefined,
       };

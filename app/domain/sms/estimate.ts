@@ -47,6 +47,8 @@ export interface SmsSendStepRef {
   /** The step's template, or every A/B variant's. */
   templateKeys: string[];
   transactional: boolean;
+  /** The step's own text per language (the message editor's), counted instead of the catalogue's. */
+  ownTexts?: Partial<Record<SmsLanguage, string>>;
 }
 
 export interface SmsTextEstimate {
@@ -110,6 +112,7 @@ export function smsSendSteps(definition: Pick<FlowDefinition, "steps">): SmsSend
             stepId: s.id,
             templateKeys: s.variants?.map((v) => v.templateKey ?? s.templateKey) ?? [s.templateKey],
             transactional: s.purpose === "transactional",
+            ...(s.content ? { ownTexts: { en: s.content.en?.text, pl: s.content.pl?.text } } : {}),
           },
         ]
       : [],
@@ -126,6 +129,39 @@ export function estimatedSmsBody(
 ): string {
   const url = shop.linkBase ? `${shop.linkBase}/s/${"x".repeat(SMS_LINK_CODE_LENGTH)}` : representativeSmsUrl(link, shop.host, language);
   const body = renderSms(templateKey, language, { shop: shop.name, url });
+  return transactional ? body : withOptOutFooter(body, language);
+}
+
+/** Values of a typical length for what a text of the message editor may print. */
+const SAMPLE_VALUES: Record<string, string> = {
+  "customer.firstName": "Aleksandra",
+  "customer.lastName": "Kowalska",
+  "customer.fullName": "Aleksandra Kowalska",
+  "discount.code": "COMEBACK-7KQ2M9",
+  "discount.valueLabel": "10%",
+  "discount.expiresLabel": "14.12.2026",
+};
+
+/**
+ * A text of the message editor as a recipient would get it: its Liquid filled with the
+ * shop's name, the link and values of a typical length (a tag prints nothing, what it
+ * wraps is counted: the estimate errs on the long side), the
+ * opt-out line added. The language's own text, else the other one, as sending does.
+ */
+export function ownSmsBody(
+  texts: Partial<Record<SmsLanguage, string>>,
+  language: SmsLanguage,
+  shop: SmsEstimateShop,
+  link: "checkout_recovery" | "shop",
+  transactional = false,
+): string {
+  const url = shop.linkBase ? `${shop.linkBase}/s/${"x".repeat(SMS_LINK_CODE_LENGTH)}` : representativeSmsUrl(link, shop.host, language);
+  const text = texts[language] ?? texts[language === "pl" ? "en" : "pl"] ?? "";
+  const values: Record<string, string> = { ...SAMPLE_VALUES, "shop.name": shop.name, "shop.url": url, "links.recoveryUrl": url };
+  const body = text
+    .replace(/\{%[\s\S]*?%\}/g, "")
+    .replace(/\{\{\s*([^}|\s]+)[^}]*\}\}/g, (_all, path: string) => values[path] ?? "")
+    .trim();
   return transactional ? body : withOptOutFooter(body, language);
 }
 
@@ -154,7 +190,9 @@ export function estimateSmsStep(
   for (const [language, countries] of byLanguage) {
     // A/B variants: the dearest one, so the estimate errs on the expensive side.
     const options = step.templateKeys.map((templateKey) => {
-      const body = estimatedSmsBody(templateKey, language, shop, link, step.transactional);
+      const body = step.ownTexts
+        ? ownSmsBody(step.ownTexts, language, shop, link, step.transactional)
+        : estimatedSmsBody(templateKey, language, shop, link, step.transactional);
       return { templateKey, body, segments: countSmsSegments(body), cost: estimateSmsCost(body, countries, prices) };
     });
     const pick = options.reduce((a, b) =>

@@ -1,15 +1,26 @@
 import type { Shop } from "@prisma/client";
 import { flowDisplayName } from "~/domain/flows";
 import { diffDefinitions, type DiffLine } from "~/domain/flows/definition-diff";
-import { applyEditsTraced, editableFields, errorsByField, formProblems } from "~/domain/flows/definition-edits";
+import { consentProblems } from "~/domain/flows/channel-switch";
+import {
+  applyEditsTraced,
+  channelFormProblems,
+  channelSwitches,
+  editableFields,
+  errorsByField,
+  formProblems,
+} from "~/domain/flows/definition-edits";
 import { entryFields } from "~/domain/flows/entry-edits";
 import { storedNote } from "~/domain/flows/stored-words";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { formatValidationErrors, validateFlowDefinition, type FlowDefinition } from "~/domain/journey";
+import { estimateFlowSms, type FlowSmsEstimate } from "~/domain/sms/estimate";
 import { rolloutThresholdsOf } from "~/domain/rollout";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
 import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
+import { channelSourcesFor } from "./flow-channel.server";
+import { estimateAuditDetails, estimateShop, smsAudience } from "./sms-estimate.server";
 
 // The flow detail page (/app/flows/<id>): the active version as a timeline with its
 // editable fields, the change log with each version's diff, the latest entries. Every
@@ -79,7 +90,14 @@ export async function loadFlowDetail(shop: Shop, flowId: string, locale: Locale)
 }
 
 export type SaveEditsResult =
-  { ok: true; version: number } | { ok: true; version: null } | { ok: false; errors: Record<string, string[]> } | null;
+  | { ok: true; version: number }
+  | { ok: true; version: null }
+  /**
+   * smsCost: a message of a flow that is on becomes an SMS; nothing was saved, as when
+   * an SMS flow is turned on its cost is shown and confirmed first (`confirmSmsCost`).
+   */
+  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate }
+  | null;
 
 /**
  * The page's edits as a new version (validated by the flow schema; running
@@ -93,15 +111,25 @@ export async function saveFlowEdits(
   actor: string,
   note: string | undefined,
   locale: Locale = "en",
+  opts: { confirmSmsCost?: boolean } = {},
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
   if (!flow?.activeVersionId) return null;
   const active = await db().flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId: shop.id } });
   const current = active ? validateFlowDefinition(active.definition) : null;
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
-  const { definition: edited, trace } = applyEditsTraced(current.definition, form);
+  const switches = channelSwitches(current.definition, form);
+  const sources = await channelSourcesFor(shop.id, flow.id, current.definition, switches);
+  const { definition: edited, trace } = applyEditsTraced(current.definition, form, sources);
   const check = validateFlowDefinition(edited);
-  const problems = formProblems(current.definition, form);
+  const consentEdited =
+    switches.length > 0 || (form["entry/consent"] ?? current.definition.entry.requiresConsent) !== current.definition.entry.requiresConsent;
+  const problems = [
+    ...formProblems(current.definition, form),
+    ...channelFormProblems(current.definition, form),
+    // Checked when this save touches channels or consent: an older version may predate the rule.
+    ...(check.ok && consentEdited ? consentProblems(check.definition) : []),
+  ];
   if (!check.ok || problems.length) {
     const errors = [...problems, ...(check.ok ? [] : check.errors)];
     return { ok: false, errors: errorsByField(errors, trace, { t: translator(locale), locale }) };
@@ -109,7 +137,15 @@ export async function saveFlowEdits(
   // Both as stored (undefined members dropped), the edited mark aside.
   const stored = JSON.parse(JSON.stringify(withoutEditedMark(current.definition))) as unknown;
   if (sameStoredJson(withoutEditedMark(check.definition), stored)) return { ok: true, version: null };
-  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined);
+  let smsCost: FlowSmsEstimate | null = null;
+  if (flow.status === "on" && switches.some((sw) => sw.to === "sms")) {
+    smsCost = estimateFlowSms(check.definition, estimateShop(shop), await smsAudience(shop.id));
+    if (smsCost && !opts.confirmSmsCost) return { ok: false, errors: {}, smsCost };
+  }
+  const audit = switches.length
+    ? { channelSwitches: switches, ...(smsCost ? { smsCostEstimateConfirmed: estimateAuditDetails(smsCost) } : {}) }
+    : undefined;
+  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined, audit);
   return { ok: true, version };
 }
 
