@@ -7,7 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadShops } from "~/server/db/sql/shops.server";
 import { advanceClock, resetClock, setClock } from "~/server/clock.server";
 import { pruneExpiredData } from "~/server/compliance/retention.server";
-import { installCatalogue, setFlowStatus } from "~/server/journeys/flows.server";
+import { installCatalogue, saveFlowDefinition, setFlowStatus } from "~/server/journeys/flows.server";
+import { parseFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { attributeOrder } from "~/server/measurement/attribution.server";
 import { db } from "~/server/db/client.server";
 import { loadAuditPage } from "~/server/admin/settings/audit-log.server";
@@ -57,6 +58,7 @@ const schedule = (over: Record<string, string> = {}) =>
     smsQuietEnd: "09:00",
     ...over,
   });
+const firstWait = (def: FlowDefinition) => def.steps.find((st) => st.type === "wait")?.id;
 const audits = (shopId: string, action: string) => prisma().auditLog.findMany({ where: { shopId, action }, orderBy: { id: "asc" } });
 
 describe("schedule: time zone and quiet hours per channel", () => {
@@ -214,6 +216,34 @@ describe("flow table", () => {
       reentryDays: 30,
       excludeAfterOrderHours: 12,
     });
+  });
+
+  it("a priority change keeps what the flow page edited: the new version is the active one with its priority changed", async () => {
+    const checkout = await flowOf(shop, "abandoned_checkout");
+    const active = parseFlowDefinition(
+      (await prisma().flowVersion.findUniqueOrThrow({ where: { id: checkout.activeVersionId! } })).definition,
+    );
+    // As the flow page saves a wait edited in place: a whole definition, not settings.
+    const edited: FlowDefinition = {
+      ...active,
+      steps: active.steps.map((st) => (st.type === "wait" && st.id === firstWait(active) ? { ...st, duration: { hours: 5 } } : st)),
+    };
+    await saveFlowDefinition(shop.id, "abandoned_checkout", edited, "merchant", "Flow page: first wait 5 h");
+    const p = parseForm(
+      FlowForm,
+      form({ flowId: checkout.id, priority: "77", reentryDays: "4", excludeAfterOrderHours: "", holdoutPercent: "" }),
+    );
+    if (!p.ok) throw new Error("valid form refused");
+    await saveFlowRow(shop.id, p.data, "merchant");
+    const after = await flowOf(shop, "abandoned_checkout");
+    const saved = parseFlowDefinition((await prisma().flowVersion.findUniqueOrThrow({ where: { id: after.activeVersionId! } })).definition);
+    expect(saved).toEqual({
+      ...edited,
+      priority: 77,
+      entry: { ...edited.entry, reentry: { mode: "window", hours: 96 } },
+      source: saved.source,
+    });
+    expect(saved.source?.settings).toMatchObject({ priority: 77, reentryDays: 4 });
   });
 
   it("refuses out-of-range values next to their fields", () => {

@@ -3,8 +3,7 @@
 // revenue per recipient once the holdout result is conclusive. A change of priority or
 // re-entry is a change of the definition: a new flow version, so history stays linear.
 import type { Flow, Shop } from "@prisma/client";
-import { testedSteps } from "~/domain/experiments";
-import { CATALOGUE, isCatalogueKey } from "~/domain/flows";
+import { CATALOGUE, isCatalogueKey, reentry } from "~/domain/flows";
 import { parseFlowDefinition, type FlowDefinition } from "~/domain/journey";
 import { addDays } from "~/domain/measurement/report-period";
 import { shopDay } from "~/domain/measurement/shop-day";
@@ -12,7 +11,7 @@ import type { Interval } from "~/domain/stats";
 import type { Locale } from "~/i18n";
 import { now } from "../../clock.server";
 import { db } from "../../db/client.server";
-import { installCatalogue, saveFlowDefinition, saveFlowSettings } from "../../journeys/flows.server";
+import { installCatalogue, saveFlowDefinition } from "../../journeys/flows.server";
 import { loadHoldouts } from "../reports/holdout.server";
 import { auditChange } from "./audit.server";
 import type { FlowInput } from "./forms.server";
@@ -92,25 +91,18 @@ export class FlowNotFound extends Error {
 }
 
 /**
- * A new version with the priority and re-entry changed: a catalogue flow through its
- * settings (saveFlowSettings), one with A/B tests or a custom flow by patching its
- * definition (rebuilding from settings would drop the tests).
+ * A new version with the priority and re-entry changed, patched into the active
+ * definition: a rebuild from the catalogue's settings would undo what the merchant
+ * edited on the flow page (waits, conditions, channels, discounts) and drop A/B tests.
  */
 async function versionWith(shopId: string, flow: Flow, def: FlowDefinition, priority: number, reentryDays: number | null, actor: string) {
   const note = `Settings: priority ${def.priority} → ${priority}, re-entry ${reentryDaysOf(def) ?? "once"} → ${reentryDays ?? "once"}`;
   const reentryChange = editableReentry(flow.key) ? { reentryDays } : {};
   const settings = { ...(def.source?.settings ?? {}), priority, ...reentryChange };
-  if (isCatalogueKey(flow.key) && testedSteps(def).length === 0) return saveFlowSettings(shopId, flow.key, settings, actor, note);
-  const reentry =
-    reentryDays === null
-      ? { mode: "never" as const }
-      : reentryDays === 0
-        ? { mode: "always" as const }
-        : { mode: "window" as const, hours: reentryDays * 24 };
   const next: FlowDefinition = {
     ...def,
     priority,
-    entry: { ...def.entry, ...(editableReentry(flow.key) ? { reentry } : {}) },
+    entry: { ...def.entry, ...(editableReentry(flow.key) ? { reentry: reentry(reentryDays) } : {}) },
     ...(def.source ? { source: { ...def.source, settings } } : {}),
   };
   return saveFlowDefinition(shopId, flow.key, next, actor, note);
