@@ -8,7 +8,7 @@ import type { Shop } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowDefinition, SendStep } from "~/domain/journey";
 import { validateFlowDefinition } from "~/domain/journey";
-import type { MessageContent } from "~/domain/messages/message-content";
+import { variablesFor, type MessageContent } from "~/domain/messages/message-content";
 import {
   DraftRefused,
   loadMessageStep,
@@ -298,6 +298,12 @@ describe("the editor's server side", () => {
     expect(bad.errors).toEqual([
       { path: "en.text", message: "unknown variable {{ customer.first_name }}: pick one from the variables list" },
     ]);
+    // An SMS is rendered before its step's code exists at Shopify: the code is not offered, and is refused.
+    const coded: SendStep = { ...sms, discountStepId: "discount_1" };
+    const code = await previewDraft(shop, coded, { content: { en: { text: "Your code: {{ discount.code }}" } }, locale: "en" });
+    expect(code.errors).toEqual([{ path: "en.text", message: "unknown variable {{ discount.code }}: pick one from the variables list" }]);
+    expect(variablesFor("sms", true).map((v) => v.path)).not.toContain("discount.code");
+    expect(variablesFor("email", true).map((v) => v.path)).toContain("discount.code");
   });
 
   it("test-sends the draft only to the shop's internal addresses, audited", async () => {

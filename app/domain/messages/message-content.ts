@@ -164,9 +164,12 @@ export const MESSAGE_VARIABLES: readonly MessageVariable[] = [
   { path: "shop.address", when: "always", channels: email },
   { path: "links.recoveryUrl", when: "always", channels: both },
   { path: "links.shopUrl", when: "always", channels: email },
-  { path: "discount.code", when: "discount", channels: both },
-  { path: "discount.valueLabel", when: "discount", channels: both },
-  { path: "discount.expiresLabel", when: "discount", channels: both },
+  // Email only: a discount code is created at Shopify when its email is sent, while an
+  // SMS is rendered when its step runs, before any code exists; offered to SMS it would
+  // go out without its code.
+  { path: "discount.code", when: "discount", channels: email },
+  { path: "discount.valueLabel", when: "discount", channels: email },
+  { path: "discount.expiresLabel", when: "discount", channels: email },
   { path: "items.size", when: "items", channels: email },
   { path: "items.first.title", when: "items", channels: email },
   { path: "itemsTotalLabel", when: "items", channels: email },
