@@ -7,6 +7,7 @@ import { buildCatalogueFlow } from "~/domain/flows";
 import { consentProblems, plainSubject, smsStartContent, type ChannelSources } from "~/domain/flows/channel-switch";
 import { diffDefinitions, diffLineText } from "~/domain/flows/definition-diff";
 import { applyEdits, channelFormProblems, editableFields, errorsByField } from "~/domain/flows/definition-edits";
+import { fieldMessage } from "~/domain/flows/field-errors";
 import { flowTimeline } from "~/domain/flows/timeline";
 import { validateFlowDefinition, type FlowDefinition, type SendStep } from "~/domain/journey";
 import { translator, type Locale } from "~/i18n";
@@ -99,8 +100,11 @@ describe("switching a send step's channel", () => {
     const v2 = valid(applyEdits(welcome, { "send/send_2/channel": "sms", "entry/consent": "sms" }, { send_2: toSms }));
     expect(v2.entry.requiresConsent).toBe("sms");
     expect(consentProblems(v2)).toEqual([]);
-    // Every message an SMS: what the merchant left (or chose) as entry consent must be SMS.
-    const allSms = valid(applyEdits(welcome, Object.fromEntries(SENDS.map((id) => [`send/${id}/channel`, "sms"])), sources(SENDS)));
+    // Every message an SMS (a series without the welcome code: a message with a code stays an email).
+    const plain = buildCatalogueFlow("welcome", { incentive: { enabled: false } });
+    const plainSends = plain.steps.flatMap((st) => (st.type === "send" ? [st.id] : []));
+    expect(plainSends).toEqual(["send_1", "send_2", "send_3"]);
+    const allSms = valid(applyEdits(plain, Object.fromEntries(plainSends.map((id) => [`send/${id}/channel`, "sms"])), sources(plainSends)));
     expect(allSms.entry.requiresConsent).toBe("sms");
     expect(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "email" } })).toEqual([
       { path: "entry.requiresConsent", message: "the flow's messages are SMS only: entry needs SMS consent" },
@@ -110,6 +114,25 @@ describe("switching a send step's channel", () => {
       "entry/consent": ["the flow's messages are SMS only: entry needs SMS consent"],
     });
     expect(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "none" } })).toEqual([]);
+  });
+
+  it("keeps a message that carries a discount code an email: the select says why, a posted switch is refused next to the step", () => {
+    // The code is created when the email is sent; an SMS, written before, would promise a code it cannot carry.
+    expect(send(welcome, "send_3_offer").discountStepId).toBe("discount_1");
+    expect(editableFields(welcome).send_3_offer!.send).toMatchObject({ channel: "email", locked: "discount" });
+    expect(errorsByField(channelFormProblems(welcome, { "send/send_3_offer/channel": "sms" }))).toEqual({
+      "send/send_3_offer/channel": ["a message with a discount code stays an email: an SMS cannot carry the code"],
+    });
+    expect(
+      send(applyEdits(welcome, { "send/send_3_offer/channel": "sms" }, sources(SENDS)) as FlowDefinition, "send_3_offer").channel,
+    ).toBe("email");
+    const pl = { t: translator("pl"), locale: "pl" as const };
+    expect(
+      fieldMessage("a message with a discount code stays an email: an SMS cannot carry the code", "send/send_3_offer/channel", pl),
+    ).toBe("Ta wiadomość zawiera kod rabatowy, którego SMS nie przeniesie: pozostaje e-mailem.");
+    expect(fieldMessage("the flow's messages are SMS only: entry needs SMS consent", "entry/consent", pl)).toBe(
+      "Wiadomości tego przepływu to wyłącznie SMS-y: wejście wymaga zgody na SMS.",
+    );
   });
 
   it("refuses to switch a step running an A/B test, next to the step", () => {
@@ -127,7 +150,7 @@ describe("switching a send step's channel", () => {
           : s,
       ),
     });
-    expect(editableFields(tested).send_2!.send).toMatchObject({ channel: "email", switchable: false });
+    expect(editableFields(tested).send_2!.send).toMatchObject({ channel: "email", locked: "abTest" });
     expect(channelFormProblems(tested, { "send/send_2/channel": "sms" })).toEqual([
       { path: "steps[3] (send_2).channel", message: "end the step's A/B test before switching its channel" },
     ]);

@@ -1,6 +1,7 @@
 import { Badge, Select } from "@shopify/polaris";
 import { ChatIcon, EmailIcon } from "@shopify/polaris-icons";
 import { useContext, useState } from "react";
+import type { SwitchLock } from "~/domain/flows/channel-switch";
 import type { Translate } from "~/i18n";
 import { FieldErrors } from "./FormFields";
 
@@ -17,7 +18,7 @@ export function ChannelBadge({ channel, t }: { channel: "email" | "sms"; t: Tran
   );
 }
 
-export function ChannelSelect(props: { stepId: string; name: string; initial: string; switchable: boolean; t: Translate }) {
+export function ChannelSelect(props: { stepId: string; name: string; initial: string; locked: SwitchLock | null; t: Translate }) {
   const { stepId, t } = props;
   const [value, setValue] = useState(props.initial);
   const field = `send/${stepId}/channel`;
@@ -27,12 +28,18 @@ export function ChannelSelect(props: { stepId: string; name: string; initial: st
       name={field}
       id={field}
       label={t("flowChannel.field.channel", { name: props.name })}
-      // Said only once the merchant picks the other channel: what the save will do to the message.
-      helpText={value === props.initial ? undefined : t(value === "sms" ? "flowChannel.help.toSms" : "flowChannel.help.toEmail")}
+      // A locked channel says why; otherwise help appears only once the merchant picks the other channel.
+      helpText={
+        props.locked
+          ? t(`flowChannel.error.${props.locked}`)
+          : value === props.initial
+            ? undefined
+            : t(value === "sms" ? "flowChannel.help.toSms" : "flowChannel.help.toEmail")
+      }
       options={(["email", "sms"] as const).map((c) => ({ label: t(`flowChannel.option.${c}`), value: c }))}
       value={value}
       onChange={setValue}
-      disabled={!props.switchable}
+      disabled={props.locked !== null}
       error={error?.length ? error.join(" ") : undefined}
     />
   );

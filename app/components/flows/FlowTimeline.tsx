@@ -182,7 +182,7 @@ function StepEditor({ stepId, name, f, t }: { stepId: string; name: string; f: S
         )}
         {f.send && (
           <Box width="200px">
-            <ChannelSelect stepId={stepId} name={name} initial={f.send.channel} switchable={f.send.switchable} t={t} />
+            <ChannelSelect stepId={stepId} name={name} initial={f.send.channel} locked={f.send.locked} t={t} />
           </Box>
         )}
         {f.send && (

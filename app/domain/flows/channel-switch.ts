@@ -87,10 +87,26 @@ export function switchSendChannel(step: SendStep, to: SendChannel, flowKey: stri
   };
 }
 
+/** The refusals' schema-style messages; the flow page shows them in the merchant's language (field-errors.ts). */
+export const SWITCH_REFUSALS = {
+  abTest: "end the step's A/B test before switching its channel",
+  discount: "a message with a discount code stays an email: an SMS cannot carry the code",
+} as const;
+
+export type SwitchLock = keyof typeof SWITCH_REFUSALS;
+
+/** Which refusal holds the step on its channel, or null. */
+export function switchLock(step: SendStep): SwitchLock | null {
+  const why = switchRefusal(step);
+  return why === SWITCH_REFUSALS.abTest ? "abTest" : why === SWITCH_REFUSALS.discount ? "discount" : null;
+}
+
 /** Why a step cannot switch channel as it is, or null. */
 export function switchRefusal(step: SendStep): string | null {
   // An A/B test's variants are messages of the step's channel; its figures would mix two channels.
-  if (step.variants) return "end the step's A/B test before switching its channel";
+  if (step.variants) return SWITCH_REFUSALS.abTest;
+  // Its code is created when the email is sent; an SMS is written before, and would promise nothing.
+  if (step.channel === "email" && step.discountStepId) return SWITCH_REFUSALS.discount;
   return null;
 }
 

@@ -1,7 +1,15 @@
 import type { FlowDefinition } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
 import { isEmailTemplateKey } from "../messages/catalogue";
-import { alignConsent, switchRefusal, switchSendChannel, type ChannelSources, type SendChannel } from "./channel-switch";
+import {
+  alignConsent,
+  switchLock,
+  switchRefusal,
+  switchSendChannel,
+  type ChannelSources,
+  type SendChannel,
+  type SwitchLock,
+} from "./channel-switch";
 import { applyGroupEdits, conditionGroup, newConditionProblems, type ConditionGroup, type EditTrace } from "./condition-groups";
 import { num, type LeafField } from "./condition-leaves";
 import { applyEntryEdits, entryFormProblems } from "./entry-edits";
@@ -23,8 +31,8 @@ export interface StepFields {
   /** A condition step's condition, or a split's, one per branch. */
   groups?: ConditionGroup[];
   discount?: { kind: string; value: number; expiresInHours: number };
-  /** switchable: false while the step runs an A/B test of its own (its variants are of one channel). */
-  send?: { maxDeferHours: number | null; channel: string; switchable: boolean };
+  /** locked: why the channel cannot switch (an A/B test of its own, a discount code), else null. */
+  send?: { maxDeferHours: number | null; channel: string; locked: SwitchLock | null };
 }
 
 /** What the page offers to edit, per step id. */
@@ -37,8 +45,7 @@ export function editableFields(def: FlowDefinition): Record<string, StepFields> 
     if (st.type === "split")
       out[st.id] = { groups: st.branches.map((b, i) => ({ ...conditionGroup(b.when, `branches.${i}.when`), label: b.label })) };
     if (st.type === "create_discount") out[st.id] = { discount: { kind: st.kind, value: st.value, expiresInHours: st.expiresInHours } };
-    if (st.type === "send")
-      out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel, switchable: !st.variants } };
+    if (st.type === "send") out[st.id] = { send: { maxDeferHours: st.maxDeferHours ?? null, channel: st.channel, locked: switchLock(st) } };
   }
   return out;
 }
