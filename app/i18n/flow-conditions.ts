@@ -20,6 +20,8 @@ export const flowConditionsEn = {
   "flow.error.valueNeeded": "Enter a value for the new condition.",
   "flow.error.unknownField": "Choose a field from the list.",
   "flow.error.durationPositive": "Enter a time longer than zero.",
+  "flow.error.changed":
+    "The flow changed since this page was opened (it is at version {version} now): nothing was saved. Reload the page to edit the newest version.",
 };
 
 export const flowConditionsPl: Record<keyof typeof flowConditionsEn, string> = {
@@ -39,4 +41,6 @@ export const flowConditionsPl: Record<keyof typeof flowConditionsEn, string> = {
   "flow.error.valueNeeded": "Wpisz wartość nowego warunku.",
   "flow.error.unknownField": "Wybierz pole z listy.",
   "flow.error.durationPositive": "Wpisz czas dłuższy niż zero.",
+  "flow.error.changed":
+    "Przepływ zmienił się od otwarcia tej strony (teraz jest w wersji {version}): nic nie zapisano. Odśwież stronę, aby edytować najnowszą wersję.",
 };

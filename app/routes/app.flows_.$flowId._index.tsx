@@ -34,6 +34,7 @@ const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
   confirmSmsCost: z.enum(["true", "false"]).optional(),
+  baseVersion: z.coerce.number().int().positive().optional(),
   fields: z.record(z.string().regex(FIELD), z.string().max(2000)),
 });
 const Rollback = z.object({ intent: z.literal("rollback"), version: z.coerce.number().int().positive() });
@@ -50,16 +51,17 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     if (newVersion === null) throw new Response("No such flow or version", { status: 404 });
     return { rolledBack: { version: parsed.data.version, newVersion } };
   }
-  const { intent, note, confirmSmsCost, ...rest } = form;
-  const parsed = Save.safeParse({ intent, note, confirmSmsCost, fields: rest });
+  const { intent, note, confirmSmsCost, baseVersion, ...rest } = form;
+  const parsed = Save.safeParse({ intent, note, confirmSmsCost, baseVersion, fields: rest });
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
   const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, ctx.locale, {
     confirmSmsCost: parsed.data.confirmSmsCost === "true",
+    baseVersion: parsed.data.baseVersion,
   });
   if (result === null) throw new Response("No such flow", { status: 404 });
   // A message of a flow that is on becoming an SMS: nothing saved until its cost is confirmed.
   if (!result.ok && result.smsCost) return Response.json({ smsCost: result.smsCost }, { status: 409 });
-  if (!result.ok) return Response.json({ errors: result.errors }, { status: 400 });
+  if (!result.ok) return Response.json({ errors: result.errors }, { status: result.conflict ? 409 : 400 });
   return { saved: result.version };
 };
 
@@ -141,6 +143,7 @@ export default function FlowPage() {
           <Card>
             <Form method="post" key={`${data.flow.version}:${editing}`}>
               <input type="hidden" name="intent" value="save" />
+              {data.flow.version != null && <input type="hidden" name="baseVersion" value={data.flow.version} />}
               <BlockStack gap="400">
                 <InlineStack align="space-between" blockAlign="center" gap="200">
                   <Text as="h2" variant="headingMd">

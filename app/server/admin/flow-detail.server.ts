@@ -18,7 +18,7 @@ import { estimateFlowSms, type FlowSmsEstimate } from "~/domain/sms/estimate";
 import { rolloutThresholdsOf } from "~/domain/rollout";
 import { translator, type Locale } from "~/i18n";
 import { db } from "../db/client.server";
-import { rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
+import { FlowChangedError, rollbackFlow, saveFlowDefinition, sameStoredJson } from "../journeys/flows.server";
 import { channelSourcesFor } from "./flow-channel.server";
 import { estimateAuditDetails, estimateShop, smsAudience } from "./sms-estimate.server";
 
@@ -96,7 +96,7 @@ export type SaveEditsResult =
    * smsCost: a message of a flow that is on becomes an SMS; nothing was saved, as when
    * an SMS flow is turned on its cost is shown and confirmed first (`confirmSmsCost`).
    */
-  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate }
+  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate; conflict?: true }
   | null;
 
 /**
@@ -111,11 +111,18 @@ export async function saveFlowEdits(
   actor: string,
   note: string | undefined,
   locale: Locale = "en",
-  opts: { confirmSmsCost?: boolean } = {},
+  /** baseVersion: the version the page showed; the form's every field is that version's. */
+  opts: { confirmSmsCost?: boolean; baseVersion?: number } = {},
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
   if (!flow?.activeVersionId) return null;
   const active = await db().flowVersion.findFirst({ where: { id: flow.activeVersionId, shopId: shop.id } });
+  const changed = (version: number | null) => ({
+    ok: false as const,
+    conflict: true as const,
+    errors: { general: [translator(locale)("flow.error.changed", { version: version ?? "—" })] },
+  });
+  if (active && opts.baseVersion !== undefined && opts.baseVersion !== active.version) return changed(active.version);
   const current = active ? validateFlowDefinition(active.definition) : null;
   if (!current?.ok) return { ok: false, errors: current ? errorsByField(current.errors) : { general: ["no active version"] } };
   const switches = channelSwitches(current.definition, form);
@@ -145,8 +152,14 @@ export async function saveFlowEdits(
   const audit = switches.length
     ? { channelSwitches: switches, ...(smsCost ? { smsCostEstimateConfirmed: estimateAuditDetails(smsCost) } : {}) }
     : undefined;
-  const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined, audit);
-  return { ok: true, version };
+  try {
+    const version = await saveFlowDefinition(shop.id, flow.key, check.definition, actor, note?.trim() || undefined, audit, active!.id);
+    return { ok: true, version };
+  } catch (err) {
+    // Another save (a colleague's, the message editor's, Settings') landed since this one read the flow.
+    if (err instanceof FlowChangedError) return changed(err.activeVersion);
+    throw err;
+  }
 }
 
 function withoutEditedMark(d: FlowDefinition): FlowDefinition {

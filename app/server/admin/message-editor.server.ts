@@ -25,7 +25,7 @@ import { smsProvider } from "../channels/sms/sms-provider.server";
 import { now } from "../clock.server";
 import { appBaseUrl } from "../config.server";
 import { db } from "../db/client.server";
-import { saveFlowDefinition } from "../journeys/flows.server";
+import { FlowChangedError, saveFlowDefinition } from "../journeys/flows.server";
 import { composeSample, internalAddresses, sampleMessage, TestSendRefused } from "./message-preview.server";
 import { smsAudience } from "./sms-estimate.server";
 
@@ -234,10 +234,7 @@ export async function saveMessageContent(
 ): Promise<number> {
   const { content, errors } = draftProblems(loaded.step, input.content);
   if (!content || errors.length) throw new DraftRefused(errors);
-  if (input.baseVersion !== loaded.version)
-    throw new DraftRefused([
-      { path: "", message: `the flow changed since you opened it (version ${loaded.version}); reload to edit the newest` },
-    ]);
+  if (input.baseVersion !== loaded.version) throw changedSince(loaded.version);
   // Render each locale once for real: the same check the dispatcher makes before a send.
   if (loaded.step.channel === "email")
     for (const locale of ["en", "pl"] as const) {
@@ -255,11 +252,27 @@ export async function saveMessageContent(
     steps: loaded.definition.steps.map((s) => (s.id === loaded.step.id ? { ...s, content } : s)),
   };
   const note = input.note?.trim() || `Message "${loaded.step.label ?? loaded.step.id}" edited`;
-  return saveFlowDefinition(shop.id, loaded.flow.key, definition, actor, note, {
-    stepId: loaded.step.id,
-    before: loaded.step.content ?? null,
-    after: content,
-  });
+  try {
+    return await saveFlowDefinition(
+      shop.id,
+      loaded.flow.key,
+      definition,
+      actor,
+      note,
+      { stepId: loaded.step.id, before: loaded.step.content ?? null, after: content },
+      // Checked again under the flow's lock: a save between the check above and this one is not overwritten.
+      loaded.flow.activeVersionId ?? undefined,
+    );
+  } catch (err) {
+    if (err instanceof FlowChangedError) throw changedSince(err.activeVersion);
+    throw err;
+  }
+}
+
+function changedSince(version: number | null): DraftRefused {
+  return new DraftRefused([
+    { path: "", message: `the flow changed since you opened it (version ${version ?? "—"}); reload to edit the newest` },
+  ]);
 }
 
 /** The shop's own phones for test texts (Shop.settings.testPhones, E.164). */

@@ -224,6 +224,9 @@ export async function saveSmsProvider(shop: Shop, input: z.infer<typeof SmsProvi
   if (Object.values(secrets).some(Boolean)) requireSecretsKey();
   await db().$transaction(async (tx) => {
     const before = await tx.shopSending.findUnique({ where: { shopId: shop.id } });
+    // Shop.settings holds other sections (rollout thresholds, experiments): read and
+    // written back under the row's lock, as their own saves do, so none is lost.
+    await tx.$queryRaw`SELECT id FROM "Shop" WHERE id = ${shop.id} FOR UPDATE`;
     const current = await tx.shop.findUniqueOrThrow({ where: { id: shop.id }, select: { settings: true } });
     const settings: Prisma.JsonObject =
       current.settings && typeof current.settings === "object" && !Array.isArray(current.settings) ? current.settings : {};

@@ -85,10 +85,20 @@ async function withOwnContent<T extends { steps: unknown[] }>(shopId: string, ke
   };
 }
 
+/** The flow got another active version since the edit was built on one: nothing was saved. */
+export class FlowChangedError extends Error {
+  constructor(readonly activeVersion: number | null) {
+    super(`the flow changed since this edit was made (now version ${activeVersion ?? "none"})`);
+    this.name = "FlowChangedError";
+  }
+}
+
 /**
  * A new version from a whole definition (a custom flow, or a catalogue flow with A/B
  * variants added to its steps), validated before it is stored; running enrollments
- * keep the version they started with. Returns the version number.
+ * keep the version they started with. Returns the version number. An edit made on
+ * one version (`basedOnVersionId`) is refused with FlowChangedError when another is
+ * active by the time it holds the flow's lock: saved, it would undo that version.
  */
 export async function saveFlowDefinition(
   shopId: string,
@@ -98,6 +108,7 @@ export async function saveFlowDefinition(
   note?: string,
   /** What changed, for the audit row (e.g. a step's content before and after). */
   changes?: Record<string, unknown>,
+  basedOnVersionId?: string,
 ): Promise<number> {
   const check = validateFlowDefinition(definition);
   if (!check.ok) throw new Error(formatValidationErrors(check.errors));
@@ -106,6 +117,7 @@ export async function saveFlowDefinition(
     // The version this one replaces, read under the flow's lock: another writer's
     // version committed meanwhile is the one the audit row's diff is against.
     const previous = await activeVersionLocked(tx, shopId, flow.id);
+    if (basedOnVersionId !== undefined && previous?.id !== basedOnVersionId) throw new FlowChangedError(previous?.version ?? null);
     const version = await appendFlowVersion(tx, {
       shopId,
       flowId: flow.id,

@@ -11,7 +11,7 @@ import type { Interval } from "~/domain/stats";
 import type { Locale } from "~/i18n";
 import { now } from "../../clock.server";
 import { db } from "../../db/client.server";
-import { installCatalogue, saveFlowDefinition } from "../../journeys/flows.server";
+import { FlowChangedError, installCatalogue, saveFlowDefinition } from "../../journeys/flows.server";
 import { loadHoldouts } from "../reports/holdout.server";
 import { auditChange } from "./audit.server";
 import type { FlowInput } from "./forms.server";
@@ -46,10 +46,10 @@ function editableReentry(key: string): boolean {
   return !isCatalogueKey(key) || Object.hasOwn(CATALOGUE[key].defaultSettings, "reentryDays");
 }
 
-async function activeDefinition(f: Pick<Flow, "activeVersionId">): Promise<{ def: FlowDefinition; version: number } | null> {
+async function activeDefinition(f: Pick<Flow, "activeVersionId">): Promise<{ def: FlowDefinition; version: number; id: string } | null> {
   if (!f.activeVersionId) return null;
   const v = await db().flowVersion.findUnique({ where: { id: f.activeVersionId } });
-  return v ? { def: parseFlowDefinition(v.definition), version: v.version } : null;
+  return v ? { def: parseFlowDefinition(v.definition), version: v.version, id: v.id } : null;
 }
 
 export async function loadFlowSettings(shop: Shop, locale: Locale): Promise<FlowSettingsRow[]> {
@@ -94,18 +94,31 @@ export class FlowNotFound extends Error {
  * A new version with the priority and re-entry changed, patched into the active
  * definition: a rebuild from the catalogue's settings would undo what the merchant
  * edited on the flow page (waits, conditions, channels, discounts) and drop A/B tests.
+ * Both are absolute values, so a version saved meanwhile (the flow page, the message
+ * editor) is read again and patched, never overwritten.
  */
-async function versionWith(shopId: string, flow: Flow, def: FlowDefinition, priority: number, reentryDays: number | null, actor: string) {
-  const note = `Settings: priority ${def.priority} → ${priority}, re-entry ${reentryDaysOf(def) ?? "once"} → ${reentryDays ?? "once"}`;
-  const reentryChange = editableReentry(flow.key) ? { reentryDays } : {};
-  const settings = { ...(def.source?.settings ?? {}), priority, ...reentryChange };
-  const next: FlowDefinition = {
-    ...def,
-    priority,
-    entry: { ...def.entry, ...(editableReentry(flow.key) ? { reentry: reentry(reentryDays) } : {}) },
-    ...(def.source ? { source: { ...def.source, settings } } : {}),
-  };
-  return saveFlowDefinition(shopId, flow.key, next, actor, note);
+async function versionWith(shopId: string, flowId: string, priority: number, reentryDays: number | null | "kept", actor: string) {
+  for (let attempt = 1; ; attempt++) {
+    const flow = await db().flow.findFirstOrThrow({ where: { id: flowId, shopId } });
+    const active = await activeDefinition(flow);
+    if (!active) return null;
+    const def = active.def;
+    const days = reentryDays === "kept" || !editableReentry(flow.key) ? reentryDaysOf(def) : reentryDays;
+    if (priority === def.priority && days === reentryDaysOf(def)) return null;
+    const note = `Settings: priority ${def.priority} → ${priority}, re-entry ${reentryDaysOf(def) ?? "once"} → ${days ?? "once"}`;
+    const settings = { ...(def.source?.settings ?? {}), priority, ...(editableReentry(flow.key) ? { reentryDays: days } : {}) };
+    const next: FlowDefinition = {
+      ...def,
+      priority,
+      entry: { ...def.entry, ...(editableReentry(flow.key) ? { reentry: reentry(days) } : {}) },
+      ...(def.source ? { source: { ...def.source, settings } } : {}),
+    };
+    try {
+      return await saveFlowDefinition(shopId, flow.key, next, actor, note, undefined, active.id);
+    } catch (err) {
+      if (!(err instanceof FlowChangedError) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** Saves one row of the flow table. Another shop's flow id is not found (404), and nothing changes. */
@@ -113,12 +126,7 @@ export async function saveFlowRow(shopId: string, input: FlowInput, actor: strin
   const flow = await db().flow.findFirst({ where: { id: input.flowId, shopId } });
   if (!flow) throw new FlowNotFound();
   const active = await activeDefinition(flow);
-  let version: number | null = null;
-  if (active) {
-    const reentryDays = editableReentry(flow.key) ? input.reentryDays : reentryDaysOf(active.def);
-    if (input.priority !== flow.priority || reentryDays !== reentryDaysOf(active.def))
-      version = await versionWith(shopId, flow, active.def, input.priority, reentryDays, actor);
-  }
+  const version = active ? await versionWith(shopId, flow.id, input.priority, input.reentryDays, actor) : null;
   await db().$transaction(async (tx) => {
     const updated = await tx.flow.update({
       where: { id: flow.id },
@@ -175,10 +183,7 @@ export async function orderFlowsByIncrement(shop: Shop, locale: Locale, actor: s
   for (const r of rows) {
     const priority = order.get(r.id);
     if (priority === undefined || priority === r.priority) continue;
-    const flow = await db().flow.findFirstOrThrow({ where: { id: r.id, shopId: shop.id } });
-    const active = await activeDefinition(flow);
-    if (!active) continue;
-    await versionWith(shop.id, flow, active.def, priority, reentryDaysOf(active.def), actor);
+    if ((await versionWith(shop.id, r.id, priority, "kept", actor)) === null) continue;
     before[r.key] = r.priority;
     after[r.key] = priority;
     changed++;
