@@ -23,9 +23,14 @@ export function auditValue(t: Translate, v: unknown): string {
   }
   if (typeof v === "object")
     return Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${k} ${auditValue(t, x)}`)
+      .map(([k, x]) => `${label(t, k)} ${auditValue(t, x)}`)
       .join(", ");
-  return typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
+  // The app's own words for a secret's fate ("changed", "removed") read in the merchant's language.
+  if (typeof v === "string") {
+    const word = `audit.value.${v}`;
+    return isMessageKey(word) ? t(word) : v;
+  }
+  return typeof v === "number" ? String(v) : JSON.stringify(v);
 }
 
 /** Before → after per changed field when the row has them, else its other details. */

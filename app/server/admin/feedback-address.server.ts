@@ -52,7 +52,6 @@ export async function rotateFeedbackAddress(shop: Pick<Shop, "id">, actor: strin
         subjectType: "shop",
         subjectId: shop.id,
         details: {
-          address: "changed",
           before: { generation: after.feedbackGeneration - 1 },
           after: { generation: after.feedbackGeneration },
         },
