@@ -33,7 +33,7 @@ const FIELD =
 const Save = z.object({
   intent: z.literal("save"),
   note: z.string().max(500).optional(),
-  confirmSmsCost: z.enum(["true", "false"]).optional(),
+  confirmSmsCost: z.string().max(2000).optional(),
   baseVersion: z.coerce.number().int().positive().optional(),
   fields: z.record(z.string().regex(FIELD), z.string().max(2000)),
 });
@@ -55,12 +55,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const parsed = Save.safeParse({ intent, note, confirmSmsCost, baseVersion, fields: rest });
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? "invalid" }, { status: 400 });
   const result = await saveFlowEdits(ctx.shop, flowId, parsed.data.fields, actor, parsed.data.note, ctx.locale, {
-    confirmSmsCost: parsed.data.confirmSmsCost === "true",
+    confirmSmsCost: parsed.data.confirmSmsCost,
     baseVersion: parsed.data.baseVersion,
   });
   if (result === null) throw new Response("No such flow", { status: 404 });
   // A message of a flow that is on becoming an SMS: nothing saved until its cost is confirmed.
-  if (!result.ok && result.smsCost) return Response.json({ smsCost: result.smsCost }, { status: 409 });
+  if (!result.ok && result.smsCost) return Response.json({ smsCost: result.smsCost, smsCostFor: result.smsCostFor }, { status: 409 });
   if (!result.ok) return Response.json({ errors: result.errors }, { status: result.conflict ? 409 : 400 });
   return { saved: result.version };
 };
@@ -68,6 +68,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type ActionData = {
   error?: string;
   smsCost?: FlowSmsEstimate;
+  smsCostFor?: string;
   errors?: Record<string, string[]>;
   saved?: number | null;
   rolledBack?: { version: number; newVersion: number };
@@ -195,7 +196,7 @@ export default function FlowPage() {
                             <SmsEstimate estimate={result.smsCost} locale={data.locale} t={t} />
                           </BlockStack>
                         </Banner>
-                        <input type="hidden" name="confirmSmsCost" value="true" />
+                        <input type="hidden" name="confirmSmsCost" value={result.smsCostFor ?? ""} />
                       </div>
                     )}
                     <InlineStack gap="200">

@@ -102,9 +102,20 @@ describe("switching email 2 of abandoned checkout to SMS", () => {
     // The flow is on: as when an SMS flow is turned on, the texts' cost is shown and confirmed first.
     const toSms = { "send/send_2/channel": "sms" };
     const unconfirmed = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead");
-    expect(unconfirmed).toMatchObject({ ok: false, errors: {}, smsCost: { recipients: 2, steps: [{ stepId: "send_2" }] } });
+    expect(unconfirmed).toMatchObject({
+      ok: false,
+      errors: {},
+      smsCost: { recipients: 2, steps: [{ stepId: "send_2" }] },
+      smsCostFor: "send_2",
+    });
     expect(await prisma().flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
-    const saved = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead", "en", { confirmSmsCost: true });
+    // A confirmation covers the switches it priced: one more message made an SMS is priced again.
+    const more = await saveFlowEdits(shop, flow.id, { ...toSms, "send/send_1/channel": "sms" }, "merchant", undefined, "en", {
+      confirmSmsCost: "send_2",
+    });
+    expect(more).toMatchObject({ ok: false, smsCostFor: "send_1,send_2" });
+    expect(await prisma().flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
+    const saved = await saveFlowEdits(shop, flow.id, toSms, "merchant", "Text them instead", "en", { confirmSmsCost: "send_2" });
     expect(saved).toEqual({ ok: true, version: 2 });
     const audit = await prisma().auditLog.findFirstOrThrow({
       where: { shopId: shop.id, action: "flow.version_created", subjectId: flow.id },

@@ -87,7 +87,7 @@ const ACTION_FORMS: Record<string, Record<string, string>[]> = {
       "goal/withinHours": "12",
     },
     // A send step's channel switched (email -> SMS: a new text, the entry consent follows).
-    { intent: "save", "send/send_2/channel": "sms", confirmSmsCost: "true" },
+    { intent: "save", "send/send_2/channel": "sms", confirmSmsCost: "send_2" },
     { intent: "rollback", version: "1" },
   ],
   "app.flows_.$flowId.rollout.tsx": [
@@ -540,7 +540,7 @@ describe("admin routes: session token required, another shop's ids never reach i
     const toSms = { intent: "save", "send/send_2/channel": "sms" };
     const unconfirmed = await post("app.flows_.$flowId._index.tsx", toSms, { flowId: welcome.id });
     expect(await expectNothingOfB("unconfirmed channel switch of A's flow", unconfirmed)).toBe(409);
-    const channel = await post("app.flows_.$flowId._index.tsx", { ...toSms, confirmSmsCost: "true" }, { flowId: welcome.id });
+    const channel = await post("app.flows_.$flowId._index.tsx", { ...toSms, confirmSmsCost: "send_2" }, { flowId: welcome.id });
     expect(await expectNothingOfB("channel switch of A's flow", channel)).toBe(200);
     const switched = await prisma().flowVersion.findFirstOrThrow({ where: { flowId: welcome.id }, orderBy: { version: "desc" } });
     expect((switched.definition as { steps: { id: string; channel?: string }[] }).steps.find((st) => st.id === "send_2")?.channel).toBe(

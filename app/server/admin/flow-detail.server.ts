@@ -96,7 +96,7 @@ export type SaveEditsResult =
    * smsCost: a message of a flow that is on becomes an SMS; nothing was saved, as when
    * an SMS flow is turned on its cost is shown and confirmed first (`confirmSmsCost`).
    */
-  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate; conflict?: true }
+  | { ok: false; errors: Record<string, string[]>; smsCost?: FlowSmsEstimate; smsCostFor?: string; conflict?: true }
   | null;
 
 /**
@@ -112,7 +112,8 @@ export async function saveFlowEdits(
   note: string | undefined,
   locale: Locale = "en",
   /** baseVersion: the version the page showed; the form's every field is that version's. */
-  opts: { confirmSmsCost?: boolean; baseVersion?: number } = {},
+  /** confirmSmsCost: the `smsCostFor` of the estimate the merchant confirmed (the steps it priced). */
+  opts: { confirmSmsCost?: string; baseVersion?: number } = {},
 ): Promise<SaveEditsResult> {
   const flow = await shopFlow(shop, flowId);
   if (!flow?.activeVersionId) return null;
@@ -147,7 +148,13 @@ export async function saveFlowEdits(
   let smsCost: FlowSmsEstimate | null = null;
   if (flow.status === "on" && switches.some((sw) => sw.to === "sms")) {
     smsCost = estimateFlowSms(check.definition, estimateShop(shop), await smsAudience(shop.id));
-    if (smsCost && !opts.confirmSmsCost) return { ok: false, errors: {}, smsCost };
+    // A confirmation covers the switches it priced: one more message made an SMS is shown again.
+    const smsCostFor = switches
+      .filter((sw) => sw.to === "sms")
+      .map((sw) => sw.stepId)
+      .sort()
+      .join(",");
+    if (smsCost && opts.confirmSmsCost !== smsCostFor) return { ok: false, errors: {}, smsCost, smsCostFor };
   }
   const audit = switches.length
     ? { channelSwitches: switches, ...(smsCost ? { smsCostEstimateConfirmed: estimateAuditDetails(smsCost) } : {}) }
