@@ -114,6 +114,15 @@ describe("a shop's feedback address", () => {
     expect(await prisma().messageEvent.findMany({ where: { messageId: next.messageId } })).toMatchObject([{ type: "complained" }]);
     expect((await prisma().customer.findUniqueOrThrow({ where: { id: second.id } })).emailConsentState).toBe("unsubscribed");
     expect((await loadFeedbackAddress(shop)).lastReport).toEqual({ at: t2.matches, kind: "complaint" });
+    // A burst of one kind writes the shop's sending row (every email's warm-up slot is
+    // taken there) once a minute: the same report 10 s later leaves it as it was.
+    const noted = async () => (await prisma().shopSending.findUniqueOrThrow({ where: { shopId: shop.id } })).feedbackReportAt;
+    const notedAt = await noted();
+    expect(Math.abs(notedAt!.getTime() - t2.at.getTime())).toBeLessThan(5_000);
+    setClock(new Date(t2.at.getTime() + 10_000));
+    expect((await post(fresh, await arfReport(next.raw))).status).toBe(200);
+    expect(await noted()).toEqual(notedAt);
+    setClock(t2.at);
 
     // Replaced again: the first replacement's address is refused too.
     expect(await rotateFeedbackAddress(shop, "merchant")).toBe(2);

@@ -19,5 +19,17 @@ export async function noteFeedbackReport(shopId: string, kind: FeedbackReportKin
   // Insert-if-missing, then update: two reports at once for a shop without a row must
   // not collide on the unique shopId.
   await db().shopSending.createMany({ data: [{ shopId }], skipDuplicates: true });
-  await db().shopSending.update({ where: { shopId }, data: { feedbackReportAt: at, feedbackReportKind: kind } });
+  // Every email's warm-up slot is taken on this row: a burst of reports of one kind
+  // writes it once a minute, not once a report (the page shows the minute).
+  await db().shopSending.updateMany({
+    where: {
+      shopId,
+      OR: [
+        { feedbackReportAt: null },
+        { feedbackReportAt: { lt: new Date(at.getTime() - 60_000) } },
+        { feedbackReportKind: { not: kind } },
+      ],
+    },
+    data: { feedbackReportAt: at, feedbackReportKind: kind },
+  });
 }
