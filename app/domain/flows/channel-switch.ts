@@ -87,6 +87,12 @@ export function switchSendChannel(step: SendStep, to: SendChannel, flowKey: stri
   };
 }
 
+/** The consent check's messages, by the one channel the messages use (field-errors.ts translates them). */
+export const CONSENT_MISMATCH = {
+  sms: "the flow's messages are SMS only: entry needs SMS consent",
+  email: "the flow's messages are emails only: entry needs email consent",
+} as const satisfies Record<SendChannel, string>;
+
 /** The refusals' schema-style messages; the flow page shows them in the merchant's language (field-errors.ts). */
 export const SWITCH_REFUSALS = {
   abTest: "end the step's A/B test before switching its channel",
@@ -97,17 +103,17 @@ export type SwitchLock = keyof typeof SWITCH_REFUSALS;
 
 /** Which refusal holds the step on its channel, or null. */
 export function switchLock(step: SendStep): SwitchLock | null {
-  const why = switchRefusal(step);
-  return why === SWITCH_REFUSALS.abTest ? "abTest" : why === SWITCH_REFUSALS.discount ? "discount" : null;
+  // An A/B test's variants are messages of the step's channel; its figures would mix two channels.
+  if (step.variants) return "abTest";
+  // Its code is created when the email is sent; an SMS is written before, and would promise nothing.
+  if (step.channel === "email" && step.discountStepId) return "discount";
+  return null;
 }
 
 /** Why a step cannot switch channel as it is, or null. */
 export function switchRefusal(step: SendStep): string | null {
-  // An A/B test's variants are messages of the step's channel; its figures would mix two channels.
-  if (step.variants) return SWITCH_REFUSALS.abTest;
-  // Its code is created when the email is sent; an SMS is written before, and would promise nothing.
-  if (step.channel === "email" && step.discountStepId) return SWITCH_REFUSALS.discount;
-  return null;
+  const lock = switchLock(step);
+  return lock ? SWITCH_REFUSALS[lock] : null;
 }
 
 /** The channels the flow's marketing messages use. */
@@ -146,7 +152,7 @@ export function consentProblems(def: FlowDefinition): ValidationError[] {
   return [
     {
       path: "entry.requiresConsent",
-      message: `the flow's messages are ${only === "sms" ? "SMS" : "emails"} only: entry needs ${only === "sms" ? "SMS" : "email"} consent`,
+      message: CONSENT_MISMATCH[only],
     },
   ];
 }

@@ -1,5 +1,5 @@
 import type { EditTrace } from "./condition-groups";
-import { SWITCH_REFUSALS } from "./channel-switch";
+import { CONSENT_MISMATCH, SWITCH_REFUSALS } from "./channel-switch";
 import type { Wording } from "./wording";
 
 export type { Wording };
@@ -73,8 +73,8 @@ export function fieldMessage(message: string, field: string, w: Wording): string
   if (message === "a duration must be longer than zero") return w.t("flow.error.durationPositive");
   if (message === SWITCH_REFUSALS.abTest) return w.t("flowChannel.error.abTest");
   if (message === SWITCH_REFUSALS.discount) return w.t("flowChannel.error.discount");
-  const consent = /^the flow's messages are (SMS|emails) only: entry needs (?:SMS|email) consent$/.exec(message);
-  if (consent) return w.t(consent[1] === "SMS" ? "flowChannel.error.consentSms" : "flowChannel.error.consentEmail");
+  if (message === CONSENT_MISMATCH.sms) return w.t("flowChannel.error.consentSms");
+  if (message === CONSENT_MISMATCH.email) return w.t("flowChannel.error.consentEmail");
   const bound = /too (small|big): expected number to be ([<>]=?)\s*(-?[\d.]+)/i.exec(message);
   if (bound) {
     const n = bound[3]!;

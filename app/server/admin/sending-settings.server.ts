@@ -315,14 +315,15 @@ export async function changeWarmupPlan(shop: Shop, ramp: WarmupRamp, actor: stri
     const before = row ? await tx.shopSending.findUnique({ where: { shopId: shop.id } }) : null;
     if (!before?.warmupStartDay) throw new SendingSettingsError("warmupNotRunning");
     const beforeDays = warmupPlanOf(before);
-    if (beforeDays?.join() === plan.days.join() && warmupRampOf(before) && sameRamp(warmupRampOf(before)!, ramp)) return { changed: false };
+    const beforeRamp = warmupRampOf(before);
+    if (beforeDays?.join() === plan.days.join() && beforeRamp && sameRamp(beforeRamp, ramp)) return { changed: false };
     await tx.shopSending.update({ where: { shopId: shop.id }, data: { warmupPlan: plan } });
     const day = rampDayNumber(before.warmupStartDay, today);
     await audit(tx, shop.id, actor, "settings.warmup_plan_changed", {
       startDay: before.warmupStartDay,
       day,
       before: {
-        ramp: warmupRampOf(before),
+        ramp: beforeRamp,
         plan: beforeDays,
         allowanceToday: warmupAllowance(beforeDays, before.warmupStartDay, today),
       },
