@@ -241,10 +241,41 @@ async function benchFlowReport(database: Database, gen: GeneratedShop): Promise<
 
 // --- main -----------------------------------------------------------------------------
 
+// BENCH_REPORTS_KEEP=<name> (with BENCH_DATABASE_URL): the shop is generated into that
+// database once and kept, so a later run at the same scale measures again without the
+// generation (40 minutes at full size). The rows are a function of the scale alone.
+const KEEP = process.env.BENCH_REPORTS_KEEP;
+if (KEEP !== undefined && (!/^[a-z_][a-z0-9_]*$/.test(KEEP) || !process.env.BENCH_DATABASE_URL)) {
+  throw new Error("BENCH_REPORTS_KEEP needs a lower-case database name and BENCH_DATABASE_URL");
+}
+const KEPT_SHOP_TABLE = "bench_kept_shop";
+
+/** A kept database is reused only when its shop was generated in full at this scale. */
+async function holdsKeptShop(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ present: boolean }>(`SELECT to_regclass('${KEPT_SHOP_TABLE}') IS NOT NULL AS present`);
+    if (!rows[0]?.present) return false;
+    const found = await client.query(`SELECT 1 FROM ${KEPT_SHOP_TABLE} WHERE scale = $1`, [SCALE]);
+    return found.rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
 const server = await startPostgres();
-const target = await server.createDatabase("bench_reports");
+const target = KEEP ? await server.keptDatabase(KEEP, holdsKeptShop) : await server.createDatabase("bench_reports");
 const database = await openDatabase({ url: target.url, poolSize: POOL_SIZE });
 const loader = new pg.Client({ connectionString: target.url });
+
+async function keptShop(): Promise<GeneratedShop | undefined> {
+  if (!KEEP) return undefined;
+  await database.query(`CREATE TABLE IF NOT EXISTS ${KEPT_SHOP_TABLE} (scale float8 PRIMARY KEY, shop jsonb NOT NULL)`);
+  const [row] = await database.query<{ shop: GeneratedShop }>(`SELECT shop FROM ${KEPT_SHOP_TABLE} WHERE scale = $1`, [SCALE]);
+  return row?.shop;
+}
+
 try {
   await migrate(database);
   setDatabase(database);
@@ -252,23 +283,29 @@ try {
     `SELECT version() AS v, current_setting('work_mem') AS wm, current_setting('shared_buffers') AS sb`,
   );
   note(`${server.describe}; work_mem ${settings!.wm}, shared_buffers ${settings!.sb}; scale ${SCALE}`);
-  await loader.connect();
-  const { ms, result: gen } = await timeIt(() => generateShop((text, params) => loader.query(text, params), scaled(SCALE)));
-  await loader.end();
-  const [size] = await database.query<{ size: string }>(`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`);
-  note(
-    `generated in ${seconds(ms).toFixed(0)} s (${size!.size}): ` +
-      Object.entries(gen.counts)
-        .map(([table, n]) => `${table} ${n.toLocaleString("en-US")}`)
-        .join(", "),
-  );
+  let gen = await keptShop();
+  if (gen) note(`the shop kept in ${KEEP} at scale ${SCALE}: not generated again`);
+  else {
+    await loader.connect();
+    const generated = await timeIt(() => generateShop((text, params) => loader.query(text, params), scaled(SCALE)));
+    gen = generated.result;
+    if (KEEP) await database.query(`INSERT INTO ${KEPT_SHOP_TABLE} (scale, shop) VALUES ($1, $2)`, [SCALE, JSON.stringify(gen)]);
+    const [size] = await database.query<{ size: string }>(`SELECT pg_size_pretty(pg_database_size(current_database())) AS size`);
+    note(
+      `generated in ${seconds(generated.ms).toFixed(0)} s (${size!.size}): ` +
+        Object.entries(gen.counts)
+          .map(([table, n]) => `${table} ${n.toLocaleString("en-US")}`)
+          .join(", "),
+    );
+  }
+  await loader.end().catch(() => undefined);
   await benchAttribution(database, gen);
   await benchFlowReport(database, gen);
 } finally {
   await loader.end().catch(() => undefined);
   setDatabase(undefined);
   await database.close();
-  await target.drop();
+  await target.drop?.();
   await server.stop();
 }
 if (failures.length > 0) {

@@ -104,6 +104,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           loaded,
           { content: f.content, baseVersion: f.baseVersion, note: f.note ?? null },
           actor,
+          ctx.locale,
         );
         return { intent: "save" as const, ok: true, version };
       }
@@ -112,7 +113,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         return { intent: "test" as const, ok: true };
     }
   } catch (err) {
-    if (err instanceof DraftRefused) return data({ intent: f.intent, ok: false, errors: err.errors, error: err.message }, { status: 400 });
+    if (err instanceof DraftRefused)
+      return data({ intent: f.intent, ok: false, errors: err.errors, error: err.message }, { status: err.conflict ? 409 : 400 });
     if (err instanceof TestSendRefused) return data({ intent: f.intent, ok: false, error: err.message }, { status: 400 });
     throw err;
   }

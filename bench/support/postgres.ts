@@ -17,6 +17,8 @@ export interface PostgresServer {
   describe: string;
   /** Creates an empty database on the server; drop() removes it. */
   createDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }>;
+  /** The database of that name, kept for the next run; made anew when missing or when `reusable` says no. */
+  keptDatabase(name: string, reusable: (url: string) => Promise<boolean>): Promise<{ url: string; drop?: undefined }>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,21 @@ function serverAt(url: string, describe: string, stopSync: () => void): Postgres
         url: dbUrl.toString(),
         drop: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
       };
+    },
+    keptDatabase: async (name, reusable) => {
+      const dbUrl = new URL(url);
+      dbUrl.pathname = `/${name}`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const found = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+        if (found.rowCount !== 0 && (await reusable(dbUrl.toString()))) return { url: dbUrl.toString() };
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await client.query(`CREATE DATABASE ${name}`);
+        return { url: dbUrl.toString() };
+      } finally {
+        await client.end();
+      }
     },
     stop: async () => stopSync(),
   };

@@ -258,8 +258,21 @@ describe("the editor's server side", () => {
     const fresh = (await loadMessageStep(shop.id, flow.id, step.id))!;
     expect(fresh.version).toBe(version);
     await expect(saveMessageContent(shop, fresh, { content: GOOD, baseVersion: loaded.version, note: null }, "merchant")).rejects.toThrow(
-      /changed since you opened it/,
+      /changed since this page was opened \(it is at version \d+ now\): nothing was saved/,
     );
+    const inPolish = await saveMessageContent(
+      shop,
+      fresh,
+      { content: GOOD, baseVersion: loaded.version, note: null },
+      "merchant",
+      "pl",
+    ).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(inPolish).toBeInstanceOf(DraftRefused);
+    expect((inPolish as DraftRefused).conflict).toBe(true);
+    expect((inPolish as DraftRefused).message).toMatch(/Przepływ zmienił się od otwarcia tej strony/);
   });
 
   it("counts an SMS's segments and estimates its cost on the body as sent; an unknown variable is reported", async () => {

@@ -523,6 +523,9 @@ describe("admin routes: session token required, another shop's ids never reach i
     expect(await expectNothingOfB("preview as B's customer", preview)).toBe(200);
     const testSend = await post(editor, { intent: "test", content, language: "en", to: b.email }, aStep);
     expect(await expectNothingOfB("test to B's customer", testSend, b.email)).toBe(400);
+    // A save built on a version that is not the active one is refused as a conflict, in the merchant's language.
+    const stale = await post(editor, { intent: "save", content, baseVersion: "0" }, aStep);
+    expect(await expectNothingOfB("stale save of A's step", stale)).toBe(409);
     expect(
       await expectNothingOfB(
         "test send of a template to B's customer",

@@ -16,7 +16,7 @@ import { estimateSmsCost } from "~/domain/sms/cost";
 import { withOptOutFooter } from "~/domain/sms/opt-out";
 import { countSmsSegments } from "~/domain/sms/segments";
 import { SMS_LINK_CODE_LENGTH } from "~/domain/sms/short-links";
-import type { Locale } from "~/i18n";
+import { translator, type Locale } from "~/i18n";
 import { contentTemplateProblems, renderSmsContent, TemplateError } from "../channels/email/content-template.server";
 import { readStringTable } from "../channels/email/template-files.server";
 import { mailTransport } from "../channels/email/transport.server";
@@ -215,7 +215,11 @@ async function smsPreview(
 }
 
 export class DraftRefused extends Error {
-  constructor(readonly errors: FieldError[]) {
+  /** conflict: the flow has a newer version than the one the editor opened; nothing is wrong with the draft. */
+  constructor(
+    readonly errors: FieldError[],
+    readonly conflict = false,
+  ) {
     super(errors.map((e) => `${e.path}: ${e.message}`).join("; "));
     this.name = "DraftRefused";
   }
@@ -231,10 +235,11 @@ export async function saveMessageContent(
   loaded: MessageStep,
   input: { content: unknown; baseVersion: number; note: string | null },
   actor: string,
+  locale: Locale = "en",
 ): Promise<number> {
   const { content, errors } = draftProblems(loaded.step, input.content);
   if (!content || errors.length) throw new DraftRefused(errors);
-  if (input.baseVersion !== loaded.version) throw changedSince(loaded.version);
+  if (input.baseVersion !== loaded.version) throw changedSince(loaded.version, locale);
   // Render each locale once for real: the same check the dispatcher makes before a send.
   if (loaded.step.channel === "email")
     for (const locale of ["en", "pl"] as const) {
@@ -264,15 +269,13 @@ export async function saveMessageContent(
       loaded.flow.activeVersionId ?? undefined,
     );
   } catch (err) {
-    if (err instanceof FlowChangedError) throw changedSince(err.activeVersion);
+    if (err instanceof FlowChangedError) throw changedSince(err.activeVersion, locale);
     throw err;
   }
 }
 
-function changedSince(version: number | null): DraftRefused {
-  return new DraftRefused([
-    { path: "", message: `the flow changed since you opened it (version ${version ?? "—"}); reload to edit the newest` },
-  ]);
+function changedSince(version: number | null, locale: Locale): DraftRefused {
+  return new DraftRefused([{ path: "", message: translator(locale)("flow.error.changed", { version: version ?? "—" }) }], true);
 }
 
 /** The shop's own phones for test texts (Shop.settings.testPhones, E.164). */
