@@ -97,10 +97,24 @@ export class FlowNotFound extends Error {
  * Both are absolute values, so a version saved meanwhile (the flow page, the message
  * editor) is read again and patched, never overwritten.
  */
-async function versionWith(shopId: string, flowId: string, priority: number, reentryDays: number | null | "kept", actor: string) {
+type FlowRead = { flow: Flow; active: Awaited<ReturnType<typeof activeDefinition>> };
+
+async function readFlow(shopId: string, flowId: string): Promise<FlowRead> {
+  const flow = await db().flow.findFirstOrThrow({ where: { id: flowId, shopId } });
+  return { flow, active: await activeDefinition(flow) };
+}
+
+/** `first`: the caller's own read of the flow, used for the first try (later tries read again). */
+async function versionWith(
+  shopId: string,
+  flowId: string,
+  priority: number,
+  reentryDays: number | null | "kept",
+  actor: string,
+  first?: FlowRead,
+) {
   for (let attempt = 1; ; attempt++) {
-    const flow = await db().flow.findFirstOrThrow({ where: { id: flowId, shopId } });
-    const active = await activeDefinition(flow);
+    const { flow, active } = attempt === 1 && first ? first : await readFlow(shopId, flowId);
     if (!active) return null;
     const def = active.def;
     const days = reentryDays === "kept" || !editableReentry(flow.key) ? reentryDaysOf(def) : reentryDays;
@@ -126,7 +140,7 @@ export async function saveFlowRow(shopId: string, input: FlowInput, actor: strin
   const flow = await db().flow.findFirst({ where: { id: input.flowId, shopId } });
   if (!flow) throw new FlowNotFound();
   const active = await activeDefinition(flow);
-  const version = active ? await versionWith(shopId, flow.id, input.priority, input.reentryDays, actor) : null;
+  const version = active ? await versionWith(shopId, flow.id, input.priority, input.reentryDays, actor, { flow, active }) : null;
   await db().$transaction(async (tx) => {
     const updated = await tx.flow.update({
       where: { id: flow.id },
