@@ -256,8 +256,9 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.getByText(/^Saved as version \d+\.$/).waitFor();
         await title.filter({ hasText: /^If checkout value ≥ 50 or customer's country code = PL$/ }).waitFor();
         const latest = page.locator("[data-version]").first();
+        // The re-entry it had depends on what ran before (the filter test sets it): only the new value is asserted.
         expect(await latest.locator("[data-diff]").allTextContents()).toEqual([
-          "Re-entry: enters once per customer → enters at most once per 2 days",
+          expect.stringMatching(/^Re-entry: .+ → enters at most once per 2 days$/),
           "Checkout worth an incentive?: checkout value ≥ 50 → checkout value ≥ 50 or customer's country code = PL",
         ]);
         await page.screenshot({ path: screenshotPath("admin-flow-condition-en.png"), fullPage: true });
@@ -275,7 +276,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
         await title.filter({ hasText: /^Jeśli wartość checkoutu ≥ 50 lub kod kraju klienta = PL$/ }).waitFor();
         expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toEqual([
-          "Ponowne wejście: klient wchodzi tylko raz → klient wchodzi najwyżej raz na 2 dni",
+          expect.stringMatching(/^Ponowne wejście: .+ → klient wchodzi najwyżej raz na 2 dni$/),
           "Koszyk wart zachęty?: wartość checkoutu ≥ 50 → wartość checkoutu ≥ 50 lub kod kraju klienta = PL",
         ]);
         await page.getByRole("button", { name: "Edytuj kroki" }).click();
