@@ -203,6 +203,16 @@ async function state(shopId: string) {
   // Clicks here are raw rows written past the click path: only the attribution figures are compared.
   const figures = attributionOnly(await flowFigures(q(), shopId));
   expect(figures).toEqual(attributionOnly(await recomputedFigures(q(), shopId)));
+  // No foreign keys guard Conversion (see its migration): every row must name an order and a message of its shop.
+  const [orphans] = await q()<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Conversion" c
+      WHERE c."shopId" = $1
+        AND (NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.id = c."orderId" AND o."shopId" = c."shopId")
+             OR (c."messageId" IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM "Message" m WHERE m.id = c."messageId" AND m."shopId" = c."shopId")))`,
+    [shopId],
+  );
+  expect(orphans!.n).toBe(0);
   return { conversions: await conversionSnapshot(shopId), figures };
 }
 
