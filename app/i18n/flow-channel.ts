@@ -18,7 +18,6 @@ export const flowChannelEn = {
   "flowChannel.cost.body": "Nothing is saved yet. Check what the texts will cost, then confirm to save.",
   "flowChannel.cost.confirm": "Confirm the SMS cost and save",
   "flowChannel.error.abTest": "End this message's A/B test before switching its channel.",
-  "flowChannel.error.discount": "This message carries a discount code, which an SMS cannot carry: it stays an email.",
   "flowChannel.error.consentSms": "The flow's messages are SMS only: entry needs SMS consent.",
   "flowChannel.error.consentEmail": "The flow's messages are emails only: entry needs email consent.",
 } as const;
@@ -40,7 +39,6 @@ export const flowChannelPl: Record<keyof typeof flowChannelEn, string> = {
   "flowChannel.cost.body": "Nic jeszcze nie zapisano. Sprawdź, ile będą kosztować SMS-y, i potwierdź, aby zapisać.",
   "flowChannel.cost.confirm": "Potwierdź koszt SMS-ów i zapisz",
   "flowChannel.error.abTest": "Zakończ test A/B tej wiadomości, zanim zmienisz jej kanał.",
-  "flowChannel.error.discount": "Ta wiadomość zawiera kod rabatowy, którego SMS nie przeniesie: pozostaje e-mailem.",
   "flowChannel.error.consentSms": "Wiadomości tego przepływu to wyłącznie SMS-y: wejście wymaga zgody na SMS.",
   "flowChannel.error.consentEmail": "Wiadomości tego przepływu to wyłącznie e-maile: wejście wymaga zgody na e-mail.",
 };

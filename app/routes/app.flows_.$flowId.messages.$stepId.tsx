@@ -96,7 +96,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         return {
           intent: "preview" as const,
           ok: true,
-          preview: await previewDraft(ctx.shop, loaded.step, { content: f.content, locale: f.language, customerId: f.customerId || null }),
+          preview: await previewDraft(
+            ctx.shop,
+            loaded.step,
+            { content: f.content, locale: f.language, customerId: f.customerId || null },
+            loaded.definition,
+          ),
         };
       case "save": {
         const version = await saveMessageContent(
@@ -109,7 +114,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         return { intent: "save" as const, ok: true, version };
       }
       case "test":
-        await sendDraftTest(ctx.shop, loaded.step, { content: f.content, locale: f.language, to: f.to }, actor);
+        await sendDraftTest(ctx.shop, loaded.step, { content: f.content, locale: f.language, to: f.to }, actor, loaded.definition);
         return { intent: "test" as const, ok: true };
     }
   } catch (err) {

@@ -4,7 +4,8 @@
 // value is refused next to its field; rolling back brings the earlier delay back, for
 // the timeline and for the next entrant. A message switched from email to SMS shows
 // its channel on the timeline and in the change log, opens in the SMS text editor with
-// a text to start from, and switching back brings the email back.
+// a text to start from, and switching back brings the email back. The message with the
+// welcome code switches too, and its SMS prints the code.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCustomers } from "../../demo/seed/demo-shop";
@@ -366,6 +367,49 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
         expect(await page.locator("[data-version]").first().locator("[data-diff]").allTextContents()).toContain(
           "SMS 1: channel: SMS → email",
         );
+      });
+    },
+  );
+
+  it(
+    "switches the message that carries the welcome code to SMS: the editor offers the code and its preview prints one",
+    { timeout: 300_000 },
+    async () => {
+      await withPage(async (page) => {
+        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+        await page.locator('[data-flow="welcome"]').getByRole("link", { name: "Open flow" }).click();
+        await page.waitForURL(/\/app\/flows\/\w+$/);
+        const url = page.url();
+        const row = page.locator('[data-row="send_3_offer"]');
+        await page.getByRole("button", { name: "Edit steps" }).click();
+        // A discount code no longer holds a message on email.
+        const channel = row.getByLabel(/^Channel \(/);
+        expect(await channel.isDisabled()).toBe(false);
+        await channel.selectOption("sms");
+        await page.getByRole("button", { name: "Save as a new version" }).click();
+        await page.getByRole("button", { name: "Confirm the SMS cost and save" }).click();
+        await page.getByText(/^Saved as version \d+\.$/).waitFor();
+        await row.locator('[data-channel="sms"]').waitFor();
+        await page.screenshot({ path: screenshotPath("admin-flow-discount-sms-en.png"), fullPage: true });
+
+        // The SMS starts with the code in it; the code is among the variables, and the preview prints a sample one.
+        await page.getByRole("link", { name: "Edit message (SMS 1)" }).click();
+        await page.waitForURL(/\/messages\/send_3_offer/);
+        const text = page.getByLabel("Text message");
+        await text.waitFor();
+        expect(await text.inputValue()).toMatch(/ Your code: \{\{ discount\.code \}\}$/);
+        await page.getByRole("button", { name: "Insert discount.valueLabel" }).waitFor();
+        await expect.poll(() => page.getByTestId("sms-body").textContent(), { timeout: 20_000 }).toMatch(/Your code: WELCOME-\w{8}/);
+        expect(await page.getByTestId("sms-segments").textContent()).toMatch(/\d/);
+        await page.screenshot({ path: screenshotPath("admin-message-editor-sms-code-en.png"), fullPage: true });
+        const editorPl = new URL(page.url());
+        editorPl.searchParams.set("lang", "pl");
+        await page.goto(editorPl.href, { waitUntil: "networkidle" });
+        await page.getByRole("button", { name: "Wstaw discount.code" }).waitFor();
+        await expect.poll(() => page.getByTestId("sms-body").textContent(), { timeout: 20_000 }).toMatch(/Twój kod: WELCOME-\w{8}/);
+        await page.screenshot({ path: screenshotPath("admin-message-editor-sms-code-pl.png"), fullPage: true });
+        await page.goto(`${url}?lang=pl`, { waitUntil: "networkidle" });
+        await page.screenshot({ path: screenshotPath("admin-flow-discount-sms-pl.png"), fullPage: true });
       });
     },
   );

@@ -26,7 +26,6 @@ const toSms: ChannelSources = {
   subjects: { en: "What makes {{ shop.name }} different", pl: "Co wyróżnia {{ shop.name }}" },
 };
 
-const SENDS = ["send_1", "send_2", "send_3_offer", "send_3"];
 const sources = (ids: string[]) => Object.fromEntries(ids.map((id) => [id, toSms]));
 
 describe("switching a send step's channel", () => {
@@ -100,7 +99,7 @@ describe("switching a send step's channel", () => {
     const v2 = valid(applyEdits(welcome, { "send/send_2/channel": "sms", "entry/consent": "sms" }, { send_2: toSms }));
     expect(v2.entry.requiresConsent).toBe("sms");
     expect(consentProblems(v2)).toEqual([]);
-    // Every message an SMS (a series without the welcome code: a message with a code stays an email).
+    // Every message an SMS (a series without the welcome code).
     const plain = buildCatalogueFlow("welcome", { incentive: { enabled: false } });
     const plainSends = plain.steps.flatMap((st) => (st.type === "send" ? [st.id] : []));
     expect(plainSends).toEqual(["send_1", "send_2", "send_3"]);
@@ -116,20 +115,31 @@ describe("switching a send step's channel", () => {
     expect(consentProblems({ ...allSms, entry: { ...allSms.entry, requiresConsent: "none" } })).toEqual([]);
   });
 
-  it("keeps a message that carries a discount code an email: the select says why, a posted switch is refused next to the step", () => {
-    // The code is created when the email is sent; an SMS, written before, would promise a code it cannot carry.
+  it("switches a message that carries a discount code to SMS: its text ends with the code, and it keeps the code", () => {
+    // Either channel prints the code: it is created when the message is sent.
     expect(send(welcome, "send_3_offer").discountStepId).toBe("discount_1");
-    expect(editableFields(welcome).send_3_offer!.send).toMatchObject({ channel: "email", locked: "discount" });
-    expect(errorsByField(channelFormProblems(welcome, { "send/send_3_offer/channel": "sms" }))).toEqual({
-      "send/send_3_offer/channel": ["a message with a discount code stays an email: an SMS cannot carry the code"],
+    expect(editableFields(welcome).send_3_offer!.send).toMatchObject({ channel: "email", locked: null });
+    expect(channelFormProblems(welcome, { "send/send_3_offer/channel": "sms" })).toEqual([]);
+    const v2 = valid(applyEdits(welcome, { "send/send_3_offer/channel": "sms" }, sources(["send_3_offer"])));
+    expect(send(v2, "send_3_offer")).toMatchObject({
+      channel: "sms",
+      discountStepId: "discount_1",
+      content: {
+        en: { text: "What makes {{ shop.name }} different: {{ links.recoveryUrl }} Your code: {{ discount.code }}" },
+        pl: { text: "Co wyróżnia {{ shop.name }}: {{ links.recoveryUrl }} Twój kod: {{ discount.code }}" },
+      },
     });
-    expect(
-      send(applyEdits(welcome, { "send/send_3_offer/channel": "sms" }, sources(SENDS)) as FlowDefinition, "send_3_offer").channel,
-    ).toBe("email");
+    expect(lines(welcome, v2)).toContain("Email 3: channel: email → SMS");
+    // Without a discount the text has no code line.
+    expect(smsStartContent("welcome", toSms.subjects).en?.text).not.toContain("discount");
+    // Back to email: the discount step is still the one it carries.
+    const v3 = valid(applyEdits(v2, { "send/send_3_offer/channel": "email" }, sources(["send_3_offer"])));
+    expect(send(v3, "send_3_offer")).toMatchObject({ channel: "email", discountStepId: "discount_1" });
+    // The lock's words are gone from both languages; the A/B test's stay.
     const pl = { t: translator("pl"), locale: "pl" as const };
-    expect(
-      fieldMessage("a message with a discount code stays an email: an SMS cannot carry the code", "send/send_3_offer/channel", pl),
-    ).toBe("Ta wiadomość zawiera kod rabatowy, którego SMS nie przeniesie: pozostaje e-mailem.");
+    expect(fieldMessage("end the step's A/B test before switching its channel", "send/send_2/channel", pl)).toBe(
+      "Zakończ test A/B tej wiadomości, zanim zmienisz jej kanał.",
+    );
     expect(fieldMessage("the flow's messages are SMS only: entry needs SMS consent", "entry/consent", pl)).toBe(
       "Wiadomości tego przepływu to wyłącznie SMS-y: wejście wymaga zgody na SMS.",
     );

@@ -311,12 +311,53 @@ describe("the editor's server side", () => {
     expect(bad.errors).toEqual([
       { path: "en.text", message: "unknown variable {{ customer.first_name }}: pick one from the variables list" },
     ]);
-    // An SMS is rendered before its step's code exists at Shopify: the code is not offered, and is refused.
-    const coded: SendStep = { ...sms, discountStepId: "discount_1" };
-    const code = await previewDraft(shop, coded, { content: { en: { text: "Your code: {{ discount.code }}" } }, locale: "en" });
-    expect(code.errors).toEqual([{ path: "en.text", message: "unknown variable {{ discount.code }}: pick one from the variables list" }]);
-    expect(variablesFor("sms", true).map((v) => v.path)).not.toContain("discount.code");
+    // Without a discount on the step the code is neither offered nor accepted: nothing would fill it.
+    const codeText = { en: { text: "{{ shop.name }}: your code {{ discount.code }}, {{ discount.valueLabel }} off" } };
+    const plain = await previewDraft(shop, sms, { content: codeText, locale: "en" });
+    expect(plain.errors).toEqual([
+      { path: "en.text", message: "unknown variable {{ discount.code }}: pick one from the variables list" },
+      { path: "en.text", message: "unknown variable {{ discount.valueLabel }}: pick one from the variables list" },
+    ]);
+    expect(variablesFor("sms", false).map((v) => v.path)).not.toContain("discount.code");
     expect(variablesFor("email", true).map((v) => v.path)).toContain("discount.code");
+  });
+
+  it("offers and accepts the discount variables in an SMS whose step carries a code; the preview shows a sample code and counts it", async () => {
+    const flow = await flowOf(shop);
+    const loaded = (await loadMessageStep(shop.id, flow.id, "send_3_offer"))!;
+    // The abandoned checkout's offer, made an SMS (as the flow page's switch does): its discount step is discount_3 (COMEBACK, 10 %, 48 h).
+    const coded: SendStep = {
+      ...loaded.step,
+      channel: "sms",
+      templateKey: "abandoned_checkout_sms_1",
+      subject: undefined,
+      content: undefined,
+    };
+    expect(coded.discountStepId).toBe("discount_3");
+    expect(variablesFor("sms", true).map((v) => v.path)).toEqual(
+      expect.arrayContaining(["discount.code", "discount.valueLabel", "discount.expiresLabel"]),
+    );
+    const text = "{{ shop.name }}: {{ discount.valueLabel }} off with {{ discount.code }} until {{ discount.expiresLabel }}";
+    const withCode = await previewDraft(shop, coded, { content: { en: { text } }, locale: "en" }, loaded.definition);
+    if (withCode.channel !== "sms") throw new Error("not an SMS preview");
+    expect(withCode.errors).toEqual([]);
+    // A code as long as a created one: the prefix, a dash, 8 characters.
+    expect(withCode.body).toMatch(/^Kawa & Co\.: 10% off with COMEBACK-[2-9A-HJKMNP-Z]{8} until \w+ \d{1,2}, \d{4}/);
+    const without = await previewDraft(shop, coded, { content: { en: { text: "{{ shop.name }}: 10% off with  until" } }, locale: "en" });
+    if (without.channel !== "sms") throw new Error("not an SMS preview");
+    expect(withCode.units - without.units).toBeGreaterThanOrEqual("COMEBACK-XXXXXXXX".length);
+    // In Polish too (the text of the step's Polish content).
+    const pl = await previewDraft(
+      shop,
+      coded,
+      {
+        content: { pl: { text: "Kod {{ discount.code }}: {{ discount.valueLabel }} taniej" } },
+        locale: "pl",
+      },
+      loaded.definition,
+    );
+    if (pl.channel !== "sms") throw new Error("not an SMS preview");
+    expect(pl.body).toMatch(/^Kod COMEBACK-\w{8}: 10% taniej/);
   });
 
   it("test-sends the draft only to the shop's internal addresses, audited", async () => {

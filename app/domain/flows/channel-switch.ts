@@ -1,14 +1,15 @@
 import type { FlowDefinition, SendStep } from "../journey/schema";
 import type { ValidationError } from "../journey/validate";
 import { type ContentLocale, type MessageContent } from "../messages/message-content";
-import { isSmsTemplateKey, smsCatalogueLiquid } from "../messages/sms-catalogue";
+import { isSmsTemplateKey, smsCatalogueLiquid, smsDiscountLiquid } from "../messages/sms-catalogue";
 
 // Switching a send step between email and SMS on the flow page. The step must stay
 // sendable on its new channel: an SMS gets a text per locale (the catalogue's SMS for
 // the flow, else a short one made from the email's subject, which the merchant then
-// edits in the message editor), an email gets back the content it had (the version
-// history's, else the catalogue's), which the server looks up and passes in. The
-// flow's entry consent follows the channels its messages use.
+// edits in the message editor; with the step's discount code when it carries one), an
+// email gets back the content it had (the version history's, else the catalogue's),
+// which the server looks up and passes in. The flow's entry consent follows the
+// channels its messages use.
 
 export type SendChannel = "email" | "sms";
 
@@ -52,16 +53,21 @@ export function plainSubject(subject: string): string {
     .trim();
 }
 
-/** The SMS a step switched from email starts with, per locale: the catalogue's, else its subject and the link. */
-export function smsStartContent(flowKey: string, subjects: Record<ContentLocale, string>): MessageContent {
+/**
+ * The SMS a step switched from email starts with, per locale: the catalogue's, else its
+ * subject and the link; a step that carries a discount code says the code last (the
+ * dispatcher prints it once Shopify has created it).
+ */
+export function smsStartContent(flowKey: string, subjects: Record<ContentLocale, string>, withDiscount = false): MessageContent {
   const key = catalogueSmsKey(flowKey);
-  const text = (locale: ContentLocale) => {
+  const base = (locale: ContentLocale) => {
     if (key) return smsCatalogueLiquid(key, locale);
     const subject = plainSubject(subjects[locale]);
     const words = subject.includes("{{ shop.name }}") ? subject : subject ? `{{ shop.name }}: ${subject}` : "{{ shop.name }}";
     // "…different: <link>", but "Welcome to Kawa! <link>": the link reads as the text's end.
     return `${words}${/[.!?:]$/.test(words) ? "" : ":"} {{ links.recoveryUrl }}`.replace(/\s+/g, " ").trim();
   };
+  const text = (locale: ContentLocale) => (withDiscount ? `${base(locale)} ${smsDiscountLiquid(locale)}` : base(locale));
   return { en: { text: text("en") }, pl: { text: text("pl") } };
 }
 
@@ -75,7 +81,7 @@ export function switchSendChannel(step: SendStep, to: SendChannel, flowKey: stri
       ...rest,
       channel: "sms",
       templateKey: catalogueSmsKey(flowKey) ?? step.templateKey,
-      content: smsStartContent(flowKey, sources.subjects),
+      content: smsStartContent(flowKey, sources.subjects, Boolean(step.discountStepId)),
     };
   const email = sources.email;
   return {
@@ -96,7 +102,6 @@ export const CONSENT_MISMATCH = {
 /** The refusals' schema-style messages; the flow page shows them in the merchant's language (field-errors.ts). */
 export const SWITCH_REFUSALS = {
   abTest: "end the step's A/B test before switching its channel",
-  discount: "a message with a discount code stays an email: an SMS cannot carry the code",
 } as const;
 
 export type SwitchLock = keyof typeof SWITCH_REFUSALS;
@@ -104,9 +109,8 @@ export type SwitchLock = keyof typeof SWITCH_REFUSALS;
 /** Which refusal holds the step on its channel, or null. */
 export function switchLock(step: SendStep): SwitchLock | null {
   // An A/B test's variants are messages of the step's channel; its figures would mix two channels.
+  // A discount code is no lock: either channel prints it, created when the message is sent.
   if (step.variants) return "abTest";
-  // Its code is created when the email is sent; an SMS is written before, and would promise nothing.
-  if (step.channel === "email" && step.discountStepId) return "discount";
   return null;
 }
 

@@ -31,7 +31,7 @@ export interface StepFields {
   /** A condition step's condition, or a split's, one per branch. */
   groups?: ConditionGroup[];
   discount?: { kind: string; value: number; expiresInHours: number };
-  /** locked: why the channel cannot switch (an A/B test of its own, a discount code), else null. */
+  /** locked: why the channel cannot switch (an A/B test of its own), else null. */
   send?: { maxDeferHours: number | null; channel: string; locked: SwitchLock | null };
 }
 

@@ -72,7 +72,6 @@ export function fieldMessage(message: string, field: string, w: Wording): string
   if (/^unknown field/.test(message)) return w.t("flow.error.unknownField");
   if (message === "a duration must be longer than zero") return w.t("flow.error.durationPositive");
   if (message === SWITCH_REFUSALS.abTest) return w.t("flowChannel.error.abTest");
-  if (message === SWITCH_REFUSALS.discount) return w.t("flowChannel.error.discount");
   if (message === CONSENT_MISMATCH.sms) return w.t("flowChannel.error.consentSms");
   if (message === CONSENT_MISMATCH.email) return w.t("flowChannel.error.consentEmail");
   const bound = /too (small|big): expected number to be ([<>]=?)\s*(-?[\d.]+)/i.exec(message);

@@ -98,21 +98,24 @@ export function buildEmailView(ctx: ParsedContext, locale: Locale): EmailView {
       url: safeUrl(i.url, base) || links.recoveryUrl || shopUrl,
     })),
     ...itemsTotal(ctx, linesSum, price),
-    discount: ctx.discount
-      ? {
-          code: ctx.discount.code,
-          kind: ctx.discount.kind,
-          valueLabel:
-            ctx.discount.kind === "percentage"
-              ? `${Number(ctx.discount.value ?? 0)}%`
-              : ctx.discount.kind === "fixed_amount"
-                ? price(ctx.discount.value)
-                : "",
-          expiresLabel: formatDate(ctx.discount.expiresAt, locale),
-        }
-      : null,
+    discount: ctx.discount ? discountView(ctx.discount, currency, locale) : null,
     recommendations: cards,
     recommendationRows: cards.flatMap((_, i) => (i % 2 === 0 ? [cards.slice(i, i + 2)] : [])),
+  };
+}
+
+/** A code as a message prints it (the email's view, and an SMS's at send time): its value and end date formatted for the locale. */
+export function discountView(
+  d: NonNullable<ParsedContext["discount"]>,
+  currency: string,
+  locale: Locale,
+): { code: string; kind: string; valueLabel: string; expiresLabel: string } {
+  return {
+    code: d.code,
+    kind: d.kind,
+    valueLabel:
+      d.kind === "percentage" ? `${Number(d.value ?? 0)}%` : d.kind === "fixed_amount" ? formatMoney(d.value, currency, locale) : "",
+    expiresLabel: formatDate(d.expiresAt, locale),
   };
 }
 

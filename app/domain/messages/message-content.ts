@@ -164,12 +164,11 @@ export const MESSAGE_VARIABLES: readonly MessageVariable[] = [
   { path: "shop.address", when: "always", channels: email },
   { path: "links.recoveryUrl", when: "always", channels: both },
   { path: "links.shopUrl", when: "always", channels: email },
-  // Email only: a discount code is created at Shopify when its email is sent, while an
-  // SMS is rendered when its step runs, before any code exists; offered to SMS it would
-  // go out without its code.
-  { path: "discount.code", when: "discount", channels: email },
-  { path: "discount.valueLabel", when: "discount", channels: email },
-  { path: "discount.expiresLabel", when: "discount", channels: email },
+  // The code is created at Shopify when the message is sent (an SMS that carries one is
+  // rendered then too, not when its step runs), so both channels can print it.
+  { path: "discount.code", when: "discount", channels: both },
+  { path: "discount.valueLabel", when: "discount", channels: both },
+  { path: "discount.expiresLabel", when: "discount", channels: both },
   { path: "items.size", when: "items", channels: email },
   { path: "items.first.title", when: "items", channels: email },
   { path: "itemsTotalLabel", when: "items", channels: email },
@@ -182,8 +181,14 @@ export function variablesFor(channel: "email" | "sms", hasDiscount: boolean): Me
   return MESSAGE_VARIABLES.filter((v) => v.channels.includes(channel) && (v.when !== "discount" || hasDiscount));
 }
 
-export function isKnownVariable(path: string, channel: "email" | "sms"): boolean {
-  if (MESSAGE_VARIABLES.some((v) => v.channels.includes(channel) && v.path === path)) return true;
+/**
+ * Whether a template may read `path`. An SMS reads the discount only when its step
+ * carries one: nothing else fills it, and a text promising a code must not go out
+ * without one. An email's discount variables are accepted as they always were.
+ */
+export function isKnownVariable(path: string, channel: "email" | "sms", hasDiscount = false): boolean {
+  const offered = (v: MessageVariable) => v.when !== "discount" || hasDiscount || channel === "email";
+  if (MESSAGE_VARIABLES.some((v) => v.channels.includes(channel) && v.path === path && offered(v))) return true;
   if (channel === "email" && (path === "items" || OPEN_PREFIXES.some((p) => path.startsWith(p)))) return true;
   return channel === "sms" && path.startsWith("customer.properties.");
 }

@@ -31,3 +31,8 @@ export function smsCatalogueLiquid(templateKey: string, locale: "en" | "pl"): st
   const t = TEXTS[templateKey] ?? { en: "{shop}: {url}", pl: "{shop}: {url}" };
   return t[locale].replace("{shop}", "{{ shop.name }}").replace("{url}", "{{ links.recoveryUrl }}");
 }
+
+/** The line an SMS switched from an email with a discount code ends with (the message editor can move it). */
+export function smsDiscountLiquid(locale: "en" | "pl"): string {
+  return locale === "pl" ? "Twój kod: {{ discount.code }}" : "Your code: {{ discount.code }}";
+}

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 import { localeTag } from "~/i18n/locale-tag";
 import type { FlowDefinition } from "../journey/schema";
+import { sampleDiscountCode } from "../messages/discount-code";
 import { renderSms } from "../messages/sms-catalogue";
 import { DEFAULT_SMS_PRICES_MICRO_USD, estimateSmsCost, SMS_PRICE_CURRENCY } from "./cost";
 import { withOptOutFooter } from "./opt-out";
@@ -137,7 +138,8 @@ const SAMPLE_VALUES: Record<string, string> = {
   "customer.firstName": "Aleksandra",
   "customer.lastName": "Kowalska",
   "customer.fullName": "Aleksandra Kowalska",
-  "discount.code": "COMEBACK-7KQ2M9",
+  // As long as a created code (a prefix, a dash, 8 characters).
+  "discount.code": sampleDiscountCode("COMEBACK"),
   "discount.valueLabel": "10%",
   "discount.expiresLabel": "14.12.2026",
 };

@@ -1,7 +1,9 @@
 import type { Customer, Flow, Shop } from "@prisma/client";
 import { z } from "zod";
-import { parseFlowDefinition, type FlowDefinition, type SendStep } from "~/domain/journey";
+import { parseFlowDefinition, type CreateDiscountStep, type FlowDefinition, type SendStep } from "~/domain/journey";
 import { EMAIL_CATALOGUE, isEmailTemplateKey } from "~/domain/messages/catalogue";
+import { sampleDiscountCode } from "~/domain/messages/discount-code";
+import { discountView } from "~/domain/messages/email-view";
 import {
   contentProblems,
   emailContentFor,
@@ -107,7 +109,10 @@ export function draftProblems(step: SendStep, raw: unknown): { content: MessageC
   const content = parsed.data;
   const errors: FieldError[] = [
     ...contentProblems(content, step),
-    ...contentTemplateProblems(content, step.channel).map((p) => ({ path: `${p.locale}.${p.field}`, message: p.message })),
+    ...contentTemplateProblems(content, step.channel, Boolean(step.discountStepId)).map((p) => ({
+      path: `${p.locale}.${p.field}`,
+      message: p.message,
+    })),
   ];
   return { content, errors };
 }
@@ -131,11 +136,20 @@ export type SmsPreview = {
   errors: FieldError[];
 };
 
-/** The draft as the chosen customer (of this shop) or a sample one would get it, through the real pipeline. */
-export async function previewDraft(shop: Shop, step: SendStep, input: PreviewInput): Promise<EmailPreview | SmsPreview> {
+/**
+ * The draft as the chosen customer (of this shop) or a sample one would get it, through
+ * the real pipeline. `definition`: the step's flow, whose discount step shapes an SMS's
+ * sample code (its prefix, value and validity).
+ */
+export async function previewDraft(
+  shop: Shop,
+  step: SendStep,
+  input: PreviewInput,
+  definition?: Pick<FlowDefinition, "steps">,
+): Promise<EmailPreview | SmsPreview> {
   const { content, errors } = draftProblems(step, input.content);
   const customer = input.customerId ? await db().customer.findFirst({ where: { id: input.customerId, shopId: shop.id } }) : null;
-  if (step.channel === "sms") return smsPreview(shop, step, content, input.locale, customer, errors);
+  if (step.channel === "sms") return smsPreview(shop, step, content, input.locale, customer, errors, definition);
   if (!content || errors.length) return { channel: "email", subject: "", html: "", errors };
   try {
     const composed = await composeDraft(
@@ -176,6 +190,7 @@ async function smsPreview(
   locale: Locale,
   customer: Customer | null,
   errors: FieldError[],
+  definition?: Pick<FlowDefinition, "steps">,
 ): Promise<SmsPreview> {
   const text = content ? smsTextFor(content, locale) : null;
   let body = "";
@@ -189,6 +204,9 @@ async function smsPreview(
         shop: { name: shop.name, url: link },
         customer: { firstName, lastName, fullName: [firstName, lastName].filter(Boolean).join(" ") },
         links: { recoveryUrl: link },
+        // As an email's preview shows one: a sample code as long as the real ones, so
+        // the segments and the cost count it.
+        ...(step.discountStepId ? { discount: sampleDiscount(shop, step.discountStepId, locale, definition) } : {}),
       });
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
@@ -212,6 +230,22 @@ async function smsPreview(
     cost: { currency: cost.currency, total: cost.total, recipients: cost.recipients, perMessage },
     errors,
   };
+}
+
+/** A code like the ones the step's discount step creates, labelled as the send will label it. */
+function sampleDiscount(shop: Shop, discountStepId: string, locale: Locale, definition?: Pick<FlowDefinition, "steps">) {
+  const d = definition?.steps.find((s): s is CreateDiscountStep => s.id === discountStepId && s.type === "create_discount");
+  const hours = d?.expiresInHours ?? 72;
+  return discountView(
+    {
+      code: sampleDiscountCode(d?.prefix ?? "PREVIEW"),
+      kind: d?.kind ?? "percentage",
+      value: d?.value ?? 10,
+      expiresAt: new Date(now().getTime() + hours * 3_600_000),
+    },
+    shop.currency,
+    locale,
+  );
 }
 
 export class DraftRefused extends Error {
@@ -290,6 +324,7 @@ export async function sendDraftTest(
   step: SendStep,
   input: { content: unknown; locale: Locale; to: string },
   actor: string,
+  definition?: Pick<FlowDefinition, "steps">,
 ): Promise<void> {
   const { content, errors } = draftProblems(step, input.content);
   if (!content || errors.length) throw new DraftRefused(errors);
@@ -308,7 +343,7 @@ export async function sendDraftTest(
       );
     const provider = smsProvider();
     if (!provider) throw new TestSendRefused("SMS is not set up for this shop");
-    const preview = await smsPreview(shop, step, content, input.locale, null, []);
+    const preview = await smsPreview(shop, step, content, input.locale, null, [], definition);
     if (preview.errors.length || !preview.body) throw new DraftRefused(preview.errors);
     const sender = shopSmsSettings(shop);
     await provider.send({ to, body: `[TEST] ${preview.body}`, from: sender.fromNumber, messagingServiceSid: sender.messagingServiceSid });

@@ -1,9 +1,15 @@
-import type { Message } from "@prisma/client";
+import type { Message, Prisma } from "@prisma/client";
+import { z } from "zod";
 import { outboxSkipReason } from "~/domain/messages/send-eligibility";
+import { rendersAtSendTime } from "~/domain/messages/sms-payload";
 import { now } from "../clock.server";
+import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import type { LoadedMessage, Outcome } from "./dispatch-email.server";
-import { errorText, forLog, markSending, retryOrFail, settle } from "./outbox.server";
+import { TemplateError } from "./email/content-template.server";
+import { DiscountUnavailableError } from "./email/resolve-discount.server";
+import { errorText, forLog, markSending, retryOrFail, settle, storePayload } from "./outbox.server";
+import { smsBodyAtSendTime } from "./sms-send-time-body.server";
 
 // SMS goes through the SMS feature's sendSmsMessage(message) -> { providerId }, which
 // re-checks consent and quiet hours itself and throws SmsSendError
@@ -65,16 +71,80 @@ export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date):
     );
     return "failed";
   }
+  if (rendersAtSendTime(m.payload)) {
+    // Its code is created before sending: not for a customer the send would refuse.
+    const e = await messageEligibility(m, at);
+    if (!e.allowed) {
+      const reason = e.reason;
+      await settle(
+        workerId,
+        m,
+        "pending",
+        { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } },
+        at,
+      );
+      return "suppressed";
+    }
+  }
+  let body: string | null;
+  let toSend: Message = m;
+  try {
+    body = await smsBodyAtSendTime(m, at);
+  } catch (err) {
+    return settleRenderError(workerId, m, err, at);
+  }
+  if (body !== null) {
+    // Stored before the provider call: the row records what was sent, its short links
+    // resolve from it, and a retry sends this text as it is (same code, none created).
+    const payload = { ...(m.payload as Prisma.JsonObject), body };
+    if (!(await storePayload(workerId, m.id, payload))) return null;
+    toSend = { ...m, payload };
+  }
   if (!(await markSending(workerId, [{ id: m.id, subject: null, locale: m.locale, messageIdHeader: null }], at)).has(m.id)) return null;
   let providerId: string;
   try {
-    ({ providerId } = await send(m));
+    ({ providerId } = await send(toSend));
   } catch (err) {
     return settleSmsError(workerId, m, err);
   }
   const done = now();
   await settle(workerId, m, "sending", { status: "sent", data: { sentAt: done, providerId, error: null } }, done);
   return "sent";
+}
+
+/** As an email's: a text that does not render is never sent; a code Shopify could not create is retried. */
+async function settleRenderError(workerId: string, m: LoadedMessage, err: unknown, at: Date): Promise<Outcome> {
+  const error = errorText(err);
+  log.warn("sms not rendered", { messageId: m.id, err: forLog(error) });
+  if (err instanceof TemplateError) {
+    await settle(
+      workerId,
+      m,
+      "pending",
+      {
+        status: "failed",
+        data: { error },
+        decision: { reason: "template_error", details: { error, problems: err.problems.map((p) => ({ ...p })) } },
+      },
+      at,
+    );
+    return "failed";
+  }
+  if (err instanceof z.ZodError) {
+    await settle(
+      workerId,
+      m,
+      "pending",
+      { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error } } },
+      at,
+    );
+    return "failed";
+  }
+  const s = retryOrFail(m.attempts, error, at, {
+    reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed",
+  });
+  await settle(workerId, m, "pending", s, at);
+  return s.status === "pending" ? "retried" : "failed";
 }
 
 async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown): Promise<Outcome> {

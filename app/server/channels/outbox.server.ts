@@ -59,6 +59,15 @@ export async function markSending(workerId: string, marks: SendingMark[], at: Da
   return sql.markSending(db(), workerId, marks, at, new Date(at.getTime() + SEND_LEASE_MS));
 }
 
+/**
+ * A payload completed before sending (an SMS's text rendered at send time), stored
+ * while this worker still holds the claim; false when the row was taken from it.
+ */
+export async function storePayload(workerId: string, id: string, payload: Prisma.InputJsonObject): Promise<boolean> {
+  const updated = await db().message.updateMany({ where: { id, leaseOwner: workerId, status: "pending" }, data: { payload } });
+  return updated.count === 1;
+}
+
 /** Claimed rows whose send never started go back to the queue (a stopping worker). */
 export function releaseClaims(workerId: string, ids: string[], at: Date): Promise<number> {
   return sql.releaseClaims(db(), workerId, ids, at);

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { Prisma, type DiscountCode } from "@prisma/client";
+import { CODE_RANDOM_LENGTH, codePrefix } from "~/domain/messages/discount-code";
 import { now as clockNow } from "../clock.server";
 import { db } from "../db/client.server";
 import { adminGraphql } from "../shopify/admin-graphql.server";
@@ -39,11 +40,8 @@ export class DiscountCreateError extends Error {}
 // No 0/O, 1/I/L: codes get read aloud and typed from phones.
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
-export function generateCode(prefix: string, length = 8): string {
-  const clean = prefix
-    .toUpperCase()
-    .replace(/[^A-Z0-9]+/g, "")
-    .slice(0, 16);
+export function generateCode(prefix: string, length = CODE_RANDOM_LENGTH): string {
+  const clean = codePrefix(prefix);
   const bytes = crypto.randomBytes(length);
   const random = Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join("");
   return clean ? `${clean}-${random}` : random;

@@ -8,8 +8,9 @@ import {
   type FlowDefinition,
 } from "~/domain/journey";
 import type { RecentSend } from "~/domain/arbitration/types";
-import { renderSms } from "~/domain/messages/sms-catalogue";
+import { renderSms, smsCatalogueLiquid } from "~/domain/messages/sms-catalogue";
 import { smsTextFor, type MessageContent } from "~/domain/messages/message-content";
+import type { SmsBodyTemplate, SmsScope } from "~/domain/messages/sms-payload";
 import { shopLinkOrNull } from "~/domain/messages/shop-links";
 import { renderSmsContent, TemplateError } from "../channels/email/content-template.server";
 import type { RawQuery } from "../db/client.server";
@@ -26,7 +27,9 @@ type SmsShop = { name: string; url: string; linkHosts: ReadonlySet<string> } | u
 /**
  * The SMS text: the step's own (message editor) when it has one, else the catalogue's.
  * A text of the editor that does not render is never sent: the payload carries the
- * error instead of a body, and the dispatcher fails it as `template_error`.
+ * error instead of a body, and the dispatcher fails it as `template_error`. A text
+ * that carries a discount code is rendered when it is sent, once the code exists at
+ * Shopify: the payload carries the text and its scope (sms-payload.ts).
  */
 function smsBody(
   templateKey: string,
@@ -35,20 +38,22 @@ function smsBody(
   customer: CustomerRecord,
   shop: SmsShop,
   trigger: Record<string, unknown>,
-): { body: string } | { bodyError: string } {
+  hasDiscount: boolean,
+): { body: string } | { bodyError: string } | { bodyTemplate: SmsBodyTemplate } {
   const url = (shop && shopLinkOrNull(trigger.recoveryUrl, shop.linkHosts)) ?? shop?.url ?? null;
   const own = content ? smsTextFor(content, locale) : null;
-  if (!own) return { body: renderSms(templateKey, locale, { shop: shop?.name ?? "", url }) };
+  if (!own && !hasDiscount) return { body: renderSms(templateKey, locale, { shop: shop?.name ?? "", url }) };
   const firstName = customer.firstName?.trim() ?? "";
   const lastName = customer.lastName?.trim() ?? "";
+  const scope: SmsScope = {
+    shop: { name: shop?.name ?? "", url: shop?.url ?? "" },
+    customer: { firstName, lastName, fullName: [firstName, lastName].filter(Boolean).join(" ") },
+    links: { recoveryUrl: url ?? "" },
+  };
+  const text = own ?? smsCatalogueLiquid(templateKey, locale.toLowerCase().startsWith("pl") ? "pl" : "en");
+  if (hasDiscount) return { bodyTemplate: { text, scope } };
   try {
-    return {
-      body: renderSmsContent(own, {
-        shop: { name: shop?.name ?? "", url: shop?.url ?? "" },
-        customer: { firstName, lastName, fullName: [firstName, lastName].filter(Boolean).join(" ") },
-        links: { recoveryUrl: url ?? "" },
-      }),
-    };
+    return { body: renderSmsContent(text, scope) };
   } catch (err) {
     if (err instanceof TemplateError) return { bodyError: err.message };
     throw err;
@@ -167,8 +172,11 @@ export class JourneyWrites {
               trigger: state.trigger.data,
               ...(discount ? { discount } : {}),
               ...(c.content && c.channel === "email" ? { content: c.content } : {}),
-              // An SMS is plain text: rendered now, sent as is (the opt-out line is added at send time).
-              ...(c.channel === "sms" ? smsBody(c.templateKey, c.locale, c.content, customer, shop, state.trigger.data) : {}),
+              // An SMS is plain text: rendered now (with a discount code: when sent), sent as is
+              // (the opt-out line is added at send time).
+              ...(c.channel === "sms"
+                ? smsBody(c.templateKey, c.locale, c.content, customer, shop, state.trigger.data, discount !== null)
+                : {}),
             },
             at,
           });

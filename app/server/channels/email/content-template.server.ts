@@ -52,8 +52,8 @@ const ALLOWED_TAGS = new Set([
   "continue",
 ]);
 
-/** Problems of one Liquid text, or none. */
-export function liquidProblems(text: string, channel: "email" | "sms"): string[] {
+/** Problems of one Liquid text, or none. `hasDiscount`: the message carries a code (an SMS may then print it). */
+export function liquidProblems(text: string, channel: "email" | "sms", hasDiscount = false): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\{%-?\s*([A-Za-z_]\w*)/g)) {
     if (!ALLOWED_TAGS.has(m[1]!)) out.push(`the {% ${m[1]} %} tag is not available in messages`);
@@ -68,7 +68,7 @@ export function liquidProblems(text: string, channel: "email" | "sms"): string[]
   const globals = strictTextLiquid.analyzeSync(templates).globals;
   for (const variable of Object.values(globals).flat()) {
     const path = String(variable);
-    if (!isKnownVariable(path, channel)) out.push(`unknown variable {{ ${path} }}: pick one from the variables list`);
+    if (!isKnownVariable(path, channel, hasDiscount)) out.push(`unknown variable {{ ${path} }}: pick one from the variables list`);
   }
   return [...new Set(out)];
 }
@@ -101,12 +101,17 @@ function textFields(c: { subject?: string; preheader?: string; blocks?: ContentB
 }
 
 /** Template problems of a whole content (both locales), for the editor, the save and the send. */
-export function contentTemplateProblems(content: MessageContent, channel: "email" | "sms"): (TemplateProblem & { locale: string })[] {
+export function contentTemplateProblems(
+  content: MessageContent,
+  channel: "email" | "sms",
+  hasDiscount = false,
+): (TemplateProblem & { locale: string })[] {
   const out: (TemplateProblem & { locale: string })[] = [];
   for (const locale of CONTENT_LOCALES) {
     const c = content[locale];
     if (!c) continue;
-    for (const [field, text] of textFields(c)) for (const message of liquidProblems(text, channel)) out.push({ locale, field, message });
+    for (const [field, text] of textFields(c))
+      for (const message of liquidProblems(text, channel, hasDiscount)) out.push({ locale, field, message });
   }
   return out;
 }
@@ -238,9 +243,13 @@ async function compileContent(c: EmailLocaleContent, locale: Locale): Promise<Co
   }
 }
 
-/** An SMS text of the editor, rendered (plain text) over the given scope; TemplateError when it does not render. */
+/**
+ * An SMS text of the editor, rendered (plain text) over the given scope; TemplateError
+ * when it does not render. The discount variables are known only when the scope has a
+ * discount (the code resolved at send time, or the editor's sample).
+ */
 export function renderSmsContent(text: string, scope: Record<string, unknown>, engine: Liquid = strictTextLiquid): string {
-  const problems = liquidProblems(text, "sms");
+  const problems = liquidProblems(text, "sms", scope.discount != null);
   if (problems.length) throw new TemplateError(problems.map((message) => ({ field: "text", message })));
   try {
     return (engine.parseAndRenderSync(text, scope) as string).replace(/[ \t]+/g, " ").trim();

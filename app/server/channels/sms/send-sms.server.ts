@@ -27,7 +27,8 @@ export interface SendSmsOptions {
  * out outside 08:00-21:00 in the recipient's time zone (TemporarySmsError with
  * retryAt = the next allowed minute).
  *
- * The text is payload.body, rendered when the message was enqueued, with its links
+ * The text is payload.body, rendered when the message was enqueued (one that carries a
+ * discount code: by the dispatcher, once the code exists, just before this call), with its links
  * replaced by short tracked ones; marketing texts get the STOP line if they lack one.
  */
 export async function sendSmsMessage(message: Message, opts: SendSmsOptions = {}): Promise<{ providerId: string }> {
