@@ -132,7 +132,15 @@ export function PreviewPane({ channel, subject, html, smsBody, busy, broken, cus
         <BlockStack gap="100">
           <div
             data-testid="sms-body"
-            style={{ maxWidth: 320, whiteSpace: "pre-wrap", background: "#e9e9eb", borderRadius: 16, padding: "10px 14px", fontSize: 15 }}
+            style={{
+              maxWidth: 320,
+              whiteSpace: "pre-wrap",
+              overflowWrap: "anywhere",
+              background: "#e9e9eb",
+              borderRadius: 16,
+              padding: "10px 14px",
+              fontSize: 15,
+            }}
           >
             {smsBody}
           </div>
