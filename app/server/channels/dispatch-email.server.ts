@@ -8,12 +8,12 @@ import { now } from "../clock.server";
 import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import { composeEmail, type ComposedEmail } from "./email/compose-email.server";
-import { TemplateError } from "./email/content-template.server";
 import { emailContent } from "./email/email-content.server";
 import { InvalidRenderContextError } from "./email/render-email.server";
-import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
+import { resolveDiscount } from "./email/resolve-discount.server";
 import { sendEmail } from "./email/send-email.server";
 import { errorText, forLog, retryOrFail, settle } from "./outbox.server";
+import { settleRenderFailure } from "./render-failure.server";
 import { emailSendingOptions, type EmailSendingOptions } from "./shop-sending.server";
 
 export type LoadedMessage = Message & { shop: Shop & { sending?: ShopSending | null }; customer: Customer | null };
@@ -63,41 +63,10 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
     const discount = await resolveDiscount(m, payload, at);
     return await composeEmail(m, m.shop, m.customer, { flowKey, content: { ...content, discount } });
   } catch (err) {
-    const error = errorText(err);
-    log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: forLog(error) });
-    if (err instanceof TemplateError) {
-      // The merchant's content does not render (a Liquid error, an unknown variable): never sent.
-      await settle(
-        workerId,
-        m,
-        "pending",
-        {
-          status: "failed",
-          data: { error },
-          decision: { reason: "template_error", details: { error, problems: err.problems.map((p) => ({ ...p })) } },
-        },
-        at,
-      );
-      return "failed";
-    }
-    if (isPermanentRenderError(err)) {
-      // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
-      const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
-      await settle(
-        workerId,
-        m,
-        "pending",
-        { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error, ...compliance } } },
-        at,
-      );
-      return "failed";
-    }
-    // The discount could not be created at Shopify, the database hiccuped...: later.
-    const s = retryOrFail(m.attempts, error, at, {
-      reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed",
-    });
-    await settle(workerId, m, "pending", s, at);
-    return s.status === "pending" ? "retried" : "failed";
+    log.warn("email not composed", { messageId: m.id, templateKey: m.templateKey, err: forLog(errorText(err)) });
+    // Fails the same way every time (no postal address, unknown template, bad payload): no retry.
+    const compliance = err instanceof EmailComplianceError ? { missing: err.missing } : {};
+    return settleRenderFailure(workerId, m, err, at, { permanent: isPermanentRenderError(err), details: compliance });
   }
 }
 

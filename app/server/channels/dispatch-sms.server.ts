@@ -6,9 +6,8 @@ import { now } from "../clock.server";
 import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import type { LoadedMessage, Outcome } from "./dispatch-email.server";
-import { TemplateError } from "./email/content-template.server";
-import { DiscountUnavailableError } from "./email/resolve-discount.server";
 import { errorText, forLog, markSending, retryOrFail, settle, storePayload } from "./outbox.server";
+import { settleRenderFailure } from "./render-failure.server";
 import { smsBodyAtSendTime } from "./sms-send-time-body.server";
 
 // SMS goes through the SMS feature's sendSmsMessage(message) -> { providerId }, which
@@ -114,37 +113,8 @@ export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date):
 
 /** As an email's: a text that does not render is never sent; a code Shopify could not create is retried. */
 async function settleRenderError(workerId: string, m: LoadedMessage, err: unknown, at: Date): Promise<Outcome> {
-  const error = errorText(err);
-  log.warn("sms not rendered", { messageId: m.id, err: forLog(error) });
-  if (err instanceof TemplateError) {
-    await settle(
-      workerId,
-      m,
-      "pending",
-      {
-        status: "failed",
-        data: { error },
-        decision: { reason: "template_error", details: { error, problems: err.problems.map((p) => ({ ...p })) } },
-      },
-      at,
-    );
-    return "failed";
-  }
-  if (err instanceof z.ZodError) {
-    await settle(
-      workerId,
-      m,
-      "pending",
-      { status: "failed", data: { error }, decision: { reason: "render_failed", details: { error } } },
-      at,
-    );
-    return "failed";
-  }
-  const s = retryOrFail(m.attempts, error, at, {
-    reason: err instanceof DiscountUnavailableError ? "discount_unavailable" : "render_failed",
-  });
-  await settle(workerId, m, "pending", s, at);
-  return s.status === "pending" ? "retried" : "failed";
+  log.warn("sms not rendered", { messageId: m.id, err: forLog(errorText(err)) });
+  return settleRenderFailure(workerId, m, err, at, { permanent: err instanceof z.ZodError });
 }
 
 async function settleSmsError(workerId: string, m: LoadedMessage, err: unknown): Promise<Outcome> {
