@@ -44,6 +44,14 @@ async function abandonCheckout(): Promise<void> {
   expect((await postDemoWebhook(app, "checkouts/create", body)).status).toBe(200);
 }
 
+/** Opens a flow from the flows list, as a merchant does; returns the flow page's address. */
+async function openFlow(page: Page, key: string): Promise<string> {
+  await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
+  await page.locator(`[data-flow="${key}"]`).getByRole("link", { name: "Open flow" }).click();
+  await page.waitForURL(/\/app\/flows\/\w+$/);
+  return page.url();
+}
+
 /** The error Polaris shows under a field (the input's aria-describedby), with the field marked invalid. */
 async function errorUnder(field: Locator): Promise<string | null> {
   if ((await field.getAttribute("aria-invalid")) !== "true") return null;
@@ -82,11 +90,8 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
     { timeout: 300_000 },
     async () => {
       await withPage(async (page) => {
-        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
-        await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
-        await page.waitForURL(/\/app\/flows\/\w+$/);
+        const url = await openFlow(page, "abandoned_checkout");
         await page.getByRole("heading", { name: "Timeline" }).waitFor();
-        const url = page.url();
         const wait1 = page.locator('[data-row="wait_1"] [data-title]');
         expect(await wait1.textContent()).toBe("Wait 1 hour after the checkout");
         expect(await page.locator('[data-row="check_value"] [data-title]').textContent()).toBe("If checkout value ≥ 50");
@@ -162,10 +167,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
 
   it("edits the flow filter in place: the entry row and the change log show it, in English and Polish", { timeout: 300_000 }, async () => {
     await withPage(async (page) => {
-      await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
-      await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
-      await page.waitForURL(/\/app\/flows\/\w+$/);
-      const url = page.url();
+      const url = await openFlow(page, "abandoned_checkout");
       const entry = page.locator('[data-row="entry"]');
       expect(await entry.textContent()).not.toContain("Filter");
 
@@ -223,10 +225,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
     { timeout: 300_000 },
     async () => {
       await withPage(async (page) => {
-        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
-        await page.locator('[data-flow="abandoned_checkout"]').getByRole("link", { name: "Open flow" }).click();
-        await page.waitForURL(/\/app\/flows\/\w+$/);
-        const url = page.url();
+        const url = await openFlow(page, "abandoned_checkout");
         const check = page.locator('[data-row="check_value"]');
         const title = check.locator("[data-title]");
         expect(await title.textContent()).toBe("If checkout value ≥ 50");
@@ -301,10 +300,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
     { timeout: 300_000 },
     async () => {
       await withPage(async (page) => {
-        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
-        await page.locator('[data-flow="welcome"]').getByRole("link", { name: "Open flow" }).click();
-        await page.waitForURL(/\/app\/flows\/\w+$/);
-        const url = page.url();
+        const url = await openFlow(page, "welcome");
         const row = page.locator('[data-row="send_2"]');
         expect(await row.locator("[data-title]").textContent()).toBe("Send Email 2");
         expect(await row.locator("[data-channel]").getAttribute("data-channel")).toBe("email");
@@ -376,10 +372,7 @@ describe.skipIf(!hasChromium)("the flow page in a real browser", () => {
     { timeout: 300_000 },
     async () => {
       await withPage(async (page) => {
-        await page.goto(`${app.url}/app/flows`, { waitUntil: "networkidle" });
-        await page.locator('[data-flow="welcome"]').getByRole("link", { name: "Open flow" }).click();
-        await page.waitForURL(/\/app\/flows\/\w+$/);
-        const url = page.url();
+        const url = await openFlow(page, "welcome");
         const row = page.locator('[data-row="send_3_offer"]');
         await page.getByRole("button", { name: "Edit steps" }).click();
         // A discount code no longer holds a message on email.
