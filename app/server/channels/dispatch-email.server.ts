@@ -12,7 +12,7 @@ import { emailContent } from "./email/email-content.server";
 import { InvalidRenderContextError } from "./email/render-email.server";
 import { resolveDiscount } from "./email/resolve-discount.server";
 import { sendEmail } from "./email/send-email.server";
-import { errorText, forLog, retryOrFail, settle } from "./outbox.server";
+import { errorText, forLog, retryOrFail, settle, settleSuppressed } from "./outbox.server";
 import { settleRenderFailure } from "./render-failure.server";
 import { emailSendingOptions, type EmailSendingOptions } from "./shop-sending.server";
 
@@ -31,35 +31,13 @@ export async function prepareEmail(workerId: string, m: LoadedMessage, flowKey: 
   const blocked = outboxSkipReason({ channel: m.channel, purpose: m.purpose, toAddress: m.toAddress, shop: m.shop, customer: m.customer });
   const eligibility = blocked ? null : await messageEligibility(m, at);
   const reason = blocked ?? (eligibility && !eligibility.allowed ? (SKIP_REASONS[eligibility.reason] ?? eligibility.reason) : null);
-  if (reason) {
-    await settle(
-      workerId,
-      m,
-      "pending",
-      { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } },
-      at,
-    );
-    return "suppressed";
-  }
+  if (reason) return settleSuppressed(workerId, m, reason, at, "send_time_check");
   try {
     const payload = parseEmailPayload(m.payload);
     // Content first: a message that will not be sent must not create a discount at Shopify.
     const content = await emailContent(m.shop, m.templateKey, payload, null);
-    if (content.skipReason) {
-      // Not a fault: the storefront named no product the shop sells; nothing to retry.
-      await settle(
-        workerId,
-        m,
-        "pending",
-        {
-          status: "suppressed",
-          data: { error: content.skipReason },
-          decision: { reason: content.skipReason, details: { stage: "send_time_content" } },
-        },
-        at,
-      );
-      return "suppressed";
-    }
+    // Not a fault: the storefront named no product the shop sells; nothing to retry.
+    if (content.skipReason) return await settleSuppressed(workerId, m, content.skipReason, at, "send_time_content");
     const discount = await resolveDiscount(m, payload, at);
     return await composeEmail(m, m.shop, m.customer, { flowKey, content: { ...content, discount } });
   } catch (err) {

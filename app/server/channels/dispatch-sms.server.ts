@@ -6,7 +6,7 @@ import { now } from "../clock.server";
 import { messageEligibility } from "../compliance/eligibility.server";
 import { log } from "../log.server";
 import type { LoadedMessage, Outcome } from "./dispatch-email.server";
-import { errorText, forLog, markSending, retryOrFail, settle, storePayload } from "./outbox.server";
+import { errorText, forLog, markSending, retryOrFail, settle, settleSuppressed, storePayload } from "./outbox.server";
 import { settleRenderFailure } from "./render-failure.server";
 import { smsBodyAtSendTime } from "./sms-send-time-body.server";
 
@@ -54,10 +54,7 @@ export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date):
     return "failed";
   }
   const blocked = outboxSkipReason({ channel: m.channel, purpose: m.purpose, toAddress: m.toAddress, shop: m.shop, customer: m.customer });
-  if (blocked) {
-    await settle(workerId, m, "pending", { status: "suppressed", data: { error: blocked }, decision: { reason: blocked } }, at);
-    return "suppressed";
-  }
+  if (blocked) return settleSuppressed(workerId, m, blocked, at);
   const bodyError = (m.payload as { bodyError?: unknown } | null)?.bodyError;
   if (typeof bodyError === "string") {
     // The step's own text did not render when it was enqueued: never sent.
@@ -73,17 +70,7 @@ export async function dispatchSms(workerId: string, m: LoadedMessage, at: Date):
   if (rendersAtSendTime(m.payload)) {
     // Its code is created before sending: not for a customer the send would refuse.
     const e = await messageEligibility(m, at);
-    if (!e.allowed) {
-      const reason = e.reason;
-      await settle(
-        workerId,
-        m,
-        "pending",
-        { status: "suppressed", data: { error: reason }, decision: { reason, details: { stage: "send_time_check" } } },
-        at,
-      );
-      return "suppressed";
-    }
+    if (!e.allowed) return settleSuppressed(workerId, m, e.reason, at, "send_time_check");
   }
   let body: string | null;
   let toSend: Message = m;

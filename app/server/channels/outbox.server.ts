@@ -68,6 +68,27 @@ export async function storePayload(workerId: string, id: string, payload: Prisma
   return updated.count === 1;
 }
 
+/**
+ * A claimed message the customer's choices or the shop's content keep from being sent:
+ * not a fault, nothing to retry. `stage` says which check stopped it, in the decision.
+ */
+export async function settleSuppressed(
+  workerId: string,
+  m: SettledMessage,
+  reason: string,
+  at: Date,
+  stage?: string,
+): Promise<"suppressed"> {
+  await settle(
+    workerId,
+    m,
+    "pending",
+    { status: "suppressed", data: { error: reason }, decision: { reason, ...(stage ? { details: { stage } } : {}) } },
+    at,
+  );
+  return "suppressed";
+}
+
 /** Claimed rows whose send never started go back to the queue (a stopping worker). */
 export function releaseClaims(workerId: string, ids: string[], at: Date): Promise<number> {
   return sql.releaseClaims(db(), workerId, ids, at);
