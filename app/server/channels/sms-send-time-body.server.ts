@@ -1,6 +1,7 @@
 import { DiscountOffer } from "~/domain/messages/email-context";
 import { discountView } from "~/domain/messages/email-view";
 import { deferredSmsPayload } from "~/domain/messages/sms-payload";
+import { smsLanguage } from "~/domain/sms/estimate";
 import type { LoadedMessage } from "./dispatch-email.server";
 import { renderSmsContent } from "./email/content-template.server";
 import { DiscountUnavailableError, resolveDiscount } from "./email/resolve-discount.server";
@@ -20,7 +21,7 @@ export async function smsBodyAtSendTime(m: LoadedMessage, at: Date): Promise<str
   renderSmsContent(text, { ...scope, discount: { code: "", kind: "", valueLabel: "", expiresLabel: "" } });
   const offer = await resolveDiscount(m, { flowKey: deferred.flowKey, discount: deferred.discount }, at);
   if (!offer) throw new DiscountUnavailableError(`Message ${m.id} has no discount to print`);
-  const language = m.locale.toLowerCase().startsWith("pl") ? "pl" : "en";
+  const language = smsLanguage(m.locale);
   const discount = discountView(DiscountOffer.parse(offer), m.shop.currency, language);
   return renderSmsContent(text, { ...scope, discount });
 }

@@ -12,6 +12,7 @@ import { renderSms, smsCatalogueLiquid } from "~/domain/messages/sms-catalogue";
 import { smsTextFor, type MessageContent } from "~/domain/messages/message-content";
 import type { SmsBodyTemplate, SmsScope } from "~/domain/messages/sms-payload";
 import { shopLinkOrNull } from "~/domain/messages/shop-links";
+import { smsLanguage } from "~/domain/sms/estimate";
 import { renderSmsContent, TemplateError } from "../channels/email/content-template.server";
 import type { RawQuery } from "../db/client.server";
 import { addCustomerTag, type CustomerRecord } from "../db/sql/customers.server";
@@ -50,7 +51,7 @@ function smsBody(
     customer: { firstName, lastName, fullName: [firstName, lastName].filter(Boolean).join(" ") },
     links: { recoveryUrl: url ?? "" },
   };
-  const text = own ?? smsCatalogueLiquid(templateKey, locale.toLowerCase().startsWith("pl") ? "pl" : "en");
+  const text = own ?? smsCatalogueLiquid(templateKey, smsLanguage(locale));
   if (hasDiscount) return { bodyTemplate: { text, scope } };
   try {
     return { body: renderSmsContent(text, scope) };
